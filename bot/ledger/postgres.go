@@ -1,0 +1,385 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Postgres is the shared ledger for several replicas. Leases and update
+// times use the database server's clock, so replicas need not agree on
+// the time.
+type Postgres struct {
+	pool      *pgxpool.Pool
+	lastPrune atomic.Int64 // unix nanos of the last SeenEvent prune
+}
+
+var _ Store = (*Postgres)(nil)
+
+var postgresMigrations = []string{
+	// 1: takedowns and event de-duplication.
+	`CREATE TABLE takedowns (
+		platform    TEXT NOT NULL,
+		workspace   TEXT NOT NULL,
+		channel     TEXT NOT NULL,
+		message_id  TEXT NOT NULL,
+		revision    TEXT NOT NULL,
+		occurred_at TIMESTAMPTZ NOT NULL,
+		poster      TEXT NOT NULL,
+		rule        TEXT NOT NULL,
+		provider    TEXT NOT NULL,
+		masked      TEXT NOT NULL,
+		fingerprint TEXT NOT NULL,
+		lang        TEXT NOT NULL,
+		outcome     TEXT NOT NULL CHECK (outcome IN ('pending','deleted','warned','escalated','failed','allowed')),
+		attempts    INTEGER NOT NULL CHECK (attempts >= 0),
+		detail      TEXT NOT NULL,
+		owner       TEXT NOT NULL,
+		lease_until TIMESTAMPTZ,
+		updated_at  TIMESTAMPTZ NOT NULL,
+		PRIMARY KEY (platform, workspace, channel, message_id, revision)
+	);
+	CREATE INDEX takedowns_occurred_at ON takedowns (occurred_at);
+	CREATE INDEX takedowns_stale ON takedowns (lease_until) WHERE outcome = 'pending';
+	CREATE TABLE seen_events (
+		platform TEXT NOT NULL,
+		event_id TEXT NOT NULL,
+		seen_at  TIMESTAMPTZ NOT NULL,
+		PRIMARY KEY (platform, event_id)
+	);
+	CREATE INDEX seen_events_seen_at ON seen_events (seen_at);`,
+}
+
+// OpenPostgres connects to url (a libpq URL or key=value string; a
+// search_path parameter selects the schema) and migrates the schema.
+func OpenPostgres(ctx context.Context, url string) (*Postgres, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The parse error may quote the URL, password included.
+		return nil, fmt.Errorf("%w: database url does not parse", ErrInvalid)
+	}
+	if cfg.ConnConfig.RuntimeParams == nil {
+		cfg.ConnConfig.RuntimeParams = map[string]string{}
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = "tokenbot-ledger"
+	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres ledger: %w", err)
+	}
+	s := &Postgres{pool: pool}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Postgres) migrate(ctx context.Context) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin postgres migration: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	// Replicas starting together migrate one at a time (per schema).
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7301, hashtext(current_schema()))`); err != nil {
+		return fmt.Errorf("lock ledger schema: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+		version    INTEGER PRIMARY KEY,
+		applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_version: %w", err)
+	}
+	var cur int
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&cur); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if cur > len(postgresMigrations) {
+		return fmt.Errorf("ledger schema version %d is newer than this program (%d)", cur, len(postgresMigrations))
+	}
+	for v := cur + 1; v <= len(postgresMigrations); v++ {
+		if _, err := tx.Exec(ctx, postgresMigrations[v-1]); err != nil {
+			return fmt.Errorf("apply ledger migration %d: %w", v, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version, applied_at) VALUES ($1, clock_timestamp())`, v); err != nil {
+			return fmt.Errorf("record ledger migration %d: %w", v, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit postgres migration: %w", err)
+	}
+	return nil
+}
+
+func scanPostgres(sc scanner) (Record, error) {
+	var r Record
+	var outcome string
+	var lease *time.Time
+	if err := sc.Scan(&r.Platform, &r.Workspace, &r.Channel, &r.MessageID, &r.Revision,
+		&r.Time, &r.Poster, &r.Rule, &r.Provider, &r.Masked, &r.Fingerprint, &r.Lang,
+		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &r.UpdatedAt); err != nil {
+		return Record{}, err
+	}
+	r.Outcome = Outcome(outcome)
+	r.Time = r.Time.UTC()
+	r.UpdatedAt = r.UpdatedAt.UTC()
+	if lease != nil {
+		r.LeaseUntil = lease.UTC()
+	}
+	return r, nil
+}
+
+func collectPostgres(rows pgx.Rows, what string) ([]Record, error) {
+	defer rows.Close()
+	out := []Record{}
+	for rows.Next() {
+		r, err := scanPostgres(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+const pgKeyWhere = `platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4 AND revision = $5`
+
+// leaseExpr is the lease expiry for a lease given in microseconds.
+func leaseExpr(param string) string {
+	return `clock_timestamp() + ` + param + `::bigint * interval '1 microsecond'`
+}
+
+// Claim implements Store.
+func (s *Postgres) Claim(ctx context.Context, rec Record, owner string, lease time.Duration) (bool, Record, error) {
+	rec, err := prepareClaim(rec, owner)
+	if err != nil {
+		return false, Record{}, err
+	}
+	lease = clampLease(lease)
+	var occurred any
+	if !rec.Time.IsZero() {
+		occurred = rec.Time
+	}
+	got, err := scanPostgres(s.pool.QueryRow(ctx, `INSERT INTO takedowns (`+columns+`)
+		VALUES ($1, $2, $3, $4, $5, COALESCE($6::timestamptz, clock_timestamp()), $7, $8, $9, $10, $11, $12,
+			'pending', $13, $14, $15, `+leaseExpr("$16")+`, clock_timestamp())
+		ON CONFLICT DO NOTHING
+		RETURNING `+columns,
+		rec.Platform, rec.Workspace, rec.Channel, rec.MessageID, rec.Revision,
+		occurred, rec.Poster, rec.Rule, rec.Provider, rec.Masked, rec.Fingerprint, rec.Lang,
+		rec.Attempts, rec.Detail, owner, lease.Microseconds()))
+	if err == nil {
+		return true, got, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+	}
+	existing, err := s.Get(ctx, rec.Key)
+	if err != nil {
+		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+	}
+	return false, existing, nil
+}
+
+// Get implements Store.
+func (s *Postgres) Get(ctx context.Context, key Key) (Record, error) {
+	if err := key.validate(); err != nil {
+		return Record{}, err
+	}
+	r, err := scanPostgres(s.pool.QueryRow(ctx, `SELECT `+columns+` FROM takedowns WHERE `+pgKeyWhere, keyArgs(key)...))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Record{}, ErrNotFound
+	}
+	if err != nil {
+		return Record{}, fmt.Errorf("get takedown: %w", err)
+	}
+	return r, nil
+}
+
+// Finish implements Store.
+func (s *Postgres) Finish(ctx context.Context, key Key, owner string, outcome Outcome, attempts int, detail string) error {
+	if err := checkFinish(key, owner, outcome, attempts); err != nil {
+		return err
+	}
+	args := append(keyArgs(key), owner, string(outcome), attempts, clean(detail, maxDetail))
+	tag, err := s.pool.Exec(ctx, `UPDATE takedowns
+		SET outcome = $7, attempts = $8, detail = $9, lease_until = NULL, updated_at = clock_timestamp()
+		WHERE `+pgKeyWhere+` AND owner = $6 AND outcome = 'pending'`, args...)
+	if err != nil {
+		return fmt.Errorf("finish takedown: %w", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	return fmt.Errorf("finish takedown: %w", classify(s.Get(ctx, key)))
+}
+
+// Extend implements Store.
+func (s *Postgres) Extend(ctx context.Context, key Key, owner string, lease time.Duration) error {
+	if err := key.validate(); err != nil {
+		return err
+	}
+	if err := checkOwner(owner); err != nil {
+		return err
+	}
+	lease = clampLease(lease)
+	args := append(keyArgs(key), owner, lease.Microseconds())
+	tag, err := s.pool.Exec(ctx, `UPDATE takedowns
+		SET lease_until = `+leaseExpr("$7")+`, updated_at = clock_timestamp()
+		WHERE `+pgKeyWhere+` AND owner = $6 AND outcome = 'pending'`, args...)
+	if err != nil {
+		return fmt.Errorf("extend lease: %w", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	return fmt.Errorf("extend lease: %w", classify(s.Get(ctx, key)))
+}
+
+// ClaimStale implements Store. Rows are locked with FOR UPDATE SKIP
+// LOCKED, so concurrent replicas take disjoint sets.
+func (s *Postgres) ClaimStale(ctx context.Context, platform, owner string, lease time.Duration, limit int) ([]Record, error) {
+	if err := checkOwner(owner); err != nil {
+		return nil, err
+	}
+	limit, err := staleLimit(limit)
+	if err != nil {
+		return nil, err
+	}
+	lease = clampLease(lease)
+	rows, err := s.pool.Query(ctx, `WITH stale AS (
+			SELECT platform, workspace, channel, message_id, revision FROM takedowns
+			WHERE outcome = 'pending' AND lease_until < clock_timestamp() AND ($4 = '' OR platform = $4)
+			ORDER BY lease_until
+			LIMIT $3
+			FOR UPDATE SKIP LOCKED)
+		UPDATE takedowns t
+		SET owner = $1, lease_until = `+leaseExpr("$2")+`, updated_at = clock_timestamp()
+		FROM stale
+		WHERE t.platform = stale.platform AND t.workspace = stale.workspace AND t.channel = stale.channel
+			AND t.message_id = stale.message_id AND t.revision = stale.revision
+		RETURNING `+prefixed("t.", columns),
+		owner, lease.Microseconds(), limit, platform)
+	if err != nil {
+		return nil, fmt.Errorf("claim stale takedowns: %w", err)
+	}
+	return collectPostgres(rows, "claim stale takedowns")
+}
+
+// prefixed qualifies every column of a comma-separated list.
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i := range parts {
+		parts[i] = p + parts[i]
+	}
+	return strings.Join(parts, ", ")
+}
+
+// SeenEvent implements Store.
+func (s *Postgres) SeenEvent(ctx context.Context, platform, eventID string) (bool, error) {
+	if err := checkEvent(platform, eventID); err != nil {
+		return false, err
+	}
+	now := time.Now()
+	if last := s.lastPrune.Load(); now.UnixNano()-last > int64(eventPruneEvery) && s.lastPrune.CompareAndSwap(last, now.UnixNano()) {
+		if _, err := s.pool.Exec(ctx, `DELETE FROM seen_events WHERE seen_at < clock_timestamp() - $1::bigint * interval '1 microsecond'`,
+			DefaultEventTTL.Microseconds()); err != nil {
+			return false, fmt.Errorf("prune events: %w", err)
+		}
+	}
+	tag, err := s.pool.Exec(ctx, `INSERT INTO seen_events (platform, event_id, seen_at) VALUES ($1, $2, clock_timestamp())
+		ON CONFLICT DO NOTHING`, platform, eventID)
+	if err != nil {
+		return false, fmt.Errorf("record event: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// PruneEvents implements Store.
+func (s *Postgres) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM seen_events WHERE seen_at < $1`, before)
+	if err != nil {
+		return 0, fmt.Errorf("prune events: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// List implements Store.
+func (s *Postgres) List(ctx context.Context, f Filter) ([]Record, error) {
+	var since any
+	if !f.Since.IsZero() {
+		since = f.Since
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+columns+` FROM takedowns
+		WHERE ($1::timestamptz IS NULL OR occurred_at >= $1)
+			AND ($2 = '' OR platform = $2)
+		ORDER BY occurred_at DESC, updated_at DESC, message_id DESC
+		LIMIT $3`, since, f.Platform, listLimit(f.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("list takedowns: %w", err)
+	}
+	return collectPostgres(rows, "list takedowns")
+}
+
+// Stats implements Store.
+func (s *Postgres) Stats(ctx context.Context, since time.Time) (Stats, error) {
+	bucket := bucketFor(since, time.Now())
+	format := "YYYY-MM-DD"
+	if bucket == time.Hour {
+		format = `YYYY-MM-DD"T"HH24`
+	}
+	var from any
+	if !since.IsZero() {
+		from = since
+	}
+	rows, err := s.pool.Query(ctx, `SELECT outcome, provider, platform, workspace, channel,
+			to_char(occurred_at AT TIME ZONE 'UTC', $1), COUNT(*)
+		FROM takedowns WHERE ($2::timestamptz IS NULL OR occurred_at >= $2)
+		GROUP BY 1, 2, 3, 4, 5, 6`, format, from)
+	if err != nil {
+		return Stats{}, fmt.Errorf("takedown stats: %w", err)
+	}
+	defer rows.Close()
+	var groups []statRow
+	for rows.Next() {
+		var r statRow
+		var outcome string
+		var n int64
+		if err := rows.Scan(&outcome, &r.provider, &r.platform, &r.workspace, &r.channel, &r.bucket, &n); err != nil {
+			return Stats{}, fmt.Errorf("takedown stats: %w", err)
+		}
+		r.outcome, r.n = Outcome(outcome), int(n)
+		groups = append(groups, r)
+	}
+	if err := rows.Err(); err != nil {
+		return Stats{}, fmt.Errorf("takedown stats: %w", err)
+	}
+	st := newStats(since, bucket)
+	if err := aggregate(&st, groups); err != nil {
+		return Stats{}, err
+	}
+	return st, nil
+}
+
+// Ping implements Store.
+func (s *Postgres) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("ping postgres ledger: %w", err)
+	}
+	return nil
+}
+
+// Close implements Store.
+func (s *Postgres) Close() error {
+	s.pool.Close()
+	return nil
+}

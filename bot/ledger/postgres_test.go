@@ -1,0 +1,207 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+const defaultTestDatabaseURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+var (
+	pgProbeOnce sync.Once
+	pgProbeErr  error
+)
+
+func testDatabaseURL() string {
+	if u := os.Getenv("TOKENBOT_TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return defaultTestDatabaseURL
+}
+
+// requirePostgres skips (or, in CI, fails) when PostgreSQL is unreachable.
+func requirePostgres(t testing.TB) {
+	t.Helper()
+	pgProbeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, testDatabaseURL())
+		if err != nil {
+			pgProbeErr = err
+			return
+		}
+		pgProbeErr = conn.Ping(ctx)
+		conn.Close(ctx)
+	})
+	if pgProbeErr == nil {
+		return
+	}
+	msg := fmt.Sprintf("PostgreSQL unreachable (set TOKENBOT_TEST_DATABASE_URL; default %s): %v", defaultTestDatabaseURL, pgProbeErr)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// withSearchPath adds search_path=schema to a URL or key=value string.
+func withSearchPath(t testing.TB, dsn, schema string) string {
+	t.Helper()
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatalf("parse TOKENBOT_TEST_DATABASE_URL: %v", err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " search_path=" + schema
+}
+
+func adminExec(t testing.TB, sql string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, testDatabaseURL())
+	if err != nil {
+		t.Fatalf("connect to test database: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// newPostgresDB creates a schema of its own for one test, so that parallel
+// runs never collide, and drops it afterwards.
+func newPostgresDB(t testing.TB) string {
+	t.Helper()
+	requirePostgres(t)
+	schema := "t_" + randHex(t, 8)
+	adminExec(t, `CREATE SCHEMA `+schema)
+	t.Cleanup(func() { adminExec(t, `DROP SCHEMA `+schema+` CASCADE`) })
+	return withSearchPath(t, testDatabaseURL(), schema)
+}
+
+func openPostgres(t testing.TB, addr string) Store {
+	t.Helper()
+	s, err := OpenPostgres(context.Background(), addr)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func postgresBackend() backend {
+	return backend{
+		name:  "postgres",
+		newDB: newPostgresDB,
+		open:  openPostgres,
+		dump: func(t testing.TB, s Store) map[string][]map[string]string {
+			t.Helper()
+			return dumpPostgres(t, s.(*Postgres).pool)
+		},
+		schemaVersions: func(t testing.TB, s Store) []int {
+			t.Helper()
+			rows, err := s.(*Postgres).pool.Query(context.Background(), `SELECT version FROM schema_version ORDER BY version`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var vs []int
+			for _, v := range out {
+				vs = append(vs, int(v))
+			}
+			return vs
+		},
+	}
+}
+
+func TestPostgres(t *testing.T) {
+	requirePostgres(t)
+	runSuite(t, postgresBackend())
+}
+
+// dumpPostgres returns SELECT * of every table in the store's schema, each
+// value as text (NULL as "").
+func dumpPostgres(t testing.TB, pool *pgxpool.Pool) map[string][]map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := pool.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]map[string]string{}
+	for _, table := range tables {
+		rows, err := pool.Query(ctx, `SELECT * FROM `+pgx.Identifier{table}.Sanitize())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[table] = []map[string]string{}
+		for rows.Next() {
+			vals, err := rows.Values()
+			if err != nil {
+				t.Fatal(err)
+			}
+			row := map[string]string{}
+			for i, fd := range rows.FieldDescriptions() {
+				switch v := vals[i].(type) {
+				case nil:
+					row[fd.Name] = ""
+				case time.Time:
+					row[fd.Name] = v.UTC().Format(time.RFC3339Nano)
+				default:
+					row[fd.Name] = fmt.Sprint(v)
+				}
+			}
+			out[table] = append(out[table], row)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// TestPostgresMigrationRace opens several replicas on one empty schema at
+// once: each must come up, and the schema must be created once.
+func TestPostgresMigrationRace(t *testing.T) {
+	addr := newPostgresDB(t)
+	stores := make([]Store, 4)
+	errs := make([]error, 4)
+	runConcurrently(4, func(i int) {
+		s, err := OpenPostgres(context.Background(), addr)
+		stores[i], errs[i] = s, err
+	})
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("replica %d: %v", i, err)
+			continue
+		}
+		defer stores[i].Close()
+	}
+	if t.Failed() {
+		return
+	}
+	if v := postgresBackend().schemaVersions(t, stores[0]); len(v) != 1 || v[0] != 1 {
+		t.Errorf("schema versions %v, want [1]", v)
+	}
+}

@@ -1,0 +1,893 @@
+package ledger
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// backend lets one suite run against every store.
+type backend struct {
+	name string
+	// newDB prepares an empty database and returns its address; it is
+	// removed when the test ends.
+	newDB func(t testing.TB) string
+	// open opens a Store on a database from newDB; it is closed when the
+	// test ends (closing it earlier is fine).
+	open func(t testing.TB, addr string) Store
+	// dump returns every row of every ledger table as column → text.
+	dump func(t testing.TB, s Store) map[string][]map[string]string
+	// schemaVersions returns the rows of schema_version.
+	schemaVersions func(t testing.TB, s Store) []int
+}
+
+func (b backend) fresh(t testing.TB) (Store, string) {
+	addr := b.newDB(t)
+	return b.open(t, addr), addr
+}
+
+func randHex(t testing.TB, n int) string {
+	t.Helper()
+	buf := make([]byte, n)
+	if _, err := rand.Read(buf); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(buf)
+}
+
+// fingerprint computes what the core stores: HMAC-SHA256 hex of a secret.
+func fingerprint(key []byte, secret string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(secret))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func sample(i int, platform string) Record {
+	return Record{
+		Key: Key{
+			Platform:  platform,
+			Workspace: "T0001",
+			Channel:   fmt.Sprintf("C%03d", i%3),
+			MessageID: fmt.Sprintf("1700000000.%06d", i),
+			Revision:  "",
+		},
+		Poster:      fmt.Sprintf("U%04d", i),
+		Rule:        "openai-api-key",
+		Provider:    "openai",
+		Masked:      "sk-proj-…" + fmt.Sprintf("%04d", i),
+		Fingerprint: fingerprint([]byte("test-key-0123456789"), fmt.Sprint("secret", i)),
+		Lang:        "en",
+	}
+}
+
+// runConcurrently runs n goroutines and waits for them.
+func runConcurrently(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			f(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+}
+
+// runSuite is the one test suite every Store must pass.
+func runSuite(t *testing.T, b backend) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, b backend)
+	}{
+		{"claim once then duplicate refused", testClaimDuplicate},
+		{"concurrent claims one winner", testConcurrentClaim},
+		{"two replicas one winner", testReplicaClaim},
+		{"finish only by owner", testFinishOwner},
+		{"extend lease", testExtend},
+		{"stale leases taken over once", testClaimStale},
+		{"stale leases of one platform", testClaimStalePlatform},
+		{"finished records never reclaimed", testFinishedNotReclaimed},
+		{"seen event once", testSeenEvent},
+		{"list", testList},
+		{"stats", testStats},
+		{"bad input", testBadInput},
+		{"restart keeps pending work", testRestart},
+		{"schema migration idempotent", testMigration},
+		{"audit rows hold only what was given", testAuditContents},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.run(t, b) })
+	}
+}
+
+func testClaimDuplicate(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	rec := sample(1, "slack")
+	rec.Time = time.Date(2025, 3, 4, 5, 6, 7, 891234567, time.UTC)
+	before := time.Now().Add(-time.Second)
+
+	claimed, got, err := s.Claim(ctx, rec, "replica-a", time.Minute)
+	if err != nil || !claimed {
+		t.Fatalf("first claim: claimed=%v err=%v", claimed, err)
+	}
+	if got.Outcome != Pending || got.Owner != "replica-a" || got.Key != rec.Key || got.Poster != rec.Poster ||
+		got.Masked != rec.Masked || got.Fingerprint != rec.Fingerprint {
+		t.Fatalf("claimed record = %+v", got)
+	}
+	if !got.Time.Equal(normTime(rec.Time)) {
+		t.Errorf("time = %v, want %v", got.Time, normTime(rec.Time))
+	}
+	if got.LeaseUntil.Before(before.Add(time.Minute)) || got.LeaseUntil.After(time.Now().Add(time.Minute+time.Second)) {
+		t.Errorf("lease until %v, want about a minute from now", got.LeaseUntil)
+	}
+
+	dup := rec
+	dup.Poster = "someone-else"
+	claimed, existing, err := s.Claim(ctx, dup, "replica-b", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claimed {
+		t.Fatal("duplicate claim succeeded")
+	}
+	if existing.Owner != "replica-a" || existing.Poster != rec.Poster || existing.Outcome != Pending {
+		t.Errorf("existing = %+v, want the first claim", existing)
+	}
+
+	if err := s.Finish(ctx, rec.Key, "replica-a", Deleted, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	claimed, existing, err = s.Claim(ctx, rec, "replica-a", time.Minute)
+	if err != nil || claimed {
+		t.Fatalf("claim after finish: claimed=%v err=%v", claimed, err)
+	}
+	if existing.Outcome != Deleted {
+		t.Errorf("existing outcome = %q, want deleted", existing.Outcome)
+	}
+
+	// A new revision of the same message is a new takedown.
+	edited := rec
+	edited.Revision = "2"
+	if claimed, _, err := s.Claim(ctx, edited, "replica-b", time.Minute); err != nil || !claimed {
+		t.Fatalf("claim of new revision: claimed=%v err=%v", claimed, err)
+	}
+}
+
+// claimRace has n goroutines claim one key through the given stores and
+// returns the winning owners and the owners seen by losers.
+func claimRace(t *testing.T, stores []Store, n int) (winners []string, seen map[string]int) {
+	t.Helper()
+	ctx := context.Background()
+	rec := sample(7, "discord")
+	var mu sync.Mutex
+	seen = map[string]int{}
+	runConcurrently(n, func(i int) {
+		owner := fmt.Sprintf("owner-%02d", i)
+		claimed, existing, err := stores[i%len(stores)].Claim(ctx, rec, owner, time.Minute)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			t.Errorf("claim %d: %v", i, err)
+			return
+		}
+		if claimed {
+			winners = append(winners, owner)
+		} else {
+			seen[existing.Owner]++
+		}
+	})
+	return winners, seen
+}
+
+func testConcurrentClaim(t *testing.T, b backend) {
+	s, _ := b.fresh(t)
+	winners, seen := claimRace(t, []Store{s}, 50)
+	if len(winners) != 1 {
+		t.Fatalf("winners = %v, want exactly one", winners)
+	}
+	if seen[winners[0]] != 49 || len(seen) != 1 {
+		t.Errorf("losers saw owners %v, want all 49 to see %s", seen, winners[0])
+	}
+}
+
+func testReplicaClaim(t *testing.T, b backend) {
+	a, addr := b.fresh(t)
+	c := b.open(t, addr)
+	winners, seen := claimRace(t, []Store{a, c}, 50)
+	if len(winners) != 1 {
+		t.Fatalf("winners = %v, want exactly one across two replicas", winners)
+	}
+	if seen[winners[0]] != 49 {
+		t.Errorf("losers saw owners %v, want all 49 to see %s", seen, winners[0])
+	}
+	// Each replica reads the other's record.
+	for _, s := range []Store{a, c} {
+		got, err := s.Get(context.Background(), sample(7, "discord").Key)
+		if err != nil || got.Owner != winners[0] {
+			t.Errorf("get = %+v, %v; want owner %s", got, err, winners[0])
+		}
+	}
+}
+
+func testFinishOwner(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	rec := sample(2, "slack")
+	if _, _, err := s.Claim(ctx, rec, "owner-a", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		key     Key
+		owner   string
+		outcome Outcome
+		want    error
+	}{
+		{"other owner", rec.Key, "owner-b", Deleted, ErrNotOwner},
+		{"pending is not final", rec.Key, "owner-a", Pending, ErrInvalid},
+		{"unknown outcome", rec.Key, "owner-a", Outcome("vanished"), ErrInvalid},
+		{"unknown key", sample(99, "slack").Key, "owner-a", Deleted, ErrNotFound},
+		{"owner", rec.Key, "owner-a", Escalated, nil},
+		{"again", rec.Key, "owner-a", Deleted, ErrFinished},
+		{"other owner after finish", rec.Key, "owner-b", Deleted, ErrFinished},
+	}
+	for _, tc := range tests {
+		err := s.Finish(ctx, tc.key, tc.owner, tc.outcome, 3, "missing permission: chat:write")
+		if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+			t.Errorf("%s: Finish err = %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	got, err := s.Get(ctx, rec.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Outcome != Escalated || got.Attempts != 3 || got.Detail != "missing permission: chat:write" ||
+		got.Owner != "owner-a" || !got.LeaseUntil.IsZero() {
+		t.Errorf("finished record = %+v", got)
+	}
+}
+
+func testExtend(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	rec := sample(3, "slack")
+	_, first, err := s.Claim(ctx, rec, "owner-a", -time.Second) // already expired
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Extend(ctx, rec.Key, "owner-b", time.Hour); !errors.Is(err, ErrNotOwner) {
+		t.Errorf("extend by other owner: %v, want ErrNotOwner", err)
+	}
+	if err := s.Extend(ctx, rec.Key, "owner-a", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(ctx, rec.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.LeaseUntil.After(first.LeaseUntil.Add(59 * time.Minute)) {
+		t.Errorf("lease until %v after extend, was %v", got.LeaseUntil, first.LeaseUntil)
+	}
+	// The extended lease protects the record from takeover.
+	if stale, err := s.ClaimStale(ctx, "", "owner-b", time.Minute, 10); err != nil || len(stale) != 0 {
+		t.Errorf("ClaimStale after extend = %v, %v; want none", stale, err)
+	}
+	if err := s.Finish(ctx, rec.Key, "owner-a", Deleted, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Extend(ctx, rec.Key, "owner-a", time.Hour); !errors.Is(err, ErrFinished) {
+		t.Errorf("extend after finish: %v, want ErrFinished", err)
+	}
+	if err := s.Extend(ctx, sample(98, "slack").Key, "owner-a", time.Hour); !errors.Is(err, ErrNotFound) {
+		t.Errorf("extend unknown: %v, want ErrNotFound", err)
+	}
+}
+
+func testClaimStale(t *testing.T, b backend) {
+	ctx := context.Background()
+	a, addr := b.fresh(t)
+	c := b.open(t, addr)
+	const expired, live, finished = 23, 5, 4
+	want := map[Key]bool{}
+	for i := range expired {
+		rec := sample(i, "slack")
+		lease := time.Millisecond
+		if i%2 == 0 {
+			lease = -time.Second
+		}
+		if _, _, err := a.Claim(ctx, rec, "crashed", lease); err != nil {
+			t.Fatal(err)
+		}
+		want[rec.Key] = true
+	}
+	for i := range live {
+		if _, _, err := a.Claim(ctx, sample(100+i, "slack"), "alive", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range finished {
+		rec := sample(200+i, "slack")
+		if _, _, err := a.Claim(ctx, rec, "done", -time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Finish(ctx, rec.Key, "done", Deleted, 1, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(5 * time.Millisecond) // let the 1ms leases lapse
+
+	var mu sync.Mutex
+	taken := map[Key][]string{}
+	runConcurrently(8, func(i int) {
+		s := []Store{a, c}[i%2]
+		owner := fmt.Sprintf("rescuer-%d", i)
+		for {
+			recs, err := s.ClaimStale(ctx, "", owner, time.Hour, 3)
+			if err != nil {
+				t.Errorf("ClaimStale: %v", err)
+				return
+			}
+			if len(recs) == 0 {
+				return
+			}
+			mu.Lock()
+			for _, r := range recs {
+				if r.Owner != owner || r.Outcome != Pending || !r.LeaseUntil.After(time.Now().Add(50*time.Minute)) {
+					t.Errorf("taken record = %+v", r)
+				}
+				taken[r.Key] = append(taken[r.Key], owner)
+			}
+			mu.Unlock()
+		}
+	})
+	if len(taken) != expired {
+		t.Errorf("took %d records, want %d", len(taken), expired)
+	}
+	for k, owners := range taken {
+		if !want[k] {
+			t.Errorf("took %v, which was live or finished", k)
+		}
+		if len(owners) != 1 {
+			t.Errorf("%v taken by %v, want exactly one", k, owners)
+		}
+	}
+	// The crashed owner can no longer finish; the rescuer can.
+	var k Key
+	for k = range taken {
+		break
+	}
+	if err := a.Finish(ctx, k, "crashed", Deleted, 1, ""); !errors.Is(err, ErrNotOwner) {
+		t.Errorf("finish by crashed owner: %v, want ErrNotOwner", err)
+	}
+	if err := c.Finish(ctx, k, taken[k][0], Deleted, 2, ""); err != nil {
+		t.Errorf("finish by rescuer: %v", err)
+	}
+}
+
+func testFinishedNotReclaimed(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	outcomes := []Outcome{Deleted, Warned, Escalated, Failed, Allowed}
+	for i, o := range outcomes {
+		rec := sample(i, "discord")
+		if _, _, err := s.Claim(ctx, rec, "p1", -time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Finish(ctx, rec.Key, "p1", o, 1, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale, err := s.ClaimStale(ctx, "", "p2", time.Minute, 100)
+	if err != nil || len(stale) != 0 {
+		t.Fatalf("ClaimStale = %v, %v; want none", stale, err)
+	}
+	for i, o := range outcomes {
+		claimed, existing, err := s.Claim(ctx, sample(i, "discord"), "p2", time.Minute)
+		if err != nil || claimed || existing.Outcome != o {
+			t.Errorf("reclaim %s: claimed=%v outcome=%q err=%v", o, claimed, existing.Outcome, err)
+		}
+	}
+}
+
+func testSeenEvent(t *testing.T, b backend) {
+	ctx := context.Background()
+	a, addr := b.fresh(t)
+	c := b.open(t, addr)
+	var mu sync.Mutex
+	firsts := 0
+	runConcurrently(50, func(i int) {
+		first, err := []Store{a, c}[i%2].SeenEvent(ctx, "slack", "Ev0123ABCD")
+		if err != nil {
+			t.Errorf("SeenEvent: %v", err)
+		}
+		if first {
+			mu.Lock()
+			firsts++
+			mu.Unlock()
+		}
+	})
+	if firsts != 1 {
+		t.Fatalf("first=true %d times, want 1", firsts)
+	}
+	if first, err := a.SeenEvent(ctx, "discord", "Ev0123ABCD"); err != nil || !first {
+		t.Errorf("same id on another platform: first=%v err=%v", first, err)
+	}
+	if first, err := c.SeenEvent(ctx, "slack", "Ev0123ABCD"); err != nil || first {
+		t.Errorf("repeat: first=%v err=%v", first, err)
+	}
+	if n, err := a.PruneEvents(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Errorf("prune of an hour ago removed %d (%v), want 0", n, err)
+	}
+	if n, err := a.PruneEvents(ctx, time.Now().Add(time.Hour)); err != nil || n != 2 {
+		t.Errorf("prune removed %d (%v), want 2", n, err)
+	}
+	if first, err := a.SeenEvent(ctx, "slack", "Ev0123ABCD"); err != nil || !first {
+		t.Errorf("after prune: first=%v err=%v", first, err)
+	}
+}
+
+func testList(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	base := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	var all []Record
+	for i := range 6 {
+		platform := "slack"
+		if i%2 == 1 {
+			platform = "discord"
+		}
+		rec := sample(i, platform)
+		rec.Time = base.Add(time.Duration(i) * time.Minute).Add(123456 * time.Nanosecond)
+		rec.Lang = []string{"en", "zh-Hans"}[i%2]
+		if _, _, err := s.Claim(ctx, rec, "p", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if i < 4 {
+			if err := s.Finish(ctx, rec.Key, "p", Deleted, i+1, fmt.Sprint("reason ", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all = append(all, rec)
+	}
+	keys := func(rs []Record) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.MessageID)
+		}
+		return out
+	}
+	ids := func(is ...int) []string {
+		var out []string
+		for _, i := range is {
+			out = append(out, all[i].MessageID)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		f    Filter
+		want []string
+	}{
+		{"all newest first", Filter{}, ids(5, 4, 3, 2, 1, 0)},
+		{"limit", Filter{Limit: 2}, ids(5, 4)},
+		{"platform", Filter{Platform: "discord"}, ids(5, 3, 1)},
+		{"since inclusive", Filter{Since: all[3].Time}, ids(5, 4, 3)},
+		{"since and platform", Filter{Since: all[2].Time, Platform: "slack"}, ids(4, 2)},
+		{"unknown platform", Filter{Platform: "irc"}, nil},
+	}
+	for _, tc := range tests {
+		got, err := s.List(ctx, tc.f)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !slices.Equal(keys(got), tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, keys(got), tc.want)
+		}
+	}
+	// Every field round-trips.
+	got, err := s.List(ctx, Filter{Platform: "discord", Limit: 1})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("list: %v %v", got, err)
+	}
+	w := all[5]
+	g := got[0]
+	if g.Key != w.Key || !g.Time.Equal(normTime(w.Time)) || g.Poster != w.Poster || g.Rule != w.Rule ||
+		g.Provider != w.Provider || g.Masked != w.Masked || g.Fingerprint != w.Fingerprint || g.Lang != "zh-Hans" ||
+		g.Outcome != Pending || g.Owner != "p" || g.UpdatedAt.IsZero() || g.LeaseUntil.IsZero() {
+		t.Errorf("round trip: got %+v, want %+v", g, w)
+	}
+	got, err = s.List(ctx, Filter{Limit: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := got[2]; g.Outcome != Deleted || g.Attempts != 4 || g.Detail != "reason 3" || !g.LeaseUntil.IsZero() {
+		t.Errorf("finished round trip: %+v", g)
+	}
+}
+
+func testStats(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	hour := time.Now().UTC().Truncate(time.Hour).Add(-5 * time.Hour)
+	type row struct {
+		platform, channel, provider string
+		at                          time.Time
+		outcome                     Outcome
+	}
+	rows := []row{
+		{"slack", "C1", "openai", hour.Add(10 * time.Minute), Deleted},
+		{"slack", "C1", "openai", hour.Add(20 * time.Minute), Deleted},
+		{"slack", "C2", "anthropic", hour.Add(30 * time.Minute), Escalated},
+		{"discord", "D1", "openai", hour.Add(2*time.Hour + 5*time.Minute), Deleted},
+		{"discord", "D1", "github", hour.Add(2*time.Hour + 6*time.Minute), Pending},
+		{"slack", "C1", "openai", hour.Add(-72 * time.Hour), Failed}, // before since
+	}
+	for i, r := range rows {
+		rec := sample(i, r.platform)
+		rec.Channel, rec.Provider, rec.Time = r.channel, r.provider, r.at
+		if _, _, err := s.Claim(ctx, rec, "p", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if r.outcome != Pending {
+			if err := s.Finish(ctx, rec.Key, "p", r.outcome, 1, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	st, err := s.Stats(ctx, hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != 5 || st.Bucket != time.Hour {
+		t.Errorf("total %d bucket %v, want 5, 1h", st.Total, st.Bucket)
+	}
+	wantOutcome := map[Outcome]int{Deleted: 3, Escalated: 1, Pending: 1}
+	if !mapsEqual(st.ByOutcome, wantOutcome) {
+		t.Errorf("by outcome %v, want %v", st.ByOutcome, wantOutcome)
+	}
+	if want := map[string]int{"openai": 3, "anthropic": 1, "github": 1}; !mapsEqual(st.ByProvider, want) {
+		t.Errorf("by provider %v, want %v", st.ByProvider, want)
+	}
+	if want := map[string]int{"slack": 3, "discord": 2}; !mapsEqual(st.ByPlatform, want) {
+		t.Errorf("by platform %v, want %v", st.ByPlatform, want)
+	}
+	wantChans := []ChannelCount{
+		{"discord", "T0001", "D1", 2},
+		{"slack", "T0001", "C1", 2},
+		{"slack", "T0001", "C2", 1},
+	}
+	if !slices.Equal(st.ByChannel, wantChans) {
+		t.Errorf("by channel %v, want %v", st.ByChannel, wantChans)
+	}
+	if len(st.Buckets) != 2 {
+		t.Fatalf("buckets %+v, want 2", st.Buckets)
+	}
+	if b0 := st.Buckets[0]; !b0.Start.Equal(hour) || b0.Total != 3 || b0.ByOutcome[Deleted] != 2 || b0.ByOutcome[Escalated] != 1 {
+		t.Errorf("first bucket %+v", b0)
+	}
+	if b1 := st.Buckets[1]; !b1.Start.Equal(hour.Add(2*time.Hour)) || b1.Total != 2 || b1.ByOutcome[Pending] != 1 {
+		t.Errorf("second bucket %+v", b1)
+	}
+
+	all, err := s.Stats(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Total != 6 || all.Bucket != 24*time.Hour || all.ByOutcome[Failed] != 1 {
+		t.Errorf("all-time stats %+v", all)
+	}
+	var sum int
+	for i, bk := range all.Buckets {
+		sum += bk.Total
+		if bk.Start.Hour() != 0 || (i > 0 && !bk.Start.After(all.Buckets[i-1].Start)) {
+			t.Errorf("daily bucket %d starts %v", i, bk.Start)
+		}
+	}
+	if sum != 6 {
+		t.Errorf("daily buckets hold %d, want 6", sum)
+	}
+
+	empty, _ := b.fresh(t)
+	st, err = empty.Stats(ctx, hour)
+	if err != nil || st.Total != 0 || st.ByOutcome == nil || st.Buckets == nil {
+		t.Errorf("empty stats %+v, %v", st, err)
+	}
+}
+
+func mapsEqual[K comparable](a, b map[K]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func testBadInput(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	huge := strings.Repeat("x", 10_000)
+	hostile := "C1'); DROP TABLE takedowns; --"
+	base := sample(1, "slack")
+	with := func(f func(r *Record)) Record { r := base; f(&r); return r }
+	tests := []struct {
+		name  string
+		rec   Record
+		owner string
+	}{
+		{"empty platform", with(func(r *Record) { r.Platform = "" }), "p"},
+		{"empty message id", with(func(r *Record) { r.MessageID = "" }), "p"},
+		{"huge message id", with(func(r *Record) { r.MessageID = huge }), "p"},
+		{"invalid utf-8 channel", with(func(r *Record) { r.Channel = "C\xff\xfe" }), "p"},
+		{"nul in workspace", with(func(r *Record) { r.Workspace = "T\x00" }), "p"},
+		{"fingerprint not hex", with(func(r *Record) { r.Fingerprint = "sk-live-abcdef" }), "p"},
+		{"fingerprint upper case", with(func(r *Record) { r.Fingerprint = strings.ToUpper(base.Fingerprint) }), "p"},
+		{"empty owner", base, ""},
+		{"huge owner", base, huge},
+	}
+	for _, tc := range tests {
+		_, _, err := s.Claim(ctx, tc.rec, tc.owner, time.Minute)
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: err = %v, want ErrInvalid", tc.name, err)
+			continue
+		}
+		if msg := err.Error(); strings.Contains(msg, huge) || strings.Contains(msg, "sk-live") || strings.Contains(msg, "\xff") {
+			t.Errorf("%s: error quotes the input: %.80q", tc.name, msg)
+		}
+	}
+	if got, _ := s.List(ctx, Filter{}); len(got) != 0 {
+		t.Errorf("rejected claims stored %d records", len(got))
+	}
+
+	// Hostile but valid text is stored verbatim; descriptive fields are
+	// repaired rather than refused so that a takedown is never lost.
+	odd := with(func(r *Record) {
+		r.Channel = hostile
+		r.Poster = "U\xff1\x00"
+		r.Detail = huge
+		r.Masked = strings.Repeat("m", 200)
+	})
+	claimed, got, err := s.Claim(ctx, odd, "p", time.Minute)
+	if err != nil || !claimed {
+		t.Fatalf("claim of odd record: %v %v", claimed, err)
+	}
+	if got.Channel != hostile || got.Poster != "U\uFFFD1" || len(got.Detail) > maxDetail || len(got.Masked) > maxMasked {
+		t.Errorf("odd record stored as %+v", got)
+	}
+	if err := s.Finish(ctx, odd.Key, "p", Escalated, 1, "cannot delete: "+huge+"\xff"); err != nil {
+		t.Fatalf("finish with a huge detail: %v", err)
+	}
+	if got, err := s.Get(ctx, odd.Key); err != nil || len(got.Detail) > maxDetail || !strings.HasPrefix(got.Detail, "cannot delete: xxx") {
+		t.Errorf("huge detail stored as %.40q (%d bytes), %v", got.Detail, len(got.Detail), err)
+	}
+
+	if _, err := s.SeenEvent(ctx, "slack", ""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("empty event id: %v", err)
+	}
+	if _, err := s.SeenEvent(ctx, "", "Ev1"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("empty event platform: %v", err)
+	}
+	if _, err := s.SeenEvent(ctx, "slack", huge); !errors.Is(err, ErrInvalid) {
+		t.Errorf("huge event id: %v", err)
+	}
+	if _, err := s.ClaimStale(ctx, "", "p", time.Minute, 0); !errors.Is(err, ErrInvalid) {
+		t.Errorf("ClaimStale limit 0: %v", err)
+	}
+	if _, err := s.Get(ctx, Key{}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Get empty key: %v", err)
+	}
+	if err := s.Finish(ctx, base.Key, "p", Deleted, -1, ""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("negative attempts: %v", err)
+	}
+	// Nonsense times and leases are bounded, not stored as is.
+	before := time.Now().Add(-time.Minute)
+	for i, at := range []time.Time{time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC), time.Unix(-1e12, 0)} {
+		rec := sample(500+i, "slack")
+		rec.Time = at
+		_, got, err := s.Claim(ctx, rec, "p", time.Duration(1<<62))
+		if err != nil {
+			t.Fatalf("claim with time %v: %v", at, err)
+		}
+		if got.Time.Before(before) || got.Time.After(time.Now().Add(time.Minute)) {
+			t.Errorf("time %v stored as %v, want now", at, got.Time)
+		}
+		if got.LeaseUntil.After(time.Now().Add(maxLease + time.Hour)) {
+			t.Errorf("huge lease stored as %v", got.LeaseUntil)
+		}
+	}
+	if err := s.Extend(ctx, sample(500, "slack").Key, "p", -time.Duration(1<<62)); err != nil {
+		t.Errorf("extend with a huge negative lease: %v", err)
+	}
+	if got, err := s.List(ctx, Filter{Limit: 1 << 30}); err != nil || len(got) != 4 {
+		t.Errorf("huge list limit: %d records, %v", len(got), err)
+	}
+}
+
+func testRestart(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, addr := b.fresh(t)
+	pending, done := sample(1, "slack"), sample(2, "slack")
+	if _, _, err := s.Claim(ctx, pending, "before-restart", time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Claim(ctx, done, "before-restart", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, done.Key, "before-restart", Deleted, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SeenEvent(ctx, "slack", "Ev1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Millisecond)
+
+	s = b.open(t, addr)
+	if err := s.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(ctx, done.Key)
+	if err != nil || got.Outcome != Deleted {
+		t.Errorf("finished record after restart: %+v %v", got, err)
+	}
+	if first, err := s.SeenEvent(ctx, "slack", "Ev1"); err != nil || first {
+		t.Errorf("event after restart: first=%v err=%v", first, err)
+	}
+	stale, err := s.ClaimStale(ctx, "", "after-restart", time.Minute, 10)
+	if err != nil || len(stale) != 1 || stale[0].Key != pending.Key || stale[0].Poster != pending.Poster {
+		t.Fatalf("pending work after restart: %+v %v", stale, err)
+	}
+	if err := s.Finish(ctx, pending.Key, "after-restart", Deleted, 2, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testMigration(t *testing.T, b backend) {
+	s, addr := b.fresh(t)
+	again := b.open(t, addr)
+	if v := b.schemaVersions(t, again); !slices.Equal(v, []int{1}) {
+		t.Errorf("schema versions %v, want [1]", v)
+	}
+	if _, _, err := s.Claim(context.Background(), sample(1, "slack"), "p", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := again.Get(context.Background(), sample(1, "slack").Key); err != nil {
+		t.Error(err)
+	}
+}
+
+// wantColumns is the complete schema: anything else is a surprise.
+var wantColumns = map[string][]string{
+	"schema_version": {"applied_at", "version"},
+	"seen_events":    {"event_id", "platform", "seen_at"},
+	"takedowns": {"attempts", "channel", "detail", "fingerprint", "lang", "lease_until", "masked", "message_id",
+		"occurred_at", "outcome", "owner", "platform", "poster", "provider", "revision", "rule", "updated_at", "workspace"},
+}
+
+// testAuditContents plants takedowns of secrets the store never sees and
+// checks that a full dump holds exactly the columns and values given.
+func testAuditContents(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	key := []byte("per-install-test-key-" + randHex(t, 8))
+	var secrets []string
+	planted := map[string]Record{}
+	for i := range 3 {
+		secret := "sk-proj-" + randHex(t, 24)
+		secrets = append(secrets, secret)
+		rec := sample(i, "slack")
+		rec.Masked = secret[:8] + "…" + secret[len(secret)-4:]
+		rec.Fingerprint = fingerprint(key, secret)
+		rec.Time = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+		if _, _, err := s.Claim(ctx, rec, "p", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Finish(ctx, rec.Key, "p", Deleted, 1, "deleted"); err != nil {
+			t.Fatal(err)
+		}
+		planted[rec.MessageID] = rec
+	}
+	if _, err := s.SeenEvent(ctx, "slack", "Ev9"); err != nil {
+		t.Fatal(err)
+	}
+
+	dump := b.dump(t, s)
+	for table, want := range wantColumns {
+		rows := dump[table]
+		if len(rows) == 0 {
+			t.Errorf("table %s is empty", table)
+			continue
+		}
+		for _, row := range rows {
+			var cols []string
+			for c := range row {
+				cols = append(cols, c)
+			}
+			slices.Sort(cols)
+			if !slices.Equal(cols, want) {
+				t.Errorf("%s columns %v, want %v", table, cols, want)
+			}
+		}
+	}
+	for table := range dump {
+		if _, ok := wantColumns[table]; !ok {
+			t.Errorf("surprise table %s", table)
+		}
+	}
+	if len(dump["takedowns"]) != len(planted) {
+		t.Fatalf("takedowns rows = %d, want %d", len(dump["takedowns"]), len(planted))
+	}
+	for _, row := range dump["takedowns"] {
+		rec, ok := planted[row["message_id"]]
+		if !ok {
+			t.Errorf("unplanted row %v", row)
+			continue
+		}
+		given := map[string]string{
+			"platform": rec.Platform, "workspace": rec.Workspace, "channel": rec.Channel,
+			"message_id": rec.MessageID, "revision": rec.Revision, "poster": rec.Poster, "rule": rec.Rule,
+			"provider": rec.Provider, "masked": rec.Masked, "fingerprint": rec.Fingerprint, "lang": rec.Lang,
+			"outcome": "deleted", "attempts": "1", "detail": "deleted", "owner": "p", "lease_until": "",
+		}
+		for c, v := range given {
+			if row[c] != v {
+				t.Errorf("%s = %q, want %q", c, row[c], v)
+			}
+		}
+		if !strings.HasPrefix(row["occurred_at"], "2025-01-02") || row["updated_at"] == "" {
+			t.Errorf("times occurred_at=%q updated_at=%q", row["occurred_at"], row["updated_at"])
+		}
+	}
+	for table, rows := range dump {
+		for _, row := range rows {
+			for c, v := range row {
+				for _, secret := range secrets {
+					if strings.Contains(v, secret) || strings.Contains(v, secret[8:len(secret)-4]) {
+						t.Errorf("%s.%s holds a secret", table, c)
+					}
+				}
+			}
+		}
+	}
+}
+
+func testClaimStalePlatform(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	for i, p := range []string{"slack", "discord", "slack"} {
+		if _, _, err := s.Claim(ctx, sample(i, p), "crashed", -time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ClaimStale(ctx, "discord", "d", time.Minute, 10)
+	if err != nil || len(got) != 1 || got[0].Platform != "discord" {
+		t.Fatalf("ClaimStale(discord) = %+v, %v; want the discord record", got, err)
+	}
+	got, err = s.ClaimStale(ctx, "slack", "s", time.Minute, 10)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("ClaimStale(slack) = %d records, %v; want 2", len(got), err)
+	}
+	for _, r := range got {
+		if r.Platform != "slack" || r.Owner != "s" {
+			t.Errorf("ClaimStale(slack) took %+v", r)
+		}
+	}
+}
