@@ -1,0 +1,401 @@
+package leaks
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// maxLiteralSet bounds the literal-prefix sets computed from a rule's regex;
+// maxClassRunes is the largest character class expanded into literals.
+const (
+	maxLiteralSet = 64
+	maxClassRunes = 8
+)
+
+// ruleShape is what the scanner learns from a rule's regex syntax tree.
+type ruleShape struct {
+	// gate is the rule's regex anchored with ^ and stripped of its leading
+	// assertions and optional (possibly empty) context prefix. Every match of
+	// the full regex contains a match of gate starting at an occurrence of
+	// one of the rule's keywords, so running gate at keyword hits first
+	// rejects most messages at a fraction of the cost of the full regex.
+	// nil when that property cannot be shown from the syntax tree.
+	gate *regexp.Regexp
+	// context reports that the regex matches text before the secret (a
+	// leading `[\w.-]{0,50}?` context prefix followed by a name that is not
+	// part of the secret): such rules find keys by context only.
+	context bool
+	// secretPrefixes are literal prefixes that every secret of the rule
+	// starts with ("sk-proj-", "AIza"); used for the masked preview.
+	secretPrefixes []string
+
+	// Anchored matching (set only with gate): every match of the rule
+	// starts at most prefixMax bytes of prefixClass before a keyword
+	// position where gate matches, after the zero-width assertions in lead
+	// hold there. anchored is the rule's regex without lead, anchored with
+	// ^, so the scanner can run it at those few starts instead of sliding
+	// the full regex over the whole message.
+	anchored    *regexp.Regexp
+	lead        []syntax.Op
+	prefixMax   int
+	prefixClass *[256]bool
+}
+
+// analyzeRule inspects re (compiled by gitleaks' config package with Go's
+// regexp) and the rule's lower-cased keywords.
+func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string) ruleShape {
+	var shape ruleShape
+	if re == nil {
+		return shape
+	}
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return shape
+	}
+	shape.secretPrefixes = secretPrefixes(tree, secretGroup)
+
+	subs := []*syntax.Regexp{tree}
+	if tree.Op == syntax.OpConcat {
+		subs = tree.Sub
+	}
+	// Drop leading zero-width assertions (dropping one only widens the
+	// gate) and optional elements (they may match the empty string).
+	stripped := 0
+	var lead []syntax.Op
+	var prefix []*syntax.Regexp
+	assertAfterStrip := false
+	for len(subs) > 0 {
+		s := subs[0]
+		if isAssertion(s) {
+			if stripped > 0 {
+				assertAfterStrip = true
+			} else {
+				lead = append(lead, s.Op)
+			}
+			subs = subs[1:]
+			continue
+		}
+		if nullable(s) && !hasCapture(s) {
+			prefix = append(prefix, s)
+			subs = subs[1:]
+			stripped++
+			continue
+		}
+		break
+	}
+	if len(subs) == 0 {
+		return shape
+	}
+	if stripped > 0 && tree.MaxCap() > 0 && subs[0].Op != syntax.OpCapture {
+		shape.context = true
+	}
+	rest := &syntax.Regexp{Op: syntax.OpConcat, Sub: subs, Flags: tree.Flags}
+	if len(subs) == 1 {
+		rest = subs[0]
+	}
+	lits, ok := literalPrefixes(rest, true)
+	if !ok || len(lits) == 0 || len(keywords) == 0 {
+		return shape
+	}
+	for _, l := range lits {
+		if !startsWithKeyword(l, keywords) {
+			return shape
+		}
+	}
+	gate, err := regexp.Compile(`^(?:` + rest.String() + `)`)
+	if err != nil {
+		return shape
+	}
+	shape.gate = gate
+
+	// Anchored matching needs a prefix of one character class with a
+	// bounded width, and no assertion that would need the left context of
+	// a start other than the keyword position itself.
+	if assertAfterStrip || (len(lead) > 0 && len(prefix) > 0) {
+		return shape
+	}
+	var class *syntax.Regexp
+	width := 0
+	for _, p := range prefix {
+		c, max := repeatClass(p)
+		if c == nil || max < 0 || (class != nil && !slices.Equal(class.Rune, c.Rune)) {
+			return shape
+		}
+		class = c
+		width += max
+	}
+	body := &syntax.Regexp{Op: syntax.OpConcat, Sub: append(append([]*syntax.Regexp(nil), prefix...), subs...), Flags: tree.Flags}
+	anchored, err := regexp.Compile(`^(?:` + body.String() + `)`)
+	if err != nil || anchored.NumSubexp() != re.NumSubexp() {
+		return shape
+	}
+	shape.anchored = anchored
+	shape.lead = lead
+	shape.prefixMax = width
+	if class != nil {
+		var tab [256]bool
+		for i := 0; i+1 < len(class.Rune); i += 2 {
+			for r := class.Rune[i]; r <= class.Rune[i+1] && r < 256; r++ {
+				tab[r] = true
+			}
+		}
+		shape.prefixClass = &tab
+	}
+	return shape
+}
+
+// repeatClass returns the character class repeated by re and the maximum
+// repeat count (-1: unbounded), or nil when re is not such a repeat.
+func repeatClass(re *syntax.Regexp) (*syntax.Regexp, int) {
+	if len(re.Sub) != 1 {
+		return nil, 0
+	}
+	c := re.Sub[0]
+	if c.Op != syntax.OpCharClass {
+		return nil, 0
+	}
+	switch re.Op {
+	case syntax.OpQuest:
+		return c, 1
+	case syntax.OpRepeat:
+		return c, re.Max
+	}
+	return nil, 0
+}
+
+func startsWithKeyword(lit string, keywords []string) bool {
+	for _, k := range keywords {
+		if k != "" && strings.HasPrefix(lit, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func isAssertion(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpBeginText:
+		return true
+	}
+	return false
+}
+
+// nullable reports whether re can match the empty string without any
+// assertion (only optional repeats and empty matches qualify).
+func nullable(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return true
+	case syntax.OpStar, syntax.OpQuest:
+		return !hasAssertion(re)
+	case syntax.OpRepeat:
+		return re.Min == 0 && !hasAssertion(re)
+	}
+	return false
+}
+
+func hasAssertion(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpEndLine,
+		syntax.OpBeginText, syntax.OpEndText:
+		return true
+	}
+	for _, s := range re.Sub {
+		if hasAssertion(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasCapture(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpCapture {
+		return true
+	}
+	for _, s := range re.Sub {
+		if hasCapture(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// literalPrefixes returns a set of strings such that every match of re
+// starts with one of them. With lower set, strings are lower-cased. ok is
+// false when no such set could be derived; a set holding "" means "no
+// known prefix".
+func literalPrefixes(re *syntax.Regexp, lower bool) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		if lower || re.Flags&syntax.FoldCase != 0 {
+			s = strings.ToLower(s)
+		}
+		return []string{s}, true
+	case syntax.OpCharClass:
+		var out []string
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] >= maxClassRunes {
+				return []string{""}, true
+			}
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				s := string(r)
+				if lower {
+					s = string(unicode.ToLower(r))
+				}
+				if !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
+				if len(out) > maxClassRunes {
+					return []string{""}, true
+				}
+			}
+		}
+		return out, true
+	case syntax.OpCapture:
+		return literalPrefixes(re.Sub[0], lower)
+	case syntax.OpPlus:
+		return literalPrefixes(re.Sub[0], lower)
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return literalPrefixes(re.Sub[0], lower)
+		}
+		return []string{""}, true
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range re.Sub {
+			l, ok := literalPrefixes(s, lower)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, l...)
+			if len(out) > maxLiteralSet {
+				return []string{""}, true
+			}
+		}
+		return out, true
+	case syntax.OpConcat:
+		acc := []string{""}
+		for _, s := range re.Sub {
+			if isAssertion(s) || s.Op == syntax.OpEndLine || s.Op == syntax.OpEndText {
+				// Zero-width: consumes nothing, keep going.
+				continue
+			}
+			var l []string
+			ok := true
+			single := fixedSingle(s)
+			if s.Op == syntax.OpQuest && fixedSingle(s.Sub[0]) {
+				// An optional fixed piece: both branches continue.
+				l, ok = literalPrefixes(s.Sub[0], lower)
+				l = append(l, "")
+				single = true
+			} else {
+				l, ok = literalPrefixes(s, lower)
+				if ok && allEmpty(l) {
+					return acc, true
+				}
+			}
+			if !ok {
+				return acc, true
+			}
+			next := make([]string, 0, len(acc)*len(l))
+			for _, a := range acc {
+				for _, b := range l {
+					next = append(next, a+b)
+				}
+			}
+			if len(next) > maxLiteralSet {
+				return acc, true
+			}
+			acc = next
+			if !single {
+				// Past a repeat or alternation of varying length the
+				// literal run may end; stop here.
+				return acc, true
+			}
+		}
+		return acc, true
+	}
+	return []string{""}, true
+}
+
+// fixedSingle reports whether re always matches exactly the strings that
+// literalPrefixes returned for it (a literal, a small class, or a capture of
+// one), so the concatenation can continue past it.
+func fixedSingle(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral, syntax.OpCharClass:
+		return true
+	case syntax.OpCapture:
+		return fixedSingle(re.Sub[0])
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if !fixedSingle(s) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			if !fixedSingle(s) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func allEmpty(l []string) bool {
+	for _, s := range l {
+		if s != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// secretPrefixes finds the capture group holding the secret and returns its
+// literal prefixes (case preserved), or nil when it has none.
+func secretPrefixes(tree *syntax.Regexp, secretGroup int) []string {
+	node := tree
+	if tree.MaxCap() > 0 {
+		want := secretGroup
+		if want == 0 {
+			want = 1
+		}
+		node = findCapture(tree, want)
+		if node == nil {
+			return nil
+		}
+	}
+	l, ok := literalPrefixes(node, false)
+	if !ok || allEmpty(l) {
+		return nil
+	}
+	for _, s := range l {
+		// A one- or two-character "prefix" ([MNO] of a Discord token) says
+		// nothing about the provider; show none.
+		if len(s) < 3 {
+			return nil
+		}
+	}
+	return l
+}
+
+func findCapture(re *syntax.Regexp, idx int) *syntax.Regexp {
+	if re.Op == syntax.OpCapture && re.Cap == idx {
+		return re
+	}
+	for _, s := range re.Sub {
+		if c := findCapture(s, idx); c != nil {
+			return c
+		}
+	}
+	return nil
+}

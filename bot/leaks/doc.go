@@ -1,0 +1,49 @@
+// Package leaks finds leaked credentials in chat messages and decides what to
+// do about them (take the message down, warn the poster, or nothing).
+//
+// # Rules: gitleaks' config, our matcher
+//
+// Detection is built on gitleaks' maintained default rule set
+// (github.com/zricethezav/gitleaks/v8, v8.30.1). Only its config package is
+// imported: it holds the ~220 rules with their regexes, keywords, entropy
+// thresholds and allowlists, and compiles them with Go's regexp. Its detect
+// package is not imported outside tests: it is built for files and git
+// history (archive decoders, path and commit handling, zerolog logging on
+// every rule, viper's global state) and costs about 25 µs on a clean
+// 128-byte message and far more on one that merely says "key". Config files
+// are parsed with BurntSushi/toml into gitleaks' config.ViperConfig and
+// turned into rules with its Translate; `[extend] useDefault = true` is
+// resolved here (gitleaks resolves it through viper's global state and a
+// global depth counter, which is neither concurrency-safe nor free of
+// side effects), with gitleaks' own merge semantics, so a security team can
+// bring its existing gitleaks config and allowlists. The chat matcher is
+// small: an Aho–Corasick keyword prefilter over the lower-cased message (as
+// in gitleaks), then for each rule whose keyword occurs a cheap anchored
+// "gate" regex run only at the keyword's positions (derived from the rule's
+// syntax tree: the regex minus its optional context prefix), and only when
+// the gate passes the rule's full regex, secretGroup, entropy and gitleaks
+// allowlists, so findings are the ones gitleaks' semantics give.
+//
+// # Chat is not source code
+//
+// Before matching, every non-ASCII rune is replaced by ASCII of the same
+// byte length (a full-width colon becomes ':', other CJK punctuation
+// spaces), so offsets stay those of the original text and gitleaks' ASCII
+// boundary classes end a key at "，" or "。". Well-formed provider rules are
+// run a second time with sentence and markup punctuation (". , ) > | &" …)
+// turned into spaces, for keys at the end of a sentence, in parentheses, in
+// URLs (?key=AIza…&…) and in Slack's <https://…|…> markup. Placeholders,
+// documentation keys, masked previews, UUIDs, hashes and numeric ids are
+// dropped by allowlists (configs/leaks.toml) and by chat filters on
+// low-confidence findings.
+//
+// # Secrets never leak
+//
+// A Finding keeps the secret in an unexported field; String, GoString,
+// Format, MarshalJSON and LogValue show only the masked preview (provider
+// prefix and last 4 characters at most). Fingerprint gives an HMAC of the
+// secret for audit rows and allow lists; Redact replaces secrets by their
+// previews.
+package leaks
+
+//go:generate go run ./internal/corpusgen -out testdata

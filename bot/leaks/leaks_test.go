@@ -1,0 +1,320 @@
+package leaks
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+)
+
+// testKey is a well-formed, never-real Anthropic key (93 characters
+// between prefix and the "AA" suffix).
+var testKey = "sk-ant-api03-" + ("Zq7Rk2Lm9Xw4Vb8Nc3Hd6Jf1Gt5Ys0Pe7Qa2Wu4Io9Kj3Mn8Bv6Cx1Zl5Ar7Sd2Fg4Hh9Jk3Ll8Qw6Ee1Rr5Tt7Yy2Uu4Ii9Oo3Pp" + "Mq2Nw4Ez6Rx8Tc0")[:93] + "AA"
+
+func TestFindingNeverShowsSecret(t *testing.T) {
+	s := scanner(t)
+	fs := s.Scan("ANTHROPIC_API_KEY=" + testKey)
+	if len(fs) != 1 {
+		t.Fatalf("want 1 finding, got %v", fs)
+	}
+	f := fs[0]
+	var logBuf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logBuf, nil)).Info("leak", "finding", f, "ptr", &f)
+	js, err := json.Marshal(map[string]any{"f": f, "all": fs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := map[string]string{
+		"%v": fmt.Sprintf("%v", f), "%+v": fmt.Sprintf("%+v", f), "%#v": fmt.Sprintf("%#v", f),
+		"%s": fmt.Sprintf("%s", f), "%q": fmt.Sprintf("%q", f), "%x": fmt.Sprintf("%x", f),
+		"slice": fmt.Sprintf("%+v", fs), "pointer": fmt.Sprintf("%v", &f), "String": f.String(),
+		"GoString": f.GoString(), "error": fmt.Errorf("wrapped: %v", f).Error(),
+		"json": string(js), "slog": logBuf.String(),
+	}
+	secretTail := testKey[20:60]
+	for how, out := range outputs {
+		if strings.Contains(out, testKey) || strings.Contains(out, secretTail) {
+			t.Errorf("%s output leaks the secret: %s", how, out)
+		}
+		if !strings.Contains(out, "…") && how != "%q" && how != "json" && how != "slog" {
+			t.Errorf("%s output lacks the masked preview: %s", how, out)
+		}
+	}
+	if f.Masked != "sk-ant-api03-…"+testKey[len(testKey)-4:] {
+		t.Errorf("masked = %q", f.Masked)
+	}
+	if f.Provider != "Anthropic" || f.Confidence != High || f.RevokeURL() != "https://console.anthropic.com/settings/keys" {
+		t.Errorf("finding = %v, revoke %q", f, f.RevokeURL())
+	}
+}
+
+func TestFingerprint(t *testing.T) {
+	s := scanner(t)
+	a := s.Scan("key " + testKey)[0]
+	b := s.Scan("again: " + testKey + "\n")[0]
+	other := s.Scan("ghp_" + "Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Ef3Hj5K")[0]
+	fa := a.Fingerprint([]byte("k1"))
+	if ok, _ := regexp.MatchString(`^[0-9a-f]{32}$`, fa); !ok {
+		t.Fatalf("fingerprint %q is not 32 hex characters", fa)
+	}
+	if fa != b.Fingerprint([]byte("k1")) {
+		t.Errorf("same secret, different fingerprints")
+	}
+	if fa == a.Fingerprint([]byte("k2")) || fa == other.Fingerprint([]byte("k1")) {
+		t.Errorf("fingerprint ignores the key or the secret")
+	}
+	if strings.Contains(testKey, fa) {
+		t.Errorf("fingerprint contains the secret")
+	}
+}
+
+func TestRevokeURLPerProvider(t *testing.T) {
+	s := scanner(t)
+	for _, p := range loadJSON[positive](t, "positives.json") {
+		for _, f := range s.Scan(p.Text) {
+			if !strings.HasPrefix(f.RevokeURL(), "https://") {
+				t.Errorf("%s: provider %q has no revoke URL", p.Format, f.Provider)
+			}
+			if !strings.Contains(f.RevokeAdvice(), f.RevokeURL()) {
+				t.Errorf("%s: advice lacks the URL", p.Format)
+			}
+		}
+	}
+	unknown := Finding{Provider: "Acme"}
+	if unknown.RevokeURL() != "" || !strings.Contains(unknown.RevokeAdvice(), "Acme") {
+		t.Errorf("unknown provider: url %q advice %q", unknown.RevokeURL(), unknown.RevokeAdvice())
+	}
+}
+
+func TestScanEdgeCases(t *testing.T) {
+	s := scanner(t)
+	cases := []struct {
+		name, text string
+		want       int
+	}{
+		{"empty", "", 0},
+		{"invalid utf-8 around a key", "\xff\xfe" + testKey + "\xc3", 1},
+		{"full-width colon", "key：" + testKey + "。", 1},
+		{"slack mailto markup", "<mailto:a@b.co|a@b.co> " + testKey, 1},
+		{"block quote", "> " + testKey, 1},
+		{"huge clean", strings.Repeat("hello world ", 100000), 0},
+		{"nul bytes", "\x00" + testKey + "\x00", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fs := s.Scan(c.text)
+			if len(fs) != c.want {
+				t.Fatalf("got %d findings, want %d: %v", len(fs), c.want, fs)
+			}
+			for _, f := range fs {
+				if c.text[f.Start:f.End] != testKey {
+					t.Errorf("offsets [%d,%d) do not frame the key", f.Start, f.End)
+				}
+			}
+		})
+	}
+}
+
+func TestScanConcurrent(t *testing.T) {
+	s := scanner(t)
+	pos := loadJSON[positive](t, "positives.json")
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, p := range pos {
+				if fs := s.Scan(p.Text); len(fs) != len(p.Expect) {
+					t.Errorf("%s: %d findings", p.Format, len(fs))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestAnchoredMatchingEqualsFullRegex checks the fast path against the
+// rule's regex run over the whole message, on the corpus.
+func TestAnchoredMatchingEqualsFullRegex(t *testing.T) {
+	s := scanner(t)
+	var texts []string
+	for _, p := range loadJSON[positive](t, "positives.json") {
+		texts = append(texts, normalize(p.Text))
+	}
+	for _, l := range loadJSON[lookalike](t, "lookalikes.json") {
+		texts = append(texts, normalize(l.Text))
+	}
+	texts = append(texts, "api_key = abc123def456ghi789 and token: zzz999yyy888xxx777 key=k1k2k3k4k5k6k7k8k9")
+	for _, text := range texts {
+		compareFastSlow(t, s, text)
+	}
+}
+
+func compareFastSlow(t *testing.T, s *Scanner, text string) {
+	t.Helper()
+	lower := []byte(strings.ToLower(text))
+	qs := map[int][]int{}
+	s.trie.Walk(lower, func(end, n, pattern int64) bool {
+		for _, ri := range s.kwRules[pattern] {
+			qs[ri] = append(qs[ri], int(end-n+1))
+		}
+		return true
+	})
+	for ri, pos := range qs {
+		r := s.rules[ri]
+		if r.gate == nil {
+			continue
+		}
+		sort.Ints(pos)
+		pos = slices.Compact(pos)
+		slow := r.re.FindAllStringSubmatchIndex(text, -1)
+		fast := r.matches(text, pos)
+		if fmt.Sprint(fast) != fmt.Sprint(slow) {
+			t.Errorf("rule %s: anchored %v != full %v on %q", r.id, fast, slow, text)
+		}
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	for _, p := range loadJSON[positive](f, "positives.json") {
+		f.Add([]byte(p.Text))
+	}
+	for _, l := range loadJSON[lookalike](f, "lookalikes.json") {
+		f.Add([]byte(l.Text))
+	}
+	f.Add([]byte("\xff\xfe\x00key=" + testKey + "，"))
+	s := scanner(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		text := string(data)
+		fs := s.Scan(text)
+		for i, x := range fs {
+			if x.Start < 0 || x.End > len(text) || x.Start >= x.End {
+				t.Fatalf("offsets [%d,%d) out of range (len %d)", x.Start, x.End, len(text))
+			}
+			if x.Masked == x.secret || text[x.Start:x.End] != x.secret {
+				t.Fatalf("masked equals the secret or offsets wrong: %v", x)
+			}
+			if i > 0 && fs[i-1].Start > x.Start {
+				t.Fatalf("findings not sorted")
+			}
+			if i > 0 && fs[i-1].End > x.Start {
+				t.Fatalf("overlapping findings %v %v", fs[i-1], x)
+			}
+		}
+		if out := Redact(text, fs); utf8.ValidString(text) && !utf8.ValidString(out) {
+			t.Fatalf("Redact broke valid UTF-8")
+		}
+		if len(text) < 2048 {
+			compareFastSlow(t, s, normalize(text))
+		}
+	})
+}
+
+func TestNewScannerConfig(t *testing.T) {
+	openai := "sk-" + "Ab3De5Gh7Jk9Mn1Pq3St" + "T3BlbkFJ" + "Uv5Wx7Yz9Bc1Ef3Hj5Kl"
+	cases := []struct {
+		name    string
+		toml    string
+		wantErr string
+		text    string
+		want    int
+	}{
+		{name: "empty means defaults", toml: "", text: "k " + openai, want: 1},
+		{name: "bad toml", toml: "[extend\nuseDefault = true", wantErr: "parse toml"},
+		{name: "unknown key", toml: "[extend]\nuseDefault = true\n[[rules]]\nid = \"x\"\nregex = 'x'\nfrobnicate = 1", wantErr: "unknown keys: rules.frobnicate"},
+		{name: "bad regex names the rule", toml: "[extend]\nuseDefault = true\n[[rules]]\nid = \"broken\"\nregex = '(unclosed'", wantErr: `rule "broken" regex`},
+		{name: "extend path refused", toml: "[extend]\npath = \"/etc/gitleaks.toml\"", wantErr: "path/url is not supported"},
+		{name: "missing target rule", toml: "[extend]\nuseDefault = true\n[[allowlists]]\ntargetRules = [\"nope\"]\nregexes = ['x']", wantErr: `target rule id "nope" does not exist`},
+		{name: "secret group out of range", toml: "[[rules]]\nid = \"g\"\nregex = 'a(b)'\nsecretGroup = 3", wantErr: "invalid regex secret group"},
+		{name: "targeted allowlist silences a default rule", text: "k " + openai, want: 0,
+			toml: "[extend]\nuseDefault = true\n[[allowlists]]\ntargetRules = [\"openai-api-key\", \"sk-prefixed-api-key\"]\nregexes = ['Ab3De5Gh7']"},
+		{name: "disabled rule", text: "k " + openai, want: 0,
+			toml: "[extend]\nuseDefault = true\ndisabledRules = [\"openai-api-key\", \"sk-prefixed-api-key\"]"},
+		{name: "override-only rule adds an allowlist", text: "k " + openai, want: 1,
+			toml: "[extend]\nuseDefault = true\n[[rules]]\nid = \"openai-api-key\"\n[[rules.allowlists]]\nregexes = ['Ab3De5Gh7']"},
+		{name: "config without useDefault replaces the rules", text: "k " + openai + " ACME-123456", want: 1,
+			toml: "[[rules]]\nid = \"acme\"\nregex = '''ACME-\\d{6}'''\nkeywords = [\"acme-\"]\ntags = [\"provider:Acme\"]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := NewScanner([]byte(c.toml))
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err = %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Scan(c.text); len(got) != c.want {
+				t.Fatalf("got %v, want %d findings", got, c.want)
+			}
+		})
+	}
+	if _, err := NewScanner(bytes.Repeat([]byte("#"), maxConfigBytes+1)); err == nil {
+		t.Errorf("oversized config accepted")
+	}
+}
+
+func TestPolicy(t *testing.T) {
+	high := Finding{RuleID: "openai-api-key", Provider: "OpenAI", Confidence: High}
+	low := Finding{RuleID: "generic-api-key", Provider: "Unknown", Confidence: Low}
+	stripe := Finding{RuleID: "stripe-access-token", Provider: "Stripe", Confidence: High}
+	p := DefaultPolicy()
+	p.Providers = map[string]Decision{"stripe": Warn}
+	p.Channels = map[string]Decision{"Security-Drill": Ignore, "C0LEAKY": Takedown}
+	p.AllowFingerprints = []string{"0123456789abcdef0123456789abcdef"}
+	p.AllowChannels = []string{"#sandbox"}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, channel string
+		f             Finding
+		fp            string
+		want          Decision
+	}{
+		{"high takes down", "general", high, "", Takedown},
+		{"low warns", "general", low, "", Warn},
+		{"provider override, case-insensitive", "general", stripe, "", Warn},
+		{"channel override beats default", "#security-drill", high, "", Ignore},
+		{"channel override can escalate", "c0leaky", low, "", Takedown},
+		{"allowed channel", "sandbox", high, "", Ignore},
+		{"allowed fingerprint", "general", high, "0123456789ABCDEF0123456789ABCDEF", Ignore},
+		{"other fingerprint", "general", high, "ffffffffffffffffffffffffffffffff", Takedown},
+	}
+	for _, c := range cases {
+		if got := p.Decide(c.channel, c.f, c.fp); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
+		}
+	}
+	if got := (Policy{}).Decide("x", high, ""); got != Takedown {
+		t.Errorf("zero policy, high: %s", got)
+	}
+	bad := Policy{
+		Default:           map[Confidence]Decision{"medium": "delete"},
+		Providers:         map[string]Decision{"OpenAI": "nuke"},
+		Channels:          map[string]Decision{"": Warn},
+		AllowFingerprints: []string{"not-hex"},
+		AllowChannels:     []string{" "},
+	}
+	err := bad.Validate()
+	for _, want := range []string{`unknown confidence "medium"`, `unknown decision "delete"`, `leaks.providers.OpenAI: unknown decision "nuke"`, "empty channel name", "allow_fingerprints[0]", "allow_channels[0]"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate() = %v, want it to mention %q", err, want)
+		}
+	}
+	var joined interface{ Unwrap() []error }
+	if !errors.As(err, &joined) || len(joined.Unwrap()) < 6 {
+		t.Errorf("want every problem reported, got %v", err)
+	}
+}
