@@ -1,0 +1,255 @@
+package tokens
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// EncodingCount is the token count of a text in one encoding.
+type EncodingCount struct {
+	Name          string  `json:"name"`
+	Tokens        int     `json:"tokens"`
+	CharsPerToken float64 `json:"chars_per_token"`
+}
+
+// ModelCost is what a text costs on one model.
+type ModelCost struct {
+	Model    string `json:"model"`
+	Provider string `json:"provider"`
+	Encoding string `json:"encoding"`
+	Tokens   int    `json:"tokens"`
+	Exact    bool   `json:"exact"`
+	// InputCostUSD is the price of sending the text; OutputCostUSD the price
+	// if the model generated the same text.
+	InputCostUSD  float64 `json:"input_cost_usd"`
+	OutputCostUSD float64 `json:"output_cost_usd"`
+	ContextWindow int     `json:"context_window"`
+	// ContextShare is Tokens / ContextWindow (1 = the whole window).
+	ContextShare float64 `json:"context_share"`
+	Estimate     string  `json:"estimate,omitempty"`
+}
+
+// Report describes a text: its size, its tokens in every encoding, and its
+// cost on each model asked for.
+type Report struct {
+	Chars           int             `json:"chars"`
+	Bytes           int             `json:"bytes"`
+	Encodings       []EncodingCount `json:"encodings"`
+	Models          []ModelCost     `json:"models"`
+	Pieces          []Piece         `json:"pieces,omitempty"`
+	PiecesEncoding  string          `json:"pieces_encoding,omitempty"`
+	PiecesTruncated bool            `json:"pieces_truncated,omitempty"`
+}
+
+// ReportOptions select the optional parts of a Report.
+type ReportOptions struct {
+	// PiecesEncoding, when set, adds the text's token pieces in that encoding.
+	PiecesEncoding string
+	// MaxPieces limits the pieces listed; 0 means 100.
+	MaxPieces int
+	// Encodings to count; empty means all of Encodings(). Encodings used by
+	// the models are always counted.
+	Encodings []string
+}
+
+// DefaultMaxPieces is the number of pieces a report lists by default.
+const DefaultMaxPieces = 100
+
+// Report counts text in every encoding (each encoding once, however many
+// models share it) and prices it for each model.
+func (c *Counter) Report(ctx context.Context, text string, models []Model, opts ReportOptions) (Report, error) {
+	if err := c.check(text); err != nil {
+		return Report{}, err
+	}
+	encs := opts.Encodings
+	if len(encs) == 0 {
+		encs = Encodings()
+	}
+	encs = slices.Clone(encs)
+	for _, m := range models {
+		if !slices.Contains(encs, m.Encoding) {
+			encs = append(encs, m.Encoding)
+		}
+	}
+	if opts.PiecesEncoding != "" && !slices.Contains(encs, opts.PiecesEncoding) {
+		encs = append(encs, opts.PiecesEncoding)
+	}
+	r := Report{Chars: utf8.RuneCountInString(text), Bytes: len(text)}
+	counts := make(map[string]int, len(encs))
+	for _, name := range encs {
+		if err := ctx.Err(); err != nil {
+			return Report{}, fmt.Errorf("count tokens: %w", err)
+		}
+		l, v, err := c.encoder(name)
+		if err != nil {
+			return Report{}, err
+		}
+		var n int
+		if name == opts.PiecesEncoding {
+			ids := c.encode(make([]int, 0, len(text)/3+1), l, v, text)
+			n = len(ids)
+			max := opts.MaxPieces
+			if max <= 0 {
+				max = DefaultMaxPieces
+			}
+			r.Pieces, r.PiecesTruncated = pieces(v, ids, max)
+			r.PiecesEncoding = name
+		} else {
+			n = c.count(l, v, text)
+		}
+		counts[name] = n
+		r.Encodings = append(r.Encodings, EncodingCount{Name: name, Tokens: n, CharsPerToken: ratio(r.Chars, n)})
+	}
+	for _, m := range models {
+		n := counts[m.Encoding]
+		mc := ModelCost{
+			Model: m.ID, Provider: m.Provider, Encoding: m.Encoding, Tokens: n, Exact: m.Exact,
+			InputCostUSD:  float64(n) * m.InputPerMTok / 1e6,
+			OutputCostUSD: float64(n) * m.OutputPerMTok / 1e6,
+			ContextWindow: m.ContextWindow,
+			ContextShare:  ratio(n, m.ContextWindow),
+		}
+		if !m.Exact {
+			mc.Estimate = m.Estimate
+		}
+		r.Models = append(r.Models, mc)
+	}
+	return r, nil
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Text renders the report as a plain-text table for monospace display.
+func (r Report) Text() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s characters, %s bytes\n", group(r.Chars), group(r.Bytes))
+	if len(r.Encodings) > 0 {
+		rows := [][]string{{"encoding", "tokens", "chars/token"}}
+		for _, e := range r.Encodings {
+			rows = append(rows, []string{e.Name, group(e.Tokens), strconv.FormatFloat(e.CharsPerToken, 'f', 2, 64)})
+		}
+		sb.WriteString("\n")
+		writeTable(&sb, rows, []bool{false, true, true})
+	}
+	if len(r.Models) > 0 {
+		rows := [][]string{{"model", "tokens", "input", "as output", "context", "count"}}
+		var notes []string
+		for _, m := range r.Models {
+			tokens, kind := group(m.Tokens), "exact"
+			if !m.Exact {
+				tokens, kind = "~"+tokens, "estimate"
+				if m.Estimate != "" && !slices.Contains(notes, m.Estimate) {
+					notes = append(notes, m.Estimate)
+				}
+			}
+			rows = append(rows, []string{
+				m.Model, tokens, usd(m.InputCostUSD), usd(m.OutputCostUSD),
+				percent(m.ContextShare) + " of " + shortCount(m.ContextWindow), kind,
+			})
+		}
+		sb.WriteString("\n")
+		writeTable(&sb, rows, []bool{false, true, true, true, true, false})
+		for _, n := range notes {
+			sb.WriteString("~ " + n + "\n")
+		}
+	}
+	if len(r.Pieces) > 0 {
+		fmt.Fprintf(&sb, "\n%s pieces", r.PiecesEncoding)
+		if r.PiecesTruncated {
+			fmt.Fprintf(&sb, " (first %d)", len(r.Pieces))
+		}
+		sb.WriteString(":\n│")
+		for _, p := range r.Pieces {
+			sb.WriteString(pieceReplacer.Replace(p.Text) + "│")
+		}
+		sb.WriteString("\n")
+	}
+	return sb.String()
+}
+
+// pieceReplacer makes control whitespace visible in a piece list.
+var pieceReplacer = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`, "\v", `\v`, "\f", `\f`)
+
+func writeTable(sb *strings.Builder, rows [][]string, right []bool) {
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, cell := range row {
+			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+		}
+	}
+	for _, row := range rows {
+		var line strings.Builder
+		for i, cell := range row {
+			if i > 0 {
+				line.WriteString("  ")
+			}
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell))
+			if right[i] {
+				line.WriteString(pad + cell)
+			} else {
+				line.WriteString(cell + pad)
+			}
+		}
+		sb.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
+}
+
+// group writes n with thousands separators.
+func group(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// usd formats a dollar amount with enough digits to show small costs.
+func usd(v float64) string {
+	switch {
+	case v == 0:
+		return "$0"
+	case v < 0.000001:
+		return "<$0.000001"
+	case v < 1:
+		return "$" + strconv.FormatFloat(v, 'f', 6, 64)
+	}
+	return "$" + strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+func percent(v float64) string {
+	p := v * 100
+	switch {
+	case p == 0:
+		return "0%"
+	case p < 0.01:
+		return "<0.01%"
+	case p < 10:
+		return strconv.FormatFloat(p, 'f', 2, 64) + "%"
+	}
+	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
+}
+
+// shortCount writes a context size as 128k or 1M.
+func shortCount(n int) string {
+	switch {
+	case n >= 1_000_000:
+		return strings.TrimSuffix(strconv.FormatFloat(float64(n)/1_000_000, 'f', 1, 64), ".0") + "M"
+	case n >= 1000:
+		return strconv.Itoa(n/1000) + "k"
+	}
+	return strconv.Itoa(n)
+}

@@ -1,0 +1,350 @@
+package tokens
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"math/bits"
+	"strconv"
+
+	"github.com/pkoukk/tiktoken-go-loader/assets"
+)
+
+// vocab holds one encoding's mergeable ranks. In OpenAI's encodings a
+// token's rank is also its id.
+type vocab struct {
+	ranks  map[string]int // token bytes → rank
+	tokens []string       // rank → token bytes
+	byte1  [256]int       // rank of every single byte
+	pair   []int32        // rank of every two-byte token, -1 if none; index b0<<8|b1
+	// short is an open-addressing table of every token of 3 to 7 bytes,
+	// keyed by the bytes packed into a uint64 with the length in the top
+	// byte (so a key is the token itself): lookups made while merging are
+	// mostly of such strings, and mostly miss.
+	shortKeys  []uint64 // 0 = empty slot
+	shortRanks []int32
+	shortShift uint
+}
+
+func packShort(s string) uint64 {
+	k := uint64(len(s)) << 56
+	for i := 0; i < len(s); i++ {
+		k |= uint64(s[i]) << (8 * i)
+	}
+	return k
+}
+
+func (v *vocab) slot(k uint64) int {
+	return int((k * 0x9E3779B97F4A7C15) >> v.shortShift)
+}
+
+func (v *vocab) shortRank(s string) int {
+	k := packShort(s)
+	mask := len(v.shortKeys) - 1
+	for i := v.slot(k); ; i = (i + 1) & mask {
+		switch v.shortKeys[i] {
+		case k:
+			return int(v.shortRanks[i])
+		case 0:
+			return noRank
+		}
+	}
+}
+
+// loadVocab parses the offline BPE file shipped with tiktoken-go-loader
+// ("<base64 token> <rank>" per line). All token bytes share one backing
+// string, so loading costs one allocation per map bucket, not per token.
+func loadVocab(name string) (*vocab, error) {
+	data, err := assets.Assets.ReadFile(name + ".tiktoken")
+	if err != nil {
+		return nil, fmt.Errorf("read bpe file for %s: %w", name, err)
+	}
+	n := bytes.Count(data, []byte{'\n'}) + 1
+	arena := make([]byte, 0, len(data)*3/4)
+	type span struct{ off, end, rank int }
+	spans := make([]span, 0, n)
+	maxRank := -1
+	var buf [512]byte
+	for line, rest := []byte(nil), data; len(rest) > 0; {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			line, rest = rest, nil
+		} else {
+			line, rest = rest[:i], rest[i+1:]
+		}
+		if len(line) == 0 {
+			continue
+		}
+		sp := bytes.IndexByte(line, ' ')
+		if sp <= 0 {
+			return nil, fmt.Errorf("bpe file %s: malformed line %q", name, line)
+		}
+		if base64.StdEncoding.DecodedLen(sp) > len(buf) {
+			return nil, fmt.Errorf("bpe file %s: token too long", name)
+		}
+		m, err := base64.StdEncoding.Decode(buf[:], line[:sp])
+		if err != nil {
+			return nil, fmt.Errorf("bpe file %s: %w", name, err)
+		}
+		rank, err := strconv.Atoi(string(line[sp+1:]))
+		if err != nil || rank < 0 {
+			return nil, fmt.Errorf("bpe file %s: bad rank in %q", name, line)
+		}
+		off := len(arena)
+		arena = append(arena, buf[:m]...)
+		spans = append(spans, span{off, len(arena), rank})
+		maxRank = max(maxRank, rank)
+	}
+	all := string(arena)
+	v := &vocab{
+		ranks:  make(map[string]int, len(spans)),
+		tokens: make([]string, maxRank+1),
+	}
+	for _, s := range spans {
+		tok := all[s.off:s.end]
+		v.ranks[tok] = s.rank
+		v.tokens[s.rank] = tok
+	}
+	nShort := 0
+	for tok := range v.ranks {
+		if len(tok) >= 3 && len(tok) <= 7 {
+			nShort++
+		}
+	}
+	logSize := bits.Len(uint(nShort*2)) + 1 // load factor <= 1/4 .. 1/2
+	v.shortKeys = make([]uint64, 1<<logSize)
+	v.shortRanks = make([]int32, 1<<logSize)
+	v.shortShift = uint(64 - logSize)
+	mask := len(v.shortKeys) - 1
+	for tok, r := range v.ranks {
+		if len(tok) < 3 || len(tok) > 7 {
+			continue
+		}
+		k := packShort(tok)
+		i := v.slot(k)
+		for v.shortKeys[i] != 0 {
+			i = (i + 1) & mask
+		}
+		v.shortKeys[i], v.shortRanks[i] = k, int32(r)
+	}
+	v.pair = make([]int32, 1<<16)
+	for i := range v.pair {
+		v.pair[i] = -1
+	}
+	for tok, r := range v.ranks {
+		if len(tok) == 2 {
+			v.pair[int(tok[0])<<8|int(tok[1])] = int32(r)
+		}
+	}
+	for b := range 256 {
+		r, ok := v.ranks[string([]byte{byte(b)})]
+		if !ok {
+			return nil, fmt.Errorf("bpe file %s: byte %#x has no rank", name, b)
+		}
+		v.byte1[b] = r
+	}
+	return v, nil
+}
+
+// heapThreshold is the piece length (bytes) above which merging uses a heap
+// instead of the quadratic scan; both give the same result.
+const heapThreshold = 48
+
+// scratch holds reusable buffers for one encoding call.
+type scratch struct {
+	starts []int
+	ranks  []int
+	prev   []int32
+	next   []int32
+	heap   []uint64
+}
+
+// encodePiece appends the tokens of one pre-tokenized piece to out.
+func (v *vocab) encodePiece(out []int, p string, sc *scratch) []int {
+	if len(p) == 1 {
+		return append(out, v.byte1[p[0]])
+	}
+	if r := v.rankOf(p); r != noRank {
+		return append(out, r)
+	}
+	if len(p) > heapThreshold {
+		return v.mergeHeap(out, p, sc)
+	}
+	return v.mergeScan(out, p, sc)
+}
+
+const noRank = int(^uint(0) >> 1)
+
+func (v *vocab) rankOf(b string) int {
+	if len(b) == 1 {
+		return v.byte1[b[0]]
+	}
+	if len(b) == 2 {
+		if r := v.pair[int(b[0])<<8|int(b[1])]; r >= 0 {
+			return int(r)
+		}
+		return noRank
+	}
+	if len(b) >= 3 && len(b) <= 7 {
+		return v.shortRank(b)
+	}
+	if r, ok := v.ranks[b]; ok {
+		return r
+	}
+	return noRank
+}
+
+// mergeScan is tiktoken's byte-pair merge: repeatedly merge the adjacent
+// pair with the lowest rank, the leftmost one on ties.
+func (v *vocab) mergeScan(out []int, p string, sc *scratch) []int {
+	n := len(p)
+	starts := sc.starts[:0]
+	ranks := sc.ranks[:0]
+	minRank, minIdx := noRank, -1
+	for i := 0; i < n-1; i++ {
+		r := v.rankOf(p[i : i+2])
+		if r < minRank {
+			minRank, minIdx = r, i
+		}
+		starts = append(starts, i)
+		ranks = append(ranks, r)
+	}
+	starts = append(starts, n-1, n)
+	ranks = append(ranks, noRank, noRank)
+	rankAt := func(i int) int {
+		if i+3 < len(starts) {
+			return v.rankOf(p[starts[i]:starts[i+3]])
+		}
+		return noRank
+	}
+	for minRank != noRank {
+		i := minIdx
+		if i > 0 {
+			ranks[i-1] = rankAt(i - 1)
+		}
+		ranks[i] = rankAt(i)
+		starts = append(starts[:i+1], starts[i+2:]...)
+		ranks = append(ranks[:i+1], ranks[i+2:]...)
+		minRank, minIdx = noRank, -1
+		for j, r := range ranks[:len(ranks)-1] {
+			if r < minRank {
+				minRank, minIdx = r, j
+			}
+		}
+	}
+	for i := 0; i+1 < len(starts); i++ {
+		out = append(out, v.rankOf(p[starts[i]:starts[i+1]]))
+	}
+	sc.starts, sc.ranks = starts, ranks
+	return out
+}
+
+// mergeHeap gives the same result as mergeScan in O(n log n): parts form a
+// linked list, and a min-heap keyed by (rank, position) yields the leftmost
+// lowest-rank pair; stale entries are skipped when popped.
+func (v *vocab) mergeHeap(out []int, p string, sc *scratch) []int {
+	n := len(p)
+	ranks := grow(sc.ranks, n+1)
+	prev := grow(sc.prev, n+1)
+	next := grow(sc.next, n+1)
+	h := sc.heap[:0]
+	for i := 0; i <= n; i++ {
+		prev[i] = int32(i - 1)
+		next[i] = int32(i + 1)
+		ranks[i] = noRank
+	}
+	// Parts are named by their start offset; ranks[i] is the rank of
+	// merging part i with the part after it.
+	pairRank := func(i int) int {
+		j := next[i]
+		if int(j) >= n {
+			return noRank
+		}
+		k := next[j]
+		return v.rankOf(p[i:k])
+	}
+	for i := 0; i < n-1; i++ {
+		ranks[i] = v.rankOf(p[i : i+2])
+		if ranks[i] != noRank {
+			h = heapPush(h, uint64(ranks[i])<<32|uint64(i))
+		}
+	}
+	for len(h) > 0 {
+		var top uint64
+		top, h = heapPop(h)
+		i := int(top & 0xffffffff)
+		r := int(top >> 32)
+		if ranks[i] != r {
+			continue // stale: removed part or changed rank
+		}
+		// merge part i with its successor j
+		j := next[i]
+		ranks[j] = -1 // mark removed (never equals a popped rank)
+		next[i] = next[j]
+		prev[next[j]] = int32(i)
+		ranks[i] = pairRank(i)
+		if ranks[i] != noRank {
+			h = heapPush(h, uint64(ranks[i])<<32|uint64(i))
+		}
+		if pi := prev[i]; pi >= 0 {
+			ranks[pi] = pairRank(int(pi))
+			if ranks[pi] != noRank {
+				h = heapPush(h, uint64(ranks[pi])<<32|uint64(pi))
+			}
+		}
+	}
+	for i := 0; i < n; i = int(next[i]) {
+		out = append(out, v.rankOf(p[i:next[i]]))
+	}
+	sc.ranks, sc.prev, sc.next, sc.heap = ranks, prev, next, h
+	return out
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+func heapPush(h []uint64, x uint64) []uint64 {
+	h = append(h, x)
+	i := len(h) - 1
+	for i > 0 {
+		parent := (i - 1) / 2
+		if h[parent] <= x {
+			break
+		}
+		h[i] = h[parent]
+		i = parent
+	}
+	h[i] = x
+	return h
+}
+
+func heapPop(h []uint64) (uint64, []uint64) {
+	top := h[0]
+	last := h[len(h)-1]
+	h = h[:len(h)-1]
+	n := len(h)
+	if n == 0 {
+		return top, h
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h[c+1] < h[c] {
+			c++
+		}
+		if last <= h[c] {
+			break
+		}
+		h[i] = h[c]
+		i = c
+	}
+	h[i] = last
+	return top, h
+}
