@@ -34,7 +34,7 @@ func loadFixtures(t testing.TB) fixtureFile {
 }
 
 // TestFixtures compares ids with OpenAI tiktoken's encode_ordinary output
-// recorded by scripts/tiktoken-fixtures.
+// recorded by testdata/tiktoken-fixtures (npm ci && node gen.mjs).
 func TestFixtures(t *testing.T) {
 	f := loadFixtures(t)
 	c := testCounter()

@@ -3,7 +3,7 @@
 // bot/tokens. Every case is encoded with encode_ordinary, so special-token
 // strings such as <|endoftext|> are treated as ordinary text.
 //
-// Usage: npm ci && node gen.mjs ../../bot/tokens/testdata/tiktoken_fixtures.json
+// Usage: npm ci && node gen.mjs ../tiktoken_fixtures.json
 import { get_encoding } from "tiktoken";
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -114,6 +114,6 @@ const out = {
 };
 for (const e of Object.values(encs)) e.free();
 
-const dest = process.argv[2] ?? "../../bot/tokens/testdata/tiktoken_fixtures.json";
+const dest = process.argv[2] ?? "../tiktoken_fixtures.json";
 writeFileSync(dest, JSON.stringify(out) + "\n");
 console.log(`wrote ${out.cases.length} cases to ${dest}`);
