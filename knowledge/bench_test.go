@@ -1,0 +1,68 @@
+package knowledge
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+)
+
+var benchQuestions = []string{
+	"what's the difference between an api key and a token?",
+	"API key 和 token 一样吗",
+	"why did our openai bill spike this week?",
+	"为什么老是报 429",
+	"how many tokens is a chinese character",
+	"上下文窗口是什么意思",
+	"i pasted my key in slack, what now",
+	"每个团队的 API 预算怎么设置",
+}
+
+func BenchmarkAsk(b *testing.B) {
+	ix := testIndex(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := ix.Ask(ctx, benchQuestions[i%len(benchQuestions)], Mention); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkAskP99 reports the 50th and 99th percentile latency of single
+// mention-mode Ask calls over mixed English and Chinese questions.
+func BenchmarkAskP99(b *testing.B) {
+	ix := testIndex(b)
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, 4096)
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if _, err := ix.Ask(ctx, benchQuestions[i%len(benchQuestions)], Mention); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+		i++
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Nanoseconds()) }
+	b.ReportMetric(pct(0.50), "p50-ns")
+	b.ReportMetric(pct(0.99), "p99-ns")
+}
+
+func BenchmarkNewIndex(b *testing.B) {
+	entries, err := Load(Embedded())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ix, err := NewIndex(entries, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = ix.Close()
+	}
+}

@@ -1,0 +1,115 @@
+package knowledge
+
+import "testing"
+
+func TestDetectLang(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"what is a token?", "en"},
+		{"API key 和 token 一样吗", "zh"},
+		{"token 是什么", "zh"},
+		{"为什么账单突然暴涨", "zh"},
+		{"密钥", "zh"},
+		{"how do I say 密钥 in english and what does the word mean for api keys", "en"},
+		{"", "en"},
+		{"1234 ???", "en"},
+		{"🙂🙂", "en"},
+		{"OpenAI 的 x-goog-api-key header 放哪", "zh"},
+	}
+	for _, tt := range tests {
+		if got := DetectLang(tt.in); got != tt.want {
+			t.Errorf("DetectLang(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestIsQuestion(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"what is a token", true},
+		{"Does the key expire", true},
+		{"tokens cost money?", true},
+		{"token 怎么算", true},
+		{"这个 key 泄露了吗", true},
+		{"上下文窗口有多大", true},
+		{"the token ring diagram is on page 4", false},
+		{"deploying now", false},
+		{"我把 key 换了", false},
+	}
+	for _, tt := range tests {
+		if got := isQuestion(tt.in); got != tt.want {
+			t.Errorf("isQuestion(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestInDomain(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"how many tokens does gpt-4o allow?", true},
+		{"what does my api key cost", true},
+		{"why am I getting 429s", true},
+		{"token 怎么计费", true},
+		{"密钥放哪里", true},
+		{"who has the key to the office?", false},
+		{"how many tokens in the board game?", false},
+		{"谁有办公室的钥匙？", false},
+		{"午饭吃什么？", false},
+		{"what time is standup?", false},
+	}
+	for _, tt := range tests {
+		if got := inDomain(tt.in); got != tt.want {
+			t.Errorf("inDomain(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseMode(t *testing.T) {
+	for in, want := range map[string]Mode{"mention": Mention, "Passive": Passive, " MENTION ": Mention} {
+		got, err := ParseMode(in)
+		if err != nil || got != want {
+			t.Errorf("ParseMode(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := ParseMode("loud"); err == nil {
+		t.Error("ParseMode(\"loud\") succeeded, want an error")
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	long := make([]byte, 0, MaxQuestionBytes+10)
+	for len(long) < MaxQuestionBytes-1 {
+		long = append(long, 'a')
+	}
+	long = append(long, "密钥"...) // straddles the 4 KiB boundary
+	got := sanitize(string(long))
+	if len(got) > MaxQuestionBytes {
+		t.Errorf("sanitize kept %d bytes, want <= %d", len(got), MaxQuestionBytes)
+	}
+	if got[len(got)-1] != 'a' {
+		t.Errorf("sanitize cut inside a character: ends with %q", got[len(got)-3:])
+	}
+	if s := sanitize("key\xff\xfe?\x00"); s != "key\uFFFD?" && s != "key\uFFFD\uFFFD?" {
+		t.Errorf("sanitize(invalid utf-8) = %q", s)
+	}
+}
+
+func TestPrepare(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"our organisation spend", "our organisation cost"},
+		{"Tokens per minute", "tpm"},
+		{"各部门的开销", "各团队的费用"},
+		{"cached_tokens", "cached tokens"},
+		{"秘钥是啥", "密钥是什么"},
+	}
+	for _, tt := range tests {
+		if got := prepare(tt.in); got != tt.want {
+			t.Errorf("prepare(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
