@@ -1,0 +1,54 @@
+package bot
+
+import (
+	"github.com/tokenbot/tokenbot/bot/tokens"
+	"github.com/tokenbot/tokenbot/knowledge"
+)
+
+// ActionKind says what an adapter must do.
+type ActionKind string
+
+// The actions a handler can ask for.
+const (
+	// Reply posts in the event's channel (in its thread when ThreadID is set).
+	Reply ActionKind = "reply"
+	// PrivateReply posts in the channel, visible only to User (Slack
+	// ephemeral message, Discord ephemeral interaction response). An
+	// adapter that cannot returns ErrUnsupported.
+	PrivateReply ActionKind = "private_reply"
+	// Delete removes MessageID from Channel.
+	Delete ActionKind = "delete"
+	// DirectMessage sends Text to User in a private conversation.
+	DirectMessage ActionKind = "direct_message"
+	// Notice posts Text in the channel named by Channel (the security
+	// channel), outside any thread.
+	Notice ActionKind = "notice"
+	// Takedown is executed by the core's Dispatcher, never by an adapter:
+	// it records the takedown in the ledger and then asks the adapter for
+	// Delete, PrivateReply or DirectMessage, and Notice actions.
+	Takedown ActionKind = "takedown"
+)
+
+// Action is one thing to do on the platform. Text is always set, as plain
+// text with light Markdown (*bold*, `code`), so that every adapter can
+// render it; the optional payloads let an adapter render richer views.
+type Action struct {
+	Kind      ActionKind
+	Channel   string
+	User      string
+	MessageID string
+	ThreadID  string
+	Text      string
+	// Interaction is copied from the event this action answers.
+	Interaction string
+	// Reason is the audit reason of a Delete (Discord X-Audit-Log-Reason).
+	Reason string
+
+	// Tokens is the report behind a /tokens reply.
+	Tokens *tokens.Report
+	// Answer is the FAQ answer behind a reply.
+	Answer *knowledge.Answer
+	// Plan is the takedown to run, for Kind == Takedown; for the
+	// actions a takedown produces, the plan they belong to.
+	Plan *Plan
+}

@@ -1,0 +1,139 @@
+// Package bottest builds tokenbot's real core for adapter tests: the
+// embedded FAQ, the model table, the leak rules and policy, and a ledger in
+// a temporary SQLite file, with every log line captured so that tests can
+// search it for planted secrets.
+package bottest
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/leaks"
+	"github.com/tokenbot/tokenbot/bot/ledger"
+	"github.com/tokenbot/tokenbot/bot/tokens"
+	"github.com/tokenbot/tokenbot/knowledge"
+)
+
+// Options adjusts the core.
+type Options struct {
+	// SecurityChannel receives takedown notices (default "security").
+	SecurityChannel string
+	// PassiveChannels enables passive answers there.
+	PassiveChannels []string
+	// Store replaces the temporary SQLite ledger (for example PostgreSQL).
+	Store ledger.Store
+}
+
+// Core is a real tokenbot core.
+type Core struct {
+	Router *bot.Router
+	Store  ledger.Store
+	Log    *slog.Logger
+	logs   *syncBuffer
+}
+
+var (
+	once    sync.Once
+	faq     *knowledge.Index
+	catalog *tokens.Catalog
+	scanner *leaks.Scanner
+	counter *tokens.Counter
+	initErr error
+)
+
+// shared builds the read-only parts once per test binary: they are safe for
+// concurrent use and slow to build.
+func shared() error {
+	once.Do(func() {
+		entries, err := knowledge.Load(knowledge.Embedded())
+		if err != nil {
+			initErr = err
+			return
+		}
+		if faq, err = knowledge.NewIndex(entries, knowledge.Options{}); err != nil {
+			initErr = err
+			return
+		}
+		if catalog, err = tokens.DefaultCatalog(); err != nil {
+			initErr = err
+			return
+		}
+		if scanner, err = leaks.DefaultScanner(); err != nil {
+			initErr = err
+			return
+		}
+		counter = tokens.NewCounter(tokens.Options{})
+	})
+	return initErr
+}
+
+// New builds a core for one test.
+func New(t testing.TB, opts Options) *Core {
+	t.Helper()
+	if err := shared(); err != nil {
+		t.Fatalf("build core: %v", err)
+	}
+	store := opts.Store
+	if store == nil {
+		s, err := ledger.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "ledger.db"))
+		if err != nil {
+			t.Fatalf("open ledger: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		store = s
+	}
+	sec := opts.SecurityChannel
+	if sec == "" {
+		sec = "security"
+	}
+	var models []tokens.Model
+	for _, id := range []string{"gpt-4o", "gpt-4o-mini", "claude-sonnet-4.5"} {
+		m, err := catalog.Lookup(id)
+		if err != nil {
+			t.Fatalf("model %s: %v", id, err)
+		}
+		models = append(models, m)
+	}
+	logs := &syncBuffer{}
+	return &Core{
+		Router: &bot.Router{FAQ: faq, Counter: counter, Catalog: catalog, Models: models, Scanner: scanner,
+			Policy: leaks.DefaultPolicy(), FingerprintKey: []byte("bottest-fingerprint-key-0123456789"),
+			SecurityChannel: sec, PassiveChannels: opts.PassiveChannels, MaxPieces: 200},
+		Store: store,
+		Log:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		logs:  logs,
+	}
+}
+
+// Dispatcher returns a dispatcher on this core for one platform's executor.
+// Retries wait 1ms instead of their real backoff.
+func (c *Core) Dispatcher(exec bot.Executor) *bot.Dispatcher {
+	return &bot.Dispatcher{Router: c.Router, Ledger: c.Store, Exec: exec, Log: c.Log, Owner: "bottest",
+		Lease: time.Minute, Backoff: time.Millisecond}
+}
+
+// Logs returns every log line written so far.
+func (c *Core) Logs() string { return c.logs.String() }
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

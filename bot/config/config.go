@@ -1,0 +1,156 @@
+// Package config reads tokenbot's configuration: the embedded defaults in
+// configs/tokenbot.yaml, overridden field by field by a file on disk.
+// Secrets never live here: they come from the environment.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tokenbot/tokenbot/bot/leaks"
+	"github.com/tokenbot/tokenbot/configs"
+)
+
+// Config is the whole configuration. See configs/tokenbot.yaml for what
+// each field means and its default.
+type Config struct {
+	FAQDir          string   `yaml:"faq_dir"`
+	PassiveChannels []string `yaml:"passive_channels"`
+	PassiveMinScore float64  `yaml:"passive_min_score"`
+	SecurityChannel string   `yaml:"security_channel"`
+
+	Tokens Tokens `yaml:"tokens"`
+
+	DataDir string `yaml:"data_dir"`
+	Leaks   Leaks  `yaml:"leaks"`
+
+	Serve   Serve   `yaml:"serve"`
+	Slack   Slack   `yaml:"slack"`
+	Discord Discord `yaml:"discord"`
+
+	// path is the file the configuration came from, for error messages.
+	path string
+}
+
+// Tokens configures /tokens.
+type Tokens struct {
+	MaxBytes   int      `yaml:"max_bytes"`
+	Models     []string `yaml:"models"`
+	ModelsFile string   `yaml:"models_file"`
+	MaxPieces  int      `yaml:"max_pieces"`
+}
+
+// Leaks configures the leak scan and the takedown policy.
+type Leaks struct {
+	RulesFile    string `yaml:"rules_file"`
+	leaks.Policy `yaml:",inline"`
+}
+
+// Serve configures the HTTP server of `tokenbot serve`.
+type Serve struct {
+	Addr string `yaml:"addr"`
+}
+
+// Slack configures the Slack adapter.
+type Slack struct {
+	MaxFileBytes int `yaml:"max_file_bytes"`
+}
+
+// Discord configures the Discord adapter.
+type Discord struct {
+	MaxFileBytes int    `yaml:"max_file_bytes"`
+	DevGuild     string `yaml:"dev_guild"`
+	ShardID      int    `yaml:"shard_id"`
+	ShardCount   int    `yaml:"shard_count"`
+	AutoMod      bool   `yaml:"automod"`
+}
+
+// DefaultFile is the name of the embedded default configuration.
+const DefaultFile = "tokenbot.yaml"
+
+// Load reads the embedded defaults and then, when path is not empty, the
+// file at path on top of them, and validates the result.
+func Load(path string) (*Config, error) {
+	def, err := fs.ReadFile(configs.FS, DefaultFile)
+	if err != nil {
+		return nil, fmt.Errorf("read embedded defaults: %w", err)
+	}
+	var c Config
+	if err := decode(def, &c); err != nil {
+		return nil, fmt.Errorf("configs/%s: %w", DefaultFile, err)
+	}
+	c.path = "configs/" + DefaultFile + " (embedded)"
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read config: %w", err)
+		}
+		if err := decode(data, &c); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		c.path = path
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func decode(data []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// Validate checks every field and names the first one that is wrong.
+func (c *Config) Validate() error {
+	bad := func(field, reason string, args ...any) error {
+		return fmt.Errorf("%s: %s: %s", c.path, field, fmt.Sprintf(reason, args...))
+	}
+	if c.PassiveMinScore < 0 {
+		return bad("passive_min_score", "must be 0 (built-in threshold) or positive, got %v", c.PassiveMinScore)
+	}
+	if c.Tokens.MaxBytes <= 0 {
+		return bad("tokens.max_bytes", "must be positive, got %d", c.Tokens.MaxBytes)
+	}
+	if c.Tokens.MaxPieces < 0 {
+		return bad("tokens.max_pieces", "must not be negative, got %d", c.Tokens.MaxPieces)
+	}
+	if len(c.Tokens.Models) == 0 {
+		return bad("tokens.models", "name at least one model")
+	}
+	if c.FAQDir != "" {
+		if st, err := os.Stat(c.FAQDir); err != nil || !st.IsDir() {
+			return bad("faq_dir", "%q is not a directory", c.FAQDir)
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.Serve.Addr); err != nil {
+		return bad("serve.addr", "%q is not host:port", c.Serve.Addr)
+	}
+	if c.DataDir == "" {
+		return bad("data_dir", "must not be empty")
+	}
+	if err := c.Leaks.Policy.Validate(); err != nil {
+		return bad("leaks", "%v", err)
+	}
+	if c.Discord.ShardCount < 0 || c.Discord.ShardID < 0 || (c.Discord.ShardCount > 0 && c.Discord.ShardID >= c.Discord.ShardCount) {
+		return bad("discord.shard_id", "must be in [0, shard_count), got %d of %d", c.Discord.ShardID, c.Discord.ShardCount)
+	}
+	for i, ch := range c.PassiveChannels {
+		if strings.TrimSpace(ch) == "" {
+			return bad(fmt.Sprintf("passive_channels[%d]", i), "empty channel name")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,283 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/bottest"
+	"github.com/tokenbot/tokenbot/bot/ledger"
+)
+
+// recorder is an Executor that records every action and fails on demand.
+type recorder struct {
+	mu   sync.Mutex
+	acts []bot.Action
+	// fail returns the error for the nth call of an action kind (1-based).
+	fail  func(kind bot.ActionKind, n int) error
+	calls map[bot.ActionKind]int
+}
+
+func (r *recorder) Execute(_ context.Context, a bot.Action) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.calls == nil {
+		r.calls = map[bot.ActionKind]int{}
+	}
+	r.calls[a.Kind]++
+	if r.fail != nil {
+		if err := r.fail(a.Kind, r.calls[a.Kind]); err != nil {
+			return err
+		}
+	}
+	r.acts = append(r.acts, a)
+	return nil
+}
+
+func (r *recorder) done(kind bot.ActionKind) []bot.Action {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []bot.Action
+	for _, a := range r.acts {
+		if a.Kind == kind {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (r *recorder) all() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	for _, a := range r.acts {
+		fmt.Fprintf(&b, "%+v\n", a)
+		if a.Plan != nil {
+			fmt.Fprintf(&b, "%+v\n", *a.Plan)
+		}
+	}
+	return b.String()
+}
+
+func leakEvent(key string) bot.Event {
+	return bot.Event{Kind: bot.Message, Platform: "test", Workspace: "W1", Channel: "C1", ChannelName: "general",
+		User: "U1", UserName: "dana", MessageID: "1700000000.000100", Text: "部署失败了，我用的 key 是 " + key + "，怎么办？"}
+}
+
+func record(t *testing.T, c *bottest.Core) ledger.Record {
+	t.Helper()
+	recs, err := c.Store.List(context.Background(), ledger.Filter{Limit: 10})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("ledger = %d records (%v), want 1", len(recs), err)
+	}
+	return recs[0]
+}
+
+// assertNoSecret checks everything that left the core: actions, the
+// ledger's rows, and the logs.
+func assertNoSecret(t *testing.T, c *bottest.Core, rec *recorder, secret string) {
+	t.Helper()
+	recs, _ := c.Store.List(context.Background(), ledger.Filter{Limit: 100})
+	for where, text := range map[string]string{"actions": rec.all(), "logs": c.Logs(), "ledger": fmt.Sprintf("%+v", recs)} {
+		if strings.Contains(text, secret) || strings.Contains(text, secret[len(secret)-12:len(secret)-4]) {
+			t.Errorf("the secret appears in the %s", where)
+		}
+	}
+}
+
+func TestTakedownFlow(t *testing.T) {
+	c := bottest.New(t, bottest.Options{})
+	rec := &recorder{}
+	d := c.Dispatcher(rec)
+	key := bottest.AnthropicKey(7)
+	if err := d.Dispatch(context.Background(), leakEvent(key)); err != nil {
+		t.Fatal(err)
+	}
+	del := rec.done(bot.Delete)
+	if len(del) != 1 || del[0].Channel != "C1" || del[0].MessageID != "1700000000.000100" || del[0].Reason == "" {
+		t.Fatalf("deletes = %+v, want one of C1/1700000000.000100 with a reason", del)
+	}
+	priv := rec.done(bot.PrivateReply)
+	if len(priv) != 1 || priv[0].User != "U1" {
+		t.Fatalf("private replies = %+v", priv)
+	}
+	// The poster wrote in Chinese: the notice is in Chinese and says how to revoke.
+	for _, want := range []string{"我删除了你在 #general", "Anthropic", "sk-ant-api03-", "https://console.anthropic.com/settings/keys"} {
+		if !strings.Contains(priv[0].Text, want) {
+			t.Errorf("poster notice lacks %q:\n%s", want, priv[0].Text)
+		}
+	}
+	notes := rec.done(bot.Notice)
+	if len(notes) != 1 || notes[0].Channel != "security" {
+		t.Fatalf("notices = %+v", notes)
+	}
+	r := record(t, c)
+	for _, want := range []string{"Platform: test", "#general (C1)", "dana (U1)", "Anthropic", r.Fingerprint, r.Masked, "Outcome: deleted"} {
+		if !strings.Contains(notes[0].Text, want) {
+			t.Errorf("security notice lacks %q:\n%s", want, notes[0].Text)
+		}
+	}
+	if r.Outcome != ledger.Deleted || r.Provider != "Anthropic" || r.Poster != "U1" || r.Attempts != 1 || r.Lang != "zh" {
+		t.Errorf("record = %+v", r)
+	}
+	assertNoSecret(t, c, rec, key)
+}
+
+func TestTakedownExactlyOnce(t *testing.T) {
+	c := bottest.New(t, bottest.Options{})
+	rec := &recorder{}
+	key := bottest.AnthropicKey(8)
+	ev := leakEvent(key)
+	// Twenty deliveries of the same message through two replicas at once.
+	var wg sync.WaitGroup
+	for i := range 20 {
+		d := c.Dispatcher(rec)
+		d.Owner = fmt.Sprintf("replica-%d", i%2)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := d.Dispatch(context.Background(), ev); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(rec.done(bot.Delete)); n != 1 {
+		t.Errorf("%d deletes, want 1", n)
+	}
+	if n := len(rec.done(bot.Notice)); n != 1 {
+		t.Errorf("%d security notices, want 1", n)
+	}
+	// An edit is a new revision: taken down again.
+	ev.Kind, ev.Revision = bot.Edit, "1700000001.000200"
+	if err := c.Dispatcher(rec).Dispatch(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rec.done(bot.Delete)); n != 2 {
+		t.Errorf("%d deletes after an edit, want 2", n)
+	}
+}
+
+func TestTakedownFailures(t *testing.T) {
+	tests := []struct {
+		name        string
+		fail        func(kind bot.ActionKind, n int) error
+		outcome     ledger.Outcome
+		attempts    int
+		deletes     int
+		poster      bot.ActionKind
+		noticeWants string
+	}{
+		{"rate limited then deleted", func(k bot.ActionKind, n int) error {
+			if k == bot.Delete && n == 1 {
+				return &bot.RateLimitError{RetryAfter: time.Millisecond}
+			}
+			return nil
+		}, ledger.Deleted, 2, 1, bot.PrivateReply, "Outcome: deleted"},
+		{"transient errors then deleted", func(k bot.ActionKind, n int) error {
+			if k == bot.Delete && n <= 3 {
+				return fmt.Errorf("connection reset")
+			}
+			return nil
+		}, ledger.Deleted, 4, 1, bot.PrivateReply, "Outcome: deleted"},
+		{"missing permission is escalated", func(k bot.ActionKind, n int) error {
+			if k == bot.Delete {
+				return fmt.Errorf("chat.delete: cant_delete_message: %w", bot.ErrPermission)
+			}
+			return nil
+		}, ledger.Escalated, 1, 0, bot.PrivateReply, "NOT deleted"},
+		{"already gone counts as deleted", func(k bot.ActionKind, n int) error {
+			if k == bot.Delete {
+				return fmt.Errorf("message_not_found: %w", bot.ErrNotFound)
+			}
+			return nil
+		}, ledger.Deleted, 1, 0, bot.PrivateReply, "Outcome: deleted"},
+		{"gives up after retries", func(k bot.ActionKind, n int) error {
+			if k == bot.Delete {
+				return fmt.Errorf("internal_error")
+			}
+			return nil
+		}, ledger.Failed, 5, 0, bot.PrivateReply, "NOT deleted"},
+		{"no ephemeral: direct message", func(k bot.ActionKind, n int) error {
+			if k == bot.PrivateReply {
+				return bot.ErrUnsupported
+			}
+			return nil
+		}, ledger.Deleted, 1, 1, bot.DirectMessage, "Outcome: deleted"},
+		{"direct messages closed: short channel notice", func(k bot.ActionKind, n int) error {
+			if k == bot.PrivateReply {
+				return bot.ErrUnsupported
+			}
+			if k == bot.DirectMessage {
+				return fmt.Errorf("50007: %w", bot.ErrPermission)
+			}
+			return nil
+		}, ledger.Deleted, 1, 1, bot.Reply, "Outcome: deleted"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := bottest.New(t, bottest.Options{})
+			rec := &recorder{fail: tt.fail}
+			key := bottest.AnthropicKey(uint64(100 + i))
+			if err := c.Dispatcher(rec).Dispatch(context.Background(), leakEvent(key)); err != nil {
+				t.Fatal(err)
+			}
+			r := record(t, c)
+			if r.Outcome != tt.outcome || r.Attempts != tt.attempts {
+				t.Errorf("outcome %s after %d attempts, want %s after %d", r.Outcome, r.Attempts, tt.outcome, tt.attempts)
+			}
+			if n := len(rec.done(bot.Delete)); n != tt.deletes {
+				t.Errorf("%d successful deletes, want %d", n, tt.deletes)
+			}
+			if p := rec.done(tt.poster); len(p) != 1 || p[0].User != "U1" {
+				t.Errorf("poster reached by %s: %+v", tt.poster, p)
+			} else if tt.poster == bot.Reply && strings.Contains(p[0].Text, "sk-ant") {
+				t.Errorf("the channel notice names the key: %q", p[0].Text)
+			}
+			notes := rec.done(bot.Notice)
+			if len(notes) != 1 || !strings.Contains(notes[0].Text, tt.noticeWants) {
+				t.Errorf("security notice = %+v, want %q", notes, tt.noticeWants)
+			}
+			assertNoSecret(t, c, rec, key)
+		})
+	}
+}
+
+func TestResumeAfterCrash(t *testing.T) {
+	c := bottest.New(t, bottest.Options{})
+	ctx := context.Background()
+	// A replica claimed a takedown, then died before deleting anything.
+	dead := ledger.Record{Key: ledger.Key{Platform: "test", Workspace: "W1", Channel: "C1", MessageID: "M9"},
+		Time: time.Now(), Poster: "U1", Rule: "anthropic-api-key", Provider: "Anthropic",
+		Masked: "sk-ant-api03-…x9AA", Fingerprint: "0123456789abcdef0123456789abcdef", Lang: "en"}
+	if ok, _, err := c.Store.Claim(ctx, dead, "dead-replica", time.Millisecond); !ok || err != nil {
+		t.Fatalf("claim: %v, %v", ok, err)
+	}
+	time.Sleep(10 * time.Millisecond)
+	rec := &recorder{}
+	// Another platform's dispatcher leaves it alone.
+	if n, err := c.Dispatcher(rec).Resume(ctx, "other"); err != nil || n != 0 {
+		t.Fatalf("Resume(other) = %d, %v; want 0", n, err)
+	}
+	n, err := c.Dispatcher(rec).Resume(ctx, "test")
+	if err != nil || n != 1 {
+		t.Fatalf("Resume = %d, %v; want 1", n, err)
+	}
+	if del := rec.done(bot.Delete); len(del) != 1 || del[0].MessageID != "M9" {
+		t.Errorf("resumed deletes = %+v", del)
+	}
+	if notes := rec.done(bot.Notice); len(notes) != 1 || !strings.Contains(notes[0].Text, "sk-ant-api03-…x9AA") {
+		t.Errorf("resumed notices = %+v", notes)
+	}
+	if r := record(t, c); r.Outcome != ledger.Deleted {
+		t.Errorf("outcome after resume = %s", r.Outcome)
+	}
+	// Resuming again finds nothing.
+	if n, _ := c.Dispatcher(rec).Resume(ctx, "test"); n != 0 {
+		t.Errorf("second resume took %d takedowns", n)
+	}
+}

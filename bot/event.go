@@ -1,0 +1,69 @@
+// Package bot is tokenbot's platform-neutral core: events come in from an
+// adapter, the router turns each into actions, and the dispatcher executes
+// them through the adapter, recording takedowns in the ledger first.
+package bot
+
+import "time"
+
+// Kind says what happened on the platform.
+type Kind string
+
+// The kinds of event an adapter delivers.
+const (
+	// Message is a message posted in a channel the bot can see, not
+	// addressed to the bot.
+	Message Kind = "message"
+	// Edit is a message whose text was changed; only the leak scan runs.
+	Edit Kind = "edit"
+	// Mention is a message that addresses the bot, or a direct message.
+	Mention Kind = "mention"
+	// Command is a slash command such as /tokens.
+	Command Kind = "command"
+)
+
+// Event is one platform event, translated by an adapter.
+type Event struct {
+	Kind Kind
+	// Platform names the adapter: "slack", "discord", "web", "terminal".
+	Platform  string
+	Workspace string // Slack team id, Discord guild id
+	Channel   string // channel id
+	// ChannelName is the human name when the adapter knows it; policy and
+	// passive-channel settings match either the id or the name.
+	ChannelName string
+	User        string // poster's id
+	UserName    string
+	MessageID   string // Slack ts, Discord message id; empty for commands
+	ThreadID    string // thread parent, when the message is a reply
+	// Revision tells edits apart: empty for the original message, the edit
+	// time or a counter for each edit.
+	Revision string
+	Text     string
+	// Command is the command name without the slash ("tokens") when Kind is
+	// Command; Text then holds its argument.
+	Command string
+	// Direct is true for a direct message to the bot.
+	Direct bool
+	// Files holds the text of attachments the adapter fetched (snippets,
+	// .env or source files), already limited in size.
+	Files []File
+	// Interaction is an adapter's opaque handle for answering this event
+	// (a Slack response_url, a Discord interaction id and token); the core
+	// copies it to the actions that answer the event.
+	Interaction string
+	Time        time.Time
+}
+
+// File is a text attachment of a message.
+type File struct {
+	Name string
+	Text string
+}
+
+// Where returns the channel name when known, else its id.
+func (e Event) Where() string {
+	if e.ChannelName != "" {
+		return e.ChannelName
+	}
+	return e.Channel
+}

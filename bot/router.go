@@ -1,0 +1,196 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tokenbot/tokenbot/bot/leaks"
+	"github.com/tokenbot/tokenbot/bot/ledger"
+	"github.com/tokenbot/tokenbot/bot/tokens"
+	"github.com/tokenbot/tokenbot/knowledge"
+)
+
+// Asker answers questions from the FAQ.
+type Asker interface {
+	Ask(ctx context.Context, question string, mode knowledge.Mode) (knowledge.Answer, error)
+	Entry(id, lang string) (knowledge.Text, bool)
+}
+
+// Scanner finds credentials in text.
+type Scanner interface {
+	Scan(text string) []leaks.Finding
+}
+
+// Router turns an event into actions. It holds no platform state and is
+// safe for concurrent use once built.
+type Router struct {
+	FAQ     Asker
+	Counter *tokens.Counter
+	Catalog *tokens.Catalog
+	// Models are the models a /tokens report shows when none is named.
+	Models  []tokens.Model
+	Scanner Scanner
+	Policy  leaks.Policy
+	// FingerprintKey is the per-install HMAC key for secret fingerprints.
+	FingerprintKey []byte
+	// SecurityChannel receives takedown notices; empty disables them.
+	SecurityChannel string
+	// PassiveChannels lists channel ids or names where the bot answers
+	// questions it was not asked; "*" means every channel.
+	PassiveChannels []string
+	// MaxPieces caps the token-boundary view of a /tokens report.
+	MaxPieces int
+}
+
+// Handle decides what to do about one event. Every message is scanned for
+// credentials; a command goes to the token counter; a question to the FAQ.
+func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
+	if ev.Kind == Mention {
+		if rest, ok := CommandText(ev.Text); ok {
+			ev.Kind, ev.Command, ev.Text = Command, "tokens", rest
+		}
+	}
+	inText, found := r.scan(ev)
+	if ev.Kind == Command {
+		return r.command(ctx, ev, found)
+	}
+	var acts []Action
+	if plan := r.plan(ev, inText, found); plan != nil {
+		acts = append(acts, Action{Kind: Takedown, Channel: ev.Channel, User: ev.User, MessageID: ev.MessageID, Plan: plan})
+		if plan.Decision == leaks.Takedown {
+			// The message is going away: answering it would only draw
+			// attention to it.
+			return acts, nil
+		}
+	}
+	question := leaks.Redact(ev.Text, inText)
+	switch {
+	case ev.Kind == Mention:
+		a, err := r.answer(ctx, ev, question, knowledge.Mention)
+		if err != nil {
+			return acts, err
+		}
+		acts = append(acts, a)
+	case ev.Kind == Message && r.passive(ev):
+		ans, err := r.FAQ.Ask(ctx, question, knowledge.Passive)
+		if err != nil {
+			return acts, fmt.Errorf("passive answer: %w", err)
+		}
+		if ans.Answered {
+			acts = append(acts, r.reply(ev, ans))
+		}
+	}
+	return acts, nil
+}
+
+// CommandText reports whether a message addressed to the bot is a /tokens
+// command ("/tokens …" or "tokens: …") and returns its argument.
+func CommandText(text string) (string, bool) {
+	t := strings.TrimSpace(text)
+	for _, p := range []string{"/tokens", "tokens:"} {
+		if len(t) >= len(p) && strings.EqualFold(t[:len(p)], p) {
+			rest := t[len(p):]
+			if rest == "" || rest[0] == ' ' || rest[0] == '\n' || rest[0] == '\t' || p == "tokens:" {
+				return strings.TrimSpace(rest), true
+			}
+		}
+	}
+	return "", false
+}
+
+// scan returns the findings in the event's text, and those in the text and
+// its files together. Offsets are relative to the text each was found in.
+func (r *Router) scan(ev Event) (inText, all []leaks.Finding) {
+	if r.Scanner == nil {
+		return nil, nil
+	}
+	inText = r.Scanner.Scan(ev.Text)
+	all = inText
+	for _, f := range ev.Files {
+		all = append(all[:len(all):len(all)], r.Scanner.Scan(f.Text)...)
+	}
+	return inText, all
+}
+
+func (r *Router) passive(ev Event) bool {
+	return slices.ContainsFunc(r.PassiveChannels, func(c string) bool {
+		return c == "*" || c == ev.Channel || (ev.ChannelName != "" && strings.EqualFold(strings.TrimPrefix(c, "#"), ev.ChannelName))
+	})
+}
+
+func (r *Router) answer(ctx context.Context, ev Event, question string, mode knowledge.Mode) (Action, error) {
+	ans, err := r.FAQ.Ask(ctx, question, mode)
+	if err != nil {
+		return Action{}, fmt.Errorf("answer: %w", err)
+	}
+	return r.reply(ev, ans), nil
+}
+
+func (r *Router) reply(ev Event, ans knowledge.Answer) Action {
+	thread := ev.ThreadID
+	if thread == "" {
+		thread = ev.MessageID
+	}
+	return Action{Kind: Reply, Channel: ev.Channel, User: ev.User, ThreadID: thread, MessageID: ev.MessageID,
+		Interaction: ev.Interaction, Text: FormatAnswer(ans), Answer: &ans}
+}
+
+// plan returns the takedown or warning that the findings call for, or nil.
+func (r *Router) plan(ev Event, inText, found []leaks.Finding) *Plan {
+	if len(found) == 0 || ev.MessageID == "" {
+		return nil
+	}
+	p := &Plan{
+		Key: ledger.Key{Platform: ev.Platform, Workspace: ev.Workspace, Channel: ev.Channel,
+			MessageID: ev.MessageID, Revision: ev.Revision},
+		Decision:        leaks.Ignore,
+		Poster:          ev.User,
+		PosterName:      ev.UserName,
+		ChannelName:     ev.ChannelName,
+		ThreadID:        ev.ThreadID,
+		Lang:            knowledge.DetectLang(leaks.Redact(ev.Text, inText)),
+		SecurityChannel: r.SecurityChannel,
+		Time:            ev.Time,
+	}
+	if p.Time.IsZero() {
+		p.Time = time.Now()
+	}
+	for _, f := range found {
+		fp := f.Fingerprint(r.FingerprintKey)
+		d := r.Policy.Decide(ev.Channel, f, fp)
+		if d == leaks.Ignore && ev.ChannelName != "" {
+			d = r.Policy.Decide(ev.ChannelName, f, fp)
+		}
+		if d == leaks.Ignore {
+			continue
+		}
+		if d == leaks.Takedown {
+			p.Decision = leaks.Takedown
+		} else if p.Decision == leaks.Ignore {
+			p.Decision = leaks.Warn
+		}
+		p.Leaks = append(p.Leaks, Leak{Rule: f.RuleID, Provider: f.Provider, Confidence: string(f.Confidence),
+			Masked: f.Masked, Fingerprint: fp, RevokeURL: f.RevokeURL()})
+	}
+	if p.Decision == leaks.Ignore {
+		return nil
+	}
+	// The most severe finding first: it names the audit row.
+	slices.SortStableFunc(p.Leaks, func(a, b Leak) int { return severity(b) - severity(a) })
+	if r.FAQ != nil {
+		if t, ok := r.FAQ.Entry("key-leaked", p.Lang); ok {
+			p.Advice = t.Short
+		}
+	}
+	return p
+}
+
+func severity(l Leak) int {
+	if l.Confidence == string(leaks.High) {
+		return 1
+	}
+	return 0
+}

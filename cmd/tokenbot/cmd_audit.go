@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tokenbot/tokenbot/bot/ledger"
+)
+
+type auditRow struct {
+	Time        time.Time `json:"time"`
+	Platform    string    `json:"platform"`
+	Workspace   string    `json:"workspace"`
+	Channel     string    `json:"channel"`
+	MessageID   string    `json:"message_id"`
+	Revision    string    `json:"revision,omitempty"`
+	Poster      string    `json:"poster"`
+	Rule        string    `json:"rule"`
+	Provider    string    `json:"provider"`
+	Masked      string    `json:"masked"`
+	Fingerprint string    `json:"fingerprint"`
+	Outcome     string    `json:"outcome"`
+	Attempts    int       `json:"attempts"`
+	Detail      string    `json:"detail,omitempty"`
+}
+
+// AuditRow is the public, masked view of a ledger record.
+func AuditRow(r ledger.Record) auditRow {
+	return auditRow{r.Time, r.Platform, r.Workspace, r.Channel, r.MessageID, r.Revision, r.Poster, r.Rule,
+		r.Provider, r.Masked, r.Fingerprint, string(r.Outcome), r.Attempts, r.Detail}
+}
+
+func runAudit(ctx context.Context, e *env, args []string) error {
+	fs, cfgPath := newFlags(e, "audit", "",
+		"Lists recorded takedowns and warnings, newest first, masked. Reads the ledger in the data\n"+
+			"directory, or PostgreSQL when DATABASE_URL is set.")
+	asJSON := fs.Bool("json", false, "print one JSON object per record")
+	since := fs.Duration("since", 0, "only records newer than this `duration` (e.g. 24h); 0 = all")
+	limit := fs.Int("limit", 100, "at most this many records")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *since < 0 || *limit <= 0 {
+		return fmt.Errorf("--since must not be negative and --limit must be positive")
+	}
+	cfg, err := loadConfig(e, *cfgPath)
+	if err != nil {
+		return err
+	}
+	store, _, err := openLedger(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	var from time.Time
+	if *since > 0 {
+		from = time.Now().Add(-*since)
+	}
+	recs, err := store.List(ctx, ledger.Filter{Since: from, Limit: *limit})
+	if err != nil {
+		return fmt.Errorf("list takedowns: %w", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, r := range recs {
+			if err := enc.Encode(AuditRow(r)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(recs) == 0 {
+		fmt.Fprintln(e.stdout, "no takedowns recorded")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME\tPLATFORM\tCHANNEL\tPOSTER\tPROVIDER\tKEY\tFINGERPRINT\tOUTCOME\tATTEMPTS")
+	for _, r := range recs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", r.Time.Local().Format("2006-01-02 15:04:05"), r.Platform,
+			r.Channel, r.Poster, r.Provider, r.Masked, r.Fingerprint, r.Outcome, r.Attempts)
+	}
+	return tw.Flush()
+}

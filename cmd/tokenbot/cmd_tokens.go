@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tokenbot/tokenbot/bot/tokens"
+)
+
+func runTokens(ctx context.Context, e *env, args []string) error {
+	fs, cfgPath := newFlags(e, "tokens", "[TEXT | -]",
+		"Counts the tokens of TEXT (or of standard input when TEXT is - or absent) with OpenAI's encodings\n"+
+			"o200k_base, cl100k_base, p50k_base and r50k_base, and estimates its cost per model.")
+	var models stringList
+	fs.Var(&models, "model", "model `id` or alias to price (repeatable; default: the configured models)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, *cfgPath)
+	if err != nil {
+		return err
+	}
+	text, err := argOrStdin(e, fs.Args())
+	if err != nil {
+		return err
+	}
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		return err
+	}
+	names := []string(models)
+	if len(names) == 0 {
+		names = cfg.Tokens.Models
+	}
+	ms, err := lookupModels(cat, names)
+	if err != nil {
+		return err
+	}
+	counter := tokens.NewCounter(tokens.Options{MaxBytes: cfg.Tokens.MaxBytes})
+	rep, err := counter.Report(ctx, text, ms, tokens.ReportOptions{})
+	if err != nil {
+		return err
+	}
+	rep.Pieces, rep.PiecesEncoding, rep.PiecesTruncated = nil, "", false
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		return enc.Encode(rep)
+	}
+	_, err = io.WriteString(e.stdout, rep.Text())
+	return err
+}
+
+// argOrStdin joins the arguments into one text, or reads standard input
+// when there is none or the only one is "-".
+func argOrStdin(e *env, args []string) (string, error) {
+	if len(args) == 0 || (len(args) == 1 && args[0] == "-") {
+		data, err := io.ReadAll(e.stdin)
+		if err != nil {
+			return "", fmt.Errorf("read standard input: %w", err)
+		}
+		return string(data), nil
+	}
+	return strings.Join(args, " "), nil
+}
