@@ -1,0 +1,249 @@
+package slack
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/tokens"
+)
+
+// Block Kit limits.
+const (
+	maxSectionChars = 3000
+	maxBlocks       = 45
+)
+
+// escape makes text safe for Slack: &, < and > are control characters
+// (<!channel>, <@U…>), so that text from users never pings anyone.
+var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
+
+// unescape undoes Slack's escaping of message text.
+var unescape = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace
+
+// blocksFor renders an action in Block Kit.
+func blocksFor(act bot.Action) []slackapi.Block {
+	var blocks []slackapi.Block
+	switch {
+	case act.Tokens != nil:
+		blocks = tokensBlocks(act.Text, *act.Tokens)
+	case act.Answer != nil && act.Answer.Answered:
+		blocks = answerBlocks(act)
+	default:
+		blocks = textBlocks(escape(act.Text))
+	}
+	if act.Plan != nil && (act.Kind == bot.Notice) {
+		who := fmt.Sprintf("Poster: <@%s>", act.Plan.Poster)
+		if act.Plan.Key.Channel != "" {
+			who += fmt.Sprintf(" · Channel: <#%s>", act.Plan.Key.Channel)
+		}
+		blocks = append(blocks, slackapi.NewContextBlock("", slackapi.NewTextBlockObject(slackapi.MarkdownType, who, false, false)))
+	}
+	if len(blocks) > maxBlocks {
+		blocks = append(blocks[:maxBlocks-1], mrkdwnSection("_… (shortened)_"))
+	}
+	return blocks
+}
+
+func mrkdwnSection(text string) slackapi.Block {
+	return slackapi.NewSectionBlock(slackapi.NewTextBlockObject(slackapi.MarkdownType, text, false, false), nil, nil)
+}
+
+// textBlocks splits escaped mrkdwn into sections of at most 3,000
+// characters, on line boundaries when possible.
+func textBlocks(text string) []slackapi.Block {
+	var blocks []slackapi.Block
+	for _, part := range split(text, maxSectionChars) {
+		if strings.TrimSpace(part) != "" {
+			blocks = append(blocks, mrkdwnSection(part))
+		}
+	}
+	return blocks
+}
+
+// codeBlocks renders preformatted text in one or more ``` sections.
+func codeBlocks(text string) []slackapi.Block {
+	text = strings.ReplaceAll(escape(text), "```", "`\u200b``")
+	var blocks []slackapi.Block
+	for _, part := range split(text, maxSectionChars-8) {
+		blocks = append(blocks, mrkdwnSection("```\n"+part+"\n```"))
+	}
+	return blocks
+}
+
+// split cuts s into pieces of at most max bytes, preferring newlines and
+// never cutting a UTF-8 character.
+func split(s string, max int) []string {
+	var out []string
+	for len(s) > max {
+		cut := strings.LastIndexByte(s[:max], '\n')
+		if cut <= max/2 {
+			cut = max
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut--
+			}
+		}
+		out = append(out, s[:cut])
+		s = strings.TrimPrefix(s[cut:], "\n")
+	}
+	return append(out, s)
+}
+
+func answerBlocks(act bot.Action) []slackapi.Block {
+	ans := act.Answer
+	body := fmt.Sprintf("*%s*\n%s", escape(ans.Title), escape(ans.Answer))
+	blocks := textBlocks(body)
+	var ctx []string
+	if len(ans.Related) > 0 {
+		label, sep := "Related", ", "
+		if ans.Lang == "zh" {
+			label, sep = "相关话题", "、"
+		}
+		names := make([]string, len(ans.Related))
+		for i, t := range ans.Related {
+			names[i] = escape(t.Title)
+		}
+		ctx = append(ctx, label+": "+strings.Join(names, sep))
+	}
+	if len(ans.Sources) > 0 {
+		label := "Source"
+		if ans.Lang == "zh" {
+			label = "来源"
+		}
+		ctx = append(ctx, label+": "+escape(ans.Sources[0]))
+	}
+	if len(ctx) > 0 {
+		blocks = append(blocks, slackapi.NewContextBlock("",
+			slackapi.NewTextBlockObject(slackapi.MarkdownType, truncate(strings.Join(ctx, " · "), 2000), false, false)))
+	}
+	return blocks
+}
+
+func truncate(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max - 3
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// tokensBlocks renders a /tokens report: a warning when the text held a
+// credential, tokens and characters per token for each encoding, the cost
+// table, and the token boundaries.
+func tokensBlocks(text string, r tokens.Report) []slackapi.Block {
+	var blocks []slackapi.Block
+	if prefix, ok := strings.CutSuffix(text, bot.FormatReport(r)); ok && strings.TrimSpace(prefix) != "" {
+		blocks = append(blocks, textBlocks(escape(strings.TrimSpace(prefix)))...)
+	}
+	blocks = append(blocks, slackapi.NewHeaderBlock(slackapi.NewTextBlockObject(slackapi.PlainTextType, "Token count", false, false)))
+	blocks = append(blocks, slackapi.NewContextBlock("", slackapi.NewTextBlockObject(slackapi.MarkdownType,
+		fmt.Sprintf("%s characters · %s bytes", group(r.Chars), group(r.Bytes)), false, false)))
+
+	var fields []*slackapi.TextBlockObject
+	for _, e := range r.Encodings {
+		if len(fields) == 10 {
+			break
+		}
+		fields = append(fields, slackapi.NewTextBlockObject(slackapi.MarkdownType,
+			fmt.Sprintf("*%s*\n%s tokens · %s chars/token", escape(e.Name), group(e.Tokens), strconv.FormatFloat(e.CharsPerToken, 'f', 2, 64)), false, false))
+	}
+	if len(fields) > 0 {
+		blocks = append(blocks, slackapi.NewSectionBlock(nil, fields, nil))
+	}
+
+	if len(r.Models) > 0 {
+		rows := [][]string{{"model", "tokens", "input", "as output", "context"}}
+		var notes []string
+		for _, m := range r.Models {
+			n := group(m.Tokens)
+			if !m.Exact {
+				n = "~" + n
+				if m.Estimate != "" && !contains(notes, m.Estimate) {
+					notes = append(notes, m.Estimate)
+				}
+			}
+			rows = append(rows, []string{m.Model, n, usd(m.InputCostUSD), usd(m.OutputCostUSD),
+				strconv.FormatFloat(m.ContextShare*100, 'f', 2, 64) + "% of " + group(m.ContextWindow)})
+		}
+		blocks = append(blocks, mrkdwnSection("*Cost per model* (USD, list prices)"))
+		blocks = append(blocks, codeBlocks(table(rows))...)
+		if len(notes) > 0 {
+			blocks = append(blocks, slackapi.NewContextBlock("", slackapi.NewTextBlockObject(slackapi.MarkdownType,
+				truncate(escape("~ estimate: "+strings.Join(notes, "; ")), 2000), false, false)))
+		}
+	}
+	if len(r.Pieces) > 0 {
+		title := fmt.Sprintf("*Token boundaries* (%s", escape(r.PiecesEncoding))
+		if r.PiecesTruncated {
+			title += fmt.Sprintf(", first %d tokens", len(r.Pieces))
+		}
+		blocks = append(blocks, slackapi.NewDividerBlock(), mrkdwnSection(title+")"))
+		blocks = append(blocks, codeBlocks(bot.Boundaries(r.Pieces, r.PiecesTruncated))...)
+	}
+	return blocks
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// table aligns rows in columns; every column but the first is right-aligned.
+func table(rows [][]string) string {
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	for _, row := range rows {
+		var line strings.Builder
+		for i, c := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if i == 0 {
+				line.WriteString(c + pad)
+			} else {
+				line.WriteString("  " + pad + c)
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func group(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+func usd(v float64) string {
+	switch {
+	case v == 0:
+		return "$0"
+	case v < 0.000001:
+		return "<$0.000001"
+	case v < 1:
+		return "$" + strconv.FormatFloat(v, 'f', 6, 64)
+	}
+	return "$" + strconv.FormatFloat(v, 'f', 2, 64)
+}

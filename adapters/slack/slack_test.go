@@ -1,0 +1,783 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tokenbot/tokenbot/adapters/slack/fakeslack"
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/bottest"
+	"github.com/tokenbot/tokenbot/bot/ledger"
+)
+
+const (
+	signingSecret = "8f742231b10e8888abcd99yyyzzz85a5"
+	general       = "C0GENERAL1"
+	security      = "C0SECURITY"
+	alice         = "U0ALICE001"
+)
+
+// Never-real keys, well-formed, generated from a fixed seed.
+var (
+	rng          = rand.New(rand.NewPCG(4, 2))
+	anthropicKey = "sk-ant-api03-" + randomString(93, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") + "AA"
+	githubToken  = "ghp_" + randomString(36, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+	secrets      = []string{anthropicKey, githubToken}
+)
+
+func randomString(n int, alphabet string) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+type harness struct {
+	t     *testing.T
+	fake  *fakeslack.Server
+	core  *bottest.Core
+	a     *Adapter
+	d     *bot.Dispatcher
+	mu    sync.Mutex
+	slept []time.Duration
+}
+
+type options struct {
+	noAdmin bool
+}
+
+func newHarness(t *testing.T, o options) *harness {
+	t.Helper()
+	h := &harness{t: t, fake: fakeslack.New(t), core: bottest.New(t, bottest.Options{SecurityChannel: "security"})}
+	cfg := Config{BotToken: fakeslack.BotToken, AppToken: fakeslack.AppToken, SigningSecret: signingSecret,
+		AdminToken: fakeslack.AdminToken, APIURL: h.fake.APIURL(), MaxFileBytes: 4096, MaxBodyBytes: 64 << 10}
+	if o.noAdmin {
+		cfg.AdminToken = ""
+	}
+	a, err := New(cfg, h.core.Store, h.core.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sleep := func(ctx context.Context, d time.Duration) error {
+		h.mu.Lock()
+		h.slept = append(h.slept, d)
+		h.mu.Unlock()
+		return ctx.Err()
+	}
+	a.sleep = sleep
+	h.a = a
+	h.d = h.core.Dispatcher(a)
+	h.d.Sleep = sleep
+	t.Cleanup(func() {
+		h.assertNoSecret()
+		if t.Failed() {
+			t.Logf("logs:\n%s", h.core.Logs())
+		}
+	})
+	return h
+}
+
+// assertNoSecret searches every request the bot sent and every log line.
+func (h *harness) assertNoSecret() {
+	h.t.Helper()
+	reqs, logs := h.fake.Requests(), h.core.Logs()
+	for _, s := range secrets {
+		for _, part := range []string{s, s[len(s)-20:]} {
+			if strings.Contains(reqs, part) {
+				h.t.Errorf("a request to Slack holds a planted secret")
+			}
+			if strings.Contains(logs, part) {
+				h.t.Errorf("a log line holds a planted secret")
+			}
+		}
+	}
+}
+
+func (h *harness) wait() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.a.Wait(ctx); err != nil {
+		h.t.Fatalf("background handling did not finish: %v", err)
+	}
+}
+
+func (h *harness) record(ch, ts, rev string) ledger.Record {
+	h.t.Helper()
+	rec, err := h.core.Store.Get(context.Background(), ledger.Key{Platform: Platform, Workspace: fakeslack.TeamID, Channel: ch, MessageID: ts, Revision: rev})
+	if err != nil {
+		h.t.Fatalf("ledger record %s/%s@%s: %v", ch, ts, rev, err)
+	}
+	return rec
+}
+
+// messageEvent builds an event_callback for a message and registers it in
+// the fake workspace.
+func (h *harness) messageEvent(eventID string, ev map[string]any) map[string]any {
+	if ev["type"] == nil {
+		ev["type"] = "message"
+	}
+	if ev["channel_type"] == nil {
+		ev["channel_type"] = "channel"
+	}
+	if ts, ok := ev["ts"].(string); ok {
+		if u, ok := ev["user"].(string); ok {
+			h.fake.AddMessage(ev["channel"].(string), ts, u)
+		}
+	}
+	return map[string]any{"type": "event_callback", "team_id": fakeslack.TeamID, "api_app_id": "A111",
+		"event_id": eventID, "event_time": 1700000000, "event": ev}
+}
+
+// startSocket runs Socket Mode until the test ends.
+func (h *harness) startSocket() *fakeslack.Socket {
+	h.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.a.RunSocketMode(ctx, h.d.Dispatch) }()
+	h.t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				h.t.Errorf("RunSocketMode: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			h.t.Errorf("RunSocketMode did not stop")
+		}
+	})
+	return h.fake.WaitSocket(5 * time.Second)
+}
+
+// waitAcks waits until every envelope is acknowledged, then for the
+// handling they started.
+func (h *harness) waitAcks(ids ...string) {
+	h.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		acked := map[string]bool{}
+		for _, id := range h.fake.Acks() {
+			acked[id] = true
+		}
+		missing := 0
+		for _, id := range ids {
+			if !acked[id] {
+				missing++
+			}
+		}
+		if missing == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("%d envelopes not acknowledged", missing)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.wait()
+}
+
+// post sends a signed request to the HTTP handler.
+func (h *harness) post(srv *httptest.Server, path, contentType string, body []byte, ts time.Time, extra http.Header) *http.Response {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	stamp, sig := fakeslack.Sign(signingSecret, ts, body)
+	req.Header.Set("X-Slack-Request-Timestamp", stamp)
+	req.Header.Set("X-Slack-Signature", sig)
+	for k, v := range extra {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+func TestSocketModeTakedownExactlyOnce(t *testing.T) {
+	h := newHarness(t, options{})
+	sock := h.startSocket()
+	ev := h.messageEvent("Ev001", map[string]any{"channel": general, "user": alice, "ts": "1700000100.000100",
+		"text": "here is our key " + anthropicKey + " for the demo"})
+	ids := []string{
+		sock.Send("events_api", ev, 0),
+		sock.Send("events_api", ev, 1), // Slack's retry: same event_id
+		sock.Send("events_api", ev, 2),
+	}
+	// Another delivery of the same message under a new event id (a
+	// second app subscription, a replica): the ledger keeps it to one.
+	ev2 := h.messageEvent("Ev002", map[string]any{"channel": general, "user": alice, "ts": "1700000100.000100",
+		"text": "here is our key " + anthropicKey + " for the demo"})
+	ids = append(ids, sock.Send("events_api", ev2, 0))
+	h.waitAcks(ids...)
+
+	dels := h.fake.Calls("chat.delete")
+	if len(dels) != 1 {
+		t.Fatalf("chat.delete called %d times, want exactly 1", len(dels))
+	}
+	if dels[0].Token != fakeslack.AdminToken || dels[0].Params["channel"] != general || dels[0].Params["ts"] != "1700000100.000100" {
+		t.Errorf("chat.delete = token admin? %v, channel %q, ts %q", dels[0].Token == fakeslack.AdminToken, dels[0].Params["channel"], dels[0].Params["ts"])
+	}
+	if h.fake.HasMessage(general, "1700000100.000100") {
+		t.Error("the leaking message is still there")
+	}
+	eph := h.fake.Calls("chat.postEphemeral")
+	if len(eph) != 1 || eph[0].Params["user"] != alice || eph[0].Params["channel"] != general {
+		t.Fatalf("ephemeral notices = %+v, want one to alice in #general", eph)
+	}
+	if !strings.Contains(eph[0].Params["text"], "I removed your message") || !strings.Contains(eph[0].Params["text"], "console.anthropic.com") && !strings.Contains(eph[0].Params["text"], "Anthropic") {
+		t.Errorf("poster notice does not say the message was removed and how to revoke: %q", eph[0].Params["text"])
+	}
+	notices := postsTo(h.fake, security)
+	if len(notices) != 1 || !strings.Contains(notices[0].Params["text"], "taken down") {
+		t.Fatalf("security notices = %d, want 1 saying taken down", len(notices))
+	}
+	if rec := h.record(general, "1700000100.000100", ""); rec.Outcome != ledger.Deleted {
+		t.Errorf("ledger outcome = %s, want deleted", rec.Outcome)
+	}
+}
+
+func postsTo(f *fakeslack.Server, channel string) []fakeslack.Call {
+	var out []fakeslack.Call
+	for _, c := range f.Calls("chat.postMessage") {
+		if c.Params["channel"] == channel {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func TestSocketModeReconnects(t *testing.T) {
+	h := newHarness(t, options{})
+	sock := h.startSocket()
+	sock.Disconnect()
+	sock2 := h.fake.WaitSocket(5 * time.Second)
+	ev := h.messageEvent("Ev010", map[string]any{"channel": general, "user": alice, "ts": "1700000200.000100",
+		"text": "token " + githubToken})
+	h.waitAcks(sock2.Send("events_api", ev, 0))
+	sock2.Drop()
+	sock3 := h.fake.WaitSocket(5 * time.Second)
+	ev = h.messageEvent("Ev011", map[string]any{"channel": general, "user": alice, "ts": "1700000201.000100",
+		"text": "again " + anthropicKey})
+	h.waitAcks(sock3.Send("events_api", ev, 0))
+	if n := h.fake.Connections(); n != 3 {
+		t.Errorf("connections = %d, want 3", n)
+	}
+	if n := len(h.fake.Calls("chat.delete")); n != 2 {
+		t.Errorf("chat.delete calls = %d after reconnects, want 2", n)
+	}
+}
+
+func TestSocketModeSlashCommand(t *testing.T) {
+	h := newHarness(t, options{})
+	sock := h.startSocket()
+	cmd := map[string]any{"team_id": fakeslack.TeamID, "channel_id": general, "channel_name": "general", "user_id": alice,
+		"user_name": "alice", "command": "/tokens", "text": "model=gpt-4o Hello, world &amp; friends",
+		"response_url": h.fake.ResponseURL("r1"), "trigger_id": "trig-1"}
+	id := sock.Send("slash_commands", cmd, 0)
+	h.waitAcks(id)
+	resp := h.fake.Calls("response_url")
+	if len(resp) != 1 {
+		t.Fatalf("response_url calls = %d, want 1", len(resp))
+	}
+	r := resp[0].Params
+	if r["response_type"] != "ephemeral" {
+		t.Errorf("response_type = %q, want ephemeral", r["response_type"])
+	}
+	blocks := r["blocks"]
+	for _, want := range []string{"Token count", "o200k_base", "chars/token", "gpt-4o", "Token boundaries", "Hello", "·friends"} {
+		if !strings.Contains(blocks, want) {
+			t.Errorf("report blocks lack %q", want)
+		}
+	}
+	if strings.Contains(blocks, "claude-sonnet") {
+		t.Error("model=gpt-4o should price gpt-4o only")
+	}
+	// "Hello, world & friends" is 22 characters: Slack's &amp; escape
+	// must not reach the counter.
+	if !strings.Contains(blocks, "22 characters") {
+		t.Error("the command text was not unescaped before counting")
+	}
+}
+
+func TestSlashCommandWithKeyIsMasked(t *testing.T) {
+	h := newHarness(t, options{})
+	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
+	defer srv.Close()
+	form := url.Values{"team_id": {fakeslack.TeamID}, "channel_id": {general}, "channel_name": {"general"}, "user_id": {alice},
+		"user_name": {"alice"}, "command": {"/tokens"}, "text": {"my key is " + anthropicKey},
+		"response_url": {h.fake.ResponseURL("r2")}, "trigger_id": {"trig-2"}}
+	body := []byte(form.Encode())
+	resp := h.post(srv, "/slack/commands", "application/x-www-form-urlencoded", body, time.Now(), nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	// The same command delivered twice (same trigger_id) is answered once.
+	h.post(srv, "/slack/commands", "application/x-www-form-urlencoded", body, time.Now(), nil)
+	h.wait()
+	calls := h.fake.Calls("response_url")
+	if len(calls) != 1 {
+		t.Fatalf("response_url calls = %d, want 1", len(calls))
+	}
+	text := calls[0].Params["text"]
+	if !strings.Contains(text, "rotate") || !strings.Contains(text, "sk-ant") {
+		t.Errorf("reply should show the masked key and say to rotate it: %q", text)
+	}
+	if strings.Contains(calls[0].Params["blocks"], "Token boundaries") {
+		t.Error("the boundary view would spell the key out")
+	}
+}
+
+func TestResponseURLFailureFallsBackToEphemeral(t *testing.T) {
+	h := newHarness(t, options{})
+	h.fake.Fail("response_url", fakeslack.Failure{Status: http.StatusNotFound})
+	err := h.a.Execute(context.Background(), bot.Action{Kind: bot.PrivateReply, Channel: general, User: alice,
+		Text: "hello", Interaction: h.fake.ResponseURL("expired")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.fake.Calls("chat.postEphemeral")); n != 1 {
+		t.Errorf("chat.postEphemeral calls = %d, want 1", n)
+	}
+	// A response_url on a foreign host is never posted to.
+	err = h.a.Execute(context.Background(), bot.Action{Kind: bot.PrivateReply, Channel: general, User: alice,
+		Text: "hello", Interaction: "http://attacker.example/hook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.fake.Calls("chat.postEphemeral")); n != 2 {
+		t.Errorf("chat.postEphemeral calls = %d, want 2", n)
+	}
+}
+
+func TestHTTPEvents(t *testing.T) {
+	h := newHarness(t, options{})
+	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
+	defer srv.Close()
+
+	t.Run("url_verification", func(t *testing.T) {
+		body := mustJSON(map[string]any{"type": "url_verification", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/events", bytes.NewReader(body))
+		stamp, sig := fakeslack.Sign(signingSecret, time.Now(), body)
+		req.Header.Set("X-Slack-Request-Timestamp", stamp)
+		req.Header.Set("X-Slack-Signature", sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var buf bytes.Buffer
+		buf.ReadFrom(resp.Body)
+		if resp.StatusCode != 200 || buf.String() != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+			t.Errorf("challenge answer = %d %q", resp.StatusCode, buf.String())
+		}
+	})
+
+	t.Run("retries take down once", func(t *testing.T) {
+		body := mustJSON(h.messageEvent("Ev100", map[string]any{"channel": general, "user": alice, "ts": "1700000300.000100",
+			"thread_ts": "1700000299.000100", "text": "CI token: " + githubToken}))
+		for i := range 3 {
+			extra := http.Header{}
+			if i > 0 {
+				extra.Set("X-Slack-Retry-Num", fmt.Sprint(i))
+				extra.Set("X-Slack-Retry-Reason", "http_timeout")
+			}
+			if resp := h.post(srv, "/slack/events", "application/json", body, time.Now(), extra); resp.StatusCode != 200 {
+				t.Fatalf("delivery %d: status %d", i, resp.StatusCode)
+			}
+		}
+		h.wait()
+		if n := len(h.fake.Calls("chat.delete")); n != 1 {
+			t.Fatalf("chat.delete calls = %d, want 1", n)
+		}
+		eph := h.fake.Calls("chat.postEphemeral")
+		if len(eph) != 1 || eph[0].Params["thread_ts"] != "1700000299.000100" {
+			t.Errorf("the poster notice of a thread reply should go in the thread: %+v", eph)
+		}
+	})
+
+	t.Run("edit that adds a key", func(t *testing.T) {
+		h.fake.AddMessage(general, "1700000400.000100", alice)
+		orig := h.messageEvent("Ev200", map[string]any{"channel": general, "user": alice, "ts": "1700000400.000100", "text": "deploying now"})
+		edit := h.messageEvent("Ev201", map[string]any{"channel": general, "subtype": "message_changed", "hidden": true, "ts": "1700000410.000200",
+			"message":          map[string]any{"type": "message", "user": alice, "ts": "1700000400.000100", "text": "deploying now with " + anthropicKey, "edited": map[string]any{"user": alice, "ts": "1700000410.000000"}},
+			"previous_message": map[string]any{"type": "message", "user": alice, "ts": "1700000400.000100", "text": "deploying now"}})
+		before := len(h.fake.Calls("chat.delete"))
+		h.post(srv, "/slack/events", "application/json", mustJSON(orig), time.Now(), nil)
+		h.post(srv, "/slack/events", "application/json", mustJSON(edit), time.Now(), nil)
+		h.wait()
+		dels := h.fake.Calls("chat.delete")[before:]
+		if len(dels) != 1 || dels[0].Params["ts"] != "1700000400.000100" {
+			t.Fatalf("edit takedown: chat.delete calls %+v", dels)
+		}
+		if rec := h.record(general, "1700000400.000100", "1700000410.000000"); rec.Outcome != ledger.Deleted {
+			t.Errorf("edit outcome = %s", rec.Outcome)
+		}
+	})
+}
+
+func TestHTTPRejectsBadRequests(t *testing.T) {
+	h := newHarness(t, options{})
+	var handled atomic.Int32
+	srv := httptest.NewServer(h.a.Handler(func(ctx context.Context, ev bot.Event) error {
+		handled.Add(1)
+		return nil
+	}))
+	defer srv.Close()
+	body := mustJSON(h.messageEvent("Ev300", map[string]any{"channel": general, "user": alice, "ts": "1700000500.000100", "text": "hi"}))
+	big := mustJSON(h.messageEvent("Ev301", map[string]any{"channel": general, "user": alice, "ts": "1700000501.000100", "text": strings.Repeat("a", 70<<10)}))
+	_, goodSig := fakeslack.Sign(signingSecret, time.Now(), body)
+	_, forged := fakeslack.Sign("not-the-signing-secret-0000", time.Now(), body)
+	now := fmt.Sprint(time.Now().Unix())
+	staleTS, staleSig := fakeslack.Sign(signingSecret, time.Now().Add(-10*time.Minute), body)
+	bigTS, bigSig := fakeslack.Sign(signingSecret, time.Now(), big)
+
+	cases := []struct {
+		name    string
+		body    []byte
+		ts, sig string
+		chunked bool
+		want    int
+		path    string
+	}{
+		{"no signature", body, "", "", false, 401, "/slack/events"},
+		{"no timestamp", body, "", goodSig, false, 401, "/slack/events"},
+		{"forged", body, now, forged, false, 401, "/slack/events"},
+		{"tampered body", append(bytes.Clone(body[:len(body)-1]), ' ', '}'), now, goodSig, false, 401, "/slack/events"},
+		{"stale", body, staleTS, staleSig, false, 401, "/slack/events"},
+		{"malformed signature", body, now, "v0=zz", false, 401, "/slack/events"},
+		{"forged command", []byte("command=%2Ftokens&text=hi"), now, forged, false, 401, "/slack/commands"},
+		{"oversized", big, bigTS, bigSig, false, 413, "/slack/events"},
+		{"oversized without length", big, bigTS, bigSig, true, 413, "/slack/events"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var rd interface{ Read([]byte) (int, error) } = bytes.NewReader(c.body)
+			if c.chunked {
+				rd = struct{ *bytes.Reader }{bytes.NewReader(c.body)} // hides Len: sent chunked
+			}
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+c.path, rd)
+			if c.ts != "" {
+				req.Header.Set("X-Slack-Request-Timestamp", c.ts)
+			}
+			if c.sig != "" {
+				req.Header.Set("X-Slack-Signature", c.sig)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != c.want {
+				t.Errorf("status = %d, want %d", resp.StatusCode, c.want)
+			}
+		})
+	}
+	resp, err := http.Get(srv.URL + "/slack/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET status = %d, want 405", resp.StatusCode)
+	}
+	h.wait()
+	if n := handled.Load(); n != 0 {
+		t.Errorf("%d rejected requests reached the core", n)
+	}
+	if n := len(h.fake.Calls("")); n != 0 {
+		t.Errorf("rejected requests caused %d Slack API calls", n)
+	}
+}
+
+func TestEscalationWithoutAdminToken(t *testing.T) {
+	h := newHarness(t, options{noAdmin: true})
+	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
+	defer srv.Close()
+	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev400", map[string]any{
+		"channel": general, "user": alice, "ts": "1700000600.000100", "text": "key: " + anthropicKey})), time.Now(), nil)
+	h.wait()
+	if n := len(h.fake.Calls("chat.delete")); n != 0 {
+		t.Errorf("chat.delete called %d times without an admin token", n)
+	}
+	if !h.fake.HasMessage(general, "1700000600.000100") {
+		t.Fatal("message vanished")
+	}
+	rec := h.record(general, "1700000600.000100", "")
+	if rec.Outcome != ledger.Escalated || !strings.Contains(rec.Detail, EnvAdminToken) {
+		t.Errorf("ledger = %s (%q), want escalated naming %s", rec.Outcome, rec.Detail, EnvAdminToken)
+	}
+	eph := h.fake.Calls("chat.postEphemeral")
+	if len(eph) != 1 || !strings.Contains(eph[0].Params["text"], "could not delete") {
+		t.Errorf("the poster should be told to delete it by hand: %+v", eph)
+	}
+	notices := postsTo(h.fake, security)
+	if len(notices) != 1 || !strings.Contains(notices[0].Params["text"], "NOT deleted") {
+		t.Errorf("the security channel should be told it was not deleted: %+v", notices)
+	}
+}
+
+func TestCantDeleteEscalates(t *testing.T) {
+	h := newHarness(t, options{})
+	h.fake.Fail("chat.delete", fakeslack.Failure{Error: "cant_delete_message"})
+	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
+	defer srv.Close()
+	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev500", map[string]any{
+		"channel": general, "user": alice, "ts": "1700000700.000100", "text": "key: " + githubToken})), time.Now(), nil)
+	h.wait()
+	if n := len(h.fake.Calls("chat.delete")); n != 1 {
+		t.Errorf("chat.delete calls = %d, want 1 (permission errors are not retried)", n)
+	}
+	if rec := h.record(general, "1700000700.000100", ""); rec.Outcome != ledger.Escalated || !strings.Contains(rec.Detail, "cant_delete_message") {
+		t.Errorf("ledger = %s (%q), want escalated", rec.Outcome, rec.Detail)
+	}
+}
+
+func TestRateLimitedTakedownIsRetried(t *testing.T) {
+	h := newHarness(t, options{})
+	h.fake.Fail("chat.delete", fakeslack.Failure{Status: http.StatusTooManyRequests, RetryAfter: 7})
+	h.fake.Fail("chat.postEphemeral", fakeslack.Failure{Status: http.StatusTooManyRequests, RetryAfter: 3})
+	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
+	defer srv.Close()
+	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev600", map[string]any{
+		"channel": general, "user": alice, "ts": "1700000800.000100", "text": "key: " + anthropicKey})), time.Now(), nil)
+	h.wait()
+	if n := len(h.fake.Calls("chat.delete")); n != 2 {
+		t.Fatalf("chat.delete calls = %d, want 2 (429, then success)", n)
+	}
+	if h.fake.HasMessage(general, "1700000800.000100") {
+		t.Error("message not deleted after the rate limit")
+	}
+	if n := len(h.fake.Calls("chat.postEphemeral")); n != 2 {
+		t.Errorf("chat.postEphemeral calls = %d, want 2", n)
+	}
+	h.mu.Lock()
+	slept := append([]time.Duration(nil), h.slept...)
+	h.mu.Unlock()
+	if !containsDur(slept, 7*time.Second) || !containsDur(slept, 3*time.Second) {
+		t.Errorf("waits = %v, want Retry-After 7s and 3s honoured", slept)
+	}
+	if rec := h.record(general, "1700000800.000100", ""); rec.Outcome != ledger.Deleted {
+		t.Errorf("ledger = %s, want deleted", rec.Outcome)
+	}
+}
+
+func containsDur(ds []time.Duration, d time.Duration) bool {
+	for _, x := range ds {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+func TestEphemeralImpossibleFallsBackToDM(t *testing.T) {
+	h := newHarness(t, options{})
+	h.fake.NotInChannel(general, alice)
+	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
+	defer srv.Close()
+	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev700", map[string]any{
+		"channel": general, "user": alice, "ts": "1700000900.000100", "text": "key: " + githubToken})), time.Now(), nil)
+	h.wait()
+	if n := len(h.fake.Calls("conversations.open")); n != 1 {
+		t.Fatalf("conversations.open calls = %d, want 1", n)
+	}
+	dm := postsTo(h.fake, "D0ALICE001")
+	if len(dm) != 1 || !strings.Contains(dm[0].Params["text"], "I removed your message") {
+		t.Errorf("direct message to the poster = %+v", dm)
+	}
+}
+
+func TestSharedTextFileIsScannedAndDeleted(t *testing.T) {
+	h := newHarness(t, options{})
+	h.fake.AddFile(fakeslack.File{ID: "F0ENV00001", Name: ".env", Mimetype: "text/plain", Filetype: "text", Mode: "hosted",
+		Content: "DEBUG=1\nANTHROPIC_API_KEY=" + anthropicKey + "\n"})
+	h.fake.AddFile(fakeslack.File{ID: "F0PNG00001", Name: "shot.png", Mimetype: "image/png", Filetype: "png", Mode: "hosted", Content: "\x89PNG\x00"})
+	h.fake.AddFile(fakeslack.File{ID: "F0BIG00001", Name: "big.txt", Mimetype: "text/plain", Filetype: "text", Mode: "hosted",
+		Content: strings.Repeat("x", 5000) + githubToken})
+	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
+	defer srv.Close()
+	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev800", map[string]any{
+		"channel": general, "user": alice, "ts": "1700001000.000100", "subtype": "file_share", "text": "config attached",
+		"files": []map[string]any{{"id": "F0ENV00001"}, {"id": "F0PNG00001"}, {"id": "F0BIG00001"}}})), time.Now(), nil)
+	h.wait()
+	downloads := h.fake.Calls("file.download")
+	if len(downloads) != 1 || downloads[0].Token != fakeslack.BotToken {
+		t.Fatalf("downloads = %d (want only the .env, with the bot token)", len(downloads))
+	}
+	if n := len(h.fake.Calls("chat.delete")); n != 1 {
+		t.Fatalf("chat.delete calls = %d, want 1", n)
+	}
+	if h.fake.HasFile("F0ENV00001") {
+		t.Error("the leaking file is still shared")
+	}
+	fd := h.fake.Calls("files.delete")
+	if len(fd) == 0 || fd[0].Token != fakeslack.AdminToken {
+		t.Error("files.delete not called with the admin token")
+	}
+}
+
+func TestQuestions(t *testing.T) {
+	h := newHarness(t, options{})
+	sock := h.startSocket()
+	mention := h.messageEvent("Ev900", map[string]any{"type": "app_mention", "channel": general, "user": alice, "ts": "1700001100.000100",
+		"text": "<@" + fakeslack.BotUserID + "> what is the difference between an API key and a token?"})
+	// The message event of the same post: the app_mention answers it.
+	same := h.messageEvent("Ev901", map[string]any{"channel": general, "user": alice, "ts": "1700001100.000100",
+		"text": "<@" + fakeslack.BotUserID + "> what is the difference between an API key and a token?"})
+	dm := h.messageEvent("Ev902", map[string]any{"channel": "D0ALICE001", "channel_type": "im", "user": alice, "ts": "1700001101.000100",
+		"text": "什么是 API 密钥？"})
+	own := h.messageEvent("Ev903", map[string]any{"channel": general, "user": fakeslack.BotUserID, "bot_id": fakeslack.BotID,
+		"ts": "1700001102.000100", "text": "what is a token? " + githubToken})
+	h.waitAcks(sock.Send("events_api", mention, 0), sock.Send("events_api", same, 0), sock.Send("events_api", dm, 0), sock.Send("events_api", own, 0))
+
+	replies := postsTo(h.fake, general)
+	if len(replies) != 1 {
+		t.Fatalf("replies in #general = %d, want 1", len(replies))
+	}
+	if replies[0].Params["thread_ts"] != "1700001100.000100" || replies[0].Token != fakeslack.BotToken {
+		t.Errorf("the answer should be a thread reply from the bot: thread_ts %q", replies[0].Params["thread_ts"])
+	}
+	dms := postsTo(h.fake, "D0ALICE001")
+	if len(dms) != 1 || dms[0].Params["thread_ts"] != "" {
+		t.Fatalf("DM answers = %+v, want 1 outside a thread", dms)
+	}
+	if !strings.ContainsFunc(dms[0].Params["text"], func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+		t.Errorf("a Chinese question should get a Chinese answer: %q", dms[0].Params["text"])
+	}
+	if n := len(h.fake.Calls("chat.delete")); n != 0 {
+		t.Errorf("the bot's own message was taken down")
+	}
+}
+
+func TestExecuteMapsErrors(t *testing.T) {
+	h := newHarness(t, options{})
+	h.fake.AddMessage(general, "1.1", alice)
+	del := bot.Action{Kind: bot.Delete, Channel: general, MessageID: "1.1"}
+	cases := []struct {
+		name string
+		fail fakeslack.Failure
+		act  bot.Action
+		want error
+	}{
+		{"cant delete", fakeslack.Failure{Error: "cant_delete_message"}, del, bot.ErrPermission},
+		{"missing scope", fakeslack.Failure{Error: "missing_scope"}, del, bot.ErrPermission},
+		{"admin cannot see channel", fakeslack.Failure{Error: "channel_not_found"}, del, bot.ErrPermission},
+		{"gone", fakeslack.Failure{Error: "message_not_found"}, del, bot.ErrNotFound},
+		{"not in channel", fakeslack.Failure{Error: "user_not_in_channel"},
+			bot.Action{Kind: bot.PrivateReply, Channel: general, User: alice, Text: "x"}, bot.ErrUnsupported},
+		{"notice channel missing", fakeslack.Failure{Error: "channel_not_found"},
+			bot.Action{Kind: bot.Notice, Channel: "C0NOPE0001", Text: "x"}, bot.ErrNotFound},
+		{"unknown kind", fakeslack.Failure{}, bot.Action{Kind: bot.Takedown}, bot.ErrUnsupported},
+	}
+	methods := map[bot.ActionKind]string{bot.Delete: "chat.delete", bot.PrivateReply: "chat.postEphemeral", bot.Notice: "chat.postMessage"}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if m, ok := methods[c.act.Kind]; ok {
+				h.fake.Fail(m, c.fail)
+			}
+			err := h.a.Execute(context.Background(), c.act)
+			if !errors.Is(err, c.want) {
+				t.Errorf("err = %v, want %v", err, c.want)
+			}
+		})
+	}
+	h.fake.Fail("chat.delete", fakeslack.Failure{Status: 429, RetryAfter: 30})
+	var rl *bot.RateLimitError
+	if err := h.a.Execute(context.Background(), del); !errors.As(err, &rl) || rl.RetryAfter != 30*time.Second {
+		t.Errorf("429 → %v, want RateLimitError of 30s", err)
+	}
+	h.fake.Fail("chat.delete", fakeslack.Failure{Status: 503})
+	if err := h.a.Execute(context.Background(), del); err == nil || errors.Is(err, bot.ErrPermission) || errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("503 → %v, want a transient error", err)
+	}
+}
+
+func TestNoticeResolvesChannelName(t *testing.T) {
+	h := newHarness(t, options{})
+	for range 2 {
+		if err := h.a.Execute(context.Background(), bot.Action{Kind: bot.Notice, Channel: "#security", Text: "hello <!channel> & co"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	posts := postsTo(h.fake, security)
+	if len(posts) != 2 {
+		t.Fatalf("notices = %d, want 2 in %s", len(posts), security)
+	}
+	if n := len(h.fake.Calls("conversations.list")); n != 1 {
+		t.Errorf("conversations.list calls = %d, want 1 (cached)", n)
+	}
+	if strings.Contains(posts[0].Params["text"], "<!channel>") || !strings.Contains(posts[0].Params["text"], "&lt;!channel&gt; &amp; co") {
+		t.Errorf("text not escaped: %q", posts[0].Params["text"])
+	}
+}
+
+func TestCheck(t *testing.T) {
+	h := newHarness(t, options{})
+	if err := h.a.Check(context.Background()); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	h.fake.Fail("auth.test", fakeslack.Failure{Error: "token_revoked"})
+	h2, err := New(Config{BotToken: fakeslack.BotToken, AdminToken: "xoxp-revoked", APIURL: h.fake.APIURL(), SigningSecret: signingSecret}, nil, h.core.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h2.Check(context.Background()); err == nil || !strings.Contains(err.Error(), EnvBotToken) || strings.Contains(err.Error(), fakeslack.BotToken) {
+		t.Errorf("Check with a revoked token = %v, want an error naming %s only", err, EnvBotToken)
+	}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		enabled bool
+		errHas  string
+	}{
+		{"none", map[string]string{}, false, ""},
+		{"socket", map[string]string{EnvBotToken: "xoxb-1-2-abc", EnvAppToken: "xapp-1-abc"}, true, ""},
+		{"http", map[string]string{EnvBotToken: "xoxb-1-2-abc", EnvSigningSecret: signingSecret}, true, ""},
+		{"no transport", map[string]string{EnvBotToken: "xoxb-1-2-abc"}, true, EnvAppToken},
+		{"bad bot", map[string]string{EnvBotToken: "xoxp-oops-secretvalue", EnvAppToken: "xapp-1"}, true, EnvBotToken},
+		{"bad app", map[string]string{EnvBotToken: "xoxb-1", EnvAppToken: "xoxb-secretvalue"}, true, EnvAppToken},
+		{"bad admin", map[string]string{EnvBotToken: "xoxb-1", EnvAppToken: "xapp-1", EnvAdminToken: "xoxb-secretvalue"}, true, EnvAdminToken},
+		{"short secret", map[string]string{EnvBotToken: "xoxb-1", EnvSigningSecret: "secretvalue"}, true, EnvSigningSecret},
+		{"bad url", map[string]string{EnvBotToken: "xoxb-1", EnvAppToken: "xapp-1", EnvAPIURL: "ftp://x"}, true, EnvAPIURL},
+		{"app without bot", map[string]string{EnvAppToken: "xapp-1"}, false, EnvBotToken},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, enabled, err := ConfigFromEnv(func(k string) string { return c.env[k] })
+			if enabled != c.enabled {
+				t.Errorf("enabled = %v, want %v", enabled, c.enabled)
+			}
+			switch {
+			case c.errHas == "" && err != nil:
+				t.Errorf("unexpected error: %v", err)
+			case c.errHas != "" && (err == nil || !strings.Contains(err.Error(), c.errHas)):
+				t.Errorf("err = %v, want it to name %s", err, c.errHas)
+			case err != nil && strings.Contains(err.Error(), "secretvalue"):
+				t.Errorf("error echoes the variable's value: %v", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,162 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/tokenbot/tokenbot/bot"
+)
+
+// RunSocketMode receives events over Socket Mode until ctx ends. Each
+// envelope (events_api, slash_commands) is acknowledged at once and
+// handled in the background. A dropped connection reconnects with
+// backoff; a rejected token ends the run with an error naming it.
+func (a *Adapter) RunSocketMode(ctx context.Context, handle func(context.Context, bot.Event) error) error {
+	if a.cfg.AppToken == "" {
+		return fmt.Errorf("socket mode needs %s", EnvAppToken)
+	}
+	if _, err := a.identity(ctx); err != nil {
+		return err
+	}
+	smc := socketmode.New(a.api,
+		socketmode.OptionLog(slogWriter{a}),
+		socketmode.OptionReadLimit(max(4<<20, 4*a.cfg.MaxBodyBytes)))
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- a.runSocket(runCtx, smc) }()
+	defer a.wg.Wait()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case evt := <-smc.Events:
+			a.socketEvent(runCtx, smc, evt, handle)
+		}
+	}
+}
+
+// runSocket keeps a Socket Mode connection open until ctx ends.
+func (a *Adapter) runSocket(ctx context.Context, smc *socketmode.Client) error {
+	wait := time.Second
+	for {
+		err := smc.RunContext(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		switch errorCode(err) {
+		case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "not_allowed_token_type":
+			return fmt.Errorf("%s rejected by Slack: %w", EnvAppToken, mapErr(err))
+		}
+		var sc slackapi.StatusCodeError
+		if errors.As(err, &sc) && sc.Code == 404 {
+			return fmt.Errorf("%s rejected by Slack: %w", EnvAppToken, mapErr(err))
+		}
+		a.log.Warn("socket mode connection lost, reconnecting", "wait", wait, "err", mapErr(err))
+		if a.sleep(ctx, wait) != nil {
+			return nil
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
+}
+
+func (a *Adapter) socketEvent(ctx context.Context, smc *socketmode.Client, evt socketmode.Event, handle Handler) {
+	switch evt.Type {
+	case socketmode.EventTypeEventsAPI:
+		if evt.Request == nil {
+			return
+		}
+		req := evt.Request
+		// The work is registered before the ack, so that Wait covers every
+		// acknowledged envelope; the ack itself does not wait for it.
+		a.background(ctx, func(ctx context.Context) {
+			var cb callback
+			if err := json.Unmarshal(req.Payload, &cb); err != nil {
+				a.log.Warn("undecodable socket mode event", "envelope", req.EnvelopeID)
+				return
+			}
+			if req.RetryAttempt > 0 {
+				a.log.Info("slack event redelivered", "event_id", cb.EventID, "retry", req.RetryAttempt, "reason", req.RetryReason)
+			}
+			// When the ledger cannot be asked the event is handled
+			// anyway: it is acknowledged already, and takedowns stay
+			// exactly-once through their ledger claim.
+			if first, err := a.seen(ctx, cb.EventID); err == nil && !first {
+				return
+			}
+			a.dispatchCallback(ctx, cb, handle)
+		})
+		a.ack(smc, req.EnvelopeID)
+	case socketmode.EventTypeSlashCommand:
+		if evt.Request == nil {
+			return
+		}
+		cmd, ok := evt.Data.(slackapi.SlashCommand)
+		if ok {
+			a.background(ctx, func(ctx context.Context) {
+				id := ""
+				if cmd.TriggerID != "" {
+					id = "command:" + cmd.TriggerID
+				}
+				if first, err := a.seen(ctx, id); err == nil && !first {
+					return
+				}
+				a.runCommand(ctx, cmd, handle)
+			})
+		}
+		a.ack(smc, evt.Request.EnvelopeID)
+	case socketmode.EventTypeInteractive:
+		if evt.Request != nil {
+			a.ack(smc, evt.Request.EnvelopeID)
+		}
+	case socketmode.EventTypeErrorBadMessage:
+		// Acknowledge what can be read of it, so that Slack does not
+		// redeliver a payload that will never parse.
+		if bad, ok := evt.Data.(*socketmode.ErrorBadMessage); ok {
+			var env struct {
+				EnvelopeID string `json:"envelope_id"`
+			}
+			if json.Unmarshal(bad.Message, &env) == nil && env.EnvelopeID != "" {
+				a.ack(smc, env.EnvelopeID)
+			}
+		}
+		a.log.Warn("unreadable socket mode message")
+	case socketmode.EventTypeConnected:
+		a.log.Info("socket mode connected")
+	case socketmode.EventTypeConnectionError:
+		if ce, ok := evt.Data.(*slackapi.ConnectionErrorEvent); ok {
+			a.log.Warn("socket mode connection failed", "attempt", ce.Attempt, "backoff", ce.Backoff, "err", mapErr(ce.ErrorObj))
+		}
+	case socketmode.EventTypeInvalidAuth:
+		a.log.Error("socket mode: Slack rejected the app token", "variable", EnvAppToken)
+	case socketmode.EventTypeDisconnect:
+		a.log.Info("socket mode: Slack asked to reconnect")
+	}
+}
+
+func (a *Adapter) ack(smc *socketmode.Client, envelopeID string) {
+	if envelopeID == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := smc.AckCtx(ctx, envelopeID, nil); err != nil {
+		a.log.Warn("socket mode ack failed", "envelope", envelopeID, "err", err)
+	}
+}
+
+// slogWriter routes slack-go's log lines (debug only; off by default) to
+// slog at debug level.
+type slogWriter struct{ a *Adapter }
+
+func (w slogWriter) Output(_ int, s string) error {
+	w.a.log.Debug("socketmode", "msg", strings.TrimSpace(s))
+	return nil
+}
