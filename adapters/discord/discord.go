@@ -1,0 +1,502 @@
+// Package discord is tokenbot's Discord adapter, built on discordgo: it
+// turns gateway events (messages, edits, mentions, direct messages and the
+// /tokens application command) into bot.Events, carries out the core's
+// actions through the REST API, and optionally installs AutoMod rules that
+// block the most common API key formats before anyone sees them.
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/tokenbot/tokenbot/bot"
+)
+
+// Platform is the platform name of Discord events.
+const Platform = "discord"
+
+// Environment variables read by ConfigFromEnv.
+const (
+	EnvToken  = "DISCORD_BOT_TOKEN"
+	EnvAPIURL = "DISCORD_API_URL"
+)
+
+// Intents the bot asks for. MESSAGE_CONTENT is privileged: it must be
+// switched on in the developer portal (Bot → Privileged Gateway Intents).
+const Intents = discordgo.IntentGuilds | discordgo.IntentGuildMessages |
+	discordgo.IntentDirectMessages | discordgo.IntentMessageContent
+
+// Application flags that say the message content intent is enabled.
+const (
+	flagGatewayMessageContent        = 1 << 19
+	flagGatewayMessageContentLimited = 1 << 18
+)
+
+// DefaultMaxFileBytes is the largest attachment scanned when the config
+// does not say.
+const DefaultMaxFileBytes = 256 << 10
+
+// Config configures the adapter. Token is a secret and comes from the
+// environment; everything else comes from the discord section of the
+// configuration file.
+type Config struct {
+	Token string
+	// APIURL replaces https://discord.com/api/v9 (proxies, tests).
+	APIURL string
+	// ShardID and ShardCount: this process serves shard ShardID of
+	// ShardCount (0 and 1 when not sharded).
+	ShardID, ShardCount int
+	// DevGuild registers /tokens in this guild only (instant updates);
+	// empty registers it globally.
+	DevGuild string
+	// AutoMod installs keyword rules that block common key formats.
+	AutoMod bool
+	// MaxFileBytes is the largest text attachment scanned.
+	MaxFileBytes int
+	// SecurityChannel is where notices go when an action names none: a
+	// channel id, or a name resolved in the guild of the takedown.
+	SecurityChannel string
+	// Models are the model ids offered as choices of /tokens (at most
+	// 25); empty: the first models of the embedded catalog.
+	Models []string
+}
+
+// ConfigFromEnv reads the secret and the API URL from the environment.
+// enabled is false when DISCORD_BOT_TOKEN is not set.
+func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err error) {
+	cfg.Token = strings.TrimSpace(getenv(EnvToken))
+	cfg.APIURL = strings.TrimSpace(getenv(EnvAPIURL))
+	if cfg.Token == "" {
+		return cfg, false, nil
+	}
+	if strings.ContainsAny(cfg.Token, " \t\r\n") && !strings.HasPrefix(cfg.Token, "Bot ") {
+		return cfg, false, fmt.Errorf("%s holds white space: paste the bot token alone", EnvToken)
+	}
+	if cfg.APIURL != "" {
+		if _, err := newRewriter(cfg.APIURL, nil); err != nil {
+			return cfg, false, err
+		}
+	}
+	return cfg, true, nil
+}
+
+// Seen remembers event ids, so that an event delivered twice is handled
+// once (bot/ledger's Store implements it).
+type Seen interface {
+	SeenEvent(ctx context.Context, platform, eventID string) (first bool, err error)
+}
+
+// Handler handles one event (a bot.Dispatcher's Dispatch).
+type Handler func(ctx context.Context, ev bot.Event) error
+
+// Adapter is a connection to Discord. Execute is safe for concurrent use.
+type Adapter struct {
+	cfg  Config
+	log  *slog.Logger
+	s    *discordgo.Session
+	http *http.Client
+
+	// Seen, when set before Run, de-duplicates deliveries across
+	// restarts and replicas; an in-memory set is always used as well.
+	Seen Seen
+
+	// deferAfter is how long an interaction may take before it is
+	// deferred (Discord's deadline is 3 s).
+	deferAfter time.Duration
+
+	mu           sync.Mutex
+	botID        string
+	appID        string
+	recent       *recentSet
+	interactions map[string]*interaction
+	channelNames map[string]string // guild + "\x00" + name → channel id
+	warnedEmpty  bool
+	automodDone  map[string]bool
+	wg           sync.WaitGroup
+	stopping     bool
+}
+
+// New builds an adapter; Run connects it.
+func New(cfg Config, log *slog.Logger) (*Adapter, error) {
+	if cfg.Token == "" {
+		return nil, fmt.Errorf("discord: no bot token (set %s)", EnvToken)
+	}
+	if cfg.ShardCount <= 0 {
+		cfg.ShardCount = 1
+	}
+	if cfg.ShardID < 0 || cfg.ShardID >= cfg.ShardCount {
+		return nil, fmt.Errorf("discord: shard id %d out of range [0, %d)", cfg.ShardID, cfg.ShardCount)
+	}
+	if cfg.MaxFileBytes <= 0 {
+		cfg.MaxFileBytes = DefaultMaxFileBytes
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	token := cfg.Token
+	if !strings.HasPrefix(token, "Bot ") {
+		token = "Bot " + token
+	}
+	s, err := discordgo.New(token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: new session: %w", err)
+	}
+	var rt http.RoundTripper = http.DefaultTransport
+	if cfg.APIURL != "" {
+		rw, err := newRewriter(cfg.APIURL, rt)
+		if err != nil {
+			return nil, fmt.Errorf("discord: %w", err)
+		}
+		rt = rw
+	}
+	client := &http.Client{Timeout: 20 * time.Second, Transport: rt}
+	s.Client = client
+	s.Identify.Intents = Intents
+	s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
+	// A 429 is returned to the core as a RateLimitError, which retries it
+	// after retry_after and keeps the takedown's ledger lease; discordgo's
+	// buckets still pace requests before they are sent.
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 3
+	// discordgo's own log lines can hold payloads: errors only.
+	s.LogLevel = discordgo.LogError
+	s.State.MaxMessageCount = 0 // never keep message text in memory
+	s.State.TrackMembers = false
+	s.State.TrackPresences = false
+	s.State.TrackVoice = false
+	s.State.TrackEmojis = false
+	s.State.TrackRoles = false
+	s.State.TrackThreadMembers = false
+	return &Adapter{cfg: cfg, log: log.With("platform", Platform), s: s, http: client,
+		deferAfter: 1500 * time.Millisecond, recent: newRecentSet(4096),
+		interactions: map[string]*interaction{}, channelNames: map[string]string{}, automodDone: map[string]bool{}}, nil
+}
+
+// Run checks the application's settings, registers /tokens, opens the
+// gateway and hands events to handle until ctx ends.
+func (a *Adapter) Run(ctx context.Context, handle func(context.Context, bot.Event) error) error {
+	if err := a.start(ctx); err != nil {
+		return err
+	}
+	removers := []func(){
+		a.s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { a.onReady(r) }),
+		a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { a.log.Info("gateway session resumed") }),
+		a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
+			a.spawn(func() { a.onMessage(ctx, handle, m.Message, false) })
+		}),
+		a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) {
+			a.spawn(func() { a.onMessage(ctx, handle, m.Message, true) })
+		}),
+		a.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
+			a.spawn(func() { a.onInteraction(ctx, handle, i.Interaction) })
+		}),
+		a.s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
+			if a.cfg.AutoMod && g.Guild != nil {
+				a.spawn(func() { a.installAutoMod(ctx, g.ID) })
+			}
+		}),
+	}
+	if err := a.s.Open(); err != nil {
+		for _, r := range removers {
+			r()
+		}
+		return fmt.Errorf("discord: open gateway: %w", cleanErr(err))
+	}
+	a.log.Info("connected to the gateway", "shard", a.cfg.ShardID, "shards", a.cfg.ShardCount)
+	<-ctx.Done()
+	for _, r := range removers {
+		r()
+	}
+	err := a.s.Close()
+	a.mu.Lock()
+	a.stopping = true
+	a.mu.Unlock()
+	a.wg.Wait()
+	if err != nil {
+		return fmt.Errorf("discord: close gateway: %w", err)
+	}
+	return nil
+}
+
+// start reads the application (its id and flags), logs the recommended
+// shard count and registers the /tokens command.
+func (a *Adapter) start(ctx context.Context) error {
+	body, err := a.s.RequestWithBucketID("GET", discordgo.EndpointAPI+"applications/@me", nil,
+		discordgo.EndpointAPI+"applications/@me", discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(true))
+	if err != nil {
+		return fmt.Errorf("discord: read application (is %s right?): %w", EnvToken, mapErr(err))
+	}
+	var app struct {
+		ID    string `json:"id"`
+		Flags int    `json:"flags"`
+	}
+	if err := discordgo.Unmarshal(body, &app); err != nil || app.ID == "" {
+		return fmt.Errorf("discord: read application: unexpected answer")
+	}
+	a.mu.Lock()
+	a.appID = app.ID
+	a.mu.Unlock()
+	a.checkContentFlag(app.Flags)
+	if gw, err := a.s.GatewayBot(discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(true)); err != nil {
+		a.log.Warn("could not read the recommended shard count", "err", cleanErr(err))
+	} else {
+		if gw.Shards > a.cfg.ShardCount {
+			a.log.Warn("Discord recommends more shards than configured", "recommended", gw.Shards, "configured", a.cfg.ShardCount)
+		}
+		if gw.SessionStartLimit.Remaining == 0 {
+			a.log.Warn("no gateway session starts left; Discord will refuse to connect until the limit resets",
+				"reset_after_ms", gw.SessionStartLimit.ResetAfter)
+		}
+	}
+	if a.cfg.ShardID == 0 {
+		if err := a.registerCommands(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *Adapter) checkContentFlag(flags int) {
+	if flags&(flagGatewayMessageContent|flagGatewayMessageContentLimited) != 0 {
+		return
+	}
+	a.log.Error("the MESSAGE_CONTENT privileged intent is not enabled for this application: " +
+		"message text will arrive empty and leaked keys will not be found. Turn on " +
+		"Developer Portal → your application → Bot → Privileged Gateway Intents → Message Content Intent")
+}
+
+func (a *Adapter) onReady(r *discordgo.Ready) {
+	a.mu.Lock()
+	if r.User != nil {
+		a.botID = r.User.ID
+	}
+	if r.Application != nil && r.Application.ID != "" {
+		a.appID = r.Application.ID
+	}
+	a.mu.Unlock()
+	if r.Application != nil {
+		a.checkContentFlag(r.Application.Flags)
+	}
+	a.log.Info("gateway ready", "guilds", len(r.Guilds))
+}
+
+// spawn runs f unless the adapter is stopping, and lets Run wait for it.
+func (a *Adapter) spawn(f func()) {
+	a.mu.Lock()
+	if a.stopping {
+		a.mu.Unlock()
+		return
+	}
+	a.wg.Add(1)
+	a.mu.Unlock()
+	go func() {
+		defer a.wg.Done()
+		f()
+	}()
+}
+
+// first reports whether an event is seen for the first time.
+func (a *Adapter) first(ctx context.Context, id string) bool {
+	if !a.recent.add(id) {
+		return false
+	}
+	if a.Seen == nil {
+		return true
+	}
+	first, err := a.Seen.SeenEvent(ctx, Platform, id)
+	if err != nil {
+		// The ledger still makes takedowns exactly-once: handle it.
+		a.log.Warn("event de-duplication failed", "err", err)
+		return true
+	}
+	return first
+}
+
+func (a *Adapter) ids() (botID, appID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.botID, a.appID
+}
+
+// onMessage turns a created or edited message into an event.
+func (a *Adapter) onMessage(ctx context.Context, handle Handler, m *discordgo.Message, edit bool) {
+	if m == nil || m.ID == "" {
+		return
+	}
+	botID, _ := a.ids()
+	if m.Author != nil && m.Author.ID == botID {
+		return
+	}
+	ev := bot.Event{Kind: bot.Message, Platform: Platform, Workspace: m.GuildID, Channel: m.ChannelID,
+		MessageID: m.ID, Text: m.Content, Time: m.Timestamp}
+	eventID := "message:" + m.ID
+	if edit {
+		if m.EditedTimestamp == nil {
+			return // an embed unfurled, not an edit
+		}
+		ev.Kind = bot.Edit
+		ev.Revision = m.EditedTimestamp.UTC().Format(time.RFC3339Nano)
+		ev.Time = *m.EditedTimestamp
+		eventID = "edit:" + m.ID + ":" + ev.Revision
+	}
+	if m.Author != nil {
+		ev.User, ev.UserName = m.Author.ID, m.Author.Username
+	}
+	if m.GuildID == "" {
+		ev.Direct = true
+	}
+	mentioned := false
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == botID {
+			mentioned = true
+		}
+	}
+	if botID != "" {
+		for _, tag := range []string{"<@" + botID + ">", "<@!" + botID + ">"} {
+			if strings.Contains(ev.Text, tag) {
+				mentioned = true
+				ev.Text = strings.ReplaceAll(ev.Text, tag, "")
+			}
+		}
+		ev.Text = strings.TrimSpace(ev.Text)
+	}
+	if !edit && (mentioned || ev.Direct) {
+		ev.Kind = bot.Mention
+	}
+	if ch, err := a.s.State.Channel(m.ChannelID); err == nil && ch != nil {
+		ev.ChannelName = ch.Name
+	}
+	if m.Content == "" && len(m.Attachments) == 0 && len(m.Embeds) == 0 && len(m.StickerItems) == 0 && !mentioned && !ev.Direct {
+		a.warnEmptyContent()
+		return
+	}
+	if !a.first(ctx, eventID) {
+		a.log.Debug("duplicate delivery ignored", "channel", m.ChannelID, "message", m.ID)
+		return
+	}
+	ev.Files = a.fetchFiles(ctx, m.Attachments)
+	if ev.Text == "" && len(ev.Files) == 0 {
+		return
+	}
+	if err := handle(ctx, ev); err != nil {
+		a.log.Error("handling message failed", "channel", m.ChannelID, "message", m.ID, "kind", ev.Kind, "err", err)
+	}
+}
+
+func (a *Adapter) warnEmptyContent() {
+	a.mu.Lock()
+	warned := a.warnedEmpty
+	a.warnedEmpty = true
+	a.mu.Unlock()
+	if !warned {
+		a.log.Error("a guild message arrived with no content: the MESSAGE_CONTENT privileged intent is " +
+			"probably off, so leaked keys cannot be found. Turn on Developer Portal → your application → " +
+			"Bot → Privileged Gateway Intents → Message Content Intent, then restart")
+	}
+}
+
+// textExts are the attachment types scanned for keys.
+var textExts = map[string]bool{
+	".env": true, ".txt": true, ".json": true, ".yaml": true, ".yml": true, ".toml": true, ".ini": true,
+	".cfg": true, ".conf": true, ".properties": true, ".md": true, ".log": true, ".csv": true, ".xml": true,
+	".py": true, ".js": true, ".mjs": true, ".cjs": true, ".ts": true, ".tsx": true, ".jsx": true, ".go": true,
+	".rb": true, ".php": true, ".java": true, ".kt": true, ".cs": true, ".rs": true, ".swift": true, ".sh": true,
+	".bash": true, ".zsh": true, ".ps1": true, ".sql": true, ".ipynb": true, ".tf": true, ".tfvars": true,
+	".c": true, ".h": true, ".cpp": true, ".html": true, ".vue": true, ".dart": true, ".r": true, ".pem": true,
+}
+
+// textAttachment reports whether a file name is a text type worth scanning.
+func textAttachment(name string) bool {
+	n := strings.ToLower(name)
+	if n == ".env" || strings.HasPrefix(n, ".env.") || strings.HasSuffix(n, ".env") {
+		return true
+	}
+	i := strings.LastIndexByte(n, '.')
+	return i >= 0 && textExts[n[i:]]
+}
+
+// fetchFiles downloads the text attachments that fit the size limit.
+func (a *Adapter) fetchFiles(ctx context.Context, atts []*discordgo.MessageAttachment) []bot.File {
+	var files []bot.File
+	for _, at := range atts {
+		if at == nil || !textAttachment(at.Filename) {
+			continue
+		}
+		if at.Size > a.cfg.MaxFileBytes {
+			a.log.Info("attachment too large to scan", "file_bytes", at.Size, "max_bytes", a.cfg.MaxFileBytes)
+			continue
+		}
+		text, err := a.download(ctx, at.URL)
+		if err != nil {
+			a.log.Warn("attachment download failed", "err", err)
+			continue
+		}
+		files = append(files, bot.File{Name: at.Filename, Text: text})
+	}
+	return files
+}
+
+func (a *Adapter) download(ctx context.Context, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return "", fmt.Errorf("bad attachment url")
+	}
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("get attachment: %w", cleanErr(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("get attachment: HTTP %d", resp.StatusCode)
+	}
+	b, err := readLimited(resp.Body, a.cfg.MaxFileBytes)
+	if err != nil {
+		return "", fmt.Errorf("read attachment: %w", err)
+	}
+	return b, nil
+}
+
+// recentSet is a bounded set of recently seen ids.
+type recentSet struct {
+	mu    sync.Mutex
+	max   int
+	ids   map[string]struct{}
+	order []string
+}
+
+func newRecentSet(max int) *recentSet { return &recentSet{max: max, ids: map[string]struct{}{}} }
+
+// add reports whether id is new.
+func (r *recentSet) add(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.ids[id]; ok {
+		return false
+	}
+	r.ids[id] = struct{}{}
+	r.order = append(r.order, id)
+	if len(r.order) > r.max {
+		delete(r.ids, r.order[0])
+		r.order = r.order[1:]
+	}
+	return true
+}
+
+// cleanErr drops URLs from transport errors: interaction URLs carry a
+// token.
+func cleanErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s request failed: %w", ue.Op, ue.Err)
+	}
+	return err
+}
