@@ -127,6 +127,8 @@ type core struct {
 	catalog *tokens.Catalog
 	store   ledger.Store
 	router  *bot.Router
+	// owner names this process in ledger leases.
+	owner string
 }
 
 func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
@@ -152,7 +154,8 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	}
 	counter := tokens.NewCounter(tokens.Options{MaxBytes: cfg.Tokens.MaxBytes})
 	go counter.Warm(ctx)
-	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, router: &bot.Router{
+	host, _ := os.Hostname()
+	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d", host, os.Getpid()), router: &bot.Router{
 		FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
 		FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, PassiveChannels: cfg.PassiveChannels,
 		MaxPieces: cfg.Tokens.MaxPieces,
@@ -161,9 +164,7 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 
 // dispatcher makes the core's dispatcher for one platform.
 func (c *core) dispatcher(log *slog.Logger, exec bot.Executor) *bot.Dispatcher {
-	host, _ := os.Hostname()
-	return &bot.Dispatcher{Router: c.router, Ledger: c.store, Exec: exec, Log: log,
-		Owner: fmt.Sprintf("%s/%d", host, os.Getpid())}
+	return &bot.Dispatcher{Router: c.router, Ledger: c.store, Exec: exec, Log: log, Owner: c.owner}
 }
 
 func (c *core) Close() error { return c.store.Close() }

@@ -2,12 +2,31 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/tokenbot/tokenbot/adapters/discord"
+	"github.com/tokenbot/tokenbot/adapters/slack"
+	"github.com/tokenbot/tokenbot/adapters/web"
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/metrics"
 )
+
+// resumeEvery is how often pending takedowns left by a crashed replica are
+// looked for.
+const resumeEvery = time.Minute
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags(e, "serve", "",
-		"Runs every platform whose environment variables are set. With none set, starts the terminal chat.")
-	addr := fs.String("addr", "", "listen `address` for the web server (default: serve.addr, env TOKENBOT_ADDR)")
+		"Runs every platform whose environment variables are set (Slack: SLACK_BOT_TOKEN with\n"+
+			"SLACK_APP_TOKEN or SLACK_SIGNING_SECRET; Discord: DISCORD_BOT_TOKEN), and serves the web\n"+
+			"playground, dashboard, /healthz, /readyz and /metrics. With no platform set, only the\n"+
+			"playground runs: open the URL it prints.")
+	addr := fs.String("addr", "", "listen `address` of the web server (default: serve.addr, env TOKENBOT_ADDR)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -21,5 +40,141 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	return chat(ctx, e, cfg)
+	log := newLogger(e, slog.LevelInfo)
+	c, err := newCore(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	obs := metrics.New(metrics.Options{})
+	dispatcher := func(exec bot.Executor) *bot.Dispatcher {
+		d := c.dispatcher(log, exec)
+		d.Observer = obs
+		return d
+	}
+
+	var (
+		runs     []func(context.Context) error
+		resumes  = map[string]*bot.Dispatcher{}
+		finish   []func(context.Context) error
+		handlers = http.NewServeMux()
+	)
+
+	scfg, on, err := slack.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return err
+	}
+	if on {
+		scfg.MaxFileBytes = cfg.Slack.MaxFileBytes
+		sa, err := slack.New(scfg, c.store, log)
+		if err != nil {
+			return err
+		}
+		if err := sa.Check(ctx); err != nil {
+			return fmt.Errorf("slack: %w", err)
+		}
+		d := dispatcher(sa)
+		if scfg.AppToken != "" {
+			runs = append(runs, func(ctx context.Context) error { return sa.RunSocketMode(ctx, d.Dispatch) })
+		}
+		if scfg.SigningSecret != "" {
+			handlers.Handle("/slack/", sa.Handler(d.Dispatch))
+		}
+		resumes[slack.Platform] = d
+		finish = append(finish, sa.Wait)
+		log.Info("slack enabled", "socket_mode", scfg.AppToken != "", "http", scfg.SigningSecret != "", "admin_token", scfg.AdminToken != "")
+	}
+
+	dcfg, on, err := discord.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return err
+	}
+	if on {
+		d := cfg.Discord
+		dcfg.ShardID, dcfg.ShardCount, dcfg.DevGuild, dcfg.AutoMod, dcfg.MaxFileBytes = d.ShardID, d.ShardCount, d.DevGuild, d.AutoMod, d.MaxFileBytes
+		dcfg.SecurityChannel, dcfg.Models = cfg.SecurityChannel, cfg.Tokens.Models
+		da, err := discord.New(dcfg, log)
+		if err != nil {
+			return err
+		}
+		da.Seen = c.store
+		dd := dispatcher(da)
+		runs = append(runs, func(ctx context.Context) error { return da.Run(ctx, dd.Dispatch) })
+		resumes[discord.Platform] = dd
+		log.Info("discord enabled", "shard", dcfg.ShardID, "shards", dcfg.ShardCount, "automod", dcfg.AutoMod)
+	}
+
+	ws, err := web.New(web.Config{Addr: cfg.Serve.Addr, AdminToken: e.getenv("TOKENBOT_ADMIN_TOKEN")}, web.Deps{
+		Router: c.router, Store: c.store, Metrics: obs, Log: log, Platforms: handlers, Owner: c.owner + "/web",
+		Ready: func(ctx context.Context) error {
+			if !c.counter.Ready() {
+				return errors.New("encoders loading")
+			}
+			return c.store.Ping(ctx)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	runs = append(runs, ws.Run, func(ctx context.Context) error { return resumeLoop(ctx, log, resumes) })
+	if len(resumes) == 0 {
+		fmt.Fprintf(e.stdout, "tokenbot playground: %s  (no Slack or Discord configured; Ctrl-C stops)\n", ws.URL())
+	} else {
+		fmt.Fprintf(e.stdout, "tokenbot is running; playground and dashboard: %s\n", ws.URL())
+	}
+	err = runAll(ctx, runs)
+	// Let background takedowns finish before the ledger closes.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	for _, f := range finish {
+		if werr := f(wctx); werr != nil {
+			log.Warn("shutdown: waiting for in-flight work", "err", werr)
+		}
+	}
+	return err
+}
+
+// runAll runs fns until ctx ends or one fails; the first failure stops the
+// others. A run that ends because ctx ended is not a failure.
+func runAll(ctx context.Context, fns []func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+	)
+	for _, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(ctx); err != nil && ctx.Err() == nil {
+				once.Do(func() { first = err })
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// resumeLoop resumes takedowns that a crashed replica left pending, at
+// start and then every resumeEvery.
+func resumeLoop(ctx context.Context, log *slog.Logger, resumes map[string]*bot.Dispatcher) error {
+	t := time.NewTicker(resumeEvery)
+	defer t.Stop()
+	for {
+		for platform, d := range resumes {
+			if n, err := d.Resume(ctx, platform); err != nil {
+				log.Error("resuming pending takedowns", "platform", platform, "err", err)
+			} else if n > 0 {
+				log.Info("resumed pending takedowns", "platform", platform, "count", n)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
