@@ -163,14 +163,8 @@ func PosterChannelNotice(p *Plan) string {
 
 // SecurityNotice is the notice for the security channel.
 func SecurityNotice(p *Plan, outcome ledger.Outcome, detail string) string {
-	where := p.Key.Channel
-	if p.ChannelName != "" {
-		where = fmt.Sprintf("#%s (%s)", p.ChannelName, p.Key.Channel)
-	}
-	poster := p.Poster
-	if p.PosterName != "" {
-		poster = fmt.Sprintf("%s (%s)", p.PosterName, p.Poster)
-	}
+	where := named("#"+p.ChannelName, p.Key.Channel)
+	poster := named(p.PosterName, p.Poster)
 	var title string
 	switch outcome {
 	case ledger.Deleted:
@@ -190,4 +184,13 @@ func SecurityNotice(p *Plan, outcome ledger.Outcome, detail string) string {
 		fmt.Fprintf(&b, " (%s)", detail)
 	}
 	return b.String()
+}
+
+// named shows a name with its id, or the id alone when there is no other
+// name.
+func named(name, id string) string {
+	if strings.Trim(name, "#") == "" || strings.TrimPrefix(name, "#") == id {
+		return id
+	}
+	return fmt.Sprintf("%s (%s)", name, id)
 }

@@ -128,7 +128,8 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// Text renders the report as a plain-text table for monospace display.
+// Text renders the counts and the cost table as plain text for monospace
+// display. The token pieces are left to the caller's boundary view.
 func (r Report) Text() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s characters, %s bytes\n", group(r.Chars), group(r.Bytes))
@@ -162,22 +163,8 @@ func (r Report) Text() string {
 			sb.WriteString("~ " + n + "\n")
 		}
 	}
-	if len(r.Pieces) > 0 {
-		fmt.Fprintf(&sb, "\n%s pieces", r.PiecesEncoding)
-		if r.PiecesTruncated {
-			fmt.Fprintf(&sb, " (first %d)", len(r.Pieces))
-		}
-		sb.WriteString(":\n│")
-		for _, p := range r.Pieces {
-			sb.WriteString(pieceReplacer.Replace(p.Text) + "│")
-		}
-		sb.WriteString("\n")
-	}
 	return sb.String()
 }
-
-// pieceReplacer makes control whitespace visible in a piece list.
-var pieceReplacer = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`, "\v", `\v`, "\f", `\f`)
 
 func writeTable(sb *strings.Builder, rows [][]string, right []bool) {
 	widths := make([]int, len(rows[0]))
