@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
@@ -46,6 +47,30 @@ type Dispatcher struct {
 	Backoff  time.Duration
 	// Sleep waits; tests replace it. Default: a timer that honours ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
+
+	inflight sync.WaitGroup
+}
+
+// takedownTimeout bounds one takedown, retries included. A takedown that
+// has started runs to its end even when its event's context is cancelled
+// (a shutdown): the leaked message must not stay up because the process
+// was asked to stop.
+const takedownTimeout = 5 * time.Minute
+
+// Wait blocks until the takedowns in flight are finished and recorded, or
+// ctx ends.
+func (d *Dispatcher) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		d.inflight.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("takedowns still in flight: %w", ctx.Err())
+	}
 }
 
 // Dispatch handles one event. The returned error means the event was not
@@ -81,6 +106,10 @@ func (d *Dispatcher) Resume(ctx context.Context, platform string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("claim pending takedowns: %w", err)
 	}
+	d.inflight.Add(1)
+	defer d.inflight.Done()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), takedownTimeout)
+	defer cancel()
 	for _, rec := range recs {
 		d.log().Info("resuming takedown", "platform", rec.Platform, "channel", rec.Channel, "message", rec.MessageID, "provider", rec.Provider, "fingerprint", rec.Fingerprint)
 		d.run(ctx, planFromRecord(rec, d.Router.SecurityChannel), rec.Attempts)
@@ -89,6 +118,10 @@ func (d *Dispatcher) Resume(ctx context.Context, platform string) (int, error) {
 }
 
 func (d *Dispatcher) takedown(ctx context.Context, p *Plan) error {
+	d.inflight.Add(1)
+	defer d.inflight.Done()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), takedownTimeout)
+	defer cancel()
 	claimed, existing, err := d.Ledger.Claim(ctx, p.record(), d.Owner, d.lease())
 	if err != nil {
 		return fmt.Errorf("record takedown: %w", err)
@@ -117,11 +150,7 @@ func (d *Dispatcher) run(ctx context.Context, p *Plan, attempts int) {
 			d.log().Error("security notice failed", "channel", p.SecurityChannel, "err", err)
 		}
 	}
-	// The record is finished even when ctx was cancelled mid-way (a
-	// shutdown), so that the outcome is never lost.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := d.Ledger.Finish(fctx, p.Key, d.Owner, outcome, attempts, detail); err != nil {
+	if err := d.Ledger.Finish(ctx, p.Key, d.Owner, outcome, attempts, detail); err != nil {
 		d.log().Error("recording takedown outcome failed", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
 	}
 	l := p.Leaks[0]

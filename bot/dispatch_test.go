@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -82,7 +83,24 @@ func record(t *testing.T, c *bottest.Core) ledger.Record {
 func assertNoSecret(t *testing.T, c *bottest.Core, rec *recorder, secret string) {
 	t.Helper()
 	recs, _ := c.Store.List(context.Background(), ledger.Filter{Limit: 100})
-	for where, text := range map[string]string{"actions": rec.all(), "logs": c.Logs(), "ledger": fmt.Sprintf("%+v", recs)} {
+	texts := map[string]string{"actions": rec.all(), "logs": c.Logs(), "ledger rows": fmt.Sprintf("%+v", recs)}
+	// The database files themselves, with the write-ahead log.
+	if f, ok := c.Store.(interface{ Path() string }); ok {
+		for _, p := range []string{f.Path(), f.Path() + "-wal"} {
+			data, err := os.ReadFile(p)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			texts[p] = string(data)
+		}
+		// A control: the files do hold the audit row.
+		if !strings.Contains(texts[f.Path()]+texts[f.Path()+"-wal"], "anthropic-api-key") {
+			t.Error("the ledger files do not hold the audit row; the search below proves nothing")
+		}
+	} else {
+		t.Fatal("the test ledger has no file to search")
+	}
+	for where, text := range texts {
 		if strings.Contains(text, secret) || strings.Contains(text, secret[len(secret)-12:len(secret)-4]) {
 			t.Errorf("the secret appears in the %s", where)
 		}
@@ -279,5 +297,47 @@ func TestResumeAfterCrash(t *testing.T) {
 	// Resuming again finds nothing.
 	if n, _ := c.Dispatcher(rec).Resume(ctx, "test"); n != 0 {
 		t.Errorf("second resume took %d takedowns", n)
+	}
+}
+
+// blockingDelete holds every Delete until released.
+type blockingDelete struct {
+	recorder
+	started, release chan struct{}
+}
+
+func (b *blockingDelete) Execute(ctx context.Context, a bot.Action) error {
+	if a.Kind == bot.Delete {
+		close(b.started)
+		<-b.release
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return b.recorder.Execute(ctx, a)
+}
+
+func TestShutdownFinishesTakedown(t *testing.T) {
+	c := bottest.New(t, bottest.Options{})
+	exec := &blockingDelete{started: make(chan struct{}), release: make(chan struct{})}
+	d := c.Dispatcher(exec)
+	ctx, stop := context.WithCancel(context.Background())
+	go func() { _ = d.Dispatch(ctx, leakEvent(bottest.AnthropicKey(11))) }()
+	<-exec.started
+	stop() // the process is asked to stop mid-takedown
+	waitCtx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	if err := d.Wait(waitCtx); err == nil {
+		t.Fatal("Wait returned while a takedown was blocked")
+	}
+	cancel()
+	close(exec.release)
+	if err := d.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r := record(t, c); r.Outcome != ledger.Deleted {
+		t.Errorf("outcome after shutdown = %s, want deleted", r.Outcome)
+	}
+	if len(exec.done(bot.Delete)) != 1 || len(exec.done(bot.Notice)) != 1 {
+		t.Errorf("takedown not carried out to its end")
 	}
 }

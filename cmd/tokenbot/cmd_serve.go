@@ -81,7 +81,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			handlers.Handle("/slack/", sa.Handler(d.Dispatch))
 		}
 		resumes[slack.Platform] = d
-		finish = append(finish, sa.Wait)
+		finish = append(finish, sa.Wait, d.Wait)
 		log.Info("slack enabled", "socket_mode", scfg.AppToken != "", "http", scfg.SigningSecret != "", "admin_token", scfg.AdminToken != "")
 	}
 
@@ -101,6 +101,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		dd := dispatcher(da)
 		runs = append(runs, func(ctx context.Context) error { return da.Run(ctx, dd.Dispatch) })
 		resumes[discord.Platform] = dd
+		finish = append(finish, dd.Wait)
 		log.Info("discord enabled", "shard", dcfg.ShardID, "shards", dcfg.ShardCount, "automod", dcfg.AutoMod)
 	}
 
