@@ -237,6 +237,11 @@ func (d *Dispatcher) sleep(ctx context.Context, dur time.Duration) error {
 	if d.Sleep != nil {
 		return d.Sleep(ctx, dur)
 	}
+	return Sleep(ctx, dur)
+}
+
+// Sleep waits for dur, or until ctx ends.
+func Sleep(ctx context.Context, dur time.Duration) error {
 	t := time.NewTimer(dur)
 	defer t.Stop()
 	select {

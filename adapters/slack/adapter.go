@@ -98,7 +98,7 @@ func New(cfg Config, dedupe Deduper, log *slog.Logger) (*Adapter, error) {
 		dedupe:   dedupe,
 		log:      log.With("platform", Platform),
 		apiURL:   u,
-		sleep:    sleepCtx,
+		sleep:    bot.Sleep,
 		users:    newCache(5000),
 		chanName: newCache(5000),
 		chanID:   newCache(5000),
@@ -159,17 +159,6 @@ func (a *Adapter) Wait(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

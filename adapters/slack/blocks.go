@@ -144,7 +144,7 @@ func tokensBlocks(text string, r tokens.Report) []slackapi.Block {
 	}
 	blocks = append(blocks, slackapi.NewHeaderBlock(slackapi.NewTextBlockObject(slackapi.PlainTextType, "Token count", false, false)))
 	blocks = append(blocks, slackapi.NewContextBlock("", slackapi.NewTextBlockObject(slackapi.MarkdownType,
-		fmt.Sprintf("%s characters · %s bytes", group(r.Chars), group(r.Bytes)), false, false)))
+		fmt.Sprintf("%s characters · %s bytes", tokens.Group(r.Chars), tokens.Group(r.Bytes)), false, false)))
 
 	var fields []*slackapi.TextBlockObject
 	for _, e := range r.Encodings {
@@ -152,7 +152,7 @@ func tokensBlocks(text string, r tokens.Report) []slackapi.Block {
 			break
 		}
 		fields = append(fields, slackapi.NewTextBlockObject(slackapi.MarkdownType,
-			fmt.Sprintf("*%s*\n%s tokens · %s chars/token", escape(e.Name), group(e.Tokens), strconv.FormatFloat(e.CharsPerToken, 'f', 2, 64)), false, false))
+			fmt.Sprintf("*%s*\n%s tokens · %s chars/token", escape(e.Name), tokens.Group(e.Tokens), strconv.FormatFloat(e.CharsPerToken, 'f', 2, 64)), false, false))
 	}
 	if len(fields) > 0 {
 		blocks = append(blocks, slackapi.NewSectionBlock(nil, fields, nil))
@@ -162,15 +162,15 @@ func tokensBlocks(text string, r tokens.Report) []slackapi.Block {
 		rows := [][]string{{"model", "tokens", "input", "as output", "context"}}
 		var notes []string
 		for _, m := range r.Models {
-			n := group(m.Tokens)
+			n := tokens.Group(m.Tokens)
 			if !m.Exact {
 				n = "~" + n
 				if m.Estimate != "" && !contains(notes, m.Estimate) {
 					notes = append(notes, m.Estimate)
 				}
 			}
-			rows = append(rows, []string{m.Model, n, usd(m.InputCostUSD), usd(m.OutputCostUSD),
-				strconv.FormatFloat(m.ContextShare*100, 'f', 2, 64) + "% of " + group(m.ContextWindow)})
+			rows = append(rows, []string{m.Model, n, tokens.USD(m.InputCostUSD), tokens.USD(m.OutputCostUSD),
+				strconv.FormatFloat(m.ContextShare*100, 'f', 2, 64) + "% of " + tokens.Group(m.ContextWindow)})
 		}
 		blocks = append(blocks, mrkdwnSection("*Cost per model* (USD, list prices)"))
 		blocks = append(blocks, codeBlocks(table(rows))...)
@@ -221,29 +221,4 @@ func table(rows [][]string) string {
 		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-func group(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
-}
-
-func usd(v float64) string {
-	switch {
-	case v == 0:
-		return "$0"
-	case v < 0.000001:
-		return "<$0.000001"
-	case v < 1:
-		return "$" + strconv.FormatFloat(v, 'f', 6, 64)
-	}
-	return "$" + strconv.FormatFloat(v, 'f', 2, 64)
 }

@@ -132,11 +132,11 @@ func ratio(a, b int) float64 {
 // display. The token pieces are left to the caller's boundary view.
 func (r Report) Text() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s characters, %s bytes\n", group(r.Chars), group(r.Bytes))
+	fmt.Fprintf(&sb, "%s characters, %s bytes\n", Group(r.Chars), Group(r.Bytes))
 	if len(r.Encodings) > 0 {
 		rows := [][]string{{"encoding", "tokens", "chars/token"}}
 		for _, e := range r.Encodings {
-			rows = append(rows, []string{e.Name, group(e.Tokens), strconv.FormatFloat(e.CharsPerToken, 'f', 2, 64)})
+			rows = append(rows, []string{e.Name, Group(e.Tokens), strconv.FormatFloat(e.CharsPerToken, 'f', 2, 64)})
 		}
 		sb.WriteString("\n")
 		writeTable(&sb, rows, []bool{false, true, true})
@@ -145,7 +145,7 @@ func (r Report) Text() string {
 		rows := [][]string{{"model", "tokens", "input", "as output", "context", "count"}}
 		var notes []string
 		for _, m := range r.Models {
-			tokens, kind := group(m.Tokens), "exact"
+			tokens, kind := Group(m.Tokens), "exact"
 			if !m.Exact {
 				tokens, kind = "~"+tokens, "estimate"
 				if m.Estimate != "" && !slices.Contains(notes, m.Estimate) {
@@ -153,7 +153,7 @@ func (r Report) Text() string {
 				}
 			}
 			rows = append(rows, []string{
-				m.Model, tokens, usd(m.InputCostUSD), usd(m.OutputCostUSD),
+				m.Model, tokens, USD(m.InputCostUSD), USD(m.OutputCostUSD),
 				percent(m.ContextShare) + " of " + shortCount(m.ContextWindow), kind,
 			})
 		}
@@ -190,8 +190,8 @@ func writeTable(sb *strings.Builder, rows [][]string, right []bool) {
 	}
 }
 
-// group writes n with thousands separators.
-func group(n int) string {
+// Group writes n with thousands separators.
+func Group(n int) string {
 	s := strconv.Itoa(n)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -204,8 +204,8 @@ func group(n int) string {
 	return s
 }
 
-// usd formats a dollar amount with enough digits to show small costs.
-func usd(v float64) string {
+// USD formats a dollar amount with enough digits to show small costs.
+func USD(v float64) string {
 	switch {
 	case v == 0:
 		return "$0"
