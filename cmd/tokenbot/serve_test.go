@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tokenbot/tokenbot/adapters/slack/fakeslack"
+	"github.com/tokenbot/tokenbot/bot/bottest"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+const signingSecret = "e2e-signing-secret-0123456789abcdef"
+
+// TestServe runs `tokenbot serve` with Slack over HTTP against a fake
+// Slack: the web surface answers, Slack's endpoints are mounted on it, a
+// leaked key is taken down once, and a cancelled context stops it cleanly.
+func TestServe(t *testing.T) {
+	fake := fakeslack.New(t)
+	vars := map[string]string{
+		"TOKENBOT_DATA_DIR":    t.TempDir(),
+		"TOKENBOT_ADDR":        "127.0.0.1:0",
+		"SLACK_BOT_TOKEN":      fakeslack.BotToken,
+		"SLACK_ADMIN_TOKEN":    fakeslack.AdminToken,
+		"SLACK_SIGNING_SECRET": signingSecret,
+		"SLACK_API_URL":        fake.APIURL(),
+	}
+	var out, errOut syncBuffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() { done <- run(ctx, e, []string{"serve"}) }()
+
+	base := waitFor(t, func() string { return regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(out.String()) })
+	waitFor(t, func() string {
+		if get(t, base+"/readyz") == http.StatusOK {
+			return "ready"
+		}
+		return ""
+	})
+	if code := get(t, base+"/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code := get(t, base+"/metrics"); code != http.StatusOK {
+		t.Errorf("/metrics = %d", code)
+	}
+
+	key := bottest.AnthropicKey(21)
+	fake.AddMessage("C0GENERAL1", "1700000500.000100", "U0ALICE001")
+	body, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": fakeslack.TeamID, "event_id": "EvServe1",
+		"event": map[string]any{"type": "message", "channel": "C0GENERAL1", "channel_type": "channel", "user": "U0ALICE001",
+			"ts": "1700000500.000100", "text": "prod key " + key}})
+	for range 2 { // Slack's retry of the same event
+		if code := postSigned(t, base+"/slack/events", body); code != http.StatusOK {
+			t.Fatalf("POST /slack/events = %d", code)
+		}
+	}
+	waitFor(t, func() string {
+		if len(fake.Calls("chat.delete")) > 0 && len(fake.Calls("chat.postEphemeral")) > 0 {
+			return "deleted"
+		}
+		return ""
+	})
+	stop()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
+	}
+	if del := fake.Calls("chat.delete"); len(del) != 1 || del[0].Token != fakeslack.AdminToken {
+		t.Errorf("chat.delete calls = %+v, want one with the admin token", del)
+	}
+	if strings.Contains(fake.Requests(), key) {
+		t.Error("a request to Slack holds the leaked key")
+	}
+	// Neither the leaked key nor the bot's own secrets are ever printed.
+	for _, secret := range []string{key, fakeslack.BotToken, fakeslack.AdminToken, signingSecret} {
+		if strings.Contains(out.String()+errOut.String(), secret) {
+			t.Errorf("stdout or the logs hold a secret (%.8s…)", secret)
+		}
+	}
+	// The takedown is in the audit trail, masked.
+	code, audit, _ := tokenbot(t, vars["TOKENBOT_DATA_DIR"], "", "audit", "--json")
+	if code != 0 || !strings.Contains(audit, `"platform":"slack"`) || !strings.Contains(audit, `"outcome":"deleted"`) || strings.Contains(audit, key) {
+		t.Errorf("audit = %d %q", code, audit)
+	}
+}
+
+func waitFor(t *testing.T, f func() string) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if v := f(); v != "" {
+			return v
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("timed out waiting")
+	return ""
+}
+
+func get(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func postSigned(t *testing.T, url string, body []byte) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	stamp, sig := fakeslack.Sign(signingSecret, time.Now(), body)
+	req.Header.Set("X-Slack-Request-Timestamp", stamp)
+	req.Header.Set("X-Slack-Signature", sig)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
