@@ -40,6 +40,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	// The platforms' variables are checked before anything slow is built.
+	scfg, slackOn, err := slack.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return err
+	}
+	dcfg, discordOn, err := discord.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return err
+	}
 	log := newLogger(e, slog.LevelInfo)
 	c, err := newCore(ctx, e, cfg)
 	if err != nil {
@@ -60,11 +69,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		handlers = http.NewServeMux()
 	)
 
-	scfg, on, err := slack.ConfigFromEnv(e.getenv)
-	if err != nil {
-		return err
-	}
-	if on {
+	if slackOn {
 		scfg.MaxFileBytes = cfg.Slack.MaxFileBytes
 		sa, err := slack.New(scfg, c.store, log)
 		if err != nil {
@@ -85,11 +90,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		log.Info("slack enabled", "socket_mode", scfg.AppToken != "", "http", scfg.SigningSecret != "", "admin_token", scfg.AdminToken != "")
 	}
 
-	dcfg, on, err := discord.ConfigFromEnv(e.getenv)
-	if err != nil {
-		return err
-	}
-	if on {
+	if discordOn {
 		d := cfg.Discord
 		dcfg.ShardID, dcfg.ShardCount, dcfg.DevGuild, dcfg.AutoMod, dcfg.MaxFileBytes = d.ShardID, d.ShardCount, d.DevGuild, d.AutoMod, d.MaxFileBytes
 		dcfg.SecurityChannel, dcfg.Models = cfg.SecurityChannel, cfg.Tokens.Models

@@ -152,3 +152,34 @@ func postSigned(t *testing.T, url string, body []byte) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+func TestServeRefusesUnsafeStarts(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{"dashboard on a public address without an admin token", nil, []string{"serve", "--addr", "0.0.0.0:0"}, "TOKENBOT_ADMIN_TOKEN"},
+		{"malformed Slack token", map[string]string{"SLACK_BOT_TOKEN": "xoxp-wrong-kind", "SLACK_APP_TOKEN": fakeslack.AppToken}, []string{"serve"}, "SLACK_BOT_TOKEN"},
+		{"Slack without a transport", map[string]string{"SLACK_BOT_TOKEN": fakeslack.BotToken}, []string{"serve"}, "SLACK_"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{"TOKENBOT_DATA_DIR": t.TempDir(), "TOKENBOT_ADDR": "127.0.0.1:0"}
+			for k, v := range tt.vars {
+				vars[k] = v
+			}
+			var out, errOut syncBuffer
+			e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
+			code := run(context.Background(), e, tt.args)
+			msg := strings.TrimSpace(errOut.String())
+			if code != 2 || !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") {
+				t.Errorf("exit %d, stderr %q; want exit 2 and one line naming %s", code, msg, tt.want)
+			}
+			if strings.Contains(msg, "xoxp-wrong-kind") {
+				t.Errorf("the error repeats the token's value")
+			}
+		})
+	}
+}
