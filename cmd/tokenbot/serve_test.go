@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokenbot/tokenbot/adapters/discord/discordtest"
 	"github.com/tokenbot/tokenbot/adapters/slack/fakeslack"
 	"github.com/tokenbot/tokenbot/bot/bottest"
 )
@@ -181,5 +182,64 @@ func TestServeRefusesUnsafeStarts(t *testing.T) {
 				t.Errorf("the error repeats the token's value")
 			}
 		})
+	}
+}
+
+// TestServeDiscord runs `tokenbot serve` with Discord against a fake
+// Discord gateway and REST API: a leaked key is deleted with an audit
+// reason and recorded.
+func TestServeDiscord(t *testing.T) {
+	const guild, general = "900000000000000001", "900000000000000010"
+	srv := discordtest.New(guild)
+	defer srv.Close()
+	srv.AddChannel(guild, general, "general")
+	srv.AddChannel(guild, "900000000000000011", "security")
+	vars := map[string]string{
+		"TOKENBOT_DATA_DIR": t.TempDir(),
+		"TOKENBOT_ADDR":     "127.0.0.1:0",
+		"DISCORD_BOT_TOKEN": discordtest.Token,
+		"DISCORD_API_URL":   srv.APIURL(),
+	}
+	var out, errOut syncBuffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() { done <- run(ctx, e, []string{"serve"}) }()
+	select {
+	case <-srv.Connected():
+	case code := <-done:
+		t.Fatalf("serve exited %d before connecting: %s", code, errOut.String())
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not connect to the gateway")
+	}
+	key := bottest.GitHubToken(22)
+	bob := discordtest.User{ID: "900000000000000100", Username: "bob"}
+	// Wait until READY is handled (the bot knows its own id) by sending
+	// until the takedown happens; duplicates are taken down once.
+	waitFor(t, func() string {
+		srv.Dispatch("MESSAGE_CREATE", srv.Message(guild, general, bob, "ci token "+key))
+		if len(srv.Deleted()) > 0 {
+			return "deleted"
+		}
+		time.Sleep(100 * time.Millisecond)
+		return ""
+	})
+	stop()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
+	}
+	for _, secret := range []string{key, discordtest.Token} {
+		if strings.Contains(out.String()+errOut.String(), secret) {
+			t.Errorf("stdout or the logs hold a secret (%.8s…)", secret)
+		}
+	}
+	code, audit, _ := tokenbot(t, vars["TOKENBOT_DATA_DIR"], "", "audit", "--json")
+	if code != 0 || !strings.Contains(audit, `"platform":"discord"`) || strings.Contains(audit, key) {
+		t.Errorf("audit = %d %q", code, audit)
 	}
 }
