@@ -33,10 +33,13 @@ func Embedded() fs.FS {
 
 // Entry is one FAQ topic in every supported language.
 type Entry struct {
-	ID      string          `yaml:"id"`
-	Related []string        `yaml:"related"`
-	Sources []string        `yaml:"sources"`
-	Text    map[string]Text `yaml:"-"`
+	ID      string   `yaml:"id"`
+	Related []string `yaml:"related"`
+	Sources []string `yaml:"sources"`
+	// Keywords are the topic's distinctive terms in any language (optional);
+	// they are searched as a separate, lower-weighted field.
+	Keywords []string        `yaml:"keywords"`
+	Text     map[string]Text `yaml:"-"`
 }
 
 // Text is an entry's content in one language.
@@ -49,11 +52,12 @@ type Text struct {
 
 // fileEntry is the on-disk shape of one FAQ file.
 type fileEntry struct {
-	ID      string   `yaml:"id"`
-	Related []string `yaml:"related"`
-	Sources []string `yaml:"sources"`
-	EN      *Text    `yaml:"en"`
-	ZH      *Text    `yaml:"zh"`
+	ID       string   `yaml:"id"`
+	Related  []string `yaml:"related"`
+	Sources  []string `yaml:"sources"`
+	Keywords []string `yaml:"keywords"`
+	EN       *Text    `yaml:"en"`
+	ZH       *Text    `yaml:"zh"`
 }
 
 // Validation failures reported by Load, wrapped in a *ValidationError.
@@ -162,6 +166,13 @@ func loadFile(fsys fs.FS, name string) (Entry, error) {
 		seen[r] = true
 	}
 	e := Entry{ID: fe.ID, Related: fe.Related, Sources: fe.Sources, Text: map[string]Text{}}
+	for i, k := range fe.Keywords {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			return Entry{}, verr(fmt.Sprintf("keywords[%d]", i), ErrMissingField, "")
+		}
+		e.Keywords = append(e.Keywords, k)
+	}
 	for _, lang := range Languages {
 		t := fe.EN
 		if lang == "zh" {

@@ -52,6 +52,8 @@ func TestLoadValidation(t *testing.T) {
 		{name: "not yaml", files: map[string]string{"alpha.yaml": "id: [unclosed"}, wantErr: ErrInvalid, wantFile: "alpha.yaml", wantField: "yaml"},
 		{name: "no sources", files: map[string]string{"alpha.yaml": strings.Replace(entryYAML("alpha", ""), "sources: [https://platform.openai.com/docs/api-reference/authentication]", "sources: []", 1)}, wantErr: ErrMissingField, wantFile: "alpha.yaml", wantField: "sources"},
 		{name: "no files", files: map[string]string{"README.md": "nothing"}, wantErr: ErrNoEntries},
+		{name: "keywords", files: map[string]string{"alpha.yaml": strings.Replace(entryYAML("alpha", ""), "en:", "keywords: [thing, 东西]\nen:", 1)}},
+		{name: "empty keyword", files: map[string]string{"alpha.yaml": strings.Replace(entryYAML("alpha", ""), "en:", "keywords: [thing, \" \"]\nen:", 1)}, wantErr: ErrMissingField, wantFile: "alpha.yaml", wantField: "keywords[1]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,6 +193,28 @@ func TestKeyInRequestNamesTheHeaders(t *testing.T) {
 			if !strings.Contains(tx.Short, h) {
 				t.Errorf("key-in-request %s short answer lacks %q", lang, h)
 			}
+		}
+	}
+}
+
+// Every built-in entry lists keywords: they carry the topic's distinctive
+// terms for questions whose wording matches no phrasing.
+func TestEmbeddedEntriesHaveKeywords(t *testing.T) {
+	entries, err := Load(Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		var han, latin int
+		for _, k := range e.Keywords {
+			if DetectLang(k) == "zh" {
+				han++
+			} else {
+				latin++
+			}
+		}
+		if han < 3 || latin < 3 {
+			t.Errorf("%s: %d Chinese and %d English keywords, want >= 3 of each", e.ID, han, latin)
 		}
 	}
 }

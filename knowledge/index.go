@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk" // registers the "cjk" analyzer
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -55,8 +59,9 @@ const (
 	DefaultPassiveMinScore = 0.10
 	// passiveMinMargin: the best entry must beat the runner-up by this factor.
 	passiveMinMargin = 1.15
-	// mentionMinScore: below this, a mention gets the "not sure" reply.
-	mentionMinScore = 0.15
+	// mentionMinScore: a mention with no domain vocabulary scoring below this
+	// gets the "not sure" reply (off-topic lines score up to about 0.4).
+	mentionMinScore = 0.5
 )
 
 // Options tunes an Index.
@@ -74,9 +79,10 @@ type Topic struct {
 // Answer is the result of Ask. When Answered is false, ID is empty and
 // Answer holds a "not sure" text listing the topics (mention mode) or is
 // empty (passive mode). Score is the best entry's relevance: its best BM25
-// phrasing score plus 0.35 times its short-answer score (typically 0.05-0.6
-// with the built-in FAQ; 0 when nothing was searched). Question echoes the
-// sanitised, 4 KiB-capped input.
+// phrasing score plus small shares of its other matching phrasings and of its
+// keywords-and-short-answer document (typically 0.1-1.5 with the built-in
+// FAQ; 0 when nothing was searched). Question echoes the sanitised,
+// 4 KiB-capped input.
 type Answer struct {
 	Question string   `json:"question"`
 	Answered bool     `json:"answered"`
@@ -101,29 +107,77 @@ type Index struct {
 // Field names in the bleve document; one document per entry holds both languages.
 func field(lang, part string) string { return lang + "_" + part }
 
-// Each entry is indexed as several documents per language: one per question
-// or phrasing (field <lang>_q; short documents that match short chat
-// questions well) and one for the short answer (field <lang>_short). An
-// entry's score is its best phrasing score plus bodyWeight times its
-// short-answer score. The full answer is not searched: on the held-out
-// questions it added noise (long texts share words with everything).
-const bodyWeight = 0.35
+// Each entry is indexed as several documents per language:
+//   - one per question or phrasing (field <lang>_q): short documents that
+//     match short chat questions well. Chinese is analysed into bigrams plus
+//     single characters, so words the bigrams split differently still meet;
+//   - one "meta" document (field <lang>_meta) holding the entry's keywords
+//     (its distinctive terms in both languages, listed twice so they weigh
+//     more) and its short answer.
+//
+// An entry's score is its best phrasing score plus a small share of its other
+// matching phrasings (several phrasings agreeing is evidence), plus metaWeight
+// times its meta score. The full answer is not searched: with a low weight it
+// made no measurable difference on the held-out questions and it doubled the
+// search time (long texts match almost every question).
+const searchWindow = 40
 
-const searchWindow = 24
+var (
+	docParts = []string{"q", "meta"}
+	// metaWeight weighs the keywords-and-short-answer document.
+	metaWeight = 0.6
+	// sumShare is the share of the other phrasings' scores added to the best one.
+	sumShare = 0.2
+	// sumCap caps that bonus at this fraction of the best phrasing's score.
+	sumCap = 0.5
+	// tieRatio and tieBonus: see search.
+	tieRatio = 1.25
+	tieBonus = 1.0
+)
 
-var docParts = []string{"q", "short"}
+const zhAnalyzer = "cjk_unigram_bigram"
+
+// zhStopChars are frequent function characters dropped as single-character
+// tokens (bigrams containing them are kept): as unigrams they match nearly
+// every phrasing, add no evidence and slow the search down.
+const zhStopChars = "的了吗是我你他她它们在有和与么什怎呢啊吧呀一个这那就都也要会能不没把被给让到对为于还又很太最更嘛哦哈之其而及或从向上下中里时候可以得地着过来去说看请问吧"
 
 func buildMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
 	im.ScoringModel = "bm25" // honoured by scorch; upsidedown (NewMemOnly) would score tf-idf.
 	im.DefaultAnalyzer = en.AnalyzerName
+	if err := im.AddCustomTokenFilter("cjk_bigram_unigram", map[string]any{
+		"type": cjk.BigramName, "output_unigram": true,
+	}); err != nil {
+		return nil, fmt.Errorf("register cjk filter: %w", err)
+	}
+	stopChars := make([]any, 0, len(zhStopChars))
+	for _, r := range zhStopChars {
+		stopChars = append(stopChars, string(r))
+	}
+	if err := im.AddCustomTokenMap("zh_stop_chars", map[string]any{"type": tokenmap.Name, "tokens": stopChars}); err != nil {
+		return nil, fmt.Errorf("register cjk stop characters: %w", err)
+	}
+	if err := im.AddCustomTokenFilter("zh_stop_unigrams", map[string]any{"type": stop.Name, "stop_token_map": "zh_stop_chars"}); err != nil {
+		return nil, fmt.Errorf("register cjk stop filter: %w", err)
+	}
+	if err := im.AddCustomAnalyzer(zhAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{cjk.WidthName, lowercase.Name, "cjk_bigram_unigram", "zh_stop_unigrams"},
+	}); err != nil {
+		return nil, fmt.Errorf("register cjk analyzer: %w", err)
+	}
 	doc := bleve.NewDocumentStaticMapping()
 	for _, lang := range Languages {
-		analyzer := en.AnalyzerName
-		if lang == "zh" {
-			analyzer = "cjk"
-		}
 		for _, part := range docParts {
+			analyzer := en.AnalyzerName
+			if lang == "zh" {
+				analyzer = zhAnalyzer
+				if part == "meta" {
+					analyzer = cjk.AnalyzerName
+				}
+			}
 			fm := bleve.NewTextFieldMapping()
 			fm.Analyzer = analyzer
 			fm.Store = false
@@ -140,54 +194,133 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 }
 
 // splitIdentifiers lets "cached_tokens" or "x-ratelimit-reset" match their words.
-var identReplacer = strings.NewReplacer("/tokens", " tokenscommand ", "_", " ", ".", " ", "/", " ")
+var identReplacer = strings.NewReplacer("/tokens", " tokenscommand ", "_", " ", ".", " ", "/", " ", "!=", " vs ")
 
 // zhColloquial maps colloquial or misspelt Chinese to the FAQ's wording.
 var zhColloquial = strings.NewReplacer(
 	"为啥", "为什么", "干啥", "做什么", "干嘛", "做什么", "是个啥", "是什么", "是啥", "是什么", "啥", "什么",
-	"咋办", "怎么办", "咋", "怎么", "秘钥", "密钥", "泄漏", "泄露", "令牌", "token",
+	"咋办", "怎么办", "咋", "怎么", "秘钥", "密钥", "密匙", "密钥", "泄漏", "泄露", "令牌", "token",
+	"词元", "token", "機器人", "机器人",
 )
 
 // synonyms map words that chat uses to the FAQ's wording. They apply to the
-// indexed phrasings and to questions alike, so both sides meet.
+// indexed phrasings and to questions alike, so both sides meet. Keep the
+// targets canonical: several chat words collapse onto one term.
 var synonyms = map[string]string{
 	"pricier": "cost more", "costlier": "cost more", "pricey": "cost more", "expensive": "cost more", "costly": "cost more",
 	"spend": "cost", "spending": "cost", "spent": "cost", "expense": "cost", "expenses": "cost",
+	"price": "cost", "prices": "cost", "priced": "cost", "pricing": "cost", "fee": "cost", "fees": "cost",
+	"dollars": "cost", "dollar": "cost", "money": "cost", "usd": "cost",
+	"charge": "billed", "charged": "billed", "charges": "billed", "charging": "billed", "bill": "billed", "billing": "billed", "invoice": "billed", "invoiced": "billed",
 	"squad": "team", "squads": "team", "department": "team", "departments": "team", "group": "team", "groups": "team", "org": "team", "orgs": "team",
 	"exposed": "leaked", "compromised": "leaked", "leak": "leaked", "leaks": "leaked", "leaking": "leaked",
 	"token per minute": "tpm", "tokens per minute": "tpm", "request per minute": "rpm", "requests per minute": "rpm",
+	"throttle": "rate limit", "throttled": "rate limit", "throttling": "rate limit", "too many requests": "rate limit 429", "ratelimit": "rate limit", "ratelimited": "rate limit",
 	"creds": "credits", "credit balance": "credits",
+	"apikey": "api key", "apikeys": "api key", "api-key": "api key", "api-keys": "api key", "secret key": "api key",
+	"ctx": "context", "context length": "context window", "context size": "context window", "ctx window": "context window", "context limit": "context window",
+	"mandarin": "chinese", "chn": "chinese",
+	"convo": "conversation", "convos": "conversation", "thread": "conversation", "threads": "conversation",
 	"turns": "conversation", "messages": "conversation",
+	"burned through": "run out", "burnt through": "run out", "ran out": "run out", "runs out": "run out", "running out": "run out", "used up": "run out", "exhausted": "run out", "depleted": "run out",
+	"versus": "vs",
+	"fresh":  "new",
+	"mix up": "confuse", "mixed up": "confuse", "mixing up": "confuse", "mix them up": "confuse", "mixes up": "confuse",
+	"confused": "confuse", "confusing": "confuse", "confusion": "confuse", "confuses": "confuse",
+	"eat": "consume", "eats": "consume", "eating": "consume", "burn": "consume", "burns": "consume", "burning": "consume",
+	"consumes": "consume", "consumed": "consume", "consuming": "consume", "consumption": "consume",
 	"小组": "团队", "部门": "团队", "各组": "团队",
 	"花费": "费用", "开销": "费用", "花销": "费用", "开支": "费用",
-	"暴露": "泄露", "外泄": "泄露", "泄漏": "泄露",
+	"暴露": "泄露", "外泄": "泄露", "泄漏": "泄露", "露出": "泄露",
+	"收费": "计费", "扣费": "计费", "计价": "计费", "定价": "计费", "价格": "计费",
+	"限速": "限流", "速率限制": "限流", "频率限制": "限流",
+	"上下文窗口": "上下文", "上下文长度": "上下文",
+	"机器人": "bot",
+	"吃掉":  "消耗", "烧掉": "消耗", "烧钱": "消耗",
+	"普通话": "中文", "汉语": "中文",
+	"用光": "用完", "耗尽": "用完", "烧完": "用完", "花光": "用完",
+	"混淆": "搞混", "弄混": "搞混", "说混": "搞混", "分不清": "搞混", "混为一谈": "搞混",
 }
 
-var synonymRE = func() *regexp.Regexp {
-	var latin, han []string
-	for w := range synonyms {
-		if w[0] < utf8.RuneSelf {
-			latin = append(latin, regexp.QuoteMeta(w))
-		} else {
-			han = append(han, regexp.QuoteMeta(w))
+// synonymizer applies synonyms: Chinese keys anywhere (Chinese has no word
+// boundaries), Latin keys as whole words, case-insensitively, longest first.
+type synonymizer struct {
+	han     *strings.Replacer
+	latin   map[string]string // lower-case key -> replacement
+	lengths []int             // distinct byte lengths of latin keys, longest first
+}
+
+var synonymSet = func() *synonymizer {
+	sz := &synonymizer{latin: map[string]string{}}
+	var han []string
+	seen := map[int]bool{}
+	for w, r := range synonyms {
+		if w[0] >= utf8.RuneSelf {
+			han = append(han, w)
+			continue
+		}
+		sz.latin[strings.ToLower(w)] = r
+		if !seen[len(w)] {
+			seen[len(w)] = true
+			sz.lengths = append(sz.lengths, len(w))
 		}
 	}
-	// Longest first so "tokens per minute" wins over shorter keys.
-	for _, l := range [][]string{latin, han} {
-		sort.Slice(l, func(i, j int) bool { return len(l[i]) > len(l[j]) || (len(l[i]) == len(l[j]) && l[i] < l[j]) })
+	sort.Sort(sort.Reverse(sort.IntSlice(sz.lengths)))
+	// strings.Replacer tries keys in argument order at each position.
+	sort.Slice(han, func(i, j int) bool {
+		return len(han[i]) > len(han[j]) || (len(han[i]) == len(han[j]) && han[i] < han[j])
+	})
+	pairs := make([]string, 0, 2*len(han))
+	for _, w := range han {
+		pairs = append(pairs, w, synonyms[w])
 	}
-	// Latin words must match whole words; Chinese has no word boundaries.
-	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(latin, "|") + `)\b|` + strings.Join(han, "|"))
+	sz.han = strings.NewReplacer(pairs...)
+	return sz
 }()
 
-func prepare(s string) string {
-	s = zhColloquial.Replace(identReplacer.Replace(s))
-	return synonymRE.ReplaceAllStringFunc(s, func(m string) string {
-		if w, ok := synonyms[strings.ToLower(m)]; ok {
-			return w
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// replace returns s with every synonym key replaced.
+func (sz *synonymizer) replace(s string) string {
+	s = sz.han.Replace(s)
+	// ASCII-only lower-casing keeps byte offsets aligned with s.
+	lower := []byte(s)
+	for i, c := range lower {
+		if c >= 'A' && c <= 'Z' {
+			lower[i] = c + 'a' - 'A'
 		}
-		return m
-	})
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(lower); i++ {
+		if !isWordByte(lower[i]) || (i > 0 && isWordByte(lower[i-1])) {
+			continue
+		}
+		for _, n := range sz.lengths {
+			end := i + n
+			if end > len(lower) || (end < len(lower) && isWordByte(lower[end])) || !isWordByte(lower[end-1]) {
+				continue
+			}
+			if r, ok := sz.latin[string(lower[i:end])]; ok {
+				b.WriteString(s[last:i])
+				b.WriteString(r)
+				last = end
+				i = end - 1
+				break
+			}
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func prepare(s string) string {
+	return synonymSet.replace(zhColloquial.Replace(identReplacer.Replace(s)))
 }
 
 // NewIndex builds an in-memory bleve index (scorch, BM25) over entries.
@@ -221,12 +354,16 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 			if !ok {
 				return fail(fmt.Errorf("index entry %q: %s: %w", e.ID, lang, ErrMissingField))
 			}
-			docs := map[string]map[string]any{
-				docID(e.ID, lang, "body"): {field(lang, "short"): prepare(t.Short)},
-				docID(e.ID, lang, "q0"):   {field(lang, "q"): prepare(t.Question)},
+			meta := t.Short
+			if len(e.Keywords) > 0 {
+				kw := strings.Join(e.Keywords, " ; ")
+				meta = kw + " ; " + kw + " ; " + t.Short
 			}
-			for i, p := range t.Phrasings {
-				docs[docID(e.ID, lang, fmt.Sprintf("q%d", i+1))] = map[string]any{field(lang, "q"): prepare(p)}
+			docs := map[string]map[string]any{
+				docID(e.ID, lang, "meta"): {field(lang, "meta"): prepare(meta)},
+			}
+			for i, p := range append([]string{t.Question}, t.Phrasings...) {
+				docs[docID(e.ID, lang, fmt.Sprintf("q%d", i))] = map[string]any{field(lang, "q"): prepare(p)}
 			}
 			for id, d := range docs {
 				if err := batch.Index(id, d); err != nil {
@@ -244,11 +381,6 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 }
 
 func docID(id, lang, part string) string { return id + "|" + lang + "|" + part }
-
-func parseDocID(doc string) (id string, body bool) {
-	id, rest, _ := strings.Cut(doc, "|")
-	return id, strings.HasSuffix(rest, "|body")
-}
 
 // Close releases the index.
 func (ix *Index) Close() error { return ix.idx.Close() }
@@ -293,33 +425,50 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search faq: %w", err)
 	}
-	phrase := map[string]float64{}
-	body := map[string]float64{}
+	type agg struct{ best, sum, meta float64 }
+	per := map[string]*agg{}
 	for _, h := range res.Hits {
-		id, isBody := parseDocID(h.ID)
-		if isBody {
-			body[id] = max(body[id], h.Score)
-		} else {
-			phrase[id] = max(phrase[id], h.Score)
+		id, part, _ := strings.Cut(h.ID, "|")
+		a := per[id]
+		if a == nil {
+			a = &agg{}
+			per[id] = a
 		}
+		if strings.HasSuffix(part, "|meta") {
+			a.meta = max(a.meta, h.Score)
+			continue
+		}
+		a.best = max(a.best, h.Score)
+		a.sum += h.Score
 	}
-	scores := map[string]float64{}
-	for id, s := range phrase {
-		scores[id] += s
-	}
-	for id, s := range body {
-		scores[id] += bodyWeight * s
-	}
-	hits := make([]hit, 0, len(scores))
-	for id, s := range scores {
+	hits := make([]hit, 0, len(per))
+	meta := make(map[string]float64, len(per))
+	for id, a := range per {
+		s := a.best + min(sumShare*(a.sum-a.best), sumCap*a.best) + metaWeight*a.meta
 		hits = append(hits, hit{id: id, score: s})
+		meta[id] = metaWeight * a.meta
 	}
-	sort.Slice(hits, func(i, j int) bool {
+	byScore := func(i, j int) bool {
 		if hits[i].score != hits[j].score {
 			return hits[i].score > hits[j].score
 		}
 		return hits[i].id < hits[j].id
-	})
+	}
+	sort.Slice(hits, byScore)
+	// Close neighbours (key-vs-token and why-confusing, token-billing and
+	// input-output-tokens, ...) share most phrasing words. When several entries
+	// score within tieRatio of the best, the topic's distinctive terms (its
+	// keywords and short answer) decide: their evidence is counted again.
+	if len(hits) > 1 && tieBonus > 0 && hits[1].score*tieRatio >= hits[0].score {
+		cut := hits[0].score / tieRatio
+		for i := range hits {
+			if hits[i].score < cut {
+				break
+			}
+			hits[i].score += tieBonus * meta[hits[i].id]
+		}
+		sort.Slice(hits, byScore)
+	}
 	return hits, nil
 }
 

@@ -113,3 +113,27 @@ func TestPrepare(t *testing.T) {
 		}
 	}
 }
+
+func TestPrepareNormalisesChatVocabulary(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"my APIKEY leaked", "my api key leaked"},
+		{"is the api-key in the header", "is the api key in the header"},
+		{"getting throttled again", "getting rate limit again"},
+		{"what's the ctx size", "what's the context size"},
+		{"what is the context length of gpt-4o", "what is the context window of gpt-4o"},
+		{"prompt in Mandarin", "prompt in chinese"},
+		{"api key != token", "api key  vs  token"},
+		{"apikeyring stays", "apikeyring stays"},
+		{"ctx_window", "context window"},
+		{"秘钥会过期吗", "密钥会过期吗"},
+		{"上下文窗口多大", "上下文多大"},
+		{"为啥被限速了", "为什么被限流了"},
+		{"机器人能干啥", "bot能做什么"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := prepare(tt.in); got != tt.want {
+			t.Errorf("prepare(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
