@@ -54,10 +54,9 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 		}
 	}
 	inText, found := r.scan(ev)
-	if ev.Kind == Command {
-		return r.command(ctx, ev, found)
-	}
 	var acts []Action
+	// A message others can see (it has an id; a slash command has none) is
+	// taken down, whatever else it asks for.
 	if plan := r.plan(ev, inText, found); plan != nil {
 		acts = append(acts, Action{Kind: Takedown, Channel: ev.Channel, User: ev.User, MessageID: ev.MessageID, Plan: plan})
 		if plan.Decision == leaks.Takedown {
@@ -65,6 +64,10 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 			// attention to it.
 			return acts, nil
 		}
+	}
+	if ev.Kind == Command {
+		cmd, err := r.command(ctx, ev, found)
+		return append(acts, cmd...), err
 	}
 	question := leaks.Redact(ev.Text, inText)
 	switch {

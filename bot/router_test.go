@@ -94,6 +94,7 @@ func TestRouter(t *testing.T) {
 				}
 			}},
 		{"a mention that starts with /tokens is a command", msg(bot.Mention, "general", "/tokens hi"), []bot.ActionKind{bot.PrivateReply}, nil},
+		{"a /tokens mention posted in a channel with a key is taken down", msg(bot.Mention, "general", "/tokens "+key), []bot.ActionKind{bot.Takedown}, nil},
 		{"a key in a message is taken down, not answered", msg(bot.Mention, "general", "why does this fail? "+key), []bot.ActionKind{bot.Takedown},
 			func(t *testing.T, acts []bot.Action) {
 				p := acts[0].Plan
