@@ -94,7 +94,7 @@ func assertNoSecret(t *testing.T, c *bottest.Core, rec *recorder, secret string)
 			texts[p] = string(data)
 		}
 		// A control: the files do hold the audit row.
-		if !strings.Contains(texts[f.Path()]+texts[f.Path()+"-wal"], "anthropic-api-key") {
+		if len(recs) == 0 || !strings.Contains(texts[f.Path()]+texts[f.Path()+"-wal"], recs[0].Fingerprint) {
 			t.Error("the ledger files do not hold the audit row; the search below proves nothing")
 		}
 	} else {
@@ -294,6 +294,21 @@ func TestResumeAfterCrash(t *testing.T) {
 	if r := record(t, c); r.Outcome != ledger.Deleted {
 		t.Errorf("outcome after resume = %s", r.Outcome)
 	}
+	// A warning left pending is resumed as a warning: nothing deleted.
+	warn := dead
+	warn.MessageID, warn.Action = "M10", ledger.ActionWarn
+	if ok, _, err := c.Store.Claim(ctx, warn, "dead-replica", -time.Second); !ok || err != nil {
+		t.Fatalf("claim: %v, %v", ok, err)
+	}
+	if n, err := c.Dispatcher(rec).Resume(ctx, "test"); err != nil || n != 1 {
+		t.Fatalf("Resume(warning) = %d, %v; want 1", n, err)
+	}
+	if del := rec.done(bot.Delete); len(del) != 1 {
+		t.Errorf("a resumed warning deleted a message: %+v", del)
+	}
+	if r, err := c.Store.Get(ctx, warn.Key); err != nil || r.Outcome != ledger.Warned {
+		t.Errorf("resumed warning = %+v, %v; want warned", r, err)
+	}
 	// Resuming again finds nothing.
 	if n, _ := c.Dispatcher(rec).Resume(ctx, "test"); n != 0 {
 		t.Errorf("second resume took %d takedowns", n)
@@ -340,4 +355,31 @@ func TestShutdownFinishesTakedown(t *testing.T) {
 	if len(exec.done(bot.Delete)) != 1 || len(exec.done(bot.Notice)) != 1 {
 		t.Errorf("takedown not carried out to its end")
 	}
+}
+
+func TestLowConfidenceWarnsOnly(t *testing.T) {
+	c := bottest.New(t, bottest.Options{})
+	rec := &recorder{}
+	secret := "TPdLCVUpJOXbLpz79KWqj83eej5sYRxR"
+	ev := leakEvent("")
+	ev.Text = "MISTRAL_API_KEY=" + secret
+	for range 2 {
+		if err := c.Dispatcher(rec).Dispatch(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(rec.done(bot.Delete)); n != 0 {
+		t.Errorf("%d deletes for a low-confidence finding, want none", n)
+	}
+	priv := rec.done(bot.PrivateReply)
+	if len(priv) != 1 || !strings.Contains(priv[0].Text, "may contain a credential") || !strings.Contains(priv[0].Text, "Mistral") {
+		t.Fatalf("private warnings = %+v, want one naming Mistral", priv)
+	}
+	if notes := rec.done(bot.Notice); len(notes) != 1 || !strings.Contains(notes[0].Text, "nothing deleted") {
+		t.Errorf("security notices = %+v", notes)
+	}
+	if r := record(t, c); r.Outcome != ledger.Warned || r.Action != ledger.ActionWarn {
+		t.Errorf("record = %+v, want a warned warning", r)
+	}
+	assertNoSecret(t, c, rec, secret)
 }

@@ -37,7 +37,10 @@ type Leak struct {
 
 // record is the ledger row that claims this plan.
 func (p *Plan) record() ledger.Record {
-	rec := ledger.Record{Key: p.Key, Time: p.Time, Poster: p.Poster, Lang: p.Lang}
+	rec := ledger.Record{Key: p.Key, Time: p.Time, Poster: p.Poster, Lang: p.Lang, Action: ledger.ActionTakedown}
+	if p.Decision == leaks.Warn {
+		rec.Action = ledger.ActionWarn
+	}
 	if len(p.Leaks) > 0 {
 		l := p.Leaks[0]
 		rec.Rule, rec.Provider, rec.Masked, rec.Fingerprint = l.Rule, l.Provider, l.Masked, l.Fingerprint
@@ -48,9 +51,13 @@ func (p *Plan) record() ledger.Record {
 // planFromRecord rebuilds a plan from its ledger row, to resume a takedown
 // that a crashed or restarted process left pending.
 func planFromRecord(rec ledger.Record, securityChannel string) *Plan {
+	decision := leaks.Takedown
+	if rec.Action == ledger.ActionWarn {
+		decision = leaks.Warn
+	}
 	return &Plan{
 		Key:             rec.Key,
-		Decision:        leaks.Takedown,
+		Decision:        decision,
 		Poster:          rec.Poster,
 		Lang:            rec.Lang,
 		SecurityChannel: securityChannel,

@@ -54,14 +54,18 @@ type Record struct {
 	Rule        string
 	Provider    string
 	Masked      string
-	Fingerprint string // lower-case hex HMAC-SHA256 (64 chars) or empty
+	Fingerprint string // lower-case hex HMAC-SHA256 (16 to 64 chars) or empty
 	Lang        string // poster language (BCP 47), e.g. "en", "zh-Hans"
-	Outcome     Outcome
-	Attempts    int
-	Detail      string // short reason, e.g. "missing permission: chat:write"
-	Owner       string // process that holds (or finished) the takedown
-	LeaseUntil  time.Time
-	UpdatedAt   time.Time
+	// Action is what the record was claimed for: ActionTakedown (delete
+	// and notify; the default) or ActionWarn (a private warning only), so
+	// that a resumed record does what was decided.
+	Action     string
+	Outcome    Outcome
+	Attempts   int
+	Detail     string // short reason, e.g. "missing permission: chat:write"
+	Owner      string // process that holds (or finished) the takedown
+	LeaseUntil time.Time
+	UpdatedAt  time.Time
 }
 
 // Finished reports whether the record has a final outcome.
@@ -264,6 +268,13 @@ func prepareClaim(rec Record, owner string) (Record, error) {
 	if err := checkOwner(owner); err != nil {
 		return Record{}, err
 	}
+	switch rec.Action {
+	case "":
+		rec.Action = ActionTakedown
+	case ActionTakedown, ActionWarn:
+	default:
+		return Record{}, invalid("action is neither takedown nor warn")
+	}
 	if rec.Fingerprint != "" && !isHexFingerprint(rec.Fingerprint) {
 		return Record{}, invalid("fingerprint is not a lower-case hex HMAC-SHA256 digest")
 	}
@@ -431,4 +442,10 @@ func aggregate(st *Stats, rows []statRow) error {
 
 // columns lists the takedowns table's columns in scan order. Both stores
 // share it so that a record round-trips identically.
-const columns = `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at`
+const columns = `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action`
+
+// The actions a record can be claimed for.
+const (
+	ActionTakedown = "takedown"
+	ActionWarn     = "warn"
+)

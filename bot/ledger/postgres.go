@@ -54,6 +54,8 @@ var postgresMigrations = []string{
 		PRIMARY KEY (platform, event_id)
 	);
 	CREATE INDEX seen_events_seen_at ON seen_events (seen_at);`,
+	// 2: what a record was claimed for, so that a resumed one does it.
+	`ALTER TABLE takedowns ADD COLUMN action TEXT NOT NULL DEFAULT 'takedown' CHECK (action IN ('takedown','warn'));`,
 }
 
 // OpenPostgres connects to url (a libpq URL or key=value string; a
@@ -123,7 +125,7 @@ func scanPostgres(sc scanner) (Record, error) {
 	var lease *time.Time
 	if err := sc.Scan(&r.Platform, &r.Workspace, &r.Channel, &r.MessageID, &r.Revision,
 		&r.Time, &r.Poster, &r.Rule, &r.Provider, &r.Masked, &r.Fingerprint, &r.Lang,
-		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &r.UpdatedAt); err != nil {
+		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &r.UpdatedAt, &r.Action); err != nil {
 		return Record{}, err
 	}
 	r.Outcome = Outcome(outcome)
@@ -171,12 +173,12 @@ func (s *Postgres) Claim(ctx context.Context, rec Record, owner string, lease ti
 	}
 	got, err := scanPostgres(s.pool.QueryRow(ctx, `INSERT INTO takedowns (`+columns+`)
 		VALUES ($1, $2, $3, $4, $5, COALESCE($6::timestamptz, clock_timestamp()), $7, $8, $9, $10, $11, $12,
-			'pending', $13, $14, $15, `+leaseExpr("$16")+`, clock_timestamp())
+			'pending', $13, $14, $15, `+leaseExpr("$16")+`, clock_timestamp(), $17)
 		ON CONFLICT DO NOTHING
 		RETURNING `+columns,
 		rec.Platform, rec.Workspace, rec.Channel, rec.MessageID, rec.Revision,
 		occurred, rec.Poster, rec.Rule, rec.Provider, rec.Masked, rec.Fingerprint, rec.Lang,
-		rec.Attempts, rec.Detail, owner, lease.Microseconds()))
+		rec.Attempts, rec.Detail, owner, lease.Microseconds(), rec.Action))
 	if err == nil {
 		return true, got, nil
 	}

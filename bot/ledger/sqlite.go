@@ -62,6 +62,8 @@ var sqliteMigrations = []string{
 		PRIMARY KEY (platform, event_id)
 	);
 	CREATE INDEX seen_events_seen_at ON seen_events (seen_at);`,
+	// 2: what a record was claimed for, so that a resumed one does it.
+	`ALTER TABLE takedowns ADD COLUMN action TEXT NOT NULL DEFAULT 'takedown' CHECK (action IN ('takedown','warn'));`,
 }
 
 // OpenSQLite opens (creating if needed) the ledger file at path and
@@ -153,7 +155,7 @@ func scanSQLite(sc scanner) (Record, error) {
 	var outcome string
 	if err := sc.Scan(&r.Platform, &r.Workspace, &r.Channel, &r.MessageID, &r.Revision,
 		&occurred, &r.Poster, &r.Rule, &r.Provider, &r.Masked, &r.Fingerprint, &r.Lang,
-		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &updated); err != nil {
+		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &updated, &r.Action); err != nil {
 		return Record{}, err
 	}
 	r.Outcome = Outcome(outcome)
@@ -190,12 +192,12 @@ func (s *SQLite) Claim(ctx context.Context, rec Record, owner string, lease time
 		rec.Time = now
 	}
 	row := s.db.QueryRowContext(ctx, `INSERT INTO takedowns (`+columns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING
 		RETURNING `+columns,
 		rec.Platform, rec.Workspace, rec.Channel, rec.MessageID, rec.Revision,
 		sqliteFormat(rec.Time), rec.Poster, rec.Rule, rec.Provider, rec.Masked, rec.Fingerprint, rec.Lang,
-		string(Pending), rec.Attempts, rec.Detail, owner, sqliteFormat(now.Add(lease)), sqliteFormat(now))
+		string(Pending), rec.Attempts, rec.Detail, owner, sqliteFormat(now.Add(lease)), sqliteFormat(now), rec.Action)
 	got, err := scanSQLite(row)
 	if err == nil {
 		return true, got, nil

@@ -98,6 +98,7 @@ func runSuite(t *testing.T, b backend) {
 		{"extend lease", testExtend},
 		{"stale leases taken over once", testClaimStale},
 		{"stale leases of one platform", testClaimStalePlatform},
+		{"action kept for resuming", testAction},
 		{"finished records never reclaimed", testFinishedNotReclaimed},
 		{"seen event once", testSeenEvent},
 		{"list", testList},
@@ -763,8 +764,8 @@ func testRestart(t *testing.T, b backend) {
 func testMigration(t *testing.T, b backend) {
 	s, addr := b.fresh(t)
 	again := b.open(t, addr)
-	if v := b.schemaVersions(t, again); !slices.Equal(v, []int{1}) {
-		t.Errorf("schema versions %v, want [1]", v)
+	if v := b.schemaVersions(t, again); !slices.Equal(v, []int{1, 2}) {
+		t.Errorf("schema versions %v, want [1 2]", v)
 	}
 	if _, _, err := s.Claim(context.Background(), sample(1, "slack"), "p", time.Minute); err != nil {
 		t.Fatal(err)
@@ -778,7 +779,7 @@ func testMigration(t *testing.T, b backend) {
 var wantColumns = map[string][]string{
 	"schema_version": {"applied_at", "version"},
 	"seen_events":    {"event_id", "platform", "seen_at"},
-	"takedowns": {"attempts", "channel", "detail", "fingerprint", "lang", "lease_until", "masked", "message_id",
+	"takedowns": {"action", "attempts", "channel", "detail", "fingerprint", "lang", "lease_until", "masked", "message_id",
 		"occurred_at", "outcome", "owner", "platform", "poster", "provider", "revision", "rule", "updated_at", "workspace"},
 }
 
@@ -889,5 +890,32 @@ func testClaimStalePlatform(t *testing.T, b backend) {
 		if r.Platform != "slack" || r.Owner != "s" {
 			t.Errorf("ClaimStale(slack) took %+v", r)
 		}
+	}
+}
+
+func testAction(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	warn := sample(1, "slack")
+	warn.Action = ActionWarn
+	if _, got, err := s.Claim(ctx, warn, "crashed", -time.Second); err != nil || got.Action != ActionWarn {
+		t.Fatalf("claim warn = %+v, %v", got, err)
+	}
+	if _, got, err := s.Claim(ctx, sample(2, "slack"), "crashed", -time.Second); err != nil || got.Action != ActionTakedown {
+		t.Fatalf("claim without action = %q, %v; want takedown", got.Action, err)
+	}
+	stale, err := s.ClaimStale(ctx, "slack", "resumer", time.Minute, 10)
+	if err != nil || len(stale) != 2 {
+		t.Fatalf("ClaimStale = %d, %v", len(stale), err)
+	}
+	for _, r := range stale {
+		if want := map[string]string{warn.MessageID: ActionWarn}[r.MessageID]; want != "" && r.Action != want {
+			t.Errorf("resumed %s with action %q, want %q", r.MessageID, r.Action, want)
+		}
+	}
+	bad := sample(3, "slack")
+	bad.Action = "explode"
+	if _, _, err := s.Claim(ctx, bad, "p", time.Minute); !errors.Is(err, ErrInvalid) {
+		t.Errorf("claim with a bad action: %v, want ErrInvalid", err)
 	}
 }
