@@ -22,6 +22,7 @@ type auditRow struct {
 	Provider    string    `json:"provider"`
 	Masked      string    `json:"masked"`
 	Fingerprint string    `json:"fingerprint"`
+	Action      string    `json:"action"`
 	Outcome     string    `json:"outcome"`
 	Attempts    int       `json:"attempts"`
 	Detail      string    `json:"detail,omitempty"`
@@ -30,7 +31,7 @@ type auditRow struct {
 // AuditRow is the public, masked view of a ledger record.
 func AuditRow(r ledger.Record) auditRow {
 	return auditRow{r.Time, r.Platform, r.Workspace, r.Channel, r.MessageID, r.Revision, r.Poster, r.Rule,
-		r.Provider, r.Masked, r.Fingerprint, string(r.Outcome), r.Attempts, r.Detail}
+		r.Provider, r.Masked, r.Fingerprint, r.Action, string(r.Outcome), r.Attempts, r.Detail}
 }
 
 func runAudit(ctx context.Context, e *env, args []string) error {
