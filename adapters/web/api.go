@@ -52,7 +52,7 @@ func (s *Server) routes() http.Handler {
 		}
 		page("dashboard.html")(w, r)
 	}}))
-	web.HandleFunc("/login", methods(map[string]http.HandlerFunc{"GET": page("login.html"), "POST": s.login}))
+	web.HandleFunc("/login", methods(map[string]http.HandlerFunc{"GET": page("login.html"), "POST": s.logins.limit(s.login)}))
 	web.HandleFunc("/logout", methods(map[string]http.HandlerFunc{"POST": s.logout}))
 	fileServer := http.FileServerFS(assets)
 	web.Handle("/static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -67,8 +67,8 @@ func (s *Server) routes() http.Handler {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 	web.HandleFunc("/api/session", methods(map[string]http.HandlerFunc{"GET": s.getSession}))
-	web.HandleFunc("/api/messages", methods(map[string]http.HandlerFunc{"GET": s.getMessages, "POST": s.postMessage}))
-	web.HandleFunc("/api/tokens", methods(map[string]http.HandlerFunc{"POST": s.postTokens}))
+	web.HandleFunc("/api/messages", methods(map[string]http.HandlerFunc{"GET": s.getMessages, "POST": s.posts.limit(s.postMessage)}))
+	web.HandleFunc("/api/tokens", methods(map[string]http.HandlerFunc{"POST": s.posts.limit(s.postTokens)}))
 	web.HandleFunc("/api/audit", methods(map[string]http.HandlerFunc{"GET": s.adminAPI(s.getAudit)}))
 	web.HandleFunc("/api/stats", methods(map[string]http.HandlerFunc{"GET": s.adminAPI(s.getStats)}))
 	web.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -99,8 +99,11 @@ type Server struct {
 	// that the token itself is never stored in the browser.
 	session  string
 	inflight sync.WaitGroup
-	idPrefix string
-	seq      struct {
+	// posts limits messages and /tokens per client; logins limits admin
+	// token guesses.
+	posts, logins *limiter
+	idPrefix      string
+	seq           struct {
 		sync.Mutex
 		n int64
 	}
@@ -151,7 +154,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	r := *deps.Router
 	r.PassiveChannels = append(append([]string(nil), deps.Router.PassiveChannels...), cfg.Channel)
 	s := &Server{cfg: cfg, deps: deps, log: log, router: &r, loopback: loopback,
-		chans: newChannels(cfg.Channel, r.SecurityChannel)}
+		chans: newChannels(cfg.Channel, r.SecurityChannel),
+		posts: newLimiter(5, 30), logins: newLimiter(1.0/6, 5)}
 	owner := deps.Owner
 	if owner == "" {
 		h, _ := os.Hostname()
