@@ -45,8 +45,11 @@ type ruleShape struct {
 }
 
 // analyzeRule inspects re (compiled by gitleaks' config package with Go's
-// regexp) and the rule's lower-cased keywords.
-func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string) ruleShape {
+// regexp) and the rule's lower-cased keywords. Without compile it stops
+// before building gate and anchored: printing and compiling those regexes
+// is most of the cost of building a scanner, so the scanner does it for a
+// rule only when one of its keywords first occurs.
+func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile bool) ruleShape {
 	var shape ruleShape
 	if re == nil {
 		return shape
@@ -104,6 +107,9 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string) ruleShap
 		if !startsWithKeyword(l, keywords) {
 			return shape
 		}
+	}
+	if !compile {
+		return shape
 	}
 	gate, err := regexp.Compile(`^(?:` + rest.String() + `)`)
 	if err != nil {

@@ -36,15 +36,23 @@ type rule struct {
 	provider    string
 	conf        Confidence
 	generic     bool
-	gate        *regexp.Regexp
-	anchored    *regexp.Regexp
-	lead        []syntax.Op
-	prefixMax   int
-	prefixClass *[256]bool
+	keywords    []string // lower-cased
 	prefixes    []string
 	relax       bool
 	skipReport  bool
 	required    []*config.Required
+
+	// fast holds the gate and anchored matching of analyzeRule, built on
+	// first use.
+	fastOnce sync.Once
+	fast     ruleShape
+}
+
+// fastPath returns the rule's gate and anchored matching, building them
+// the first time.
+func (r *rule) fastPath() *ruleShape {
+	r.fastOnce.Do(func() { r.fast = analyzeRule(r.re, r.secretGroup, r.keywords, true) })
+	return &r.fast
 }
 
 // gitleaksBoundary is the class gitleaks' rules use to end a secret.
@@ -85,7 +93,7 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 				lower = append(lower, k)
 			}
 		}
-		shape := analyzeRule(cr.Regex, cr.SecretGroup, lower)
+		shape := analyzeRule(cr.Regex, cr.SecretGroup, lower, false)
 		r := &rule{
 			id:          id,
 			re:          cr.Regex,
@@ -94,11 +102,7 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 			allowlists:  cr.Allowlists,
 			provider:    providerForRule(id, cr.Tags),
 			generic:     strings.Contains(strings.ToLower(id), "generic"),
-			gate:        shape.gate,
-			anchored:    shape.anchored,
-			lead:        shape.lead,
-			prefixMax:   shape.prefixMax,
-			prefixClass: shape.prefixClass,
+			keywords:    lower,
 			prefixes:    shape.secretPrefixes,
 			skipReport:  cr.SkipReport,
 			required:    cr.RequiredRules,
@@ -285,22 +289,26 @@ func finish(fs []Finding) []Finding {
 // With a gate, only keyword positions qs where the gate matches can start a
 // match; with anchored matching, the regex runs only from those starts.
 func (r *rule) matches(t string, qs []int) [][]int {
-	if r.gate == nil || qs == nil {
+	if qs == nil {
+		return r.re.FindAllStringSubmatchIndex(t, -1)
+	}
+	f := r.fastPath()
+	if f.gate == nil {
 		return r.re.FindAllStringSubmatchIndex(t, -1)
 	}
 	var pass []int
 	for _, q := range qs {
-		if q < len(t) && r.gate.MatchString(t[q:]) && (r.anchored == nil || leadHolds(r.lead, t, q)) {
+		if q < len(t) && f.gate.MatchString(t[q:]) && (f.anchored == nil || leadHolds(f.lead, t, q)) {
 			pass = append(pass, q)
 		}
 	}
 	if len(pass) == 0 {
 		return nil
 	}
-	if r.anchored == nil {
+	if f.anchored == nil {
 		return r.re.FindAllStringSubmatchIndex(t, -1)
 	}
-	if ms, ok := r.anchoredMatches(t, pass); ok {
+	if ms, ok := r.anchoredMatches(t, f, pass); ok {
 		return ms
 	}
 	return r.re.FindAllStringSubmatchIndex(t, -1)
@@ -310,7 +318,7 @@ func (r *rule) matches(t string, qs []int) [][]int {
 // starts: the leftmost start reachable from a passing keyword position
 // through at most prefixMax bytes of the prefix class. ok is false if the
 // emulation cannot vouch for its result (the caller then runs the regex).
-func (r *rule) anchoredMatches(t string, pass []int) (out [][]int, ok bool) {
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int) (out [][]int, ok bool) {
 	pos := 0
 	for {
 		best := -1
@@ -319,23 +327,23 @@ func (r *rule) anchoredMatches(t string, pass []int) (out [][]int, ok bool) {
 				continue
 			}
 			st := q
-			if r.prefixMax > 0 && r.prefixClass != nil {
-				lim := max(pos, q-r.prefixMax)
-				for st > lim && r.prefixClass[t[st-1]] {
+			if f.prefixMax > 0 && f.prefixClass != nil {
+				lim := max(pos, q-f.prefixMax)
+				for st > lim && f.prefixClass[t[st-1]] {
 					st--
 				}
 			}
 			if best < 0 || st < best {
 				best = st
 			}
-			if q-r.prefixMax > best {
+			if q-f.prefixMax > best {
 				break
 			}
 		}
 		if best < 0 {
 			return out, true
 		}
-		m := r.anchored.FindStringSubmatchIndex(t[best:])
+		m := f.anchored.FindStringSubmatchIndex(t[best:])
 		if m == nil {
 			return nil, false
 		}
