@@ -53,17 +53,8 @@ func (f Finding) Fingerprint(key []byte) string {
 }
 
 // RevokeURL returns the provider's page to revoke or rotate keys, or "" when
-// the provider has none on record (RevokeAdvice then gives generic advice).
+// the provider has none on record.
 func (f Finding) RevokeURL() string { return revokeURL(f.Provider) }
-
-// RevokeAdvice is a one-line instruction for the poster: the provider's
-// revoke page when known, generic advice otherwise.
-func (f Finding) RevokeAdvice() string {
-	if u := f.RevokeURL(); u != "" {
-		return fmt.Sprintf("Revoke or rotate this %s key now: %s", f.Provider, u)
-	}
-	return fmt.Sprintf("Revoke or rotate this %s credential now in the issuing service's console, then update wherever it is used.", f.Provider)
-}
 
 // String shows the finding without its secret.
 func (f Finding) String() string {

@@ -1,0 +1,52 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tokenbot/tokenbot/bot/ledger"
+	"github.com/tokenbot/tokenbot/bot/leaks"
+)
+
+func TestNotices(t *testing.T) {
+	plan := func(lang string, d leaks.Decision, revoke string) *Plan {
+		return &Plan{Key: ledger.Key{Platform: "slack", Channel: "C1", MessageID: "1.2"}, Decision: d, Poster: "U1",
+			PosterName: "dana", ChannelName: "general", Lang: lang, Advice: "ADVICE",
+			Leaks: []Leak{{Rule: "r", Provider: "Acme", Masked: "ak_…9f3e", Fingerprint: "ab12", RevokeURL: revoke}}}
+	}
+	tests := []struct {
+		name    string
+		plan    *Plan
+		outcome ledger.Outcome
+		want    []string
+	}{
+		{"deleted", plan("en", leaks.Takedown, "https://acme.example/keys"), ledger.Deleted,
+			[]string{"I removed your message in #general", "Acme `ak_…9f3e`", "https://acme.example/keys", "ADVICE"}},
+		{"deleted, Chinese", plan("zh", leaks.Takedown, "https://acme.example/keys"), ledger.Deleted,
+			[]string{"我删除了你在 #general", "在这里吊销或轮换 Acme 的密钥：https://acme.example/keys"}},
+		{"not deleted", plan("en", leaks.Takedown, ""), ledger.Escalated,
+			[]string{"could not delete it", "Delete the message yourself", "console of the service that issued it"}},
+		{"not deleted, Chinese", plan("zh", leaks.Takedown, ""), ledger.Failed,
+			[]string{"我没能删除它", "到签发这个凭据的服务后台"}},
+		{"warning", plan("en", leaks.Warn, ""), ledger.Warned, []string{"may contain a credential", "If it is a real key"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := PosterNotice(tt.plan, tt.outcome)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("poster notice lacks %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+	sec := SecurityNotice(plan("en", leaks.Takedown, ""), ledger.Escalated, "missing permission: cant_delete_message")
+	for _, w := range []string{"NOT deleted", "slack", "#general (C1)", "dana (U1)", "Acme", "ak_…9f3e", "ab12", "escalated (missing permission: cant_delete_message)"} {
+		if !strings.Contains(sec, w) {
+			t.Errorf("security notice lacks %q:\n%s", w, sec)
+		}
+	}
+	if ch := PosterChannelNotice(plan("en", leaks.Takedown, "")); strings.Contains(ch, "ak_") || !strings.Contains(ch, "dana") {
+		t.Errorf("channel notice = %q: it must name the poster and no key", ch)
+	}
+}
