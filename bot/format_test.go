@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/leaks"
+	"github.com/tokenbot/tokenbot/bot/ledger"
 )
 
 func TestNotices(t *testing.T) {
