@@ -133,6 +133,13 @@ func (a *Adapter) delete(ctx context.Context, act bot.Action) error {
 	if act.Channel == "" || act.MessageID == "" {
 		return fmt.Errorf("%w: delete without channel or message id", bot.ErrUnsupported)
 	}
+	key := fileKey(act.Channel, act.MessageID)
+	files, ok := a.files.get(key)
+	if !ok {
+		// A takedown resumed by another process: ask Slack which files the
+		// message shares before it is gone.
+		files = a.lookupFiles(ctx, act.Channel, act.MessageID)
+	}
 	_, _, err := a.admin.DeleteMessageContext(ctx, act.Channel, act.MessageID)
 	gone := false
 	switch code := errorCode(err); code {
@@ -146,9 +153,8 @@ func (a *Adapter) delete(ctx context.Context, act bot.Action) error {
 	default:
 		return mapErr(err)
 	}
-	key := fileKey(act.Channel, act.MessageID)
-	if v, ok := a.files.get(key); ok {
-		for _, id := range v.([]string) {
+	if ids, _ := files.([]string); len(ids) > 0 {
+		for _, id := range ids {
 			err := a.admin.DeleteFileContext(ctx, id)
 			switch errorCode(err) {
 			case "", "file_not_found", "file_deleted":
@@ -165,6 +171,28 @@ func (a *Adapter) delete(ctx context.Context, act bot.Action) error {
 }
 
 func fileKey(channel, ts string) string { return channel + "/" + ts }
+
+// lookupFiles returns the ids of the files shared with a message, read from
+// Slack (conversations.replies finds a message in or out of a thread). A
+// failure is logged: the message is deleted all the same.
+func (a *Adapter) lookupFiles(ctx context.Context, channel, ts string) []string {
+	msgs, _, _, err := a.api.GetConversationRepliesContext(ctx, &slackapi.GetConversationRepliesParameters{
+		ChannelID: channel, Timestamp: ts, Oldest: ts, Latest: ts, Inclusive: true, Limit: 10})
+	if err != nil {
+		a.log.Warn("could not look up the files of a message to delete", "channel", channel, "message", ts, "err", mapErr(err))
+		return nil
+	}
+	var ids []string
+	for _, m := range msgs {
+		if m.Timestamp != ts {
+			continue
+		}
+		for _, f := range m.Files {
+			ids = append(ids, f.ID)
+		}
+	}
+	return ids
+}
 
 func (a *Adapter) directMessage(ctx context.Context, act bot.Action) error {
 	if act.User == "" {

@@ -781,3 +781,22 @@ func TestConfigFromEnv(t *testing.T) {
 		})
 	}
 }
+
+// A takedown resumed by another process (no memory of the message's
+// files) still deletes the files shared with the message.
+func TestResumedDeleteRemovesSharedFiles(t *testing.T) {
+	h := newHarness(t, options{})
+	h.fake.AddFile(fakeslack.File{ID: "F0ENV00009", Name: ".env", Mimetype: "text/plain", Filetype: "text", Mode: "hosted",
+		Content: "ANTHROPIC_API_KEY=" + anthropicKey + "\n"})
+	h.fake.AddMessage(general, "1700009000.000100", alice, "F0ENV00009")
+	err := h.a.Execute(context.Background(), bot.Action{Kind: bot.Delete, Channel: general, MessageID: "1700009000.000100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.fake.HasMessage(general, "1700009000.000100") || h.fake.HasFile("F0ENV00009") {
+		t.Error("the message or its file is still there")
+	}
+	if r := h.fake.Calls("conversations.replies"); len(r) != 1 || r[0].Token != fakeslack.BotToken {
+		t.Errorf("conversations.replies calls = %+v, want one with the bot token", r)
+	}
+}

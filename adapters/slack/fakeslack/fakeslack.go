@@ -69,8 +69,9 @@ type Server struct {
 	channels    map[string]string // id → name
 	users       map[string]string // id → name
 	files       map[string]File
-	messages    map[string]string // channel/ts → poster
-	notInChan   map[string]bool   // channel/user pairs that are not members
+	messages    map[string]string   // channel/ts → poster
+	msgFiles    map[string][]string // channel/ts → ids of the files shared with it
+	notInChan   map[string]bool     // channel/user pairs that are not members
 	postedTS    int
 	acks        []string
 	sockets     []*websocket.Conn
@@ -87,6 +88,7 @@ func New(t testing.TB) *Server {
 		users:     map[string]string{"U0ALICE001": "alice", "U0BOB00001": "bob", AdminUser: "admin", BotUserID: "tokenbot"},
 		files:     map[string]File{},
 		messages:  map[string]string{},
+		msgFiles:  map[string][]string{},
 		notInChan: map[string]bool{},
 		socketCh:  make(chan *websocket.Conn, 8),
 	}
@@ -113,11 +115,13 @@ func (s *Server) APIURL() string { return s.URL + "/api/" }
 // ResponseURL returns a response_url for a slash command.
 func (s *Server) ResponseURL(id string) string { return s.URL + "/response/" + id }
 
-// AddMessage records a message posted by user, so that chat.delete finds it.
-func (s *Server) AddMessage(channel, ts, user string) {
+// AddMessage records a message posted by user, with the ids of the files
+// shared with it, so that chat.delete and conversations.replies find it.
+func (s *Server) AddMessage(channel, ts, user string, files ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.messages[channel+"/"+ts] = user
+	s.msgFiles[channel+"/"+ts] = files
 }
 
 // HasMessage reports whether a message still exists.
@@ -322,6 +326,18 @@ func (s *Server) method(method, token string, p map[string]string) (map[string]a
 		}
 		delete(s.messages, key)
 		return map[string]any{"ok": true, "channel": p["channel"], "ts": p["ts"]}, 0
+	case "conversations.replies":
+		key := p["channel"] + "/" + p["ts"]
+		poster, ok := s.messages[key]
+		if !ok {
+			return fail("thread_not_found"), 0
+		}
+		files := []map[string]any{}
+		for _, id := range s.msgFiles[key] {
+			files = append(files, map[string]any{"id": id})
+		}
+		return map[string]any{"ok": true, "has_more": false, "messages": []map[string]any{
+			{"type": "message", "ts": p["ts"], "user": poster, "files": files}}}, 0
 	case "files.delete":
 		if token != AdminToken {
 			return fail("cant_delete_file"), 0
