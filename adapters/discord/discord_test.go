@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"math/rand/v2"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,23 +24,9 @@ var alice = discordtest.User{ID: "400000000000000001", Username: "alice"}
 
 // Never-real keys, well-formed, from a fixed seed.
 var (
-	rng       = rand.New(rand.NewPCG(5, 5))
-	rngMu     sync.Mutex
-	alnum     = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	urlSafe   = alnum + "_-"
-	anthropic = "sk-ant-api03-" + randString(urlSafe, 93) + "AA"
-	github    = "ghp_" + randString(alnum, 36)
+	anthropic = bottest.AnthropicKey(43)
+	github    = bottest.GitHubToken(43)
 )
-
-func randString(alphabet string, n int) string {
-	rngMu.Lock()
-	defer rngMu.Unlock()
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = alphabet[rng.IntN(len(alphabet))]
-	}
-	return string(b)
-}
 
 type harness struct {
 	t    *testing.T

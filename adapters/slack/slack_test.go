@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -31,19 +30,10 @@ const (
 
 // Never-real keys, well-formed, generated from a fixed seed.
 var (
-	rng          = rand.New(rand.NewPCG(4, 2))
-	anthropicKey = "sk-ant-api03-" + randomString(93, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") + "AA"
-	githubToken  = "ghp_" + randomString(36, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+	anthropicKey = bottest.AnthropicKey(42)
+	githubToken  = bottest.GitHubToken(42)
 	secrets      = []string{anthropicKey, githubToken}
 )
-
-func randomString(n int, alphabet string) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = alphabet[rng.IntN(len(alphabet))]
-	}
-	return string(b)
-}
 
 type harness struct {
 	t     *testing.T
@@ -194,9 +184,7 @@ func (h *harness) post(srv *httptest.Server, path, contentType string, body []by
 	h.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
-	stamp, sig := fakeslack.Sign(signingSecret, ts, body)
-	req.Header.Set("X-Slack-Request-Timestamp", stamp)
-	req.Header.Set("X-Slack-Signature", sig)
+	fakeslack.SignRequest(req, signingSecret, ts, body)
 	for k, v := range extra {
 		req.Header[k] = v
 	}
@@ -377,9 +365,7 @@ func TestHTTPEvents(t *testing.T) {
 	t.Run("url_verification", func(t *testing.T) {
 		body := mustJSON(map[string]any{"type": "url_verification", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/events", bytes.NewReader(body))
-		stamp, sig := fakeslack.Sign(signingSecret, time.Now(), body)
-		req.Header.Set("X-Slack-Request-Timestamp", stamp)
-		req.Header.Set("X-Slack-Signature", sig)
+		fakeslack.SignRequest(req, signingSecret, time.Now(), body)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

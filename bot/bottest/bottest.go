@@ -35,7 +35,7 @@ type Core struct {
 	Router *bot.Router
 	Store  ledger.Store
 	Log    *slog.Logger
-	logs   *syncBuffer
+	logs   *Buffer
 }
 
 var (
@@ -100,7 +100,7 @@ func New(t testing.TB, opts Options) *Core {
 		}
 		models = append(models, m)
 	}
-	logs := &syncBuffer{}
+	logs := &Buffer{}
 	return &Core{
 		Router: &bot.Router{FAQ: faq, Counter: counter, Catalog: catalog, Models: models, Scanner: scanner,
 			Policy: leaks.DefaultPolicy(), FingerprintKey: []byte("bottest-fingerprint-key-0123456789"),
@@ -121,18 +121,20 @@ func (c *Core) Dispatcher(exec bot.Executor) *bot.Dispatcher {
 // Logs returns every log line written so far.
 func (c *Core) Logs() string { return c.logs.String() }
 
-type syncBuffer struct {
+// Buffer is a bytes.Buffer safe for concurrent writers and readers, for
+// capturing a server's output in a test.
+type Buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *Buffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *Buffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()

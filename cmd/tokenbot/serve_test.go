@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,24 +15,6 @@ import (
 	"github.com/tokenbot/tokenbot/adapters/slack/fakeslack"
 	"github.com/tokenbot/tokenbot/bot/bottest"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 const signingSecret = "e2e-signing-secret-0123456789abcdef"
 
@@ -50,7 +31,7 @@ func TestServe(t *testing.T) {
 		"SLACK_SIGNING_SECRET": signingSecret,
 		"SLACK_API_URL":        fake.APIURL(),
 	}
-	var out, errOut syncBuffer
+	var out, errOut bottest.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan int)
@@ -142,9 +123,7 @@ func postSigned(t *testing.T, url string, body []byte) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	stamp, sig := fakeslack.Sign(signingSecret, time.Now(), body)
-	req.Header.Set("X-Slack-Request-Timestamp", stamp)
-	req.Header.Set("X-Slack-Signature", sig)
+	fakeslack.SignRequest(req, signingSecret, time.Now(), body)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +150,7 @@ func TestServeRefusesUnsafeStarts(t *testing.T) {
 			for k, v := range tt.vars {
 				vars[k] = v
 			}
-			var out, errOut syncBuffer
+			var out, errOut bottest.Buffer
 			e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
 			code := run(context.Background(), e, tt.args)
 			msg := strings.TrimSpace(errOut.String())
@@ -200,7 +179,7 @@ func TestServeDiscord(t *testing.T) {
 		"DISCORD_BOT_TOKEN": discordtest.Token,
 		"DISCORD_API_URL":   srv.APIURL(),
 	}
-	var out, errOut syncBuffer
+	var out, errOut bottest.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan int)

@@ -533,3 +533,10 @@ func Sign(secret string, ts time.Time, body []byte) (timestamp, signature string
 	mac.Write(body)
 	return timestamp, "v0=" + hex.EncodeToString(mac.Sum(nil))
 }
+
+// SignRequest sets the signature headers Slack would send with body at ts.
+func SignRequest(req *http.Request, secret string, ts time.Time, body []byte) {
+	stamp, sig := Sign(secret, ts, body)
+	req.Header.Set("X-Slack-Request-Timestamp", stamp)
+	req.Header.Set("X-Slack-Signature", sig)
+}
