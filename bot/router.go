@@ -163,10 +163,7 @@ func (r *Router) plan(ev Event, inText, found []leaks.Finding) *Plan {
 	}
 	for _, f := range found {
 		fp := f.Fingerprint(r.FingerprintKey)
-		d := r.Policy.Decide(ev.Channel, f, fp)
-		if d == leaks.Ignore && ev.ChannelName != "" {
-			d = r.Policy.Decide(ev.ChannelName, f, fp)
-		}
+		d := r.Policy.Decide(f, fp, ev.Channel, ev.ChannelName)
 		if d == leaks.Ignore {
 			continue
 		}

@@ -114,7 +114,7 @@ func TestCorpusLookalikesNotTakenDown(t *testing.T) {
 	looks := loadJSON[lookalike](t, "lookalikes.json")
 	for _, l := range looks {
 		for _, f := range s.Scan(l.Text) {
-			switch d := p.Decide("general", f, f.Fingerprint([]byte("k"))); d {
+			switch d := p.Decide(f, f.Fingerprint([]byte("k")), "general"); d {
 			case Takedown:
 				t.Errorf("look-alike (%s) would be taken down: %v\ntext: %s", l.Why, f, l.Text)
 			case Warn:

@@ -290,11 +290,15 @@ func TestPolicy(t *testing.T) {
 		{"other fingerprint", "general", high, "ffffffffffffffffffffffffffffffff", Takedown},
 	}
 	for _, c := range cases {
-		if got := p.Decide(c.channel, c.f, c.fp); got != c.want {
+		if got := p.Decide(c.f, c.fp, c.channel); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
 		}
 	}
-	if got := (Policy{}).Decide("x", high, ""); got != Takedown {
+	// A channel known by its id and its name matches an override of either.
+	if got := p.Decide(high, "", "C0DRILL01", "security-drill"); got != Ignore {
+		t.Errorf("id and name of an overridden channel: %s, want none", got)
+	}
+	if got := (Policy{}).Decide(high, "", "x"); got != Takedown {
 		t.Errorf("zero policy, high: %s", got)
 	}
 	bad := Policy{

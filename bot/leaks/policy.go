@@ -91,9 +91,10 @@ func (p Policy) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Decide returns what to do with f posted in channel; fingerprint is
-// f.Fingerprint(key) under the deployment's fingerprint key.
-func (p Policy) Decide(channel string, f Finding, fingerprint string) Decision {
+// Decide returns what to do with f posted in a channel known by the given
+// names (its id and its name: an allowlist entry or override matches
+// either); fingerprint is f.Fingerprint(key) under the deployment's key.
+func (p Policy) Decide(f Finding, fingerprint string, channel ...string) Decision {
 	fingerprint = strings.ToLower(strings.TrimSpace(fingerprint))
 	if fingerprint != "" {
 		for _, a := range p.AllowFingerprints {
@@ -107,17 +108,23 @@ func (p Policy) Decide(channel string, f Finding, fingerprint string) Decision {
 			}
 		}
 	}
-	ch := normChannel(channel)
-	if ch != "" {
-		for _, a := range p.AllowChannels {
-			if normChannel(a) == ch {
-				return Ignore
+	is := func(name string) bool {
+		n := normChannel(name)
+		for _, c := range channel {
+			if ch := normChannel(c); ch != "" && ch == n {
+				return true
 			}
 		}
-		for name, d := range p.Channels {
-			if normChannel(name) == ch && d.valid() {
-				return d
-			}
+		return false
+	}
+	for _, a := range p.AllowChannels {
+		if is(a) {
+			return Ignore
+		}
+	}
+	for name, d := range p.Channels {
+		if is(name) && d.valid() {
+			return d
 		}
 	}
 	for name, d := range p.Providers {

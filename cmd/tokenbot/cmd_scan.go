@@ -75,7 +75,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	err = eachMessage(in, *jsonl, func(id, text string) error {
 		res := scanResult{ID: id, Findings: []scanFinding{}}
 		for _, f := range scanner.Scan(text) {
-			d := cfg.Leaks.Policy.Decide(*channel, f, f.Fingerprint(key))
+			d := cfg.Leaks.Policy.Decide(f, f.Fingerprint(key), *channel)
 			takedown = takedown || d == leaks.Takedown
 			res.Findings = append(res.Findings, scanFinding{f.RuleID, f.Provider, string(f.Confidence), string(d), f.Masked, f.Start, f.End})
 		}
