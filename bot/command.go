@@ -61,7 +61,7 @@ func firstWord(s string) (word, rest string) {
 }
 
 // command runs /tokens. Its reply is private: only the caller sees it.
-func (r *Router) command(ctx context.Context, ev Event, found []leaks.Finding) ([]Action, error) {
+func (r *Router) command(ctx context.Context, ev Event) ([]Action, error) {
 	private := func(text string, rep *tokens.Report) []Action {
 		return []Action{{Kind: PrivateReply, Channel: ev.Channel, User: ev.User, ThreadID: ev.ThreadID,
 			Interaction: ev.Interaction, Text: text, Tokens: rep}}
@@ -73,36 +73,54 @@ func (r *Router) command(ctx context.Context, ev Event, found []leaks.Finding) (
 	if strings.TrimSpace(req.Text) == "" {
 		return private(TokensUsage, nil), nil
 	}
-	models := r.Models
-	if len(req.Models) > 0 {
-		models = models[:0:0]
-		for _, name := range req.Models {
-			m, err := r.Catalog.Lookup(name)
-			if err != nil {
-				return private(err.Error()+".", nil), nil
-			}
-			models = append(models, m)
-		}
-	}
-	opts := tokens.ReportOptions{PiecesEncoding: req.Encoding, MaxPieces: r.MaxPieces}
-	if opts.PiecesEncoding == "" && len(models) > 0 {
-		opts.PiecesEncoding = models[0].Encoding
-	}
-	rep, err := r.Counter.Report(ctx, req.Text, models, opts)
+	rep, warning, err := r.Tokens(ctx, req.Text, req.Models, req.Encoding)
 	switch {
-	case errors.Is(err, tokens.ErrTooLarge):
+	case errors.Is(err, tokens.ErrTooLarge), errors.Is(err, tokens.ErrUnknownModel), errors.Is(err, tokens.ErrUnknownEncoding):
 		return private(err.Error()+".", nil), nil
 	case err != nil:
 		return nil, fmt.Errorf("tokens report: %w", err)
 	}
-	if len(found) > 0 {
-		// Counts are numbers and safe to show; the pieces would spell the
-		// secret out, so there is no boundary view.
-		rep.Pieces, rep.PiecesTruncated = nil, false
-	}
 	text := FormatReport(rep)
-	if len(found) > 0 {
-		text = SecretWarning(knowledge.DetectLang(req.Text), found) + "\n\n" + text
+	if warning != "" {
+		text = warning + "\n\n" + text
 	}
 	return private(text, &rep), nil
+}
+
+// Tokens counts text for /tokens and the playground's tokenizer: for the
+// models named (ids or aliases; the router's Models when none), with a
+// boundary view in encoding (the first model's when empty). When the text
+// or a model name holds a credential, the report has no boundary view (it
+// would spell the secret out) and warning tells the user, masked; an error
+// names a model only masked. Errors wrap tokens.ErrUnknownModel,
+// tokens.ErrUnknownEncoding or tokens.ErrTooLarge.
+func (r *Router) Tokens(ctx context.Context, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
+	found := r.scanText(text)
+	models := r.Models
+	if len(names) > 0 {
+		models = nil
+		for _, name := range names {
+			if f := r.scanText(name); len(f) > 0 {
+				found = append(found, f...)
+				name = leaks.Redact(name, f)
+			}
+			m, err := r.Catalog.Lookup(name)
+			if err != nil {
+				return tokens.Report{}, "", err
+			}
+			models = append(models, m)
+		}
+	}
+	if encoding == "" && len(models) > 0 {
+		encoding = models[0].Encoding
+	}
+	rep, err = r.Counter.Report(ctx, text, models, tokens.ReportOptions{PiecesEncoding: encoding, MaxPieces: r.MaxPieces})
+	if err != nil {
+		return tokens.Report{}, "", err
+	}
+	if len(found) > 0 {
+		rep.Pieces, rep.PiecesTruncated = nil, false
+		warning = SecretWarning(knowledge.DetectLang(text), found)
+	}
+	return rep, warning, nil
 }

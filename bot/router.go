@@ -66,7 +66,7 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 		}
 	}
 	if ev.Kind == Command {
-		cmd, err := r.command(ctx, ev, found)
+		cmd, err := r.command(ctx, ev)
 		return append(acts, cmd...), err
 	}
 	question := leaks.Redact(ev.Text, inText)
@@ -107,15 +107,20 @@ func CommandText(text string) (string, bool) {
 // scan returns the findings in the event's text, and those in the text and
 // its files together. Offsets are relative to the text each was found in.
 func (r *Router) scan(ev Event) (inText, all []leaks.Finding) {
-	if r.Scanner == nil {
-		return nil, nil
-	}
-	inText = r.Scanner.Scan(ev.Text)
+	inText = r.scanText(ev.Text)
 	all = inText
 	for _, f := range ev.Files {
-		all = append(all[:len(all):len(all)], r.Scanner.Scan(f.Text)...)
+		all = append(all[:len(all):len(all)], r.scanText(f.Text)...)
 	}
 	return inText, all
+}
+
+// scanText returns the findings in one text.
+func (r *Router) scanText(text string) []leaks.Finding {
+	if r.Scanner == nil {
+		return nil
+	}
+	return r.Scanner.Scan(text)
 }
 
 func (r *Router) passive(ev Event) bool {

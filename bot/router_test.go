@@ -81,6 +81,18 @@ func TestRouter(t *testing.T) {
 					t.Errorf("text = %q, want an error naming close models", acts[0].Text)
 				}
 			}},
+		{"/tokens with a key for a model name masks it", cmd("model=" + key + " hello"), []bot.ActionKind{bot.PrivateReply},
+			func(t *testing.T, acts []bot.Action) {
+				if acts[0].Tokens != nil || !strings.Contains(acts[0].Text, "sk-ant-api03-…") {
+					t.Errorf("text = %q, want an unknown-model error naming the key masked", acts[0].Text)
+				}
+			}},
+		{"/tokens with an unknown encoding says so", cmd("encoding=gpt2 hello"), []bot.ActionKind{bot.PrivateReply},
+			func(t *testing.T, acts []bot.Action) {
+				if acts[0].Tokens != nil || !strings.Contains(acts[0].Text, "encoding") {
+					t.Errorf("text = %q, want an unknown-encoding error", acts[0].Text)
+				}
+			}},
 		{"/tokens without text explains itself", cmd("  "), []bot.ActionKind{bot.PrivateReply},
 			func(t *testing.T, acts []bot.Action) {
 				if acts[0].Text != bot.TokensUsage {

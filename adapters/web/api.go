@@ -18,7 +18,6 @@ import (
 	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/metrics"
 	"github.com/tokenbot/tokenbot/bot/tokens"
-	"github.com/tokenbot/tokenbot/knowledge"
 )
 
 //go:embed static
@@ -329,28 +328,11 @@ func (s *Server) postTokens(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "bad_request", "at most 16 models")
 		return
 	}
-	models := s.router.Models
-	if len(req.Models) > 0 {
-		models = nil
-		for _, name := range req.Models {
-			m, err := s.router.Catalog.Lookup(name)
-			if err != nil {
-				fail(w, http.StatusBadRequest, "unknown_model", "%s", s.redact(err.Error()))
-				return
-			}
-			models = append(models, m)
-		}
-	}
-	enc := req.Encoding
-	if enc != "" && !validEncoding(enc) {
-		fail(w, http.StatusBadRequest, "unknown_encoding", "unknown encoding; use one of %s", strings.Join(tokens.Encodings(), ", "))
-		return
-	}
-	if enc == "" && len(models) > 0 {
-		enc = models[0].Encoding
-	}
-	rep, err := s.router.Counter.Report(r.Context(), req.Text, models, tokens.ReportOptions{PiecesEncoding: enc, MaxPieces: s.router.MaxPieces})
+	rep, warning, err := s.router.Tokens(r.Context(), req.Text, req.Models, req.Encoding)
 	switch {
+	case errors.Is(err, tokens.ErrUnknownModel):
+		fail(w, http.StatusBadRequest, "unknown_model", "%s", err.Error())
+		return
 	case errors.Is(err, tokens.ErrTooLarge):
 		fail(w, http.StatusRequestEntityTooLarge, "too_large", "text is larger than %d bytes", s.router.Counter.MaxBytes())
 		return
@@ -362,21 +344,7 @@ func (s *Server) postTokens(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusInternalServerError, "internal", "could not count the tokens")
 		return
 	}
-	view := TokensView{Report: rep, Encodings: tokens.Encodings()}
-	if found := s.scan(req.Text); len(found) > 0 {
-		view.Report.Pieces, view.Report.PiecesTruncated = nil, false
-		view.Warning = bot.SecretWarning(knowledge.DetectLang(req.Text), found)
-	}
-	writeJSON(w, http.StatusOK, view)
-}
-
-func validEncoding(name string) bool {
-	for _, e := range tokens.Encodings() {
-		if e == name {
-			return true
-		}
-	}
-	return false
+	writeJSON(w, http.StatusOK, TokensView{Report: rep, Warning: warning, Encodings: tokens.Encodings()})
 }
 
 // AuditEntry is one audit row as the API shows it: masked, never a secret.
