@@ -63,6 +63,6 @@ func planFromRecord(rec ledger.Record, securityChannel string) *Plan {
 		SecurityChannel: securityChannel,
 		Time:            rec.Time,
 		Leaks: []Leak{{Rule: rec.Rule, Provider: rec.Provider, Masked: rec.Masked,
-			Fingerprint: rec.Fingerprint, RevokeURL: leaks.Finding{Provider: rec.Provider}.RevokeURL()}},
+			Fingerprint: rec.Fingerprint, RevokeURL: leaks.RevokeURL(rec.Provider)}},
 	}
 }

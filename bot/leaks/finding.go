@@ -54,7 +54,7 @@ func (f Finding) Fingerprint(key []byte) string {
 
 // RevokeURL returns the provider's page to revoke or rotate keys, or "" when
 // the provider has none on record.
-func (f Finding) RevokeURL() string { return revokeURL(f.Provider) }
+func (f Finding) RevokeURL() string { return RevokeURL(f.Provider) }
 
 // String shows the finding without its secret.
 func (f Finding) String() string {

@@ -128,7 +128,8 @@ func providerForRule(id string, tags []string) string {
 	return strings.ToUpper(head[:1]) + head[1:]
 }
 
-// revokeURL returns the provider's key management page, or "".
-func revokeURL(provider string) string {
+// RevokeURL returns a provider's page to revoke or rotate keys, or "" when
+// none is on record.
+func RevokeURL(provider string) string {
 	return revokeURLs[strings.ToLower(provider)]
 }
