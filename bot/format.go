@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
@@ -198,4 +199,17 @@ func named(name, id string) string {
 		return id
 	}
 	return fmt.Sprintf("%s (%s)", name, id)
+}
+
+// Clip cuts s to at most n bytes at a rune boundary, ending with "…" when
+// it cuts.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := max(0, n-len("…"))
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

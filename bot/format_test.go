@@ -50,3 +50,22 @@ func TestNotices(t *testing.T) {
 		t.Errorf("channel notice = %q: it must name the poster and no key", ch)
 	}
 }
+
+func TestClip(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"a longer line", 8, "a lon…"},
+		{"密钥泄露了", 8, "密…"}, // never half a character
+		{"abc", 1, "…"},
+	}
+	for _, tt := range tests {
+		if got := Clip(tt.s, tt.n); got != tt.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
+}

@@ -118,20 +118,9 @@ func answerBlocks(act bot.Action) []slackapi.Block {
 	}
 	if len(ctx) > 0 {
 		blocks = append(blocks, slackapi.NewContextBlock("",
-			slackapi.NewTextBlockObject(slackapi.MarkdownType, truncate(strings.Join(ctx, " · "), 2000), false, false)))
+			slackapi.NewTextBlockObject(slackapi.MarkdownType, bot.Clip(strings.Join(ctx, " · "), 2000), false, false)))
 	}
 	return blocks
-}
-
-func truncate(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	cut := max - 3
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
 
 // tokensBlocks renders a /tokens report: a warning when the text held a
@@ -176,7 +165,7 @@ func tokensBlocks(text string, r tokens.Report) []slackapi.Block {
 		blocks = append(blocks, codeBlocks(table(rows))...)
 		if len(notes) > 0 {
 			blocks = append(blocks, slackapi.NewContextBlock("", slackapi.NewTextBlockObject(slackapi.MarkdownType,
-				truncate(escape("~ estimate: "+strings.Join(notes, "; ")), 2000), false, false)))
+				bot.Clip(escape("~ estimate: "+strings.Join(notes, "; ")), 2000), false, false)))
 		}
 	}
 	if len(r.Pieces) > 0 {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/leaks"
@@ -249,7 +248,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	if arg, ok := bot.CommandText(rest); ok {
 		// A slash command is seen by its author only, as in Slack.
 		ev.Kind, ev.Command, ev.Text = bot.Command, "tokens", arg
-		msg.Kind, msg.visible, msg.Text = "command", viewer, clip(shown, maxEchoBytes)
+		msg.Kind, msg.visible, msg.Text = "command", viewer, bot.Clip(shown, maxEchoBytes)
 	} else {
 		if len(text) > MaxMessageBytes {
 			fail(w, http.StatusRequestEntityTooLarge, "too_large", "a chat message is limited to %d bytes; use /tokens or the tokenizer for longer texts", MaxMessageBytes)
@@ -546,16 +545,4 @@ func displayName(name, viewer string) string {
 		return out
 	}
 	return "guest-" + strings.TrimPrefix(viewer, "w")[:4]
-}
-
-// clip cuts s to at most n bytes at a rune boundary, marking the cut.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }

@@ -4,7 +4,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/tokenbot/tokenbot/bot"
 )
 
 // MaxQuestionBytes bounds the text kept of one unanswered question.
@@ -42,7 +43,7 @@ func NewRecorder(max int) *Recorder {
 // Add records q. A question already kept is moved to the front and its
 // count increased; empty questions are ignored.
 func (r *Recorder) Add(q Question) {
-	q.Text = clip(strings.Join(strings.Fields(strings.ToValidUTF8(q.Text, "\uFFFD")), " "), MaxQuestionBytes)
+	q.Text = bot.Clip(strings.Join(strings.Fields(strings.ToValidUTF8(q.Text, "\uFFFD")), " "), MaxQuestionBytes)
 	if q.Text == "" {
 		return
 	}
@@ -71,16 +72,4 @@ func (r *Recorder) List() []Question {
 		out[len(r.list)-1-i] = q
 	}
 	return out
-}
-
-// clip cuts s to at most n bytes at a rune boundary, marking the cut.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - len("…")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }
