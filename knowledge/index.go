@@ -493,7 +493,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	if strings.Trim(q, " \t\n\uFFFD") == "" {
 		return notAnswered()
 	}
-	if mode == Passive && (!isQuestion(q) || !(inDomain(q) || inDomain(prepare(q)))) {
+	if mode == Passive && (!IsQuestion(q) || !(inDomain(q) || inDomain(prepare(q)))) {
 		return notAnswered()
 	}
 	hits, err := ix.search(ctx, q, lang)

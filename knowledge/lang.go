@@ -70,8 +70,8 @@ var (
 	zhQuestionWord  = regexp.MustCompile(`什么|啥|怎么|怎样|咋|为什么|为啥|吗|嘛|呢|如何|多少|多大|多长|多久|是否|哪|几个|几种|能不能|能否|可不可以|可以不|有没有|是不是|区别|差别|不同`)
 )
 
-// isQuestion reports whether a chat line reads as a question.
-func isQuestion(s string) bool {
+// IsQuestion reports whether a chat line reads as a question.
+func IsQuestion(s string) bool {
 	if strings.ContainsAny(s, "?？") {
 		return true
 	}

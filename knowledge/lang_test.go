@@ -40,8 +40,8 @@ func TestIsQuestion(t *testing.T) {
 		{"我把 key 换了", false},
 	}
 	for _, tt := range tests {
-		if got := isQuestion(tt.in); got != tt.want {
-			t.Errorf("isQuestion(%q) = %v, want %v", tt.in, got, tt.want)
+		if got := IsQuestion(tt.in); got != tt.want {
+			t.Errorf("IsQuestion(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/metrics"
 	"github.com/tokenbot/tokenbot/bot/tokens"
+	"github.com/tokenbot/tokenbot/knowledge"
 )
 
 //go:embed static
@@ -255,7 +256,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ev.MessageID, ev.Kind, ev.Text = id, bot.Message, text
-		if addressed || looksLikeQuestion(rest) {
+		if addressed || knowledge.IsQuestion(rest) {
 			ev.Kind, ev.Text = bot.Mention, rest
 		}
 	}
@@ -515,16 +516,6 @@ func addressedToBot(text string) (bool, string) {
 		return true, text[loc[1]:]
 	}
 	return false, text
-}
-
-var (
-	enQuestion = regexp.MustCompile(`(?i)^\s*(what|what's|whats|how|why|when|where|which|who|is|are|does|do|did|can|could|should|would|will|explain|tell me)\b`)
-	zhQuestion = regexp.MustCompile(`什么|啥|怎么|怎样|为什么|为啥|吗|呢|如何|多少|是否|哪|区别|不同|能不能|可以吗`)
-)
-
-// looksLikeQuestion reports whether a chat line reads as a question.
-func looksLikeQuestion(text string) bool {
-	return strings.ContainsAny(text, "?？") || enQuestion.MatchString(text) || zhQuestion.MatchString(text)
 }
 
 // displayName cleans the name a viewer chose: letters, digits, spaces and
