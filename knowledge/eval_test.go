@@ -89,16 +89,7 @@ func TestQuestionSetCoversEveryTopic(t *testing.T) {
 		count[l.id][l.lang]++
 	}
 	// The test questions must be held out: none may copy an FAQ phrasing or title.
-	own := map[string]string{}
-	for _, topic := range ix.Topics("en") {
-		for _, lang := range Languages {
-			tx, _ := ix.Entry(topic.ID, lang)
-			own[normalizeForCompare(tx.Question)] = topic.ID
-			for _, p := range tx.Phrasings {
-				own[normalizeForCompare(p)] = topic.ID
-			}
-		}
-	}
+	own := faqWordings(ix)
 	for _, l := range on {
 		if id, dup := own[normalizeForCompare(l.q)]; dup {
 			t.Errorf("test question %q copies a phrasing of %s", l.q, id)
@@ -262,16 +253,7 @@ func TestBlindAccuracy(t *testing.T) {
 // FAQ phrasing or title: those sets measure unseen wording.
 func TestEvalSetsAreHeldOut(t *testing.T) {
 	ix := testIndex(t)
-	own := map[string]string{}
-	for _, topic := range ix.Topics("en") {
-		for _, lang := range Languages {
-			tx, _ := ix.Entry(topic.ID, lang)
-			own[normalizeForCompare(tx.Question)] = topic.ID
-			for _, p := range tx.Phrasings {
-				own[normalizeForCompare(p)] = topic.ID
-			}
-		}
-	}
+	own := faqWordings(ix)
 	for _, file := range []string{"testdata/holdout.yaml", "testdata/blind.yaml"} {
 		on, _ := loadQuestionFile(t, file)
 		for _, l := range on {
