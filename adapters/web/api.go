@@ -347,25 +347,6 @@ func (s *Server) postTokens(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, TokensView{Report: rep, Warning: warning, Encodings: tokens.Encodings()})
 }
 
-// AuditEntry is one audit row as the API shows it: masked, never a secret.
-type AuditEntry struct {
-	Time        time.Time `json:"time"`
-	Platform    string    `json:"platform"`
-	Workspace   string    `json:"workspace,omitempty"`
-	Channel     string    `json:"channel"`
-	MessageID   string    `json:"message_id"`
-	Revision    string    `json:"revision,omitempty"`
-	Poster      string    `json:"poster,omitempty"`
-	Provider    string    `json:"provider"`
-	Rule        string    `json:"rule"`
-	Masked      string    `json:"masked"`
-	Fingerprint string    `json:"fingerprint"`
-	Outcome     string    `json:"outcome"`
-	Attempts    int       `json:"attempts"`
-	Detail      string    `json:"detail,omitempty"`
-	UpdatedAt   time.Time `json:"updated_at"`
-}
-
 func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := ledger.Filter{Limit: 50, Platform: q.Get("platform")}
@@ -391,12 +372,11 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusInternalServerError, "internal", "could not read the audit ledger")
 		return
 	}
-	out := make([]AuditEntry, 0, len(recs))
+	out := make([]ledger.Audit, 0, len(recs))
 	for _, rec := range recs {
-		out = append(out, AuditEntry{Time: rec.Time.UTC(), Platform: rec.Platform, Workspace: rec.Workspace, Channel: rec.Channel,
-			MessageID: rec.MessageID, Revision: rec.Revision, Poster: rec.Poster, Provider: rec.Provider, Rule: rec.Rule,
-			Masked: rec.Masked, Fingerprint: rec.Fingerprint, Outcome: string(rec.Outcome), Attempts: rec.Attempts,
-			Detail: s.redact(rec.Detail), UpdatedAt: rec.UpdatedAt.UTC()})
+		row := rec.Audit()
+		row.Detail = s.redact(row.Detail)
+		out = append(out, row)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": out})
 }

@@ -238,7 +238,7 @@ func TestTakedownThroughAPI(t *testing.T) {
 		t.Errorf("security channel: %+v", sec.Messages)
 	}
 	// Exactly one audit row, deleted, masked.
-	var audit struct{ Entries []AuditEntry }
+	var audit struct{ Entries []ledger.Audit }
 	alice.get("/api/audit").json(t, &audit)
 	if len(audit.Entries) != 1 || audit.Entries[0].Outcome != "deleted" || audit.Entries[0].Platform != Platform || audit.Entries[0].Masked == "" {
 		t.Errorf("audit: %+v", audit.Entries)

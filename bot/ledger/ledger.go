@@ -68,6 +68,35 @@ type Record struct {
 	UpdatedAt  time.Time
 }
 
+// Audit is the public view of a record, as the audit command and the
+// dashboard show it: masked preview and fingerprint, without the lease.
+type Audit struct {
+	Time        time.Time `json:"time"`
+	Platform    string    `json:"platform"`
+	Workspace   string    `json:"workspace,omitempty"`
+	Channel     string    `json:"channel"`
+	MessageID   string    `json:"message_id"`
+	Revision    string    `json:"revision,omitempty"`
+	Poster      string    `json:"poster,omitempty"`
+	Rule        string    `json:"rule"`
+	Provider    string    `json:"provider"`
+	Masked      string    `json:"masked"`
+	Fingerprint string    `json:"fingerprint"`
+	Action      string    `json:"action"`
+	Outcome     string    `json:"outcome"`
+	Attempts    int       `json:"attempts"`
+	Detail      string    `json:"detail,omitempty"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Audit returns the record's public view.
+func (r Record) Audit() Audit {
+	return Audit{Time: r.Time.UTC(), Platform: r.Platform, Workspace: r.Workspace, Channel: r.Channel,
+		MessageID: r.MessageID, Revision: r.Revision, Poster: r.Poster, Rule: r.Rule, Provider: r.Provider,
+		Masked: r.Masked, Fingerprint: r.Fingerprint, Action: r.Action, Outcome: string(r.Outcome),
+		Attempts: r.Attempts, Detail: r.Detail, UpdatedAt: r.UpdatedAt.UTC()}
+}
+
 // Finished reports whether the record has a final outcome.
 func (r Record) Finished() bool { return r.Outcome != Pending }
 

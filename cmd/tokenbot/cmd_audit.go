@@ -10,30 +10,6 @@ import (
 	"github.com/tokenbot/tokenbot/bot/ledger"
 )
 
-type auditRow struct {
-	Time        time.Time `json:"time"`
-	Platform    string    `json:"platform"`
-	Workspace   string    `json:"workspace"`
-	Channel     string    `json:"channel"`
-	MessageID   string    `json:"message_id"`
-	Revision    string    `json:"revision,omitempty"`
-	Poster      string    `json:"poster"`
-	Rule        string    `json:"rule"`
-	Provider    string    `json:"provider"`
-	Masked      string    `json:"masked"`
-	Fingerprint string    `json:"fingerprint"`
-	Action      string    `json:"action"`
-	Outcome     string    `json:"outcome"`
-	Attempts    int       `json:"attempts"`
-	Detail      string    `json:"detail,omitempty"`
-}
-
-// AuditRow is the public, masked view of a ledger record.
-func AuditRow(r ledger.Record) auditRow {
-	return auditRow{r.Time, r.Platform, r.Workspace, r.Channel, r.MessageID, r.Revision, r.Poster, r.Rule,
-		r.Provider, r.Masked, r.Fingerprint, r.Action, string(r.Outcome), r.Attempts, r.Detail}
-}
-
 func runAudit(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags(e, "audit", "",
 		"Lists recorded takedowns and warnings, newest first, masked. Reads the ledger in the data\n"+
@@ -67,7 +43,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		for _, r := range recs {
-			if err := enc.Encode(AuditRow(r)); err != nil {
+			if err := enc.Encode(r.Audit()); err != nil {
 				return err
 			}
 		}
