@@ -172,12 +172,19 @@ func mentions(text, userID string) bool {
 	return userID != "" && (strings.Contains(text, "<@"+userID+">") || strings.Contains(text, "<@"+userID+"|"))
 }
 
+// userMention matches a Slack user mention, <@U123> or <@U123|name>.
+var userMention = regexp.MustCompile(`<@([^>|]+)(\|[^>]*)?>`)
+
 func stripMention(text, userID string) string {
 	if userID == "" {
 		return text
 	}
-	re := regexp.MustCompile(`<@` + regexp.QuoteMeta(userID) + `(\|[^>]*)?>`)
-	return re.ReplaceAllString(text, "")
+	return userMention.ReplaceAllStringFunc(text, func(m string) string {
+		if userMention.FindStringSubmatch(m)[1] == userID {
+			return ""
+		}
+		return m
+	})
 }
 
 // tsTime reads a Slack timestamp ("1712345678.000200").

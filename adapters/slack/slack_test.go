@@ -786,3 +786,16 @@ func TestResumedDeleteRemovesSharedFiles(t *testing.T) {
 		t.Errorf("conversations.replies calls = %+v, want one with the bot token", r)
 	}
 }
+
+func TestStripMention(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<@U0BOT00001> what is a token?", " what is a token?"},
+		{"hey <@U0BOT00001|tokenbot>, and <@U0ALICE001>", "hey , and <@U0ALICE001>"},
+		{"no mention", "no mention"},
+	}
+	for _, tt := range tests {
+		if got := stripMention(tt.in, "U0BOT00001"); got != tt.want {
+			t.Errorf("stripMention(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
