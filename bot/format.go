@@ -106,19 +106,20 @@ func revokeLines(p *Plan, lang string) string {
 	var b strings.Builder
 	seen := map[string]bool{}
 	for _, l := range p.Leaks {
-		if seen[l.RevokeURL] {
+		url := leaks.RevokeURL(l.Provider)
+		if seen[url] {
 			continue
 		}
-		seen[l.RevokeURL] = true
+		seen[url] = true
 		switch {
-		case l.RevokeURL == "" && lang == "zh":
+		case url == "" && lang == "zh":
 			b.WriteString("\n• 到签发这个凭据的服务后台吊销或轮换它，再更新所有用到它的地方。")
-		case l.RevokeURL == "":
+		case url == "":
 			b.WriteString("\n• Revoke or rotate it in the console of the service that issued it, then update everything that uses it.")
 		case lang == "zh":
-			fmt.Fprintf(&b, "\n• 在这里吊销或轮换 %s 的密钥：%s", l.Provider, l.RevokeURL)
+			fmt.Fprintf(&b, "\n• 在这里吊销或轮换 %s 的密钥：%s", l.Provider, url)
 		default:
-			fmt.Fprintf(&b, "\n• Revoke or rotate your %s key here: %s", l.Provider, l.RevokeURL)
+			fmt.Fprintf(&b, "\n• Revoke or rotate your %s key here: %s", l.Provider, url)
 		}
 	}
 	return b.String()

@@ -9,10 +9,10 @@ import (
 )
 
 func TestNotices(t *testing.T) {
-	plan := func(lang string, d leaks.Decision, revoke string) *Plan {
+	plan := func(lang string, d leaks.Decision, provider string) *Plan {
 		return &Plan{Key: ledger.Key{Platform: "slack", Channel: "C1", MessageID: "1.2"}, Decision: d, Poster: "U1",
 			PosterName: "dana", ChannelName: "general", Lang: lang, Advice: "ADVICE",
-			Leaks: []Leak{{Rule: "r", Provider: "Acme", Masked: "ak_…9f3e", Fingerprint: "ab12", RevokeURL: revoke}}}
+			Leaks: []Leak{{Rule: "r", Provider: provider, Masked: "ak_…9f3e", Fingerprint: "ab12"}}}
 	}
 	tests := []struct {
 		name    string
@@ -20,15 +20,15 @@ func TestNotices(t *testing.T) {
 		outcome ledger.Outcome
 		want    []string
 	}{
-		{"deleted", plan("en", leaks.Takedown, "https://acme.example/keys"), ledger.Deleted,
-			[]string{"I removed your message in #general", "Acme `ak_…9f3e`", "https://acme.example/keys", "ADVICE"}},
-		{"deleted, Chinese", plan("zh", leaks.Takedown, "https://acme.example/keys"), ledger.Deleted,
-			[]string{"我删除了你在 #general", "在这里吊销或轮换 Acme 的密钥：https://acme.example/keys"}},
-		{"not deleted", plan("en", leaks.Takedown, ""), ledger.Escalated,
+		{"deleted", plan("en", leaks.Takedown, "Anthropic"), ledger.Deleted,
+			[]string{"I removed your message in #general", "Anthropic `ak_…9f3e`", "https://console.anthropic.com/settings/keys", "ADVICE"}},
+		{"deleted, Chinese", plan("zh", leaks.Takedown, "Anthropic"), ledger.Deleted,
+			[]string{"我删除了你在 #general", "在这里吊销或轮换 Anthropic 的密钥：https://console.anthropic.com/settings/keys"}},
+		{"not deleted", plan("en", leaks.Takedown, "Acme"), ledger.Escalated,
 			[]string{"could not delete it", "Delete the message yourself", "console of the service that issued it"}},
-		{"not deleted, Chinese", plan("zh", leaks.Takedown, ""), ledger.Failed,
+		{"not deleted, Chinese", plan("zh", leaks.Takedown, "Acme"), ledger.Failed,
 			[]string{"我没能删除它", "到签发这个凭据的服务后台"}},
-		{"warning", plan("en", leaks.Warn, ""), ledger.Warned, []string{"may contain a credential", "If it is a real key"}},
+		{"warning", plan("en", leaks.Warn, "Acme"), ledger.Warned, []string{"may contain a credential", "If it is a real key"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,13 +40,13 @@ func TestNotices(t *testing.T) {
 			}
 		})
 	}
-	sec := SecurityNotice(plan("en", leaks.Takedown, ""), ledger.Escalated, "missing permission: cant_delete_message")
+	sec := SecurityNotice(plan("en", leaks.Takedown, "Acme"), ledger.Escalated, "missing permission: cant_delete_message")
 	for _, w := range []string{"NOT deleted", "slack", "#general (C1)", "dana (U1)", "Acme", "ak_…9f3e", "ab12", "escalated (missing permission: cant_delete_message)"} {
 		if !strings.Contains(sec, w) {
 			t.Errorf("security notice lacks %q:\n%s", w, sec)
 		}
 	}
-	if ch := PosterChannelNotice(plan("en", leaks.Takedown, "")); strings.Contains(ch, "ak_") || !strings.Contains(ch, "dana") {
+	if ch := PosterChannelNotice(plan("en", leaks.Takedown, "Acme")); strings.Contains(ch, "ak_") || !strings.Contains(ch, "dana") {
 		t.Errorf("channel notice = %q: it must name the poster and no key", ch)
 	}
 }

@@ -32,7 +32,6 @@ type Leak struct {
 	Confidence  string
 	Masked      string
 	Fingerprint string
-	RevokeURL   string
 }
 
 // record is the ledger row that claims this plan.
@@ -63,6 +62,6 @@ func planFromRecord(rec ledger.Record, securityChannel string) *Plan {
 		SecurityChannel: securityChannel,
 		Time:            rec.Time,
 		Leaks: []Leak{{Rule: rec.Rule, Provider: rec.Provider, Masked: rec.Masked,
-			Fingerprint: rec.Fingerprint, RevokeURL: leaks.RevokeURL(rec.Provider)}},
+			Fingerprint: rec.Fingerprint}},
 	}
 }

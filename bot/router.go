@@ -178,7 +178,7 @@ func (r *Router) plan(ev Event, inText, found []leaks.Finding) *Plan {
 			p.Decision = leaks.Warn
 		}
 		p.Leaks = append(p.Leaks, Leak{Rule: f.RuleID, Provider: f.Provider, Confidence: string(f.Confidence),
-			Masked: f.Masked, Fingerprint: fp, RevokeURL: f.RevokeURL()})
+			Masked: f.Masked, Fingerprint: fp})
 	}
 	if p.Decision == leaks.Ignore {
 		return nil
