@@ -31,11 +31,8 @@ func TestServe(t *testing.T) {
 		"SLACK_SIGNING_SECRET": signingSecret,
 		"SLACK_API_URL":        fake.APIURL(),
 	}
-	var out, errOut bottest.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() { done <- run(ctx, e, []string{"serve"}) }()
+	sv := startServe(vars)
+	out, errOut := &sv.out, &sv.errOut
 
 	base := waitFor(t, func() string { return regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(out.String()) })
 	waitFor(t, func() string {
@@ -67,15 +64,7 @@ func TestServe(t *testing.T) {
 		}
 		return ""
 	})
-	stop()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d: %s", code, errOut.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop after its context ended")
-	}
+	sv.stop(t)
 	if del := fake.Calls("chat.delete"); len(del) != 1 || del[0].Token != fakeslack.AdminToken {
 		t.Errorf("chat.delete calls = %+v, want one with the admin token", del)
 	}
@@ -92,6 +81,37 @@ func TestServe(t *testing.T) {
 	code, audit, _ := tokenbot(t, vars["TOKENBOT_DATA_DIR"], "", "audit", "--json")
 	if code != 0 || !strings.Contains(audit, `"platform":"slack"`) || !strings.Contains(audit, `"outcome":"deleted"`) || strings.Contains(audit, key) {
 		t.Errorf("audit = %d %q", code, audit)
+	}
+}
+
+// serving is a `tokenbot serve` running in the test process.
+type serving struct {
+	out, errOut bottest.Buffer
+	cancel      context.CancelFunc
+	done        chan int
+}
+
+// startServe runs `tokenbot serve` with the environment vars.
+func startServe(vars map[string]string) *serving {
+	sv := &serving{done: make(chan int, 1)}
+	e := &env{stdin: strings.NewReader(""), stdout: &sv.out, stderr: &sv.errOut, getenv: func(k string) string { return vars[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	sv.cancel = cancel
+	go func() { sv.done <- run(ctx, e, []string{"serve"}) }()
+	return sv
+}
+
+// stop ends serve as a signal would, and checks that it exits cleanly.
+func (sv *serving) stop(t *testing.T) {
+	t.Helper()
+	sv.cancel()
+	select {
+	case code := <-sv.done:
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, sv.errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
 	}
 }
 
@@ -179,14 +199,11 @@ func TestServeDiscord(t *testing.T) {
 		"DISCORD_BOT_TOKEN": discordtest.Token,
 		"DISCORD_API_URL":   srv.APIURL(),
 	}
-	var out, errOut bottest.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() { done <- run(ctx, e, []string{"serve"}) }()
+	sv := startServe(vars)
+	out, errOut := &sv.out, &sv.errOut
 	select {
 	case <-srv.Connected():
-	case code := <-done:
+	case code := <-sv.done:
 		t.Fatalf("serve exited %d before connecting: %s", code, errOut.String())
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not connect to the gateway")
@@ -203,15 +220,7 @@ func TestServeDiscord(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		return ""
 	})
-	stop()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d: %s", code, errOut.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop after its context ended")
-	}
+	sv.stop(t)
 	for _, secret := range []string{key, discordtest.Token} {
 		if strings.Contains(out.String()+errOut.String(), secret) {
 			t.Errorf("stdout or the logs hold a secret (%.8s…)", secret)
