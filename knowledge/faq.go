@@ -38,7 +38,10 @@ type Entry struct {
 	Sources []string `yaml:"sources"`
 	// Keywords are the topic's distinctive terms in any language (optional);
 	// they are searched as a separate, lower-weighted field.
-	Keywords []string        `yaml:"keywords"`
+	Keywords []string `yaml:"keywords"`
+	// Reviewed is the month (YYYY-MM) the entry was last checked against
+	// its sources.
+	Reviewed string          `yaml:"reviewed"`
 	Text     map[string]Text `yaml:"-"`
 }
 
@@ -56,6 +59,7 @@ type fileEntry struct {
 	Related  []string `yaml:"related"`
 	Sources  []string `yaml:"sources"`
 	Keywords []string `yaml:"keywords"`
+	Reviewed string   `yaml:"reviewed"`
 	EN       *Text    `yaml:"en"`
 	ZH       *Text    `yaml:"zh"`
 }
@@ -87,7 +91,10 @@ func (e *ValidationError) Error() string {
 
 func (e *ValidationError) Unwrap() error { return e.Err }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var (
+	idPattern       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	reviewedPattern = regexp.MustCompile(`^20[0-9]{2}-(0[1-9]|1[0-2])$`)
+)
 
 // Load reads every *.yaml file at the root of fsys and validates the set:
 // ids are well-formed and unique (by convention the file is <id>.yaml); both languages have a
@@ -165,7 +172,10 @@ func loadFile(fsys fs.FS, name string) (Entry, error) {
 		}
 		seen[r] = true
 	}
-	e := Entry{ID: fe.ID, Related: fe.Related, Sources: fe.Sources, Text: map[string]Text{}}
+	if fe.Reviewed != "" && !reviewedPattern.MatchString(fe.Reviewed) {
+		return Entry{}, verr("reviewed", ErrInvalid, fmt.Sprintf("%q is not YYYY-MM", fe.Reviewed))
+	}
+	e := Entry{ID: fe.ID, Related: fe.Related, Sources: fe.Sources, Reviewed: fe.Reviewed, Text: map[string]Text{}}
 	for i, k := range fe.Keywords {
 		k = strings.TrimSpace(k)
 		if k == "" {

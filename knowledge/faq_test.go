@@ -49,6 +49,7 @@ func TestLoadValidation(t *testing.T) {
 		{name: "duplicate id", files: map[string]string{"alpha.yaml": entryYAML("alpha", ""), "gamma.yaml": entryYAML("alpha", "")}, wantErr: ErrDuplicateID, wantFile: "gamma.yaml", wantField: "id"},
 		{name: "unknown related id", files: map[string]string{"alpha.yaml": entryYAML("alpha", "beta, nope"), "beta.yaml": entryYAML("beta", "")}, wantErr: ErrUnknownRelated, wantFile: "alpha.yaml", wantField: "related[1]"},
 		{name: "unknown field", files: map[string]string{"alpha.yaml": entryYAML("alpha", "") + "extra: 1\n"}, wantErr: ErrInvalid, wantFile: "alpha.yaml", wantField: "yaml"},
+		{name: "reviewed not a month", files: map[string]string{"alpha.yaml": entryYAML("alpha", "") + "reviewed: December 2026\n"}, wantErr: ErrInvalid, wantFile: "alpha.yaml", wantField: "reviewed"},
 		{name: "not yaml", files: map[string]string{"alpha.yaml": "id: [unclosed"}, wantErr: ErrInvalid, wantFile: "alpha.yaml", wantField: "yaml"},
 		{name: "no sources", files: map[string]string{"alpha.yaml": strings.Replace(entryYAML("alpha", ""), "sources: [https://platform.openai.com/docs/api-reference/authentication]", "sources: []", 1)}, wantErr: ErrMissingField, wantFile: "alpha.yaml", wantField: "sources"},
 		{name: "no files", files: map[string]string{"README.md": "nothing"}, wantErr: ErrNoEntries},
