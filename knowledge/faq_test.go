@@ -190,9 +190,58 @@ func TestKeyInRequestNamesTheHeaders(t *testing.T) {
 	ix := testIndex(t)
 	for _, lang := range Languages {
 		tx, _ := ix.Entry("key-in-request", lang)
-		for _, h := range []string{"Authorization: Bearer", "x-api-key", "x-goog-api-key"} {
+		for _, h := range []string{"Authorization: Bearer", "x-api-key", "anthropic-version", "x-goog-api-key"} {
 			if !strings.Contains(tx.Short, h) {
 				t.Errorf("key-in-request %s short answer lacks %q", lang, h)
+			}
+		}
+	}
+}
+
+// Facts of the key entries that changed with the providers (reviewed
+// 2026-12): each row names what the answer must say and the stale claim it
+// must no longer make.
+func TestKeyEntriesStateCurrentProviderFacts(t *testing.T) {
+	ix := testIndex(t)
+	tests := []struct {
+		id, lang string
+		want     []string
+		notWant  []string
+	}{
+		// An invalid key is 401 at OpenAI and Anthropic but 400 API_KEY_INVALID at Gemini.
+		{"key-in-request", "en", []string{"401", "authentication_error", "400", "API_KEY_INVALID"}, []string{"403 for Google"}},
+		{"key-in-request", "zh", []string{"401", "authentication_error", "400", "API_KEY_INVALID"}, []string{"Google 可能是 403"}},
+		// The Anthropic console moved to platform.claude.com.
+		{"key-leaked", "en", []string{"platform.openai.com/api-keys", "platform.claude.com/settings/keys", "Google AI Studio"}, []string{"console.anthropic.com", "Anthropic Console"}},
+		{"key-leaked", "zh", []string{"platform.openai.com/api-keys", "platform.claude.com/settings/keys", "Google AI Studio"}, []string{"console.anthropic.com", "Anthropic Console"}},
+		// Keys can now expire: an expired key is a 401, not a key that ran out.
+		{"key-rotation", "en", []string{"expiry", "401"}, []string{"don't expire by themselves"}},
+		{"key-rotation", "zh", []string{"过期", "401"}, []string{"默认不会过期"}},
+		{"key-used-up", "en", []string{"insufficient_quota", "402", "billing_error", "RESOURCE_EXHAUSTED", "expiry"}, nil},
+		{"key-used-up", "zh", []string{"insufficient_quota", "402", "billing_error", "RESOURCE_EXHAUSTED", "过期"}, nil},
+		// Gemini keys are auth keys bound to a service account now.
+		{"what-is-api-key", "en", []string{"auth keys", "platform.claude.com"}, []string{"Anthropic Console"}},
+		{"what-is-api-key", "zh", []string{"auth key", "platform.claude.com"}, []string{"Anthropic Console"}},
+		// Chinese names the AI token 词元, never 令牌.
+		{"key-vs-token", "zh", []string{"token（词元）"}, []string{"令牌"}},
+		{"what-is-ai-token", "zh", []string{"token（词元）"}, []string{"令牌"}},
+		// The bot describes what it does today: FAQ answers, /tokens, takedowns.
+		{"bot-help", "en", []string{"/tokens <text>", "model=<id>", "English or Chinese", "revoke", "masked"}, []string{"gpt-4o"}},
+		{"bot-help", "zh", []string{"/tokens <文本>", "model=<id>", "中文或英文", "吊销", "打码"}, []string{"gpt-4o"}},
+	}
+	for _, tt := range tests {
+		tx, ok := ix.Entry(tt.id, tt.lang)
+		if !ok {
+			t.Fatalf("no %s entry in %s", tt.id, tt.lang)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(tx.Answer, w) {
+				t.Errorf("%s.%s answer lacks %q", tt.id, tt.lang, w)
+			}
+		}
+		for _, w := range tt.notWant {
+			if strings.Contains(tx.Answer, w) {
+				t.Errorf("%s.%s answer still says %q", tt.id, tt.lang, w)
 			}
 		}
 	}
