@@ -268,3 +268,90 @@ func TestEmbeddedEntriesHaveKeywords(t *testing.T) {
 		}
 	}
 }
+
+// The token, billing and limits entries state facts that changed in 2026.
+// Each row names what the current answer must say and what the stale one
+// said, in both languages.
+func TestTokenEntriesStateCurrentFacts(t *testing.T) {
+	ix := testIndex(t)
+	tests := []struct {
+		id     string
+		lang   string
+		want   []string
+		forbid []string
+	}{
+		{"input-output-tokens", "en", []string{"4–8×", "max_completion_tokens", "/tokens model="}, nil},
+		{"input-output-tokens", "zh", []string{"4–8 倍", "max_completion_tokens", "/tokens model="}, nil},
+		{"token-billing", "en", []string{"4–8×", "write the cache"}, []string{"3–5"}},
+		{"token-billing", "zh", []string{"4–8 倍", "写入缓存"}, []string{"3 到 5 倍"}},
+		{"cached-tokens", "en", []string{"GPT-5.6", "cache_write_tokens", "1.25×", "2×", "0.1×", "cache_read_input_tokens", "implicit"}, nil},
+		{"cached-tokens", "zh", []string{"GPT-5.6", "cache_write_tokens", "1.25 倍", "2 倍", "0.1 倍", "cache_read_input_tokens", "隐式"}, nil},
+		{"reasoning-tokens", "en", []string{"adaptive", "effort", "thinkingLevel", "thinkingBudget", "max_completion_tokens", "max_output_tokens"}, []string{"set a thinking budget (Claude budget_tokens"}},
+		{"reasoning-tokens", "zh", []string{"adaptive", "effort", "thinkingLevel", "thinkingBudget", "max_completion_tokens", "max_output_tokens"}, []string{"设置思考预算（Claude 的 budget_tokens"}},
+		{"context-window", "en", []string{"1M-token", "200K", "context_length_exceeded"}, []string{"200K for Claude models", "128K tokens for GPT-4o"}},
+		{"context-window", "zh", []string{"100 万", "20 万", "context_length_exceeded"}, []string{"Claude 系列是 200K", "GPT-4o 是 128K"}},
+		{"chinese-vs-english", "en", []string{"o200k_base", "cl100k_base", "838", "1,193", "733"}, []string{"Chinese characters are often one token each"}},
+		{"chinese-vs-english", "zh", []string{"o200k_base", "cl100k_base", "838", "1,193", "733"}, []string{"汉字常常一个字一个 token"}},
+		{"count-tokens", "en", []string{"tiktoken", "/v1/messages/count_tokens", "countTokens", "/tokens"}, nil},
+		{"count-tokens", "zh", []string{"tiktoken", "/v1/messages/count_tokens", "countTokens", "/tokens"}, nil},
+		{"rate-limits", "en", []string{"ITPM", "OTPM", "retry-after", "anthropic-ratelimit-", "x-ratelimit-", "RESOURCE_EXHAUSTED", "insufficient_quota"}, nil},
+		{"rate-limits", "zh", []string{"ITPM", "OTPM", "retry-after", "anthropic-ratelimit-", "x-ratelimit-", "RESOURCE_EXHAUSTED", "insufficient_quota"}, nil},
+		{"quota-and-credits", "en", []string{"insufficient_quota", "credit_balance_exhausted", "project_spend_limit_exceeded", "workspace", "expire"}, nil},
+		{"quota-and-credits", "zh", []string{"insufficient_quota", "credit_balance_exhausted", "额度", "配额", "限额"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id+"/"+tt.lang, func(t *testing.T) {
+			tx, ok := ix.Entry(tt.id, tt.lang)
+			if !ok {
+				t.Fatalf("no %s entry in %s", tt.id, tt.lang)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(tx.Answer, w) {
+					t.Errorf("%s %s answer lacks %q", tt.id, tt.lang, w)
+				}
+			}
+			for _, f := range tt.forbid {
+				if strings.Contains(tx.Answer, f) {
+					t.Errorf("%s %s answer still says %q", tt.id, tt.lang, f)
+				}
+			}
+		})
+	}
+}
+
+// The reviewed token entries cite current pages (not the renamed
+// docs.anthropic.com and console.anthropic.com hosts) and introduce token
+// as 词元 in Chinese.
+func TestReviewedTokenEntriesCiteCurrentPages(t *testing.T) {
+	entries, err := Load(Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]Entry{}
+	for _, e := range entries {
+		byID[e.ID] = e
+	}
+	ids := []string{
+		"input-output-tokens", "cached-tokens", "reasoning-tokens", "context-window", "long-conversations",
+		"token-word-ratio", "chinese-vs-english", "count-tokens", "token-billing", "quota-and-credits",
+		"rate-limits", "usage-spike", "team-budgets",
+	}
+	for _, id := range ids {
+		e, ok := byID[id]
+		if !ok {
+			t.Errorf("no entry %q", id)
+			continue
+		}
+		if e.Reviewed != "2026-12" {
+			t.Errorf("%s: reviewed %q, want 2026-12", id, e.Reviewed)
+		}
+		for _, s := range e.Sources {
+			if strings.Contains(s, "docs.anthropic.com") || strings.Contains(s, "console.anthropic.com") {
+				t.Errorf("%s: source %s uses a renamed Anthropic host", id, s)
+			}
+		}
+		if zh := e.Text["zh"].Answer; !strings.Contains(zh, "token（词元）") {
+			t.Errorf("%s.zh: answer does not introduce token as 词元", id)
+		}
+	}
+}
