@@ -112,7 +112,8 @@ var requiredIDs = []string{
 	"token-word-ratio", "chinese-vs-english", "context-window", "long-conversations", "key-leaked",
 	"key-storage", "key-per-environment", "key-rotation", "key-in-request", "request-flow",
 	"usage-spike", "quota-and-credits", "rate-limits", "team-budgets", "why-confusing",
-	"key-token-substitute", "bot-help",
+	"key-token-substitute", "bot-help", "max-tokens", "token-limits-vs-rate-limits", "batch-discounts",
+	"image-audio-tokens", "tokenizer-differences", "key-expiry", "key-permissions",
 }
 
 func TestEmbeddedFAQ(t *testing.T) {
