@@ -394,7 +394,7 @@ func (c *Catalog) Closest(key string, n int) []string {
 		if c.models[i].StatusAt(now) == ShutDown {
 			continue
 		}
-		d := editDistance(key, name)
+		d := min(editDistance(key, name), editDistance(key, strings.TrimSuffix(name, "-preview")))
 		if len(key) >= 2 && strings.Contains(name, key) {
 			d = 1 // "claude" → the claude models
 		}
