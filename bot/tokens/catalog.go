@@ -421,14 +421,15 @@ func (c *Catalog) Closest(key string, n int) []string {
 	return out
 }
 
-// Successors returns up to n ids to use instead of m: its named replacement
-// when it has one, else the current models of its provider nearest to its id.
+// Successors returns ids to use instead of m: its provider's named
+// replacement when there is one, else up to n active models of its provider
+// nearest to its id.
 func (c *Catalog) Successors(m Model, n int) []string {
-	var out []string
 	if m.Replacement != "" {
-		out = append(out, m.Replacement)
+		return []string{m.Replacement}
 	}
-	for _, id := range c.Closest(m.ID, n+1) {
+	var out []string
+	for _, id := range c.Closest(m.ID, 4*n) {
 		if len(out) < n && id != m.ID && !slices.Contains(out, id) {
 			if r, _ := c.Lookup(id); r.Provider == m.Provider && r.StatusAt(time.Now()) == Active {
 				out = append(out, id)
