@@ -223,11 +223,11 @@ func ratio(w *writer, models []tokens.Model) {
 type unit int
 
 const (
-	unitToken unit = iota
-	unitChar       // characters of English text
-	unitZhChar     // Chinese characters
-	unitWord       // English words
-	unitPage       // pages: wordsPerPage words or characters of the asker's language
+	unitToken  unit = iota
+	unitChar        // characters of English text
+	unitZhChar      // Chinese characters
+	unitWord        // English words
+	unitPage        // pages: wordsPerPage words or characters of the asker's language
 )
 
 func (u unit) key() string {
@@ -391,7 +391,7 @@ type quantity struct {
 var (
 	// A model id: a family prefix, then version parts. RE2's \w is ASCII,
 	// so a name ends at adjacent Chinese text.
-	modelName = regexp.MustCompile(`(?i)(?:^|[^\w.\-/])((?:[a-z]+/)?(?:gpt|chatgpt|o[1-9]|claude|gemini|gemma|grok|deepseek|mistral|ministral|magistral|codestral|devstral|pixtral|mixtral|llama|qwen|kimi)(?:[\w.\-/:@]*\w)?)`)
+	modelName  = regexp.MustCompile(`(?i)(?:^|[^\w.\-/])((?:[a-z]+/)?(?:gpt|chatgpt|o[1-9]|claude|gemini|gemma|grok|deepseek|mistral|ministral|magistral|codestral|devstral|pixtral|mixtral|llama|qwen|kimi)(?:[\w.\-/:@]*\w)?)`)
 	priceWords = regexp.MustCompile(`(?i)\b(price[sd]?|pricing|cost[s]?|how much|cheap\w*|expensive|dollars?|usd|per (?:1m|million)|vs\.?|versus|compare\w*)\b|\$|价格|价钱|多少钱|费用|收费|贵|便宜|对比|比较`)
 	ctxWords   = regexp.MustCompile(`(?i)\b(context|window|fits?|max(?:imum)? output|output limit)\b|上下文|窗口|放得下|装得下|放进|塞得下|最大输出|多大`)
 	sizeWords  = regexp.MustCompile(`(?i)\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\broughly\b|多少(?:个)?\s*(?:token|词元|令牌)|几个\s*token`)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/config"
+	"github.com/tokenbot/tokenbot/bot/estimate"
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/tokens"
@@ -158,7 +159,7 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d", host, os.Getpid()), router: &bot.Router{
 		FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
 		FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, PassiveChannels: cfg.PassiveChannels,
-		MaxPieces: cfg.Tokens.MaxPieces,
+		MaxPieces: cfg.Tokens.MaxPieces, Estimates: &estimate.Answerer{Catalog: cat, Counter: counter},
 	}}, nil
 }
 
