@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,7 +99,14 @@ func (r *Router) command(ctx context.Context, ev Event) ([]Action, error) {
 // tokens.ErrUnknownEncoding or tokens.ErrTooLarge.
 func (r *Router) Tokens(ctx context.Context, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
 	found := r.scanText(text)
-	models := r.Models
+	// The default models' rows as the catalog has them now (it may have
+	// been refreshed since start).
+	models := slices.Clone(r.Models)
+	for i, m := range models {
+		if fresh, err := r.Catalog.Lookup(m.ID); err == nil {
+			models[i] = fresh
+		}
+	}
 	var notices []string
 	if len(names) > 0 {
 		models = nil

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -96,14 +97,25 @@ type Dataset struct {
 	URL     string `yaml:"url" json:"url"`
 }
 
-// Catalog is a validated model table.
+// Catalog is a validated model table. It is safe for concurrent use;
+// Replace swaps in a newer table (see Refresh).
 type Catalog struct {
+	cur atomic.Pointer[table]
+}
+
+// table is one immutable version of a catalog.
+type table struct {
 	pricesAsOf string
 	dataset    Dataset
 	sources    []string
 	models     []Model
 	byName     map[string]int // lower-case id or alias → index
 }
+
+func (c *Catalog) t() *table { return c.cur.Load() }
+
+// Replace makes next's table the catalog's.
+func (c *Catalog) Replace(next *Catalog) { c.cur.Store(next.t()) }
 
 type catalogFile struct {
 	Generated  string      `yaml:"generated"`
@@ -179,7 +191,7 @@ func LoadCatalog(data []byte) (*Catalog, error) {
 	if len(f.Models) == 0 {
 		return nil, errors.New("model table: field models: no models")
 	}
-	c := &Catalog{pricesAsOf: f.PricesAsOf, dataset: f.Dataset, sources: f.Sources, byName: map[string]int{}}
+	c := &table{pricesAsOf: f.PricesAsOf, dataset: f.Dataset, sources: f.Sources, byName: map[string]int{}}
 	for i, mf := range f.Models {
 		m, err := mf.validate()
 		if err != nil {
@@ -198,7 +210,9 @@ func LoadCatalog(data []byte) (*Catalog, error) {
 		}
 		c.models = append(c.models, m)
 	}
-	return c, nil
+	cat := &Catalog{}
+	cat.cur.Store(c)
+	return cat, nil
 }
 
 func (mf modelFile) validate() (Model, error) {
@@ -307,15 +321,16 @@ func (mf modelFile) validate() (Model, error) {
 }
 
 // PricesAsOf returns the date the table's prices were taken.
-func (c *Catalog) PricesAsOf() string { return c.pricesAsOf }
+func (c *Catalog) PricesAsOf() string { return c.t().pricesAsOf }
 
 // Sources returns where the table's prices come from.
-func (c *Catalog) Sources() []string { return slices.Clone(c.sources) }
+func (c *Catalog) Sources() []string { return slices.Clone(c.t().sources) }
 
 // Models returns the models in table order.
 func (c *Catalog) Models() []Model {
-	out := make([]Model, len(c.models))
-	for i, m := range c.models {
+	t := c.t()
+	out := make([]Model, len(t.models))
+	for i, m := range t.models {
 		m.Aliases = slices.Clone(m.Aliases)
 		out[i] = m
 	}
@@ -324,7 +339,7 @@ func (c *Catalog) Models() []Model {
 
 // Dataset returns the public dataset the table was generated from (zero
 // for a hand-written table).
-func (c *Catalog) Dataset() Dataset { return c.dataset }
+func (c *Catalog) Dataset() Dataset { return c.t().dataset }
 
 // Current returns the models still served on day now (active or deprecated
 // without a past shutdown date), in table order; provider "" means all.
@@ -343,19 +358,20 @@ func (c *Catalog) Current(now time.Time, provider string) []Model {
 // gpt-4o-2024-08-06) and a missing "-preview". For an unknown name the error
 // (ErrUnknownModel) names the closest ids of models still served.
 func (c *Catalog) Lookup(name string) (Model, error) {
-	if i, ok := c.find(strings.ToLower(strings.TrimSpace(name))); ok {
-		m := c.models[i]
+	t := c.t()
+	if i, ok := t.find(strings.ToLower(strings.TrimSpace(name))); ok {
+		m := t.models[i]
 		m.Aliases = slices.Clone(m.Aliases)
 		return m, nil
 	}
 	key := strings.ToLower(strings.TrimSpace(name))
-	return Model{}, fmt.Errorf("%w %q; did you mean %s?", ErrUnknownModel, truncate(name, 64), strings.Join(c.Closest(key, 3), ", "))
+	return Model{}, fmt.Errorf("%w %q; did you mean %s?", ErrUnknownModel, truncate(name, 64), strings.Join(t.closest(key, 3), ", "))
 }
 
 // snapshot matches the date suffix of a model snapshot id.
 var snapshot = regexp.MustCompile(`[-@](\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4})$`)
 
-func (c *Catalog) find(key string) (int, bool) {
+func (c *table) find(key string) (int, bool) {
 	if len(key) > 200 {
 		return 0, false
 	}
@@ -383,7 +399,9 @@ func (c *Catalog) find(key string) (int, bool) {
 // Closest returns up to n ids of models still served today whose id or
 // alias is nearest to key by edit distance; a name containing key counts as
 // distance 1.
-func (c *Catalog) Closest(key string, n int) []string {
+func (c *Catalog) Closest(key string, n int) []string { return c.t().closest(key, n) }
+
+func (c *table) closest(key string, n int) []string {
 	key = strings.ToLower(strings.TrimSpace(key))
 	now := time.Now()
 	best := make([]int, len(c.models))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,6 +156,9 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	}
 	counter := tokens.NewCounter(tokens.Options{MaxBytes: cfg.Tokens.MaxBytes})
 	go counter.Warm(ctx)
+	if cfg.Prices.URL != "" {
+		go cat.KeepFresh(ctx, &http.Client{}, cfg.Prices.URL, newLogger(e, slog.LevelInfo))
+	}
 	host, _ := os.Hostname()
 	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d", host, os.Getpid()), router: &bot.Router{
 		FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
