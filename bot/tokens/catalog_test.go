@@ -211,6 +211,8 @@ func TestLoadCatalogValidation(t *testing.T) {
 		{"no models", head, "no models"},
 		{"unknown field", head + validRow + "    colour: red\n", "colour"},
 		{"not yaml", "models: [", "parse model table"},
+		{"json unknown field", `{"prices_as_of": "x", "colour": "red"}`, "colour"},
+		{"json not json", `{"models": [`, "parse model table"},
 		{"no id", head + strings.Replace(validRow, "id: m1", "id: \"\"", 1), "models[0] (no id): field id"},
 		{"bad encoding", head + strings.Replace(validRow, "o200k_base", "o300k", 1), `models[0] (m1): field encoding: unknown encoding "o300k"`},
 		{"negative price", head + strings.Replace(validRow, "input_per_mtok: 1", "input_per_mtok: -1", 1), "field input_per_mtok: must be a price >= 0"},

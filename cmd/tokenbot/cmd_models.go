@@ -67,7 +67,7 @@ func writeModels(w io.Writer, cat *tokens.Catalog, models []tokens.Model, now ti
 	d := cat.Dataset()
 	fmt.Fprintf(w, "Prices in USD per 1M tokens as of %s (%s %s). ~ marks estimated token counts.\n\n", cat.PricesAsOf(), d.Name, d.Version)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "model\tprovider\tinput\tcached\tcache write\toutput\tlong context\tcontext\tmax output\tstatus\t")
+	fmt.Fprintln(tw, "model\tprovider\tinput\tcached\tcache write\toutput\tlong context\tcontext\tmax output\tstatus")
 	price := func(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
 	size := func(n int) string {
 		if n == 0 {
@@ -97,7 +97,7 @@ func writeModels(w io.Writer, cat *tokens.Catalog, models []tokens.Model, now ti
 				status += ", ends " + m.Shutdown
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", id, m.Provider, price(m.InputPerMTok), price(m.CachedInputPerMTok),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, m.Provider, price(m.InputPerMTok), price(m.CachedInputPerMTok),
 			write, price(m.OutputPerMTok), long, size(m.ContextWindow), size(m.MaxOutput), status)
 	}
 	return tw.Flush()

@@ -50,6 +50,13 @@ func TestModels(t *testing.T) {
 	}
 }
 
+func TestTokensNamesAShutDownModel(t *testing.T) {
+	code, out, stderr := tokenbot(t, t.TempDir(), "", "tokens", "--model", "gpt-4", "hello")
+	if code != 0 || !strings.Contains(out, "gpt-4 ") || stderr != "gpt-4 was shut down on 2026-10-23; current models: gpt-5.6-sol.\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
+
 func TestModelsJSON(t *testing.T) {
 	code, out, stderr := tokenbot(t, t.TempDir(), "", "models", "--json", "--provider", "google")
 	if code != 0 {
