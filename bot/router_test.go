@@ -76,7 +76,6 @@ func TestRouter(t *testing.T) {
 					t.Errorf("reply = %q", acts[0].Text)
 				}
 			}},
-		{"passive: a size question without a model is left to the FAQ", msg(bot.Message, "random", "how many tokens is 2000 Chinese characters?"), nil, nil},
 		{"/tokens with a shut-down model says so", cmd("model=gpt-4 hello"), []bot.ActionKind{bot.PrivateReply},
 			func(t *testing.T, acts []bot.Action) {
 				if acts[0].Tokens == nil || !strings.Contains(acts[0].Text, "gpt-4 was shut down on 2026-10-23; current models: gpt-5.6-sol") {
