@@ -52,7 +52,7 @@ const MaxModels = 4
 // Answer returns a computed answer to question, or false when it does not
 // ask for a price, a context window or a size the catalog can answer. In
 // passive mode (the bot was not addressed) it answers only a question that
-// names a catalog model.
+// names a catalog model and is put as a question.
 func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (Answer, bool, error) {
 	if len(question) > knowledge.MaxQuestionBytes {
 		return Answer{}, false, nil
@@ -63,7 +63,7 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 	switch {
 	case !q.price && !q.context && !wantsSize:
 		return Answer{}, false, nil
-	case passive && len(models) == 0:
+	case passive && (len(models) == 0 || !asks.MatchString(question)):
 		return Answer{}, false, nil
 	case len(models) == 0 && len(unknown) == 0 && !wantsSize:
 		return Answer{}, false, nil
@@ -395,6 +395,8 @@ var (
 	priceWords = regexp.MustCompile(`(?i)\b(price[sd]?|pricing|cost[s]?|how much|cheap\w*|expensive|dollars?|usd|per (?:1m|million)|vs\.?|versus|compare\w*)\b|\$|价格|价钱|多少钱|费用|收费|贵|便宜|对比|比较`)
 	ctxWords   = regexp.MustCompile(`(?i)\b(context|window|fits?|max(?:imum)? output|output limit)\b|上下文|窗口|放得下|装得下|放进|塞得下|最大输出|多大`)
 	sizeWords  = regexp.MustCompile(`(?i)\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\broughly\b|多少(?:个)?\s*(?:token|词元|令牌)|几个\s*token`)
+	// A question rather than a remark, for passive mode.
+	asks = regexp.MustCompile(`(?i)[?？]|^\s*(how|what|which|does|do|is|are|can|will|would)\b|吗|多少|多大|几个|怎么|是否|能不能`)
 	// A number with an optional multiplier, then a unit.
 	amount = regexp.MustCompile(`(?i)(\d[\d,]*(?:\.\d+)?)\s*(k|m|million|thousand|万|千)?\s*(?:个)?\s*(chinese characters?|chinese chars?|characters?|chars?|words?|pages?|(?:input |output |prompt )?tokens?|汉字|中文字符?|字符|字|英文单词|单词|页|token|词元)`)
 )

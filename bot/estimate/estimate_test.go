@@ -113,6 +113,8 @@ func TestNotAnswered(t *testing.T) {
 		{"what is an API key?", false},
 		{"how many tokens is 2000 Chinese characters?", true}, // passive needs a model
 		{"I switched to claude-sonnet-4-6 yesterday, it's great", true},
+		{"claude-sonnet-4-6 is so expensive lol", true}, // a remark, not a question
+		{"gpt-5.4 的价格涨了", true},
 		{"gpt-5.4 is great", false},
 		{"", false},
 		{strings.Repeat("gpt-5.4 price ", 1000), false}, // longer than a question
