@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/tokens"
@@ -92,11 +94,20 @@ func (r *Router) command(ctx context.Context, ev Event) ([]Action, error) {
 // boundary view in encoding (the first model's when empty). When the text
 // or a model name holds a credential, the report has no boundary view (it
 // would spell the secret out) and warning tells the user, masked; an error
-// names a model only masked. Errors wrap tokens.ErrUnknownModel,
+// names a model only masked. A deprecated or shut-down model is counted,
+// and warning says so and names current ones. Errors wrap tokens.ErrUnknownModel,
 // tokens.ErrUnknownEncoding or tokens.ErrTooLarge.
 func (r *Router) Tokens(ctx context.Context, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
 	found := r.scanText(text)
-	models := r.Models
+	// The default models' rows as the catalog has them now (it may have
+	// been refreshed since start).
+	models := slices.Clone(r.Models)
+	for i, m := range models {
+		if fresh, err := r.Catalog.Lookup(m.ID); err == nil {
+			models[i] = fresh
+		}
+	}
+	var notices []string
 	if len(names) > 0 {
 		models = nil
 		for _, name := range names {
@@ -109,6 +120,9 @@ func (r *Router) Tokens(ctx context.Context, text string, names []string, encodi
 				return tokens.Report{}, "", err
 			}
 			models = append(models, m)
+			if n := r.Catalog.Notice(m, time.Now()); n != "" {
+				notices = append(notices, n)
+			}
 		}
 	}
 	if encoding == "" && len(models) > 0 {
@@ -120,7 +134,7 @@ func (r *Router) Tokens(ctx context.Context, text string, names []string, encodi
 	}
 	if len(found) > 0 {
 		rep.Pieces, rep.PiecesTruncated = nil, false
-		warning = SecretWarning(knowledge.DetectLang(text), found)
+		notices = append([]string{SecretWarning(knowledge.DetectLang(text), found)}, notices...)
 	}
-	return rep, warning, nil
+	return rep, strings.Join(notices, "\n"), nil
 }

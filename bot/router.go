@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokenbot/tokenbot/bot/estimate"
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/tokens"
@@ -43,6 +44,9 @@ type Router struct {
 	PassiveChannels []string
 	// MaxPieces caps the token-boundary view of a /tokens report.
 	MaxPieces int
+	// Estimates answers price, context and size questions with numbers
+	// before the FAQ is asked; nil leaves every question to the FAQ.
+	Estimates *estimate.Answerer
 }
 
 // Handle decides what to do about one event. Every message is scanned for
@@ -72,12 +76,18 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 	question := leaks.Redact(ev.Text, inText)
 	switch {
 	case ev.Kind == Mention:
+		if a, ok, err := r.computed(ctx, ev, question, false); ok || err != nil {
+			return append(acts, a...), err
+		}
 		a, err := r.answer(ctx, ev, question, knowledge.Mention)
 		if err != nil {
 			return acts, err
 		}
 		acts = append(acts, a)
 	case ev.Kind == Message && r.passive(ev):
+		if a, ok, err := r.computed(ctx, ev, question, true); ok || err != nil {
+			return append(acts, a...), err
+		}
 		ans, err := r.FAQ.Ask(ctx, question, knowledge.Passive)
 		if err != nil {
 			return acts, fmt.Errorf("passive answer: %w", err)

@@ -56,6 +56,32 @@ func TestRouter(t *testing.T) {
 				}
 			}},
 		{"passive: chatter", msg(bot.Message, "ai-help", "what time is standup?"), nil, nil},
+		{"passive: chatter with numbers", msg(bot.Message, "ai-help", "the offsite budget is 5k"), nil, nil},
+		{"mention: a price is computed, not looked up", msg(bot.Mention, "general", "how much is 1M input tokens on gpt-5.4?"), []bot.ActionKind{bot.Reply},
+			func(t *testing.T, acts []bot.Action) {
+				a := acts[0]
+				if a.Answer != nil || !strings.Contains(a.Text, "$2.50 per 1M input tokens") || !strings.Contains(a.Text, "as of 2026-09-23") || a.ThreadID != "M1" {
+					t.Errorf("reply = %+v, want the computed price in thread M1", a)
+				}
+			}},
+		{"mention: a vs question in Chinese", msg(bot.Mention, "general", "claude-sonnet-4-6 vs gpt-5.4 价格"), []bot.ActionKind{bot.Reply},
+			func(t *testing.T, acts []bot.Action) {
+				if !strings.Contains(acts[0].Text, "*claude-sonnet-4-6* 的输入价格是 *gpt-5.4* 的 1.2 倍") {
+					t.Errorf("reply = %q", acts[0].Text)
+				}
+			}},
+		{"passive: a question naming a model and its context", msg(bot.Message, "ai-help", "gpt-5.5 的上下文多大？"), []bot.ActionKind{bot.Reply},
+			func(t *testing.T, acts []bot.Action) {
+				if !strings.Contains(acts[0].Text, "*gpt-5.5* 的上下文窗口为 1,000,000 个 token") {
+					t.Errorf("reply = %q", acts[0].Text)
+				}
+			}},
+		{"/tokens with a shut-down model says so", cmd("model=gpt-4 hello"), []bot.ActionKind{bot.PrivateReply},
+			func(t *testing.T, acts []bot.Action) {
+				if acts[0].Tokens == nil || !strings.Contains(acts[0].Text, "gpt-4 was shut down on 2026-10-23; current models: gpt-5.6-sol") {
+					t.Errorf("reply = %q", acts[0].Text)
+				}
+			}},
 		{"passive: token ring", msg(bot.Message, "ai-help", "the token ring diagram is on page 4"), nil, nil},
 		{"passive: lunch in Chinese", msg(bot.Message, "ai-help", "午饭吃什么？"), nil, nil},
 		{"edits are only scanned", msg(bot.Edit, "ai-help", "what is a context window?"), nil, nil},

@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the default configuration files.
 //
-//go:embed *.yaml *.toml
+//go:embed *.yaml *.toml *.json
 var FS embed.FS

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/estimate"
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/tokens"
@@ -104,7 +105,8 @@ func New(t testing.TB, opts Options) *Core {
 	return &Core{
 		Router: &bot.Router{FAQ: faq, Counter: counter, Catalog: catalog, Models: models, Scanner: scanner,
 			Policy: leaks.DefaultPolicy(), FingerprintKey: []byte("bottest-fingerprint-key-0123456789"),
-			SecurityChannel: sec, PassiveChannels: opts.PassiveChannels, MaxPieces: 200},
+			SecurityChannel: sec, PassiveChannels: opts.PassiveChannels, MaxPieces: 200,
+			Estimates: &estimate.Answerer{Catalog: catalog, Counter: counter}},
 		Store: store,
 		Log:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		logs:  logs,

@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 
@@ -28,6 +29,7 @@ type Config struct {
 	SecurityChannel string   `yaml:"security_channel"`
 
 	Tokens Tokens `yaml:"tokens"`
+	Prices Prices `yaml:"prices"`
 
 	DataDir string `yaml:"data_dir"`
 	Leaks   Leaks  `yaml:"leaks"`
@@ -46,6 +48,13 @@ type Tokens struct {
 	Models     []string `yaml:"models"`
 	ModelsFile string   `yaml:"models_file"`
 	MaxPieces  int      `yaml:"max_pieces"`
+}
+
+// Prices configures the runtime refresh of the model catalog.
+type Prices struct {
+	// URL serves a catalog in the configs/models.json format; empty keeps
+	// the embedded one.
+	URL string `yaml:"url"`
 }
 
 // Leaks configures the leak scan and the takedown policy.
@@ -129,6 +138,12 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Tokens.Models) == 0 {
 		return bad("tokens.models", "name at least one model")
+	}
+	if u := c.Prices.URL; u != "" {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+			return bad("prices.url", "%q is not an http(s) URL", u)
+		}
 	}
 	if c.FAQDir != "" {
 		if st, err := os.Stat(c.FAQDir); err != nil || !st.IsDir() {

@@ -18,6 +18,9 @@ func TestLoadDefaults(t *testing.T) {
 	if c.Leaks.Default["high"] != "takedown" || c.Leaks.Default["low"] != "warn" {
 		t.Errorf("leak policy defaults = %+v", c.Leaks.Default)
 	}
+	if c.Prices.URL != "" {
+		t.Errorf("prices.url = %q; the refresh must be off by default", c.Prices.URL)
+	}
 }
 
 func TestLoadOverride(t *testing.T) {
@@ -49,6 +52,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad decision", "leaks:\n  default: {high: explode}\n", "leaks"},
 		{"bad shard", "discord:\n  shard_id: 3\n  shard_count: 2\n", "discord.shard_id"},
 		{"no models", "tokens:\n  models: []\n", "tokens.models"},
+		{"prices url not a url", "prices:\n  url: models.json\n", `prices.url: "models.json" is not an http(s) URL`},
+		{"prices url ftp", "prices:\n  url: ftp://example.com/models.json\n", "prices.url"},
 		{"empty passive channel", "passive_channels: ['']\n", "passive_channels[0]"},
 		{"not yaml", "tokens: [\n", "tokenbot.yaml"},
 	}

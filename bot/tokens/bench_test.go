@@ -131,3 +131,13 @@ func BenchmarkColdStart(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDefaultCatalog measures loading and validating the embedded
+// catalog, done once at start.
+func BenchmarkDefaultCatalog(b *testing.B) {
+	loop(b, 0, func() {
+		if _, err := DefaultCatalog(); err != nil {
+			b.Fatal(err)
+		}
+	})
+}

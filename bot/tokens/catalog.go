@@ -2,12 +2,16 @@ package tokens
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -22,54 +26,140 @@ var ErrUnknownModel = errors.New("unknown model")
 // cost.
 type Model struct {
 	ID       string   `yaml:"id" json:"id"`
+	Name     string   `yaml:"name,omitempty" json:"name,omitempty"`
 	Aliases  []string `yaml:"aliases,omitempty" json:"aliases,omitempty"`
 	Provider string   `yaml:"provider" json:"provider"`
 	// Encoding is the OpenAI encoding used to count the model's tokens.
 	Encoding string `yaml:"encoding" json:"encoding"`
-	// Prices in USD per million tokens.
+	// Prices in USD per million tokens, for prompts up to
+	// LongContext.AboveTokens when the model has a long-context tier.
 	InputPerMTok       float64 `yaml:"input_per_mtok" json:"input_per_mtok"`
 	CachedInputPerMTok float64 `yaml:"cached_input_per_mtok" json:"cached_input_per_mtok"`
-	OutputPerMTok      float64 `yaml:"output_per_mtok" json:"output_per_mtok"`
-	ContextWindow      int     `yaml:"context_window" json:"context_window"`
-	MaxOutput          int     `yaml:"max_output" json:"max_output"`
+	// CacheWritePerMTok is the price of writing the prompt cache; 0 when the
+	// provider does not charge for it separately.
+	CacheWritePerMTok float64 `yaml:"cache_write_per_mtok,omitempty" json:"cache_write_per_mtok,omitempty"`
+	OutputPerMTok     float64 `yaml:"output_per_mtok" json:"output_per_mtok"`
+	// LongContext is the price tier for prompts longer than its AboveTokens.
+	LongContext *Tier `yaml:"long_context,omitempty" json:"long_context,omitempty"`
+	// ContextWindow and MaxOutput are in tokens; 0 when the dataset does not
+	// say.
+	ContextWindow int `yaml:"context_window" json:"context_window"`
+	MaxOutput     int `yaml:"max_output" json:"max_output"`
 	// Exact is true when Encoding is the model's own tokenizer.
 	Exact bool `yaml:"exact" json:"exact"`
 	// Estimate says how counts are estimated when Exact is false.
 	Estimate string `yaml:"estimate,omitempty" json:"estimate,omitempty"`
+	// Shutdown is the date (YYYY-MM-DD) the provider stops or stopped
+	// serving the model; empty for a model with no announced end. A model
+	// the dataset only flags as deprecated has Deprecated set and no date.
+	Shutdown   string `yaml:"shutdown,omitempty" json:"shutdown,omitempty"`
+	Deprecated bool   `yaml:"deprecated,omitempty" json:"deprecated,omitempty"`
+	// Replacement is the provider's recommended successor, when named.
+	Replacement string `yaml:"replacement,omitempty" json:"replacement,omitempty"`
+	// LifecycleSource is the page the shutdown date was read from.
+	LifecycleSource string `yaml:"lifecycle_source,omitempty" json:"lifecycle_source,omitempty"`
 }
 
-// Catalog is a validated model table.
+// Tier is a model's long-context price tier, in USD per million tokens.
+type Tier struct {
+	AboveTokens        int     `yaml:"above_tokens" json:"above_tokens"`
+	InputPerMTok       float64 `yaml:"input_per_mtok" json:"input_per_mtok"`
+	CachedInputPerMTok float64 `yaml:"cached_input_per_mtok" json:"cached_input_per_mtok"`
+	CacheWritePerMTok  float64 `yaml:"cache_write_per_mtok,omitempty" json:"cache_write_per_mtok,omitempty"`
+	OutputPerMTok      float64 `yaml:"output_per_mtok" json:"output_per_mtok"`
+}
+
+// Status is where a model is in its provider's lifecycle.
+type Status int
+
+const (
+	Active     Status = iota
+	Deprecated        // announced end, still served
+	ShutDown          // no longer served
+)
+
+// StatusAt returns the model's status on day now.
+func (m Model) StatusAt(now time.Time) Status {
+	switch {
+	case m.Shutdown != "" && now.Format(time.DateOnly) >= m.Shutdown:
+		return ShutDown
+	case m.Shutdown != "" || m.Deprecated:
+		return Deprecated
+	}
+	return Active
+}
+
+// Dataset names the public dataset a generated table comes from.
+type Dataset struct {
+	Name    string `yaml:"name" json:"name"`
+	Version string `yaml:"version" json:"version"`
+	Date    string `yaml:"date" json:"date"`
+	License string `yaml:"license" json:"license"`
+	URL     string `yaml:"url" json:"url"`
+}
+
+// Catalog is a validated model table. It is safe for concurrent use;
+// Replace swaps in a newer table (see Refresh).
 type Catalog struct {
+	cur atomic.Pointer[table]
+}
+
+// table is one immutable version of a catalog.
+type table struct {
 	pricesAsOf string
+	dataset    Dataset
 	sources    []string
 	models     []Model
 	byName     map[string]int // lower-case id or alias → index
 }
 
+func (c *Catalog) t() *table { return c.cur.Load() }
+
+// Replace makes next's table the catalog's.
+func (c *Catalog) Replace(next *Catalog) { c.cur.Store(next.t()) }
+
 type catalogFile struct {
-	PricesAsOf string      `yaml:"prices_as_of"`
-	Currency   string      `yaml:"currency"`
-	Sources    []string    `yaml:"sources"`
-	Models     []modelFile `yaml:"models"`
+	Generated  string      `yaml:"generated" json:"generated"`
+	Dataset    Dataset     `yaml:"dataset" json:"dataset"`
+	PricesAsOf string      `yaml:"prices_as_of" json:"prices_as_of"`
+	Currency   string      `yaml:"currency" json:"currency"`
+	Sources    []string    `yaml:"sources" json:"sources"`
+	Models     []modelFile `yaml:"models" json:"models"`
 }
 
 type modelFile struct {
-	ID                 string   `yaml:"id"`
-	Aliases            []string `yaml:"aliases"`
-	Provider           string   `yaml:"provider"`
-	Encoding           string   `yaml:"encoding"`
-	InputPerMTok       *float64 `yaml:"input_per_mtok"`
-	CachedInputPerMTok *float64 `yaml:"cached_input_per_mtok"`
-	OutputPerMTok      *float64 `yaml:"output_per_mtok"`
-	ContextWindow      int      `yaml:"context_window"`
-	MaxOutput          int      `yaml:"max_output"`
-	Exact              *bool    `yaml:"exact"`
-	Estimate           string   `yaml:"estimate"`
+	ID                 string   `yaml:"id" json:"id"`
+	Name               string   `yaml:"name" json:"name"`
+	Aliases            []string `yaml:"aliases" json:"aliases"`
+	Provider           string   `yaml:"provider" json:"provider"`
+	Encoding           string   `yaml:"encoding" json:"encoding"`
+	InputPerMTok       *float64 `yaml:"input_per_mtok" json:"input_per_mtok"`
+	CachedInputPerMTok *float64 `yaml:"cached_input_per_mtok" json:"cached_input_per_mtok"`
+	CacheWritePerMTok  *float64 `yaml:"cache_write_per_mtok" json:"cache_write_per_mtok"`
+	OutputPerMTok      *float64 `yaml:"output_per_mtok" json:"output_per_mtok"`
+	LongContext        *struct {
+		AboveTokens        int      `yaml:"above_tokens" json:"above_tokens"`
+		InputPerMTok       *float64 `yaml:"input_per_mtok" json:"input_per_mtok"`
+		CachedInputPerMTok *float64 `yaml:"cached_input_per_mtok" json:"cached_input_per_mtok"`
+		CacheWritePerMTok  *float64 `yaml:"cache_write_per_mtok" json:"cache_write_per_mtok"`
+		OutputPerMTok      *float64 `yaml:"output_per_mtok" json:"output_per_mtok"`
+	} `yaml:"long_context" json:"long_context"`
+	ContextWindow   int    `yaml:"context_window" json:"context_window"`
+	MaxOutput       int    `yaml:"max_output" json:"max_output"`
+	Exact           *bool  `yaml:"exact" json:"exact"`
+	Estimate        string `yaml:"estimate" json:"estimate"`
+	Shutdown        string `yaml:"shutdown" json:"shutdown"`
+	Deprecated      bool   `yaml:"deprecated" json:"deprecated"`
+	Replacement     string `yaml:"replacement" json:"replacement"`
+	LifecycleSource string `yaml:"lifecycle_source" json:"lifecycle_source"`
 }
 
-// DefaultCatalog returns the model table embedded from configs/models.yaml.
+// DefaultFile is the embedded model table, generated by configs/gen/gen.mjs.
+const DefaultFile = "models.json"
+
+// DefaultCatalog returns the model table embedded from configs/models.json.
 func DefaultCatalog() (*Catalog, error) {
-	data, err := configs.FS.ReadFile("models.yaml")
+	data, err := configs.FS.ReadFile(DefaultFile)
 	if err != nil {
 		return nil, fmt.Errorf("read default model table: %w", err)
 	}
@@ -81,13 +171,24 @@ func DefaultCatalog() (*Catalog, error) {
 }
 
 // LoadCatalog parses and validates a model table in the format of
-// configs/models.yaml. Errors name the model and field at fault.
+// configs/models.json (JSON, or the same fields in YAML). Errors name the
+// model and field at fault.
 func LoadCatalog(data []byte) (*Catalog, error) {
 	var f catalogFile
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("parse model table: %w", err)
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
+		// JSON (the generated format): encoding/json is ~10× faster than
+		// the YAML decoder on it.
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&f); err != nil {
+			return nil, fmt.Errorf("parse model table: %w", err)
+		}
+	} else {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&f); err != nil {
+			return nil, fmt.Errorf("parse model table: %w", err)
+		}
 	}
 	if strings.TrimSpace(f.PricesAsOf) == "" {
 		return nil, errors.New("model table: field prices_as_of: required (the date the prices were taken)")
@@ -101,7 +202,7 @@ func LoadCatalog(data []byte) (*Catalog, error) {
 	if len(f.Models) == 0 {
 		return nil, errors.New("model table: field models: no models")
 	}
-	c := &Catalog{pricesAsOf: f.PricesAsOf, sources: f.Sources, byName: map[string]int{}}
+	c := &table{pricesAsOf: f.PricesAsOf, dataset: f.Dataset, sources: f.Sources, byName: map[string]int{}}
 	for i, mf := range f.Models {
 		m, err := mf.validate()
 		if err != nil {
@@ -120,7 +221,9 @@ func LoadCatalog(data []byte) (*Catalog, error) {
 		}
 		c.models = append(c.models, m)
 	}
-	return c, nil
+	cat := &Catalog{}
+	cat.cur.Store(c)
+	return cat, nil
 }
 
 func (mf modelFile) validate() (Model, error) {
@@ -168,11 +271,47 @@ func (mf modelFile) validate() (Model, error) {
 	if cached > in {
 		return Model{}, fieldErr("cached_input_per_mtok", "%v is above input_per_mtok %v", cached, in)
 	}
-	if mf.ContextWindow <= 0 {
-		return Model{}, fieldErr("context_window", "must be > 0 tokens, got %d", mf.ContextWindow)
+	var write float64
+	if mf.CacheWritePerMTok != nil {
+		if write, err = price("cache_write_per_mtok", mf.CacheWritePerMTok); err != nil {
+			return Model{}, err
+		}
 	}
-	if mf.MaxOutput <= 0 || mf.MaxOutput > mf.ContextWindow {
-		return Model{}, fieldErr("max_output", "must be > 0 and <= context_window (%d), got %d", mf.ContextWindow, mf.MaxOutput)
+	var long *Tier
+	if lc := mf.LongContext; lc != nil {
+		long = &Tier{AboveTokens: lc.AboveTokens}
+		if lc.AboveTokens <= 0 {
+			return Model{}, fieldErr("long_context.above_tokens", "must be > 0 tokens, got %d", lc.AboveTokens)
+		}
+		for _, p := range []struct {
+			field string
+			in    *float64
+			out   *float64
+		}{
+			{"long_context.input_per_mtok", lc.InputPerMTok, &long.InputPerMTok},
+			{"long_context.cached_input_per_mtok", lc.CachedInputPerMTok, &long.CachedInputPerMTok},
+			{"long_context.output_per_mtok", lc.OutputPerMTok, &long.OutputPerMTok},
+		} {
+			if *p.out, err = price(p.field, p.in); err != nil {
+				return Model{}, err
+			}
+		}
+		if lc.CacheWritePerMTok != nil {
+			if long.CacheWritePerMTok, err = price("long_context.cache_write_per_mtok", lc.CacheWritePerMTok); err != nil {
+				return Model{}, err
+			}
+		}
+	}
+	if mf.ContextWindow < 0 {
+		return Model{}, fieldErr("context_window", "must be tokens >= 0 (0: unknown), got %d", mf.ContextWindow)
+	}
+	if mf.MaxOutput < 0 || (mf.ContextWindow > 0 && mf.MaxOutput > mf.ContextWindow) {
+		return Model{}, fieldErr("max_output", "must be >= 0 (0: unknown) and <= context_window (%d), got %d", mf.ContextWindow, mf.MaxOutput)
+	}
+	if mf.Shutdown != "" {
+		if _, err := time.Parse(time.DateOnly, mf.Shutdown); err != nil {
+			return Model{}, fieldErr("shutdown", "must be a date YYYY-MM-DD, got %q", mf.Shutdown)
+		}
 	}
 	if mf.Exact == nil {
 		return Model{}, fieldErr("exact", "required (true when the encoding is the model's own tokenizer)")
@@ -185,62 +324,146 @@ func (mf modelFile) validate() (Model, error) {
 		return Model{}, fieldErr("estimate", "must be empty when exact is true")
 	}
 	return Model{
-		ID: mf.ID, Aliases: slices.Clone(mf.Aliases), Provider: mf.Provider, Encoding: mf.Encoding,
-		InputPerMTok: in, CachedInputPerMTok: cached, OutputPerMTok: out,
+		ID: mf.ID, Name: mf.Name, Aliases: slices.Clone(mf.Aliases), Provider: mf.Provider, Encoding: mf.Encoding,
+		InputPerMTok: in, CachedInputPerMTok: cached, CacheWritePerMTok: write, OutputPerMTok: out, LongContext: long,
 		ContextWindow: mf.ContextWindow, MaxOutput: mf.MaxOutput, Exact: *mf.Exact, Estimate: est,
+		Shutdown: mf.Shutdown, Deprecated: mf.Deprecated, Replacement: mf.Replacement, LifecycleSource: mf.LifecycleSource,
 	}, nil
 }
 
 // PricesAsOf returns the date the table's prices were taken.
-func (c *Catalog) PricesAsOf() string { return c.pricesAsOf }
+func (c *Catalog) PricesAsOf() string { return c.t().pricesAsOf }
 
 // Sources returns where the table's prices come from.
-func (c *Catalog) Sources() []string { return slices.Clone(c.sources) }
+func (c *Catalog) Sources() []string { return slices.Clone(c.t().sources) }
 
 // Models returns the models in table order.
 func (c *Catalog) Models() []Model {
-	out := make([]Model, len(c.models))
-	for i, m := range c.models {
+	t := c.t()
+	out := make([]Model, len(t.models))
+	for i, m := range t.models {
 		m.Aliases = slices.Clone(m.Aliases)
 		out[i] = m
 	}
 	return out
 }
 
-// Lookup finds a model by id or alias, ignoring case. For an unknown name the
-// error (ErrUnknownModel) names the closest known ids.
+// Dataset returns the public dataset the table was generated from (zero
+// for a hand-written table).
+func (c *Catalog) Dataset() Dataset { return c.t().dataset }
+
+// Current returns the models still served on day now (active or deprecated
+// without a past shutdown date), in table order; provider "" means all.
+func (c *Catalog) Current(now time.Time, provider string) []Model {
+	var out []Model
+	for _, m := range c.Models() {
+		if m.StatusAt(now) != ShutDown && (provider == "" || m.Provider == provider) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Lookup finds a model by id or alias, ignoring case, a "models/" or
+// "provider/" prefix, a snapshot date suffix (claude-sonnet-4-5-20250929,
+// gpt-4o-2024-08-06) and a missing "-preview". For an unknown name the error
+// (ErrUnknownModel) names the closest ids of models still served.
 func (c *Catalog) Lookup(name string) (Model, error) {
-	key := strings.ToLower(strings.TrimSpace(name))
-	if i, ok := c.byName[key]; ok {
-		m := c.models[i]
+	t := c.t()
+	if i, ok := t.find(strings.ToLower(strings.TrimSpace(name))); ok {
+		m := t.models[i]
 		m.Aliases = slices.Clone(m.Aliases)
 		return m, nil
 	}
-	return Model{}, fmt.Errorf("%w %q; did you mean %s?", ErrUnknownModel, truncate(name, 64), strings.Join(c.closest(key, 3), ", "))
+	key := strings.ToLower(strings.TrimSpace(name))
+	return Model{}, fmt.Errorf("%w %q; did you mean %s?", ErrUnknownModel, truncate(name, 64), strings.Join(t.closest(key, 3), ", "))
 }
 
-// closest returns up to n model ids whose id or alias is nearest to key by
-// edit distance; a name containing key counts as distance 1.
-func (c *Catalog) closest(key string, n int) []string {
+// snapshot matches the date suffix of a model snapshot id.
+var snapshot = regexp.MustCompile(`[-@](\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4})$`)
+
+func (c *table) find(key string) (int, bool) {
+	if len(key) > 200 {
+		return 0, false
+	}
+	try := func(k string) (int, bool) {
+		if i, ok := c.byName[k]; ok {
+			return i, true
+		}
+		if d := snapshot.FindStringIndex(k); d != nil {
+			if i, ok := c.byName[k[:d[0]]]; ok {
+				return i, true
+			}
+		}
+		i, ok := c.byName[k+"-preview"]
+		return i, ok
+	}
+	if i, ok := try(key); ok {
+		return i, true
+	}
+	if _, rest, ok := strings.Cut(key, "/"); ok {
+		return try(rest)
+	}
+	return 0, false
+}
+
+// Closest returns up to n ids of models still served today whose id or
+// alias is nearest to key by edit distance; a name containing key counts as
+// distance 1.
+func (c *Catalog) Closest(key string, n int) []string { return c.t().closest(key, n) }
+
+func (c *table) closest(key string, n int) []string {
+	key = strings.ToLower(strings.TrimSpace(key))
+	now := time.Now()
 	best := make([]int, len(c.models))
 	for i := range best {
 		best[i] = math.MaxInt
 	}
 	for name, i := range c.byName {
-		d := editDistance(key, name)
+		if c.models[i].StatusAt(now) == ShutDown {
+			continue
+		}
+		d := min(editDistance(key, name), editDistance(key, strings.TrimSuffix(name, "-preview")))
 		if len(key) >= 2 && strings.Contains(name, key) {
 			d = 1 // "claude" → the claude models
 		}
 		best[i] = min(best[i], d)
 	}
-	idx := make([]int, len(c.models))
-	for i := range idx {
-		idx[i] = i
+	idx := make([]int, 0, len(c.models))
+	for i := range c.models {
+		if best[i] != math.MaxInt {
+			idx = append(idx, i)
+		}
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return best[idx[a]] < best[idx[b]] })
+	// Nearest first; among equals, the newer model (later in the table, whose
+	// rows are sorted by id within a provider).
+	sort.SliceStable(idx, func(a, b int) bool {
+		if best[idx[a]] != best[idx[b]] {
+			return best[idx[a]] < best[idx[b]]
+		}
+		return idx[a] > idx[b]
+	})
 	var out []string
 	for _, i := range idx[:min(n, len(idx))] {
 		out = append(out, c.models[i].ID)
+	}
+	return out
+}
+
+// Successors returns ids to use instead of m: its provider's named
+// replacement when there is one, else up to n active models of its provider
+// nearest to its id.
+func (c *Catalog) Successors(m Model, n int) []string {
+	if m.Replacement != "" {
+		return []string{m.Replacement}
+	}
+	var out []string
+	for _, id := range c.Closest(m.ID, 4*n) {
+		if len(out) < n && id != m.ID && !slices.Contains(out, id) {
+			if r, _ := c.Lookup(id); r.Provider == m.Provider && r.StatusAt(time.Now()) == Active {
+				out = append(out, id)
+			}
+		}
 	}
 	return out
 }
@@ -276,4 +499,22 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// Notice says, in English, that m is deprecated or shut down on day now and
+// what to use instead; it is empty for an active model.
+func (c *Catalog) Notice(m Model, now time.Time) string {
+	use := ""
+	if s := c.Successors(m, 3); len(s) > 0 {
+		use = "; current models: " + strings.Join(s, ", ")
+	}
+	switch {
+	case m.StatusAt(now) == ShutDown:
+		return fmt.Sprintf("%s was shut down on %s%s.", m.ID, m.Shutdown, use)
+	case m.Shutdown != "":
+		return fmt.Sprintf("%s is deprecated and shuts down on %s%s.", m.ID, m.Shutdown, use)
+	case m.Deprecated:
+		return fmt.Sprintf("%s is deprecated%s.", m.ID, use)
+	}
+	return ""
 }

@@ -4,6 +4,11 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tokenbot/tokenbot/configs"
 )
 
 func TestDefaultCatalog(t *testing.T) {
@@ -11,38 +16,125 @@ func TestDefaultCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cat.PricesAsOf() == "" || len(cat.Sources()) == 0 {
-		t.Errorf("table lacks date or sources: %q %v", cat.PricesAsOf(), cat.Sources())
+	if cat.PricesAsOf() == "" || len(cat.Sources()) == 0 || cat.Dataset().Name != "@pydantic/genai-prices" || cat.Dataset().Date != cat.PricesAsOf() {
+		t.Errorf("table lacks date, sources or dataset: %q %v %+v", cat.PricesAsOf(), cat.Sources(), cat.Dataset())
 	}
-	required := []string{
-		"gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-4.1", "gpt-4.1-mini", "gpt-4o", "gpt-4o-mini", "o3", "o4-mini",
-		"gpt-oss-120b", "gpt-oss-20b", "claude-opus-4.5", "claude-sonnet-4.5", "claude-haiku-4.5",
-		"gemini-2.5-pro", "gemini-2.5-flash",
+	// Current text models of every provider the bot's users pay.
+	required := map[string]string{
+		"gpt-5.5": "openai", "gpt-5.4": "openai", "gpt-5.4-mini": "openai", "gpt-5.4-nano": "openai",
+		"claude-opus-4-7": "anthropic", "claude-sonnet-4-6": "anthropic", "claude-haiku-4-5": "anthropic",
+		"gemini-3-flash-preview": "google", "gemini-3.1-pro-preview": "google", "gemini-3.1-flash-lite": "google",
+		"deepseek-chat": "deepseek", "mistral-large-2512": "mistral", "grok-4.3": "xai", "llama-3.3-70b-versatile": "groq",
 	}
-	for _, id := range required {
+	for id, provider := range required {
 		m, err := cat.Lookup(id)
 		if err != nil {
 			t.Errorf("lookup %s: %v", id, err)
 			continue
 		}
-		openai := strings.HasPrefix(id, "gpt-") || id == "o3" || id == "o4-mini"
-		if m.Exact != openai {
-			t.Errorf("%s: exact = %v; want %v", id, m.Exact, openai)
+		if m.Provider != provider {
+			t.Errorf("%s: provider %q; want %q", id, m.Provider, provider)
+		}
+		if m.Exact != (provider == "openai") {
+			t.Errorf("%s: exact = %v; want %v", id, m.Exact, provider == "openai")
 		}
 		if !m.Exact && !strings.Contains(m.Estimate, "o200k_base") {
-			t.Errorf("%s: estimate note %q does not say how it is estimated", id, m.Estimate)
+			t.Errorf("%s: estimate note %q does not say which encoding stands in", id, m.Estimate)
 		}
-		if m.InputPerMTok <= 0 || m.OutputPerMTok < m.InputPerMTok || m.ContextWindow < 100_000 {
-			t.Errorf("%s: implausible row %+v", id, m)
+		if m.InputPerMTok <= 0 || m.OutputPerMTok < m.InputPerMTok || m.CachedInputPerMTok > m.InputPerMTok {
+			t.Errorf("%s: implausible prices %+v", id, m)
 		}
 	}
-	// Spot-check prices a user would compare with the pricing pages.
-	for id, want := range map[string][3]float64{
-		"gpt-5": {1.25, 0.125, 10}, "gpt-4o-mini": {0.15, 0.075, 0.60}, "claude-sonnet-4.5": {3, 0.30, 15}, "gemini-2.5-pro": {1.25, 0.125, 10},
+	// Spot-check prices a user would compare with the pricing pages:
+	// input, cached input, output, context window.
+	for id, want := range map[string][4]float64{
+		"gpt-5.4":           {2.5, 0.25, 15, 1_050_000},
+		"claude-sonnet-4-6": {3, 0.30, 15, 1_000_000},
+		"claude-haiku-4-5":  {1, 0.10, 5, 200_000},
+		"gemini-2.5-pro":    {1.25, 0.125, 10, 1_048_576},
 	} {
 		m, _ := cat.Lookup(id)
-		if got := [3]float64{m.InputPerMTok, m.CachedInputPerMTok, m.OutputPerMTok}; got != want {
-			t.Errorf("%s prices = %v; want %v", id, got, want)
+		if got := [4]float64{m.InputPerMTok, m.CachedInputPerMTok, m.OutputPerMTok, float64(m.ContextWindow)}; got != want {
+			t.Errorf("%s = %v; want %v", id, got, want)
+		}
+	}
+	if m, _ := cat.Lookup("claude-sonnet-4-6"); m.CacheWritePerMTok != 3.75 {
+		t.Errorf("claude-sonnet-4-6 cache write = %v; want 3.75", m.CacheWritePerMTok)
+	}
+	if m, _ := cat.Lookup("gpt-5.4"); m.LongContext == nil || m.LongContext.InputPerMTok != 5 || m.LongContext.OutputPerMTok != 22.5 {
+		t.Errorf("gpt-5.4 long-context tier = %+v; want input 5, output 22.5", m.LongContext)
+	}
+}
+
+func TestDefaultModelsAreCurrent(t *testing.T) {
+	cat, err := DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := configs.FS.ReadFile("tokenbot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Tokens struct {
+			Models []string `yaml:"models"`
+		} `yaml:"tokens"`
+	}
+	if err := yaml.Unmarshal(def, &cfg); err != nil || len(cfg.Tokens.Models) == 0 {
+		t.Fatalf("tokens.models: %v %v", cfg.Tokens.Models, err)
+	}
+	for _, name := range cfg.Tokens.Models {
+		m, err := cat.Lookup(name)
+		if err != nil {
+			t.Errorf("default model %s: %v", name, err)
+		} else if st := m.StatusAt(time.Now()); st != Active {
+			t.Errorf("default model %s is not active (status %d, shutdown %q)", name, st, m.Shutdown)
+		}
+	}
+}
+
+func TestLifecycle(t *testing.T) {
+	cat, err := DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	tests := []struct {
+		name string
+		on   string
+		want Status
+		note []string // substrings of the notice
+	}{
+		{"gpt-4", "2026-12-01", ShutDown, []string{"gpt-4 was shut down on 2026-10-23", "gpt-5.6-sol"}},
+		{"gpt-4", "2026-10-22", Deprecated, []string{"shuts down on 2026-10-23"}},
+		{"gpt-4-0613", "2026-12-01", ShutDown, []string{"gpt-4 was shut down"}},
+		{"claude-3-opus-20240229", "2026-12-01", ShutDown, []string{"2026-01-05", "claude-opus-4-8"}},
+		{"gpt-5", "2026-12-01", Deprecated, []string{"shuts down on 2026-12-11", "gpt-5.6-sol"}},
+		{"grok-2", "2026-12-01", Deprecated, []string{"grok-2-1212 is deprecated; current models: "}},
+		{"gpt-5.5", "2026-12-01", Active, nil},
+	}
+	for _, tt := range tests {
+		m, err := cat.Lookup(tt.name)
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if got := m.StatusAt(day(tt.on)); got != tt.want {
+			t.Errorf("%s on %s: status %d; want %d", tt.name, tt.on, got, tt.want)
+		}
+		note := cat.Notice(m, day(tt.on))
+		if tt.note == nil && note != "" {
+			t.Errorf("%s: notice %q for an active model", tt.name, note)
+		}
+		for _, w := range tt.note {
+			if !strings.Contains(note, w) {
+				t.Errorf("%s on %s: notice %q lacks %q", tt.name, tt.on, note, w)
+			}
+		}
+	}
+	for _, m := range cat.Current(day("2026-12-01"), "openai") {
+		if m.ID == "gpt-4" || m.Provider != "openai" {
+			t.Errorf("Current(openai) lists %s (%s)", m.ID, m.Provider)
 		}
 	}
 }
@@ -53,8 +145,10 @@ func TestLookupAliasesAndCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, id := range map[string]string{
-		"GPT-5": "gpt-5", " gpt-4o-2024-08-06 ": "gpt-4o", "claude-sonnet-4-5-20250929": "claude-sonnet-4.5",
-		"Claude-Haiku-4-5": "claude-haiku-4.5", "models/gemini-2.5-flash": "gemini-2.5-flash",
+		"GPT-5.5": "gpt-5.5", " gpt-4o-2024-08-06 ": "gpt-4o", "claude-sonnet-4-5-20250929": "claude-sonnet-4-5",
+		"Claude-Haiku-4.5": "claude-haiku-4-5", "claude-sonnet-4.6": "claude-sonnet-4-6", "claude-opus-4-7-20260416": "claude-opus-4-7",
+		"models/gemini-2.5-flash": "gemini-2.5-flash", "gemini-3.1-pro": "gemini-3.1-pro-preview", "gpt-5-4-mini": "gpt-5.4-mini",
+		"anthropic/claude-sonnet-4-6": "claude-sonnet-4-6", "gpt-5.4-mini-2026-03-17": "gpt-5.4-mini",
 	} {
 		m, err := cat.Lookup(name)
 		if err != nil || m.ID != id {
@@ -69,12 +163,13 @@ func TestLookupUnknownSuggests(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, suggestion := range map[string]string{
-		"gpt5":          "gpt-5",
-		"claude-sonet":  "claude-sonnet-4.5",
-		"gemini-25-pro": "gemini-2.5-pro",
-		"o4mini":        "o4-mini",
-		"claude":        "claude-sonnet-4.5",
-		"Gemini":        "gemini-2.5-flash",
+		"gpt5.5":             "gpt-5.5",
+		"claude-sonet-4-6":   "claude-sonnet-4-6",
+		"gemini-31-pro":      "gemini-3.1-pro-preview",
+		"claude":             "claude-",
+		"gpt-9000-ultra":     "gpt-",
+		"deepsek-chat":       "deepseek-chat",
+		"claude-opus-4-9000": "claude-opus-4",
 	} {
 		_, err := cat.Lookup(name)
 		if !errors.Is(err, ErrUnknownModel) {
@@ -83,6 +178,11 @@ func TestLookupUnknownSuggests(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), "did you mean") || !strings.Contains(err.Error(), suggestion) {
 			t.Errorf("Lookup(%q): %v; want a suggestion of %s", name, err, suggestion)
+		}
+		for _, dead := range []string{"gpt-4,", "claude-v1", "claude-2,", "gemini-pro,"} {
+			if strings.Contains(err.Error()+",", dead) {
+				t.Errorf("Lookup(%q) suggests shut-down %s: %v", name, dead, err)
+			}
 		}
 	}
 }
@@ -111,12 +211,18 @@ func TestLoadCatalogValidation(t *testing.T) {
 		{"no models", head, "no models"},
 		{"unknown field", head + validRow + "    colour: red\n", "colour"},
 		{"not yaml", "models: [", "parse model table"},
+		{"json unknown field", `{"prices_as_of": "x", "colour": "red"}`, "colour"},
+		{"json not json", `{"models": [`, "parse model table"},
 		{"no id", head + strings.Replace(validRow, "id: m1", "id: \"\"", 1), "models[0] (no id): field id"},
 		{"bad encoding", head + strings.Replace(validRow, "o200k_base", "o300k", 1), `models[0] (m1): field encoding: unknown encoding "o300k"`},
 		{"negative price", head + strings.Replace(validRow, "input_per_mtok: 1", "input_per_mtok: -1", 1), "field input_per_mtok: must be a price >= 0"},
 		{"missing price", head + strings.Replace(validRow, "    output_per_mtok: 2\n", "", 1), "field output_per_mtok: required"},
 		{"cached above input", head + strings.Replace(validRow, "cached_input_per_mtok: 0.5", "cached_input_per_mtok: 5", 1), "field cached_input_per_mtok: 5 is above"},
-		{"zero context", head + strings.Replace(validRow, "context_window: 1000", "context_window: 0", 1), "field context_window"},
+		{"negative context", head + strings.Replace(validRow, "context_window: 1000", "context_window: -1", 1), "field context_window"},
+		{"bad shutdown", head + validRow + "    shutdown: soon\n", `field shutdown: must be a date YYYY-MM-DD, got "soon"`},
+		{"tier without above", head + validRow + "    long_context: {input_per_mtok: 2, cached_input_per_mtok: 1, output_per_mtok: 4}\n", "long_context.above_tokens"},
+		{"tier without output", head + validRow + "    long_context: {above_tokens: 500, input_per_mtok: 2, cached_input_per_mtok: 1}\n", "long_context.output_per_mtok: required"},
+		{"negative cache write", head + validRow + "    cache_write_per_mtok: -2\n", "cache_write_per_mtok: must be a price"},
 		{"output above context", head + strings.Replace(validRow, "max_output: 100", "max_output: 5000", 1), "field max_output"},
 		{"missing exact", head + strings.Replace(validRow, "    exact: true\n", "", 1), "field exact: required"},
 		{"estimate missing", head + strings.Replace(validRow, "exact: true", "exact: false", 1), "field estimate: required when exact is false"},

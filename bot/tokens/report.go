@@ -154,7 +154,7 @@ func (r Report) Text() string {
 			}
 			rows = append(rows, []string{
 				m.Model, tokens, USD(m.InputCostUSD), USD(m.OutputCostUSD),
-				percent(m.ContextShare) + " of " + shortCount(m.ContextWindow), kind,
+				contextCell(m.ContextShare, m.ContextWindow), kind,
 			})
 		}
 		sb.WriteString("\n")
@@ -228,6 +228,15 @@ func percent(v float64) string {
 		return strconv.FormatFloat(p, 'f', 2, 64) + "%"
 	}
 	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
+}
+
+// contextCell writes a text's share of a context window, or "n/a" when the
+// window is not known.
+func contextCell(share float64, window int) string {
+	if window == 0 {
+		return "n/a"
+	}
+	return percent(share) + " of " + shortCount(window)
 }
 
 // shortCount writes a context size as 128k or 1M.

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/config"
+	"github.com/tokenbot/tokenbot/bot/estimate"
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/tokens"
@@ -154,11 +156,14 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	}
 	counter := tokens.NewCounter(tokens.Options{MaxBytes: cfg.Tokens.MaxBytes})
 	go counter.Warm(ctx)
+	if cfg.Prices.URL != "" {
+		go cat.KeepFresh(ctx, &http.Client{}, cfg.Prices.URL, newLogger(e, slog.LevelInfo))
+	}
 	host, _ := os.Hostname()
 	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d", host, os.Getpid()), router: &bot.Router{
 		FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
 		FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, PassiveChannels: cfg.PassiveChannels,
-		MaxPieces: cfg.Tokens.MaxPieces,
+		MaxPieces: cfg.Tokens.MaxPieces, Estimates: &estimate.Answerer{Catalog: cat, Counter: counter},
 	}}, nil
 }
 

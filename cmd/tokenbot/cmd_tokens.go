@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/tokenbot/tokenbot/bot/tokens"
 )
@@ -39,6 +40,11 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 	ms, err := lookupModels(cat, names)
 	if err != nil {
 		return err
+	}
+	for _, m := range ms {
+		if n := cat.Notice(m, time.Now()); n != "" {
+			fmt.Fprintln(e.stderr, n)
+		}
 	}
 	counter := tokens.NewCounter(tokens.Options{MaxBytes: cfg.Tokens.MaxBytes})
 	rep, err := counter.Report(ctx, text, ms, tokens.ReportOptions{})

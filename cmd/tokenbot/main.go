@@ -3,6 +3,7 @@
 //	tokenbot [serve]   run every configured platform and the web playground
 //	tokenbot chat      chat with the bot in the terminal
 //	tokenbot tokens    count tokens and estimate cost
+//	tokenbot models    list the model catalog
 //	tokenbot ask       ask the FAQ
 //	tokenbot scan      find leaked credentials in messages
 //	tokenbot audit     list recorded takedowns
@@ -40,6 +41,7 @@ var commands = []command{
 	{"serve", "run every configured platform and the web playground (the default)", runServe},
 	{"chat", "chat with the bot in the terminal", runChat},
 	{"tokens", "count tokens of a text and estimate its cost per model", runTokens},
+	{"models", "list the model catalog: prices, context windows, status", runModels},
 	{"ask", "ask the FAQ a question", runAsk},
 	{"scan", "find leaked credentials in messages (exit 1 when one would be taken down)", runScan},
 	{"audit", "list recorded takedowns, masked", runAudit},

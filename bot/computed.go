@@ -1,0 +1,27 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+)
+
+// computed answers a question about a model's price or context window, or
+// a text's size, with numbers from the catalog, when it is one.
+func (r *Router) computed(ctx context.Context, ev Event, question string, passive bool) ([]Action, bool, error) {
+	if r.Estimates == nil {
+		return nil, false, nil
+	}
+	ans, ok, err := r.Estimates.Answer(ctx, question, passive)
+	if err != nil {
+		return nil, false, fmt.Errorf("computed answer: %w", err)
+	}
+	if !ok {
+		return nil, false, nil
+	}
+	thread := ev.ThreadID
+	if thread == "" {
+		thread = ev.MessageID
+	}
+	return []Action{{Kind: Reply, Channel: ev.Channel, User: ev.User, ThreadID: thread, MessageID: ev.MessageID,
+		Interaction: ev.Interaction, Text: ans.Text}}, true, nil
+}

@@ -1,0 +1,448 @@
+// Package estimate answers questions about a model's price, its context
+// window and the size of a text in tokens with numbers from the model
+// catalog and the token counter, in the asker's language, citing the
+// catalog's date. Sizes of texts not given (2,000 Chinese characters, 300
+// pages) are estimates from tokens-per-character rates measured with the
+// real counter on the sample texts in samples/.
+package estimate
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tokenbot/tokenbot/bot/tokens"
+	"github.com/tokenbot/tokenbot/knowledge"
+)
+
+// Answerer answers price, context and size questions. It is safe for
+// concurrent use.
+type Answerer struct {
+	Catalog *tokens.Catalog
+	Counter *tokens.Counter
+	// Now is today's date for model lifecycles; nil means time.Now.
+	Now func() time.Time
+
+	once  sync.Once
+	rates map[unit]rate
+	err   error
+}
+
+// Answer is a computed reply.
+type Answer struct {
+	Lang string
+	Text string
+	// Models are the catalog ids the answer is about.
+	Models []string
+}
+
+// MaxModels is the most models one answer covers.
+const MaxModels = 4
+
+// Answer returns a computed answer to question, or false when it does not
+// ask for a price, a context window or a size the catalog can answer. In
+// passive mode (the bot was not addressed) it answers only a question that
+// names a catalog model and is put as a question.
+func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (Answer, bool, error) {
+	if len(question) > knowledge.MaxQuestionBytes {
+		return Answer{}, false, nil
+	}
+	q := parse(question)
+	models, unknown := a.models(q.names)
+	wantsSize := q.size && q.qty != nil
+	switch {
+	case !q.price && !q.context && !wantsSize:
+		return Answer{}, false, nil
+	case passive && (len(models) == 0 || !asks.MatchString(question)):
+		return Answer{}, false, nil
+	case len(models) == 0 && len(unknown) == 0 && !wantsSize:
+		return Answer{}, false, nil
+	}
+	if q.qty != nil && q.qty.unit != unitToken {
+		if err := a.measure(ctx); err != nil {
+			return Answer{}, false, err
+		}
+	}
+	lang := knowledge.DetectLang(question)
+	w := writer{lang: lang}
+	for _, name := range unknown {
+		w.line("unknown", "name", name, "list", strings.Join(a.Catalog.Closest(name, 3), ", "))
+	}
+	var ids []string
+	for _, m := range models {
+		ids = append(ids, m.ID)
+		if q.price || (!q.context && !wantsSize) {
+			a.price(&w, m, q.qty)
+		}
+		if q.context {
+			a.fit(&w, m, q.qty)
+		}
+		a.lifecycle(&w, m)
+	}
+	if q.price && len(models) >= 2 {
+		ratio(&w, models)
+	}
+	if wantsSize && !q.context && q.qty.unit != unitToken {
+		a.size(&w, *q.qty)
+	}
+	if q.qty != nil && q.qty.unit != unitToken && (q.context || wantsSize) {
+		a.how(&w, *q.qty)
+	}
+	for _, m := range models {
+		if !m.Exact && (q.context && q.qty != nil) {
+			w.line("estimated", "model", m.ID)
+		}
+	}
+	d := a.Catalog.Dataset()
+	dataset := strings.TrimSpace(d.Name + " " + d.Version)
+	if dataset == "" {
+		dataset = strings.Join(a.Catalog.Sources(), ", ")
+	}
+	w.line("source", "date", a.Catalog.PricesAsOf(), "dataset", dataset)
+	return Answer{Lang: lang, Text: strings.Join(w.lines, "\n"), Models: ids}, true, nil
+}
+
+// models resolves the names in a question: catalog models (each once, at
+// most MaxModels) and names that look like a model but are not in it.
+func (a *Answerer) models(names []string) (known []tokens.Model, unknown []string) {
+	for _, n := range names {
+		m, err := a.Catalog.Lookup(n)
+		switch {
+		case err != nil:
+			if !slices.Contains(unknown, n) && len(unknown) < MaxModels {
+				unknown = append(unknown, n)
+			}
+		case !slices.ContainsFunc(known, func(k tokens.Model) bool { return k.ID == m.ID }) && len(known) < MaxModels:
+			known = append(known, m)
+		}
+	}
+	return known, unknown
+}
+
+func (a *Answerer) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+func (a *Answerer) price(w *writer, m tokens.Model, qty *quantity) {
+	write := ""
+	if m.CacheWritePerMTok > 0 {
+		write = w.say("cache_write", "price", usd(m.CacheWritePerMTok))
+	}
+	w.line("price", "model", m.ID, "provider", m.Provider, "input", usd(m.InputPerMTok), "cached", usd(m.CachedInputPerMTok),
+		"write", write, "output", usd(m.OutputPerMTok))
+	if t := m.LongContext; t != nil {
+		w.line("long_tier", "above", tokens.Group(t.AboveTokens), "input", usd(t.InputPerMTok), "output", usd(t.OutputPerMTok))
+	}
+	if qty != nil && qty.unit == unitToken {
+		n := qty.n
+		w.line("cost", "tokens", tokens.Group(int(n)), "model", m.ID,
+			"input", tokens.USD(n*m.InputPerMTok/1e6), "output", tokens.USD(n*m.OutputPerMTok/1e6))
+	}
+}
+
+func (a *Answerer) fit(w *writer, m tokens.Model, qty *quantity) {
+	if m.ContextWindow == 0 {
+		w.line("context_unknown", "model", m.ID)
+		return
+	}
+	if qty == nil {
+		max := ""
+		if m.MaxOutput > 0 {
+			max = w.say("max_output", "max", tokens.Group(m.MaxOutput))
+		}
+		w.line("context", "model", m.ID, "window", tokens.Group(m.ContextWindow), "max", max)
+		return
+	}
+	n := a.tokensOf(*qty, "o200k_base")
+	key := "fits"
+	if n > float64(m.ContextWindow) {
+		key = "no_fit"
+	}
+	w.line(key, "qty", w.qty(*qty), "tokens", round(n), "model", m.ID, "window", tokens.Group(m.ContextWindow),
+		"share", share(n/float64(m.ContextWindow)))
+}
+
+func (a *Answerer) size(w *writer, qty quantity) {
+	w.line("size", "qty", w.qty(qty), "tokens", round(a.tokensOf(qty, "o200k_base")), "cl100k", round(a.tokensOf(qty, "cl100k_base")))
+}
+
+func (a *Answerer) how(w *writer, qty quantity) {
+	u := qty.unit
+	page := ""
+	if u == unitPage {
+		u = pageUnit(qty.lang)
+		page = w.say("page", "per", strconv.Itoa(wordsPerPage[qty.lang]), "unit", w.say(u.key()))
+	}
+	r := a.rates[u]
+	w.line("how", "rate", strconv.FormatFloat(r.perUnit["o200k_base"], 'f', 2, 64), "unit", w.say(u.key()),
+		"n", tokens.Group(r.units), "page", page)
+}
+
+func (a *Answerer) lifecycle(w *writer, m tokens.Model) {
+	list := strings.Join(a.Catalog.Successors(m, 3), ", ")
+	switch {
+	case m.StatusAt(a.now()) == tokens.ShutDown:
+		w.line("shut_down", "model", m.ID, "date", m.Shutdown, "list", list)
+	case m.Shutdown != "":
+		w.line("ends", "model", m.ID, "date", m.Shutdown, "list", list)
+	case m.Deprecated:
+		w.line("deprecated", "model", m.ID, "list", list)
+	}
+}
+
+// ratio compares the input prices of the cheapest and dearest models named.
+func ratio(w *writer, models []tokens.Model) {
+	cheap, dear := models[0], models[0]
+	for _, m := range models[1:] {
+		if m.InputPerMTok < cheap.InputPerMTok {
+			cheap = m
+		}
+		if m.InputPerMTok > dear.InputPerMTok {
+			dear = m
+		}
+	}
+	if cheap.InputPerMTok > 0 && dear.InputPerMTok > cheap.InputPerMTok {
+		w.line("ratio", "dear", dear.ID, "cheap", cheap.ID, "ratio", strconv.FormatFloat(dear.InputPerMTok/cheap.InputPerMTok, 'f', 1, 64))
+	}
+}
+
+// unit is what a quantity in a question counts.
+type unit int
+
+const (
+	unitToken  unit = iota
+	unitChar        // characters of English text
+	unitZhChar      // Chinese characters
+	unitWord        // English words
+	unitPage        // pages: wordsPerPage words or characters of the asker's language
+)
+
+func (u unit) key() string {
+	return [...]string{"unit_token", "unit_char", "unit_zh_char", "unit_word", "unit_page"}[u]
+}
+
+// wordsPerPage is the size of a page assumed for "300 pages": a typical
+// printed page of English prose, and of Chinese (in characters).
+var wordsPerPage = map[string]int{"en": 500, "zh": 800}
+
+func pageUnit(lang string) unit {
+	if lang == "zh" {
+		return unitZhChar
+	}
+	return unitWord
+}
+
+// rate is tokens per unit in each encoding, measured on a sample text of
+// units units.
+type rate struct {
+	units   int
+	perUnit map[string]float64
+}
+
+//go:embed samples/en.txt
+var sampleEN string
+
+//go:embed samples/zh.txt
+var sampleZH string
+
+// measure counts the sample texts once with the real counter.
+func (a *Answerer) measure(ctx context.Context) error {
+	a.once.Do(func() {
+		a.rates = map[unit]rate{}
+		for _, s := range []struct {
+			u    unit
+			text string
+			n    int
+		}{
+			{unitChar, sampleEN, utf8.RuneCountInString(sampleEN)},
+			{unitWord, sampleEN, len(strings.Fields(sampleEN))},
+			{unitZhChar, sampleZH, utf8.RuneCountInString(sampleZH)},
+		} {
+			rep, err := a.Counter.Report(ctx, s.text, nil, tokens.ReportOptions{Encodings: []string{"o200k_base", "cl100k_base"}})
+			if err != nil {
+				a.err = fmt.Errorf("measure sample text: %w", err)
+				return
+			}
+			r := rate{units: s.n, perUnit: map[string]float64{}}
+			for _, e := range rep.Encodings {
+				r.perUnit[e.Name] = float64(e.Tokens) / float64(s.n)
+			}
+			a.rates[s.u] = r
+		}
+	})
+	return a.err
+}
+
+// Rate returns the measured tokens per unit ("char", "zh_char", "word") in
+// encoding, for documentation and tests.
+func (a *Answerer) Rate(ctx context.Context, u, encoding string) (float64, error) {
+	if err := a.measure(ctx); err != nil {
+		return 0, err
+	}
+	k := map[string]unit{"char": unitChar, "zh_char": unitZhChar, "word": unitWord}[u]
+	return a.rates[k].perUnit[encoding], nil
+}
+
+func (a *Answerer) tokensOf(q quantity, encoding string) float64 {
+	switch q.unit {
+	case unitToken:
+		return q.n
+	case unitPage:
+		u := pageUnit(q.lang)
+		return q.n * float64(wordsPerPage[q.lang]) * a.rates[u].perUnit[encoding]
+	}
+	return q.n * a.rates[q.unit].perUnit[encoding]
+}
+
+// writer collects answer lines in one language.
+type writer struct {
+	lang  string
+	lines []string
+}
+
+func (w *writer) line(key string, kv ...string) { w.lines = append(w.lines, w.say(key, kv...)) }
+
+// say fills in the text key in the writer's language.
+func (w *writer) say(key string, kv ...string) string {
+	t := texts()[key][w.lang]
+	return strings.NewReplacer(braced(kv)...).Replace(t)
+}
+
+func braced(kv []string) []string {
+	out := slices.Clone(kv)
+	for i := 0; i < len(out); i += 2 {
+		out[i] = "{" + out[i] + "}"
+	}
+	return out
+}
+
+// qty writes a quantity with its unit: "2,000 Chinese characters", "300 页".
+func (w *writer) qty(q quantity) string {
+	n := round(q.n)
+	u := w.say(q.unit.key())
+	if w.lang == "zh" {
+		if q.unit == unitPage {
+			return n + " " + u
+		}
+		return n + " 个" + u
+	}
+	if q.n != 1 {
+		u += "s"
+	}
+	return n + " " + u
+}
+
+//go:embed texts.yaml
+var textsYAML []byte
+
+var texts = sync.OnceValue(func() map[string]map[string]string {
+	var t map[string]map[string]string
+	if err := yaml.Unmarshal(textsYAML, &t); err != nil {
+		panic(fmt.Sprintf("estimate: texts.yaml: %v", err)) // embedded; TestTexts covers it
+	}
+	return t
+})
+
+func usd(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if i := strings.IndexByte(s, '.'); i >= 0 && len(s)-i == 2 {
+		s += "0" // $2.5 → $2.50
+	}
+	return "$" + s
+}
+
+func round(v float64) string { return tokens.Group(int(math.Round(v))) }
+
+func share(v float64) string {
+	p := v * 100
+	if p < 1 {
+		return strconv.FormatFloat(p, 'f', 2, 64) + "%"
+	}
+	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
+}
+
+// question is what parse found in a question.
+type question struct {
+	names                []string // model-shaped names, in order
+	price, context, size bool
+	qty                  *quantity
+}
+
+// quantity is an amount of text named in a question.
+type quantity struct {
+	n    float64
+	unit unit
+	lang string // the asker's language, for pages
+}
+
+var (
+	// A model id: a family prefix, then version parts. RE2's \w is ASCII,
+	// so a name ends at adjacent Chinese text.
+	modelName  = regexp.MustCompile(`(?i)(?:^|[^\w.\-/])((?:[a-z]+/)?(?:gpt|chatgpt|o[1-9]|claude|gemini|gemma|grok|deepseek|mistral|ministral|magistral|codestral|devstral|pixtral|mixtral|llama|qwen|kimi)(?:[\w.\-/:@]*\w)?)`)
+	priceWords = regexp.MustCompile(`(?i)\b(price[sd]?|pricing|cost[s]?|how much|cheap\w*|expensive|dollars?|usd|per (?:1m|million)|vs\.?|versus|compare\w*)\b|\$|价格|价钱|多少钱|费用|收费|贵|便宜|对比|比较`)
+	ctxWords   = regexp.MustCompile(`(?i)\b(context|window|fits?|max(?:imum)? output|output limit)\b|上下文|窗口|放得下|装得下|放进|塞得下|最大输出|多大`)
+	sizeWords  = regexp.MustCompile(`(?i)\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\broughly\b|多少(?:个)?\s*(?:token|词元|令牌)|几个\s*token`)
+	// A question rather than a remark, for passive mode.
+	asks = regexp.MustCompile(`(?i)[?？]|^\s*(how|what|which|does|do|is|are|can|will|would)\b|吗|多少|多大|几个|怎么|是否|能不能`)
+	// A number with an optional multiplier, then a unit.
+	amount = regexp.MustCompile(`(?i)(\d[\d,]*(?:\.\d+)?)\s*(k|m|million|thousand|万|千)?\s*(?:个)?\s*(chinese characters?|chinese chars?|characters?|chars?|words?|pages?|(?:input |output |prompt )?tokens?|汉字|中文字符?|字符|字|英文单词|单词|页|token|词元)`)
+)
+
+func parse(s string) question {
+	var q question
+	for _, m := range modelName.FindAllStringSubmatch(s, -1) {
+		name := strings.TrimSuffix(strings.TrimSuffix(m[1], "'s"), "’s")
+		if len(name) > 1 && strings.ContainsAny(name, "0123456789") && !slices.Contains(q.names, name) {
+			q.names = append(q.names, name)
+		}
+	}
+	q.price = priceWords.MatchString(s)
+	q.context = ctxWords.MatchString(s)
+	q.size = sizeWords.MatchString(s)
+	lang := knowledge.DetectLang(s)
+	if m := amount.FindStringSubmatch(s); m != nil {
+		n, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
+		if err == nil && n > 0 && n < 1e12 {
+			switch strings.ToLower(m[2]) {
+			case "k", "thousand", "千":
+				n *= 1e3
+			case "m", "million":
+				n *= 1e6
+			case "万":
+				n *= 1e4
+			}
+			q.qty = &quantity{n: n, unit: unitOf(strings.ToLower(m[3]), lang), lang: lang}
+		}
+	}
+	return q
+}
+
+func unitOf(word, lang string) unit {
+	switch {
+	case strings.HasPrefix(word, "chinese"), word == "汉字", strings.HasPrefix(word, "中文"):
+		return unitZhChar
+	case strings.HasPrefix(word, "char"), word == "字符", word == "字":
+		if lang == "zh" {
+			return unitZhChar
+		}
+		return unitChar
+	case strings.HasPrefix(word, "word"), word == "英文单词", word == "单词":
+		return unitWord
+	case strings.HasPrefix(word, "page"), word == "页":
+		return unitPage
+	}
+	return unitToken
+}

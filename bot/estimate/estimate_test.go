@@ -1,0 +1,157 @@
+package estimate
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tokenbot/tokenbot/bot/tokens"
+)
+
+func newAnswerer(t *testing.T) *Answerer {
+	t.Helper()
+	cat, err := tokens.DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day, _ := time.Parse(time.DateOnly, "2026-12-01")
+	return &Answerer{Catalog: cat, Counter: tokens.NewCounter(tokens.Options{}), Now: func() time.Time { return day }}
+}
+
+func TestAnswer(t *testing.T) {
+	a := newAnswerer(t)
+	ctx := context.Background()
+	rate := func(u, enc string) float64 {
+		r, err := a.Rate(ctx, u, enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	zh2000 := round(2000 * rate("zh_char", "o200k_base"))
+	pages300 := round(300 * 500 * rate("word", "o200k_base"))
+	tests := []struct {
+		name, q string
+		passive bool
+		lang    string
+		want    []string // substrings of the answer, in order
+		not     []string
+	}{
+		{"price of 1M input tokens", "how much is 1M input tokens on gpt-5.4?", false, "en",
+			[]string{"*gpt-5.4* (openai): $2.50 per 1M input tokens, $0.25 per 1M cached input tokens, $15 per 1M output tokens.",
+				"Prompts longer than 271,999 tokens cost $5 input and $22.50 output",
+				"1,000,000 tokens on *gpt-5.4*: $2.50 as input, $15.00 as output.",
+				"as of 2026-09-23 (@pydantic/genai-prices 0.1.8)"}, nil},
+		{"vs in Chinese", "claude-sonnet-4-6 vs gpt-5.4 价格", false, "zh",
+			[]string{"*claude-sonnet-4-6*（anthropic）：输入每 100 万 token $3，缓存输入 $0.30，写入缓存 $3.75，输出 $15。",
+				"*gpt-5.4*（openai）：输入每 100 万 token $2.50",
+				"*claude-sonnet-4-6* 的输入价格是 *gpt-5.4* 的 1.2 倍。",
+				"数据来自 2026-09-23 的模型目录"}, []string{"per 1M"}},
+		{"does it fit", "does 300 pages fit in gemini-3.1-pro's context?", false, "en",
+			[]string{"300 pages ≈ " + pages300 + " tokens: that fits in *gemini-3.1-pro-preview*'s 1,048,576-token context window",
+				"This is an estimate:", "tokens per word with o200k_base", "a page is taken as 500 words",
+				"Counts for *gemini-3.1-pro-preview* are estimates"}, nil},
+		{"does not fit", "would 5000 pages fit in claude-sonnet-4-6's context window?", false, "en",
+			[]string{"does not fit in *claude-sonnet-4-6*'s 1,000,000-token context window"}, nil},
+		{"context in Chinese", "gpt-5.5 的上下文多大？", false, "zh",
+			[]string{"*gpt-5.5* 的上下文窗口为 1,000,000 个 token。"}, []string{"$"}},
+		{"size estimate", "roughly how many tokens is 2,000 Chinese characters?", false, "en",
+			[]string{"2,000 Chinese characters ≈ " + zh2000 + " tokens with o200k_base", "This is an estimate:",
+				"tokens per Chinese character with o200k_base, measured with the real counter on a sample text of 594 Chinese characters"}, nil},
+		{"size in Chinese", "2000个汉字大概是多少个token？", false, "zh",
+			[]string{"2,000 个汉字 ≈ " + zh2000 + " 个 token（o200k_base", "这是估算"}, nil},
+		{"unknown model", "how much does gpt-9000-ultra cost?", false, "en",
+			[]string{"I don't know the model `gpt-9000-ultra`; the closest in the catalog: gpt-"}, nil},
+		{"unknown model in Chinese", "claude-sonet-4-6 多少钱？", false, "zh",
+			[]string{"目录里没有 `claude-sonet-4-6` 这个模型；最接近的：claude-sonnet-4-6"}, nil},
+		{"shut-down model", "what does gpt-4 cost per 1M tokens?", false, "en",
+			[]string{"*gpt-4* (openai): $30 per 1M input tokens", "Note: *gpt-4* was shut down on 2026-10-23; current models: gpt-5.6-sol"}, nil},
+		{"deprecated model in Chinese", "gpt-5 的价格是多少", false, "zh",
+			[]string{"注意：*gpt-5* 已弃用，将于 2026-12-11 停止服务；可改用：gpt-5.6-sol"}, nil},
+		{"passive: names a model and asks the price", "what's the price of claude-opus-4-7?", true, "en",
+			[]string{"*claude-opus-4-7* (anthropic): $5 per 1M input tokens"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ans, ok, err := a.Answer(ctx, tt.q, tt.passive)
+			if err != nil || !ok {
+				t.Fatalf("Answer(%q) = %v, %v", tt.q, ok, err)
+			}
+			if ans.Lang != tt.lang {
+				t.Errorf("lang %s; want %s", ans.Lang, tt.lang)
+			}
+			rest := ans.Text
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("answer lacks (in order) %q:\n%s", w, ans.Text)
+				}
+				rest = rest[i+len(w):]
+			}
+			for _, n := range tt.not {
+				if strings.Contains(ans.Text, n) {
+					t.Errorf("answer has %q:\n%s", n, ans.Text)
+				}
+			}
+		})
+	}
+}
+
+func TestNotAnswered(t *testing.T) {
+	a := newAnswerer(t)
+	for _, tt := range []struct {
+		q       string
+		passive bool
+	}{
+		{"the offsite budget is 5k", false},
+		{"the offsite budget is 5k", true},
+		{"how much did the offsite cost? about $5,000 for 300 people", false},
+		{"预算是 5000 块，大家看看", false},
+		{"what is an API key?", false},
+		{"how many tokens is 2000 Chinese characters?", true}, // passive needs a model
+		{"I switched to claude-sonnet-4-6 yesterday, it's great", true},
+		{"claude-sonnet-4-6 is so expensive lol", true}, // a remark, not a question
+		{"gpt-5.4 的价格涨了", true},
+		{"gpt-5.4 is great", false},
+		{"", false},
+		{strings.Repeat("gpt-5.4 price ", 1000), false}, // longer than a question
+	} {
+		if ans, ok, err := a.Answer(context.Background(), tt.q, tt.passive); ok || err != nil {
+			t.Errorf("Answer(%.40q, passive %v) = %q, %v; want no answer", tt.q, tt.passive, ans.Text, err)
+		}
+	}
+}
+
+func TestTexts(t *testing.T) {
+	var all map[string]map[string]string
+	if err := yaml.Unmarshal(textsYAML, &all); err != nil {
+		t.Fatal(err)
+	}
+	for key, langs := range all {
+		if langs["en"] == "" || langs["zh"] == "" || len(langs) != 2 {
+			t.Errorf("text %s: want en and zh, got %v", key, langs)
+		}
+		if strings.Count(langs["en"], "{") != strings.Count(langs["zh"], "{") {
+			t.Errorf("text %s: en and zh fill different placeholders", key)
+		}
+	}
+}
+
+func FuzzAnswer(f *testing.F) {
+	for _, s := range []string{"how much is 1M input tokens on gpt-5.4?", "gpt-5.5 的上下文多大？", "does 300 pages fit in gemini-3.1-pro's context?", "9999999999999 tokens gpt-5 price", "\xff gpt-"} {
+		f.Add(s)
+	}
+	cat, err := tokens.DefaultCatalog()
+	if err != nil {
+		f.Fatal(err)
+	}
+	a := &Answerer{Catalog: cat, Counter: tokens.NewCounter(tokens.Options{})}
+	f.Fuzz(func(t *testing.T, q string) {
+		if _, _, err := a.Answer(context.Background(), q, false); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

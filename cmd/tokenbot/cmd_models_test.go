@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestModels(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		code      int
+		want, not []string // substrings of stdout, or of stderr when code != 0
+	}{
+		{"anthropic", []string{"models", "--provider", "anthropic"}, 0,
+			[]string{"as of 2026-09-23 (@pydantic/genai-prices 0.1.8)", "~claude-sonnet-4-6", "anthropic  3      0.3     3.75", "1,000,000"},
+			[]string{"gpt-", "claude-v1", "claude-3-opus"}},
+		{"shut down left out", []string{"models", "--provider", "openai"}, 0,
+			[]string{"gpt-5.5 ", "gpt-5.4-mini", "deprecated, ends 2026-12-11"}, []string{"gpt-4 ", "~gpt"}},
+		{"all", []string{"models", "--all", "--provider", "openai"}, 0, []string{"gpt-4 ", "shut down 2026-10-23"}, nil},
+		{"unknown provider", []string{"models", "--provider", "acme"}, 2, []string{`unknown provider "acme" (known: openai, anthropic, google`}, nil},
+		{"argument", []string{"models", "gpt-4"}, 2, []string{`unexpected argument "gpt-4"`}, nil},
+		{"help", []string{"models", "--help"}, 0, []string{"Usage: tokenbot models", "-provider provider"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := tokenbot(t, t.TempDir(), "", tt.args...)
+			text := out
+			if code != 0 {
+				text = stderr
+				if strings.Count(stderr, "\n") != 1 {
+					t.Errorf("error is not one line: %q", stderr)
+				}
+			}
+			if code != tt.code {
+				t.Fatalf("exit %d; want %d (stderr %q)", code, tt.code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("output lacks %q:\n%s", w, text)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(text, n) {
+					t.Errorf("output has %q:\n%s", n, text)
+				}
+			}
+		})
+	}
+}
+
+func TestTokensNamesAShutDownModel(t *testing.T) {
+	code, out, stderr := tokenbot(t, t.TempDir(), "", "tokens", "--model", "gpt-4", "hello")
+	if code != 0 || !strings.Contains(out, "gpt-4 ") || stderr != "gpt-4 was shut down on 2026-10-23; current models: gpt-5.6-sol.\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
+
+func TestModelsJSON(t *testing.T) {
+	code, out, stderr := tokenbot(t, t.TempDir(), "", "models", "--json", "--provider", "google")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		PricesAsOf string `json:"prices_as_of"`
+		Models     []struct {
+			ID            string  `json:"id"`
+			Provider      string  `json:"provider"`
+			InputPerMTok  float64 `json:"input_per_mtok"`
+			ContextWindow int     `json:"context_window"`
+			Exact         bool    `json:"exact"`
+		} `json:"models"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	found := false
+	for _, m := range got.Models {
+		if m.Provider != "google" || m.Exact {
+			t.Errorf("model %+v: want google, estimated", m)
+		}
+		if m.ID == "gemini-3-flash-preview" {
+			found = m.InputPerMTok == 0.5 && m.ContextWindow == 1_000_000
+		}
+	}
+	if got.PricesAsOf != "2026-09-23" || !found {
+		t.Errorf("prices_as_of %q, gemini-3-flash-preview found with its price: %v", got.PricesAsOf, found)
+	}
+}
