@@ -356,3 +356,15 @@ func TestReviewedTokenEntriesCiteCurrentPages(t *testing.T) {
 		}
 	}
 }
+
+func TestEmbeddedEntriesAreReviewed(t *testing.T) {
+	entries, err := Load(Embedded())
+	if err != nil {
+		t.Fatalf("load embedded FAQ: %v", err)
+	}
+	for _, e := range entries {
+		if e.Reviewed == "" {
+			t.Errorf("%s has no reviewed month: every entry states when it was last checked against its sources", e.ID)
+		}
+	}
+}
