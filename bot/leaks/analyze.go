@@ -31,6 +31,12 @@ type ruleShape struct {
 	// secretPrefixes are literal prefixes that every secret of the rule
 	// starts with ("sk-proj-", "AIza"); used for the masked preview.
 	secretPrefixes []string
+	// keyed reports that every match of the regex contains an occurrence of
+	// one of the rule's keywords (right after the optional context prefix),
+	// so the regex only needs to run in windows around keyword hits.
+	keyed bool
+	// span bounds the length in bytes of a match (see maxSpan).
+	span int
 
 	// Anchored matching (set only with gate): every match of the rule
 	// starts at most prefixMax bytes of prefixClass before a keyword
@@ -59,6 +65,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		return shape
 	}
 	shape.secretPrefixes = secretPrefixes(tree, secretGroup)
+	shape.span = min(matchSpan(tree), maxSpan)
 
 	subs := []*syntax.Regexp{tree}
 	if tree.Op == syntax.OpConcat {
@@ -108,6 +115,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 			return shape
 		}
 	}
+	shape.keyed = true
 	if !compile {
 		return shape
 	}
@@ -151,6 +159,65 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		shape.prefixClass = &tab
 	}
 	return shape
+}
+
+// Spans: an unbounded repeat (x*, x+, x{n,}) counts as unboundedSpan bytes
+// and no match is assumed longer than maxSpan. A longer match (a JWT of
+// several kilobytes) is cut at the window's edge and may be missed.
+const (
+	unboundedSpan = 1024
+	maxSpan       = 4096
+)
+
+// matchSpan returns an upper bound of the byte length of re's matches
+// (unbounded repeats counted as unboundedSpan repetitions' worth).
+func matchSpan(re *syntax.Regexp) int {
+	runeBytes := func(rs []rune) int {
+		n := 0
+		for _, r := range rs {
+			if r >= 0x80 {
+				n += 4
+			} else {
+				n++
+			}
+		}
+		return n
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		return runeBytes(re.Rune)
+	case syntax.OpCharClass:
+		if len(re.Rune) > 0 && re.Rune[len(re.Rune)-1] >= 0x80 {
+			return 4
+		}
+		return 1
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 4
+	case syntax.OpCapture:
+		return matchSpan(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus:
+		return unboundedSpan
+	case syntax.OpQuest:
+		return matchSpan(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return unboundedSpan
+		}
+		return min(re.Max*matchSpan(re.Sub[0]), maxSpan)
+	case syntax.OpConcat:
+		n := 0
+		for _, s := range re.Sub {
+			n = min(n+matchSpan(s), maxSpan)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := 0
+		for _, s := range re.Sub {
+			n = max(n, matchSpan(s))
+		}
+		return n
+	}
+	return 0
 }
 
 // repeatClass returns the character class repeated by re and the maximum

@@ -2,6 +2,7 @@ package leaks
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -102,7 +103,7 @@ func TestScanEdgeCases(t *testing.T) {
 		{"full-width colon", "key：" + testKey + "。", 1},
 		{"slack mailto markup", "<mailto:a@b.co|a@b.co> " + testKey, 1},
 		{"block quote", "> " + testKey, 1},
-		{"huge clean", strings.Repeat("hello world ", 100000), 0},
+		{"huge clean", strings.Repeat("hello world ", ScanLimit/12), 0},
 		{"nul bytes", "\x00" + testKey + "\x00", 1},
 	}
 	for _, c := range cases {
@@ -117,6 +118,34 @@ func TestScanEdgeCases(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScanOverLimitIsUnsafe: a text over ScanLimit is not scanned; Scan
+// reports it unsafe (one high-confidence UnscannedRuleID finding, taken
+// down by the default policy) and ScanContext with ErrTooLarge.
+func TestScanOverLimitIsUnsafe(t *testing.T) {
+	s := scanner(t)
+	text := strings.Repeat("hello world ", ScanLimit/12+1)
+	fs := s.Scan(text)
+	if len(fs) != 1 || fs[0].RuleID != UnscannedRuleID || fs[0].Confidence != High {
+		t.Fatalf("Scan over the limit = %v, want one %s finding", fs, UnscannedRuleID)
+	}
+	if d := (Policy{}).Decide(fs[0], ""); d != Takedown {
+		t.Errorf("default policy on an unscanned text: %s, want %s", d, Takedown)
+	}
+	if _, err := s.ScanContext(context.Background(), text); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("ScanContext over the limit: %v, want ErrTooLarge", err)
+	}
+}
+
+// TestScanHonoursContext: a cancelled scan stops with the context's error.
+func TestScanHonoursContext(t *testing.T) {
+	s := scanner(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.ScanContext(ctx, "key="+testKey); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ScanContext with a cancelled context: %v, want context.Canceled", err)
 	}
 }
 
@@ -167,13 +196,13 @@ func compareFastSlow(t *testing.T, s *Scanner, text string) {
 	})
 	for ri, pos := range qs {
 		r := s.rules[ri]
-		if r.fastPath().gate == nil {
+		if !r.keyed {
 			continue
 		}
 		sort.Ints(pos)
 		pos = slices.Compact(pos)
 		slow := r.re.FindAllStringSubmatchIndex(text, -1)
-		fast := r.matches(text, pos)
+		fast := r.matches(text, pos, &work{})
 		if fmt.Sprint(fast) != fmt.Sprint(slow) {
 			t.Errorf("rule %s: anchored %v != full %v on %q", r.id, fast, slow, text)
 		}
