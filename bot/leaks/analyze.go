@@ -23,7 +23,8 @@ type ruleShape struct {
 	// one of the rule's keywords, so running gate at keyword hits first
 	// rejects most messages at a fraction of the cost of the full regex.
 	// nil when that property cannot be shown from the syntax tree.
-	gate *regexp.Regexp
+	gate     *regexp.Regexp
+	gateSpan int // bound of a gate match's length
 	// context reports that the regex matches text before the secret (a
 	// leading `[\w.-]{0,50}?` context prefix followed by a name that is not
 	// part of the secret): such rules find keys by context only.
@@ -119,11 +120,34 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	if !compile {
 		return shape
 	}
-	gate, err := regexp.Compile(`^(?:` + rest.String() + `)`)
+	// The gate is the longest leading part of rest whose matches are at
+	// most maxGateSpan bytes long (a keyword, its name and the assignment
+	// before the secret): still a necessary condition, and cheap to try
+	// at every hit.
+	gateTree := rest
+	elems := []*syntax.Regexp{rest}
+	if rest.Op == syntax.OpConcat {
+		elems = rest.Sub
+	}
+	// A leading capture (the secret itself: `\b(ghp_[0-9a-zA-Z]{36})`)
+	// is opened: the gate needs no captures.
+	if c := elems[0]; c.Op == syntax.OpCapture && c.Sub[0].Op == syntax.OpConcat {
+		elems = append(append([]*syntax.Regexp(nil), c.Sub[0].Sub...), elems[1:]...)
+	}
+	n, w := 0, 0
+	for n < len(elems) && w+matchSpan(elems[n]) <= maxGateSpan {
+		w += matchSpan(elems[n])
+		n++
+	}
+	if n > 0 && n < len(elems) {
+		gateTree = &syntax.Regexp{Op: syntax.OpConcat, Sub: elems[:n], Flags: rest.Flags}
+	}
+	gate, err := regexp.Compile(`^(?:` + gateTree.String() + `)`)
 	if err != nil {
 		return shape
 	}
 	shape.gate = gate
+	shape.gateSpan = min(matchSpan(gateTree), maxSpan)
 
 	// Anchored matching needs a prefix of one character class with a
 	// bounded width, and no assertion that would need the left context of
@@ -167,6 +191,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 const (
 	unboundedSpan = 1024
 	maxSpan       = 4096
+	maxGateSpan   = 64
 )
 
 // matchSpan returns an upper bound of the byte length of re's matches

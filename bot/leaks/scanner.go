@@ -437,9 +437,8 @@ func finish(fs []Finding) []Finding {
 //
 // The regex runs only in windows around keyword hits: a match of a keyed
 // rule contains a keyword and is at most span bytes long, so it lies within
-// span bytes of a hit; windows reach twice that far so that a match cut at
-// a window's edge (which the full text would not give) cannot hide a real
-// one, and such edge matches are dropped. Overlapping windows are merged:
+// span bytes of a hit; matches cut at a window's edge (which the full text
+// would not give) are dropped. Overlapping windows are merged:
 // every byte is handed to the rule's regex once, to its gate at most once
 // and to its anchored regex at most once, whatever the number of hits.
 func (r *rule) matches(t string, qs []int, w *work) [][]int {
@@ -452,10 +451,10 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 	var out [][]int
 	forWindows(qs, span, len(t), func(ws, we int, hs []int) {
 		pass := hs
-		if f.gate != nil && len(hs)*(span+1) <= we-ws {
+		if f.gate != nil && len(hs)*(f.gateSpan+1) <= 2*(we-ws) {
 			pass = nil
 			for _, q := range hs {
-				lim := min(len(t), q+span+1)
+				lim := min(len(t), q+f.gateSpan+1)
 				w.add(lim - q)
 				if f.gate.MatchString(t[q:lim]) && (f.anchored == nil || leadHolds(f.lead, t, q)) {
 					pass = append(pass, q)
@@ -463,7 +462,7 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 			}
 		}
 		forWindows(pass, span, len(t), func(ws, we int, ps []int) {
-			if f.gate != nil && f.anchored != nil && len(ps)*(span+1) <= we-ws {
+			if f.gate != nil && f.anchored != nil && len(ps)*(span+1) <= 2*(we-ws) {
 				if ms, ok := r.anchoredMatches(t[:we], f, ps, span, w); ok {
 					out = append(out, ms...)
 					return
@@ -489,7 +488,7 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 // forWindows calls fn for each merged window around the sorted positions
 // qs, with the positions inside it.
 func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int)) {
-	reach := 2*span + 64
+	reach := span + 64
 	for i := 0; i < len(qs); {
 		ws, we := max(0, qs[i]-reach), min(n, qs[i]+reach)
 		j := i + 1
@@ -855,7 +854,7 @@ func snapRunes(text string, a, b int) (int, int) {
 // maxLineContext bounds the line an allowlist with regexTarget = "line"
 // sees: at most this many bytes on each side of the match (gitleaks sees
 // the whole line; a chat message can be one line of a megabyte).
-const maxLineContext = 512
+const maxLineContext = 200
 
 func lineAround(t string, ms, me int) string {
 	lo := max(0, ms-maxLineContext)
@@ -881,6 +880,9 @@ func allowed(lists []*config.Allowlist, global bool, secret, match, line string,
 		if a == nil {
 			continue
 		}
+		if a.MatchCondition == config.AllowlistMatchAnd && (len(a.Commits) > 0 || len(a.Paths) > 0) {
+			continue // chat messages have no commit or path
+		}
 		target := secret
 		switch a.RegexTarget {
 		case "match":
@@ -901,9 +903,6 @@ func allowed(lists []*config.Allowlist, global bool, secret, match, line string,
 		}
 		stopOK, _ := a.ContainsStopWord(secret)
 		if a.MatchCondition == config.AllowlistMatchAnd {
-			if len(a.Commits) > 0 || len(a.Paths) > 0 {
-				continue
-			}
 			all := true
 			if len(a.Regexes) > 0 && !regexOK {
 				all = false
