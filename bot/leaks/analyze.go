@@ -194,30 +194,15 @@ const (
 	maxGateSpan   = 64
 )
 
-// matchSpan returns an upper bound of the byte length of re's matches
-// (unbounded repeats counted as unboundedSpan repetitions' worth).
+// matchSpan returns an upper bound of the byte length of re's matches in
+// normalized text, which is ASCII: every rune or class matches one byte
+// (unbounded repeats counted as unboundedSpan bytes).
 func matchSpan(re *syntax.Regexp) int {
-	runeBytes := func(rs []rune) int {
-		n := 0
-		for _, r := range rs {
-			if r >= 0x80 {
-				n += 4
-			} else {
-				n++
-			}
-		}
-		return n
-	}
 	switch re.Op {
 	case syntax.OpLiteral:
-		return runeBytes(re.Rune)
-	case syntax.OpCharClass:
-		if len(re.Rune) > 0 && re.Rune[len(re.Rune)-1] >= 0x80 {
-			return 4
-		}
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
 		return 1
-	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return 4
 	case syntax.OpCapture:
 		return matchSpan(re.Sub[0])
 	case syntax.OpStar, syntax.OpPlus:

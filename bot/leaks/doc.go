@@ -47,3 +47,4 @@
 package leaks
 
 //go:generate go run ./internal/corpusgen -out testdata
+//go:generate go run ./internal/gitleakssamples -out testdata/gitleaks-samples.json

@@ -626,7 +626,7 @@ func (s *Scanner) detect(ri int, t string, sc *viewScan, aux bool, qs []int, w *
 		if allowed(s.globals, true, secret, t[ms:me], line, w) || allowed(r.allowlists, false, secret, t[ms:me], line, w) {
 			continue
 		}
-		if r.conf == Low && chatNoise(secret, r.generic) {
+		if r.generic && chatNoise(secret) {
 			continue
 		}
 		if placeholder(secret, r.prefixes) {
@@ -826,14 +826,21 @@ func isControl(c byte) bool {
 
 // relaxBoundaries turns ASCII punctuation that often follows a key in chat
 // (sentence ends, closing brackets, URL and Slack markup delimiters,
-// markdown emphasis) into spaces. It is used in a second pass for
+// markdown emphasis) into spaces; an opening parenthesis stays (a key is
+// not followed by one, a C identifier is: GLC_CreateLightmap…(void)). It is used in a second pass for
 // well-formed provider rules only, whose gitleaks boundary classes would
 // otherwise miss "my key is AIza….", "(sk-…)" or "<https://x?key=AIza…|x>".
 func relaxBoundaries(t string) string {
 	b := []byte(t)
 	for i, c := range b {
 		switch c {
-		case '.', ',', '!', '?', ')', ']', '}', '>', '<', '(', '|', '&', '*':
+		case '.', ',', '!', '?':
+			// A sentence's end, not a file extension or a host name
+			// (video_box.ico-….png).
+			if i+1 == len(b) || !isWordByte(b[i+1]) {
+				b[i] = ' '
+			}
+		case ')', ']', '}', '>', '<', '|', '&', '*':
 			b[i] = ' '
 		}
 	}
@@ -854,7 +861,7 @@ func snapRunes(text string, a, b int) (int, int) {
 // maxLineContext bounds the line an allowlist with regexTarget = "line"
 // sees: at most this many bytes on each side of the match (gitleaks sees
 // the whole line; a chat message can be one line of a megabyte).
-const maxLineContext = 200
+const maxLineContext = 64
 
 func lineAround(t string, ms, me int) string {
 	lo := max(0, ms-maxLineContext)
@@ -931,9 +938,10 @@ var (
 // chatNoise recognises values that low-confidence rules pick up in chat but
 // that are not credentials: UUIDs, git SHAs and sha256/sha512 digests,
 // numeric ids (Discord/Slack snowflakes, timestamps).
-// UUIDs count only for generic rules (Snyk and Heroku keys are UUIDs).
-func chatNoise(secret string, generic bool) bool {
-	if (generic && uuidRe.MatchString(secret)) || digitRe.MatchString(secret) {
+// It applies to generic rules only: Snyk and Heroku keys are UUIDs, Asana
+// and Discord client ids numbers, Sentry and Meraki tokens hex.
+func chatNoise(secret string) bool {
+	if uuidRe.MatchString(secret) || digitRe.MatchString(secret) {
 		return true
 	}
 	if hexRe.MatchString(secret) {
