@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"regexp"
 	"slices"
 	"sort"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 )
 
 // testKey is a well-formed, never-real Anthropic key (93 characters
@@ -346,5 +349,79 @@ func TestPolicy(t *testing.T) {
 	var joined interface{ Unwrap() []error }
 	if !errors.As(err, &joined) || len(joined.Unwrap()) < 6 {
 		t.Errorf("want every problem reported, got %v", err)
+	}
+}
+
+// TestRandomKeysWithPlaceholderSubstrings: a well-formed random key is
+// found even where it happens to contain a placeholder-like substring.
+func TestRandomKeysWithPlaceholderSubstrings(t *testing.T) {
+	s := scanner(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	const urlb64 = alnum + "_-"
+	for i := 0; i < 2000; i++ {
+		k := "sk-proj-" + randomString(r, alnum, 1) + randomString(r, urlb64, 72) + randomString(r, alnum, 1) +
+			"T3BlbkFJ" + randomString(r, alnum, 1) + randomString(r, urlb64, 72) + randomString(r, alnum, 1)
+		sub := []string{"XXXX", "xxxx", "False", "FALSE", "null", "0000", "____", "true"}[i%8]
+		at := 8 + r.IntN(60)
+		k = k[:at] + sub + k[at+len(sub):]
+		fs := s.Scan("OPENAI_API_KEY=" + k)
+		if len(fs) != 1 || fs[0].secret != k {
+			t.Fatalf("key with %q at %d not found: %v", sub, at, fs)
+		}
+	}
+}
+
+// TestPlaceholderShapes: placeholders are recognised by the shape of the
+// key's body, random bodies are not.
+func TestPlaceholderShapes(t *testing.T) {
+	prefixes := []string{"sk-proj-", "ghp_"}
+	cases := []struct {
+		secret string
+		want   bool
+	}{
+		{"sk-proj-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", true},
+		{"ghp_000000000000000000000000000000000000", true},
+		{"sk-proj-****************************abcd", true},
+		{"sk-proj-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", true},
+		{"sk-proj-1234567890abcdefghijklmnopqrstuvwxyz", true},
+		{"sk-proj-0123456789abcdef0123456789abcdef", true},
+		{"your-api-key-here", true},
+		{"YOUR_SECRET_TOKEN", true},
+		{"sk-proj-Zq7Rk2Lm9XXXXw4Vb8Nc3Hd6Jf1Gt5Ys0Pe7Qa2", false},
+		{"ghp_Zq7Rk2LmFalse9Xw4Vb8Nc3Hd6Jf1Gt5Ys0Pe", false},
+		{"12345678-ABCD-ABCD-ABCD-1234567890AB", false},
+		{"yourapikey1", false},
+	}
+	for _, c := range cases {
+		if got := placeholder(c.secret, prefixes); got != c.want {
+			t.Errorf("placeholder(%q) = %v, want %v", c.secret, got, c.want)
+		}
+	}
+}
+
+// TestScanFailureIsReportedUnsafe: a rule that panics makes the scan
+// fail loudly: ScanContext returns ErrScanFailed, Scan reports the text
+// unsafe, the failure is counted and logged without the text.
+func TestScanFailureIsReportedUnsafe(t *testing.T) {
+	var logs bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewJSONHandler(&logs, nil)))
+	defer slog.SetDefault(prev)
+	// A rule without a compiled regex panics when it runs.
+	s := &Scanner{rules: []*rule{{id: "broken", conf: High}}, byID: map[string]int{"broken": 0}, always: []int{0}}
+	s.trie = ahocorasick.NewTrieBuilder().Build()
+	text := "key=" + testKey
+	if _, err := s.ScanContext(context.Background(), text); !errors.Is(err, ErrScanFailed) {
+		t.Fatalf("ScanContext with a failing rule: %v, want ErrScanFailed", err)
+	}
+	fs := s.Scan(text)
+	if len(fs) != 1 || fs[0].RuleID != UnscannedRuleID {
+		t.Fatalf("Scan with a failing rule = %v, want one %s finding", fs, UnscannedRuleID)
+	}
+	if s.Failures() != 2 {
+		t.Errorf("Failures() = %d, want 2", s.Failures())
+	}
+	if !strings.Contains(logs.String(), "scanner failed") || strings.Contains(logs.String(), testKey[:20]) {
+		t.Errorf("log must report the failure without the text: %s", logs.String())
 	}
 }
