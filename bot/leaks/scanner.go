@@ -451,7 +451,7 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 	var out [][]int
 	forWindows(qs, span, len(t), func(ws, we int, hs []int) {
 		pass := hs
-		if f.gate != nil && len(hs)*(f.gateSpan+1) <= 2*(we-ws) {
+		if f.gate != nil && len(hs)*min(f.gateSpan+1, we-ws) <= 2*(we-ws) {
 			pass = nil
 			for _, q := range hs {
 				lim := min(len(t), q+f.gateSpan+1)
@@ -462,7 +462,7 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 			}
 		}
 		forWindows(pass, span, len(t), func(ws, we int, ps []int) {
-			if f.gate != nil && f.anchored != nil && len(ps)*(span+1) <= 2*(we-ws) {
+			if f.gate != nil && f.anchored != nil && len(ps)*min(span+1, we-ws) <= 2*(we-ws) {
 				if ms, ok := r.anchoredMatches(t[:we], f, ps, span, w); ok {
 					out = append(out, ms...)
 					return
@@ -504,16 +504,25 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int)) {
 // anchoredMatches emulates FindAllStringSubmatchIndex from the candidate
 // starts: the leftmost start reachable from a passing keyword position
 // through at most prefixMax bytes of the prefix class. Each attempt sees at
-// most span+1 bytes. ok is false if the emulation cannot vouch for its
-// result (the caller then runs the regex).
+// most span+1 bytes. When the anchored regex fails at a start, no match
+// starts between it and the keyword positions it was reached from (the
+// regex's own prefix could have taken those bytes), so those positions are
+// dropped: there is at most one attempt per position. ok is false if the
+// emulation cannot vouch for its result (the caller then runs the regex).
 func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, span int, w *work) (out [][]int, ok bool) {
 	pos, i := 0, 0
+	dead := make([]bool, len(pass))
+	var group []int
 	for {
 		for i < len(pass) && pass[i] < pos {
 			i++
 		}
 		best := -1
+		group = group[:0]
 		for k := i; k < len(pass); k++ {
+			if dead[k] {
+				continue
+			}
 			q := pass[k]
 			st := q
 			if f.prefixMax > 0 && f.prefixClass != nil {
@@ -522,8 +531,12 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, span int, w *
 					st--
 				}
 			}
-			if best < 0 || st < best {
+			switch {
+			case best < 0 || st < best:
 				best = st
+				group = append(group[:0], k)
+			case st == best:
+				group = append(group, k)
 			}
 			if q-f.prefixMax > best {
 				break
@@ -535,7 +548,13 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, span int, w *
 		lim := min(len(t), best+span+1)
 		w.add(lim - best)
 		m := f.anchored.FindStringSubmatchIndex(t[best:lim])
-		if m == nil || (best+m[1] == lim && lim < len(t)) {
+		if m == nil {
+			for _, k := range group {
+				dead[k] = true
+			}
+			continue
+		}
+		if best+m[1] == lim && lim < len(t) {
 			return nil, false
 		}
 		for k := range m {

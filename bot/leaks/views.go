@@ -145,6 +145,9 @@ func wrapAt(text string, i int) (int, bool) {
 // joinedView returns text with invisible runes and line wraps inside keys
 // removed, or nil when there are none.
 func joinedView(text string) *view {
+	if !needsJoin(text) {
+		return nil
+	}
 	var (
 		raw    []byte
 		lo, hi []int32
@@ -184,6 +187,26 @@ func joinedView(text string) *view {
 	}
 	s := string(raw)
 	return &view{raw: s, text: normalize(s), lo: lo, hi: hi, crossing: true}
+}
+
+// needsJoin reports whether text has an invisible rune or a line wrap
+// inside a key.
+func needsJoin(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '\r' || c == '\n':
+			if _, ok := wrapAt(text, i); ok {
+				return true
+			}
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if invisible(r) {
+				return true
+			}
+			i += size - 1
+		}
+	}
+	return false
 }
 
 func base64Byte(c byte) bool {
