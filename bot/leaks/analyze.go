@@ -25,6 +25,9 @@ type ruleShape struct {
 	// nil when that property cannot be shown from the syntax tree.
 	gate     *regexp.Regexp
 	gateSpan int // bound of a gate match's length
+	// gateAll is the gate unanchored: one pass over a window finds the
+	// hits where it matches when there are too many hits to try each.
+	gateAll *regexp.Regexp
 	// context reports that the regex matches text before the secret (a
 	// leading `[\w.-]{0,50}?` context prefix followed by a name that is not
 	// part of the secret): such rules find keys by context only.
@@ -38,6 +41,9 @@ type ruleShape struct {
 	keyed bool
 	// span bounds the length in bytes of a match (see maxSpan).
 	span int
+	// required is a lower-cased literal every match contains: a text
+	// without it cannot match ("" when none is known).
+	required string
 
 	// Anchored matching (set only with gate): every match of the rule
 	// starts at most prefixMax bytes of prefixClass before a keyword
@@ -67,6 +73,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	}
 	shape.secretPrefixes = secretPrefixes(tree, secretGroup)
 	shape.span = min(matchSpan(tree), maxSpan)
+	shape.required = requiredLiteral(tree)
 
 	subs := []*syntax.Regexp{tree}
 	if tree.Op == syntax.OpConcat {
@@ -146,7 +153,11 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	if err != nil {
 		return shape
 	}
-	shape.gate = gate
+	gateAll, err := regexp.Compile(gateTree.String())
+	if err != nil {
+		return shape
+	}
+	shape.gate, shape.gateAll = gate, gateAll
 	shape.gateSpan = min(matchSpan(gateTree), maxSpan)
 
 	// Anchored matching needs a prefix of one character class with a
@@ -183,6 +194,30 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		shape.prefixClass = &tab
 	}
 	return shape
+}
+
+// requiredLiteral returns the longest literal, lower-cased, that every
+// match of re contains ("" when none is known).
+func requiredLiteral(re *syntax.Regexp) string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return strings.ToLower(string(re.Rune))
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiteral(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiteral(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		best := ""
+		for _, s := range re.Sub {
+			if l := requiredLiteral(s); len(l) > len(best) {
+				best = l
+			}
+		}
+		return best
+	}
+	return ""
 }
 
 // Spans: an unbounded repeat (x*, x+, x{n,}) counts as unboundedSpan bytes

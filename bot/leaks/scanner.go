@@ -47,8 +47,9 @@ type rule struct {
 	relax       bool
 	skipReport  bool
 	required    []*config.Required
-	keyed       bool // every match contains a keyword (see ruleShape.keyed)
-	span        int  // bound of a match's length in bytes
+	keyed       bool   // every match contains a keyword (see ruleShape.keyed)
+	span        int    // bound of a match's length in bytes
+	literal     string // a lower-cased literal every match contains
 
 	// fast holds the gate and anchored matching of analyzeRule, built on
 	// first use.
@@ -116,6 +117,7 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 			required:    cr.RequiredRules,
 			keyed:       shape.keyed,
 			span:        shape.span,
+			literal:     shape.required,
 		}
 		r.conf = confidenceFor(id, cr.Tags, shape, r.generic)
 		// The second pass helps rules that end with gitleaks' ASCII boundary
@@ -312,6 +314,8 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		lower[i] = c
 	}
 
+	lowerText := string(lower)
+
 	// Keyword prefilter: positions of every keyword, per rule.
 	type hit struct{ rule, pos int }
 	var hits []hit
@@ -357,7 +361,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		positions := hits[i:j]
 		i = j
 		r := s.rules[ri]
-		if r.skipReport {
+		if r.skipReport || (r.literal != "" && !strings.Contains(lowerText, r.literal)) {
 			continue
 		}
 		if r.conf == Low && !sc.lowPhase {
@@ -450,8 +454,10 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 	span := max(r.span, 1)
 	var out [][]int
 	forWindows(qs, span, len(t), func(ws, we int, hs []int) {
-		pass := hs
-		if f.gate != nil && len(hs)*min(f.gateSpan+1, we-ws) <= 2*(we-ws) {
+		pass, every := hs, true
+		switch {
+		case f.gate == nil:
+		case len(hs)*min(f.gateSpan+1, we-ws) <= 2*(we-ws):
 			pass = nil
 			for _, q := range hs {
 				lim := min(len(t), q+f.gateSpan+1)
@@ -460,9 +466,20 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 					pass = append(pass, q)
 				}
 			}
+		case f.gateSpan <= maxGateSpan:
+			// Too many hits to try the gate at each: one unanchored pass
+			// finds where it matches. A hit inside another's gate match is
+			// not reported, but lies within maxGateSpan of it, which the
+			// windows' margin covers; the windows then run the full regex,
+			// not anchored attempts.
+			pass, every = nil, false
+			w.add(we - ws)
+			for _, m := range f.gateAll.FindAllStringIndex(t[ws:we], -1) {
+				pass = append(pass, ws+m[0])
+			}
 		}
 		forWindows(pass, span, len(t), func(ws, we int, ps []int) {
-			if f.gate != nil && f.anchored != nil && len(ps)*min(span+1, we-ws) <= 2*(we-ws) {
+			if every && f.gate != nil && f.anchored != nil && len(ps)*min(span+1, we-ws) <= 2*(we-ws) {
 				if ms, ok := r.anchoredMatches(t[:we], f, ps, span, w); ok {
 					out = append(out, ms...)
 					return
