@@ -399,6 +399,23 @@ func TestPlaceholderShapes(t *testing.T) {
 	}
 }
 
+// TestPlaceholderKeysNotFound: well-formed placeholders are not findings.
+// (They are not in the look-alike corpus: Discord AutoMod's patterns,
+// which cannot tell them from keys, are checked against it.)
+func TestPlaceholderKeysNotFound(t *testing.T) {
+	s := scanner(t)
+	for _, text := range []string{
+		"ANTHROPIC_API_KEY=sk-ant-api03-" + strings.Repeat("a", 93) + "AA",
+		"token: ghp_000000000000000000000000000000000000",
+		"GROQ_API_KEY=gsk_" + strings.Repeat("X", 52),
+		"OPENAI_API_KEY=sk-proj-" + strings.Repeat("0", 74) + "T3BlbkFJ" + strings.Repeat("0", 74),
+	} {
+		if fs := s.Scan(text); len(fs) != 0 {
+			t.Errorf("placeholder %q: findings %v", text, fs)
+		}
+	}
+}
+
 // TestScanFailureIsReportedUnsafe: a rule that panics makes the scan
 // fail loudly: ScanContext returns ErrScanFailed, Scan reports the text
 // unsafe, the failure is counted and logged without the text.
