@@ -23,7 +23,11 @@ type ruleShape struct {
 	// one of the rule's keywords, so running gate at keyword hits first
 	// rejects most messages at a fraction of the cost of the full regex.
 	// nil when that property cannot be shown from the syntax tree.
-	gate *regexp.Regexp
+	gate     *regexp.Regexp
+	gateSpan int // bound of a gate match's length
+	// gateAll is the gate unanchored: one pass over a window finds the
+	// hits where it matches when there are too many hits to try each.
+	gateAll *regexp.Regexp
 	// context reports that the regex matches text before the secret (a
 	// leading `[\w.-]{0,50}?` context prefix followed by a name that is not
 	// part of the secret): such rules find keys by context only.
@@ -31,6 +35,15 @@ type ruleShape struct {
 	// secretPrefixes are literal prefixes that every secret of the rule
 	// starts with ("sk-proj-", "AIza"); used for the masked preview.
 	secretPrefixes []string
+	// keyed reports that every match of the regex contains an occurrence of
+	// one of the rule's keywords (right after the optional context prefix),
+	// so the regex only needs to run in windows around keyword hits.
+	keyed bool
+	// span bounds the length in bytes of a match (see maxSpan).
+	span int
+	// required is a lower-cased literal every match contains: a text
+	// without it cannot match ("" when none is known).
+	required string
 
 	// Anchored matching (set only with gate): every match of the rule
 	// starts at most prefixMax bytes of prefixClass before a keyword
@@ -59,6 +72,8 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		return shape
 	}
 	shape.secretPrefixes = secretPrefixes(tree, secretGroup)
+	shape.span = min(matchSpan(tree), maxSpan)
+	shape.required = requiredLiteral(tree)
 
 	subs := []*syntax.Regexp{tree}
 	if tree.Op == syntax.OpConcat {
@@ -108,14 +123,42 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 			return shape
 		}
 	}
+	shape.keyed = true
 	if !compile {
 		return shape
 	}
-	gate, err := regexp.Compile(`^(?:` + rest.String() + `)`)
+	// The gate is the longest leading part of rest whose matches are at
+	// most maxGateSpan bytes long (a keyword, its name and the assignment
+	// before the secret): still a necessary condition, and cheap to try
+	// at every hit.
+	gateTree := rest
+	elems := []*syntax.Regexp{rest}
+	if rest.Op == syntax.OpConcat {
+		elems = rest.Sub
+	}
+	// A leading capture (the secret itself: `\b(ghp_[0-9a-zA-Z]{36})`)
+	// is opened: the gate needs no captures.
+	if c := elems[0]; c.Op == syntax.OpCapture && c.Sub[0].Op == syntax.OpConcat {
+		elems = append(append([]*syntax.Regexp(nil), c.Sub[0].Sub...), elems[1:]...)
+	}
+	n, w := 0, 0
+	for n < len(elems) && w+matchSpan(elems[n]) <= maxGateSpan {
+		w += matchSpan(elems[n])
+		n++
+	}
+	if n > 0 && n < len(elems) {
+		gateTree = &syntax.Regexp{Op: syntax.OpConcat, Sub: elems[:n], Flags: rest.Flags}
+	}
+	gate, err := regexp.Compile(`^(?:` + gateTree.String() + `)`)
 	if err != nil {
 		return shape
 	}
-	shape.gate = gate
+	gateAll, err := regexp.Compile(gateTree.String())
+	if err != nil {
+		return shape
+	}
+	shape.gate, shape.gateAll = gate, gateAll
+	shape.gateSpan = min(matchSpan(gateTree), maxSpan)
 
 	// Anchored matching needs a prefix of one character class with a
 	// bounded width, and no assertion that would need the left context of
@@ -151,6 +194,75 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		shape.prefixClass = &tab
 	}
 	return shape
+}
+
+// requiredLiteral returns the longest literal, lower-cased, that every
+// match of re contains ("" when none is known).
+func requiredLiteral(re *syntax.Regexp) string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return strings.ToLower(string(re.Rune))
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiteral(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiteral(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		best := ""
+		for _, s := range re.Sub {
+			if l := requiredLiteral(s); len(l) > len(best) {
+				best = l
+			}
+		}
+		return best
+	}
+	return ""
+}
+
+// Spans: an unbounded repeat (x*, x+, x{n,}) counts as unboundedSpan bytes
+// and no match is assumed longer than maxSpan. A longer match (a JWT of
+// several kilobytes) is cut at the window's edge and may be missed.
+const (
+	unboundedSpan = 1024
+	maxSpan       = 4096
+	maxGateSpan   = 64
+)
+
+// matchSpan returns an upper bound of the byte length of re's matches in
+// normalized text, which is ASCII: every rune or class matches one byte
+// (unbounded repeats counted as unboundedSpan bytes).
+func matchSpan(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture:
+		return matchSpan(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus:
+		return unboundedSpan
+	case syntax.OpQuest:
+		return matchSpan(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return unboundedSpan
+		}
+		return min(re.Max*matchSpan(re.Sub[0]), maxSpan)
+	case syntax.OpConcat:
+		n := 0
+		for _, s := range re.Sub {
+			n = min(n+matchSpan(s), maxSpan)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := 0
+		for _, s := range re.Sub {
+			n = max(n, matchSpan(s))
+		}
+		return n
+	}
+	return 0
 }
 
 // repeatClass returns the character class repeated by re and the maximum

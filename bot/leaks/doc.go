@@ -18,11 +18,14 @@
 // side effects), with gitleaks' own merge semantics, so a security team can
 // bring its existing gitleaks config and allowlists. The chat matcher is
 // small: an Aho–Corasick keyword prefilter over the lower-cased message (as
-// in gitleaks), then for each rule whose keyword occurs a cheap anchored
-// "gate" regex run only at the keyword's positions (derived from the rule's
-// syntax tree: the regex minus its optional context prefix), and only when
-// the gate passes the rule's full regex, secretGroup, entropy and gitleaks
-// allowlists, so findings are the ones gitleaks' semantics give.
+// in gitleaks), then for each rule whose keyword occurs its regex in bounded
+// windows around the keyword hits (merged, so each byte is handed to a
+// rule's regex once whatever the number of hits), with a short anchored
+// "gate" (the regex's leading keyword-and-assignment part, from its syntax
+// tree) tried at each hit first, and gitleaks' secretGroup, entropy and
+// allowlists on each match, so findings are the ones gitleaks' semantics
+// give. A text over ScanLimit is not scanned, and a scan that fails is
+// reported unsafe (see Scan); docs/decisions/scanner.md records the choices.
 //
 // # Chat is not source code
 //
@@ -32,10 +35,14 @@
 // boundary classes end a key at "，" or "。". Well-formed provider rules are
 // run a second time with sentence and markup punctuation (". , ) > | &" …)
 // turned into spaces, for keys at the end of a sentence, in parentheses, in
-// URLs (?key=AIza…&…) and in Slack's <https://…|…> markup. Placeholders,
-// documentation keys, masked previews, UUIDs, hashes and numeric ids are
-// dropped by allowlists (configs/leaks.toml) and by chat filters on
-// low-confidence findings.
+// URLs (?key=AIza…&…) and in Slack's <https://…|…> markup. Keys wrapped
+// across lines or split by invisible characters (zero-width spaces and
+// joiners, soft hyphens) are found in a joined view, and keys inside base64
+// (a pasted .env, a Kubernetes Secret's data) in views decoded one level
+// deep, with offsets mapped back to the message. Placeholders and masked
+// previews are recognised by their shape (placeholder.go); documentation
+// keys by allowlists (configs/leaks.toml); UUIDs, hashes and numeric ids
+// by chat filters on generic findings.
 //
 // # Secrets never leak
 //
@@ -47,3 +54,4 @@
 package leaks
 
 //go:generate go run ./internal/corpusgen -out testdata
+//go:generate go run ./internal/gitleakssamples -out testdata/gitleaks-samples.json

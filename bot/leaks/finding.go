@@ -41,6 +41,10 @@ type Finding struct {
 	Start, End int
 
 	secret string
+	// key is the secret as matched when it differs from the text it was
+	// found in (joined across a line wrap or invisible characters, or
+	// decoded from base64); "" otherwise.
+	key string
 }
 
 // Fingerprint returns the hex HMAC-SHA256 of the secret under key, truncated
@@ -48,7 +52,11 @@ type Finding struct {
 // messages (audit rows, allow lists) without revealing it.
 func (f Finding) Fingerprint(key []byte) string {
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte(f.secret))
+	if f.key != "" {
+		m.Write([]byte(f.key))
+	} else {
+		m.Write([]byte(f.secret))
+	}
 	return hex.EncodeToString(m.Sum(nil))[:FingerprintHexLen]
 }
 

@@ -133,10 +133,19 @@ func BenchmarkScan(b *testing.B) {
 	for _, m := range append(append(append([]string(nil), clean...), keyword...), leaky...) {
 		ours(m)
 	}
+	// lookalike: half the messages are look-alikes (placeholders, hashes,
+	// UUIDs, masked keys), the others chat.
+	var looks []string
+	for i, l := range loadJSON[lookalike](b, "lookalikes.json") {
+		looks = append(looks, l.Text, []string{clean[i%len(clean)], keyword[i%len(keyword)]}[i%2])
+	}
+	for _, m := range looks {
+		ours(m)
+	}
 	for _, c := range []struct {
 		name string
 		msgs []string
-	}{{"clean", clean}, {"keyword", keyword}, {"leaky", leaky}, {"mixed", mixed}} {
+	}{{"clean", clean}, {"keyword", keyword}, {"leaky", leaky}, {"mixed", mixed}, {"lookalike", looks}} {
 		b.Run(c.name+"/tokenbot", func(b *testing.B) { benchScan(b, c.msgs, ours) })
 		b.Run(c.name+"/gitleaks", func(b *testing.B) { benchScan(b, c.msgs, theirs) })
 	}

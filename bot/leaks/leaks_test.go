@@ -2,10 +2,12 @@ package leaks
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"regexp"
 	"slices"
 	"sort"
@@ -13,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 )
 
 // testKey is a well-formed, never-real Anthropic key (93 characters
@@ -102,7 +106,7 @@ func TestScanEdgeCases(t *testing.T) {
 		{"full-width colon", "key：" + testKey + "。", 1},
 		{"slack mailto markup", "<mailto:a@b.co|a@b.co> " + testKey, 1},
 		{"block quote", "> " + testKey, 1},
-		{"huge clean", strings.Repeat("hello world ", 100000), 0},
+		{"huge clean", strings.Repeat("hello world ", ScanLimit/12), 0},
 		{"nul bytes", "\x00" + testKey + "\x00", 1},
 	}
 	for _, c := range cases {
@@ -117,6 +121,34 @@ func TestScanEdgeCases(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScanOverLimitIsUnsafe: a text over ScanLimit is not scanned; Scan
+// reports it unsafe (one high-confidence UnscannedRuleID finding, taken
+// down by the default policy) and ScanContext with ErrTooLarge.
+func TestScanOverLimitIsUnsafe(t *testing.T) {
+	s := scanner(t)
+	text := strings.Repeat("hello world ", ScanLimit/12+1)
+	fs := s.Scan(text)
+	if len(fs) != 1 || fs[0].RuleID != UnscannedRuleID || fs[0].Confidence != High {
+		t.Fatalf("Scan over the limit = %v, want one %s finding", fs, UnscannedRuleID)
+	}
+	if d := (Policy{}).Decide(fs[0], ""); d != Takedown {
+		t.Errorf("default policy on an unscanned text: %s, want %s", d, Takedown)
+	}
+	if _, err := s.ScanContext(context.Background(), text); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("ScanContext over the limit: %v, want ErrTooLarge", err)
+	}
+}
+
+// TestScanHonoursContext: a cancelled scan stops with the context's error.
+func TestScanHonoursContext(t *testing.T) {
+	s := scanner(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.ScanContext(ctx, "key="+testKey); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ScanContext with a cancelled context: %v, want context.Canceled", err)
 	}
 }
 
@@ -167,13 +199,13 @@ func compareFastSlow(t *testing.T, s *Scanner, text string) {
 	})
 	for ri, pos := range qs {
 		r := s.rules[ri]
-		if r.fastPath().gate == nil {
+		if !r.keyed {
 			continue
 		}
 		sort.Ints(pos)
 		pos = slices.Compact(pos)
 		slow := r.re.FindAllStringSubmatchIndex(text, -1)
-		fast := r.matches(text, pos)
+		fast := r.matches(text, pos, &work{})
 		if fmt.Sprint(fast) != fmt.Sprint(slow) {
 			t.Errorf("rule %s: anchored %v != full %v on %q", r.id, fast, slow, text)
 		}
@@ -317,5 +349,96 @@ func TestPolicy(t *testing.T) {
 	var joined interface{ Unwrap() []error }
 	if !errors.As(err, &joined) || len(joined.Unwrap()) < 6 {
 		t.Errorf("want every problem reported, got %v", err)
+	}
+}
+
+// TestRandomKeysWithPlaceholderSubstrings: a well-formed random key is
+// found even where it happens to contain a placeholder-like substring.
+func TestRandomKeysWithPlaceholderSubstrings(t *testing.T) {
+	s := scanner(t)
+	r := rand.New(rand.NewPCG(3, 4))
+	const urlb64 = alnum + "_-"
+	for i := 0; i < 2000; i++ {
+		k := "sk-proj-" + randomString(r, alnum, 1) + randomString(r, urlb64, 72) + randomString(r, alnum, 1) +
+			"T3BlbkFJ" + randomString(r, alnum, 1) + randomString(r, urlb64, 72) + randomString(r, alnum, 1)
+		sub := []string{"XXXX", "xxxx", "False", "FALSE", "null", "0000", "____", "true"}[i%8]
+		at := 8 + r.IntN(60)
+		k = k[:at] + sub + k[at+len(sub):]
+		fs := s.Scan("OPENAI_API_KEY=" + k)
+		if len(fs) != 1 || fs[0].secret != k {
+			t.Fatalf("key with %q at %d not found: %v", sub, at, fs)
+		}
+	}
+}
+
+// TestPlaceholderShapes: placeholders are recognised by the shape of the
+// key's body, random bodies are not.
+func TestPlaceholderShapes(t *testing.T) {
+	prefixes := []string{"sk-proj-", "ghp_"}
+	cases := []struct {
+		secret string
+		want   bool
+	}{
+		{"sk-proj-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", true},
+		{"ghp_000000000000000000000000000000000000", true},
+		{"sk-proj-****************************abcd", true},
+		{"sk-proj-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", true},
+		{"sk-proj-1234567890abcdefghijklmnopqrstuvwxyz", true},
+		{"sk-proj-0123456789abcdef0123456789abcdef", true},
+		{"your-api-key-here", true},
+		{"YOUR_SECRET_TOKEN", true},
+		{"sk-proj-Zq7Rk2Lm9XXXXw4Vb8Nc3Hd6Jf1Gt5Ys0Pe7Qa2", false},
+		{"ghp_Zq7Rk2LmFalse9Xw4Vb8Nc3Hd6Jf1Gt5Ys0Pe", false},
+		{"12345678-ABCD-ABCD-ABCD-1234567890AB", false},
+		{"yourapikey1", false},
+	}
+	for _, c := range cases {
+		if got := placeholder(c.secret, prefixes); got != c.want {
+			t.Errorf("placeholder(%q) = %v, want %v", c.secret, got, c.want)
+		}
+	}
+}
+
+// TestPlaceholderKeysNotFound: well-formed placeholders are not findings.
+// (They are not in the look-alike corpus: Discord AutoMod's patterns,
+// which cannot tell them from keys, are checked against it.)
+func TestPlaceholderKeysNotFound(t *testing.T) {
+	s := scanner(t)
+	for _, text := range []string{
+		"ANTHROPIC_API_KEY=sk-ant-api03-" + strings.Repeat("a", 93) + "AA",
+		"token: ghp_000000000000000000000000000000000000",
+		"GROQ_API_KEY=gsk_" + strings.Repeat("X", 52),
+		"OPENAI_API_KEY=sk-proj-" + strings.Repeat("0", 74) + "T3BlbkFJ" + strings.Repeat("0", 74),
+	} {
+		if fs := s.Scan(text); len(fs) != 0 {
+			t.Errorf("placeholder %q: findings %v", text, fs)
+		}
+	}
+}
+
+// TestScanFailureIsReportedUnsafe: a rule that panics makes the scan
+// fail loudly: ScanContext returns ErrScanFailed, Scan reports the text
+// unsafe, the failure is counted and logged without the text.
+func TestScanFailureIsReportedUnsafe(t *testing.T) {
+	var logs bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewJSONHandler(&logs, nil)))
+	defer slog.SetDefault(prev)
+	// A rule without a compiled regex panics when it runs.
+	s := &Scanner{rules: []*rule{{id: "broken", conf: High}}, byID: map[string]int{"broken": 0}, always: []int{0}}
+	s.trie = ahocorasick.NewTrieBuilder().Build()
+	text := "key=" + testKey
+	if _, err := s.ScanContext(context.Background(), text); !errors.Is(err, ErrScanFailed) {
+		t.Fatalf("ScanContext with a failing rule: %v, want ErrScanFailed", err)
+	}
+	fs := s.Scan(text)
+	if len(fs) != 1 || fs[0].RuleID != UnscannedRuleID {
+		t.Fatalf("Scan with a failing rule = %v, want one %s finding", fs, UnscannedRuleID)
+	}
+	if s.Failures() != 2 {
+		t.Errorf("Failures() = %d, want 2", s.Failures())
+	}
+	if !strings.Contains(logs.String(), "scanner failed") || strings.Contains(logs.String(), testKey[:20]) {
+		t.Errorf("log must report the failure without the text: %s", logs.String())
 	}
 }

@@ -1,7 +1,10 @@
 package leaks
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"regexp"
 	"regexp/syntax"
@@ -9,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
@@ -25,6 +29,8 @@ type Scanner struct {
 	kwNames []string
 	always  []int // rules without keywords: run on every message
 	globals []*config.Allowlist
+
+	failures atomic.Int64
 }
 
 type rule struct {
@@ -41,6 +47,9 @@ type rule struct {
 	relax       bool
 	skipReport  bool
 	required    []*config.Required
+	keyed       bool   // every match contains a keyword (see ruleShape.keyed)
+	span        int    // bound of a match's length in bytes
+	literal     string // a lower-cased literal every match contains
 
 	// fast holds the gate and anchored matching of analyzeRule, built on
 	// first use.
@@ -106,6 +115,9 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 			prefixes:    shape.secretPrefixes,
 			skipReport:  cr.SkipReport,
 			required:    cr.RequiredRules,
+			keyed:       shape.keyed,
+			span:        shape.span,
+			literal:     shape.required,
 		}
 		r.conf = confidenceFor(id, cr.Tags, shape, r.generic)
 		// The second pass helps rules that end with gitleaks' ASCII boundary
@@ -175,20 +187,124 @@ type rawFinding struct {
 	match [2]int
 }
 
+// ScanLimit is the largest text, in bytes, that the scanner examines.
+// Callers cut messages and attachments well below it; a longer text is not
+// scanned at all (ScanContext returns ErrTooLarge, Scan reports it unsafe).
+const ScanLimit = 1 << 20
+
+var (
+	// ErrTooLarge: the text is longer than ScanLimit.
+	ErrTooLarge = errors.New("leaks: text is over the scan limit")
+	// ErrScanFailed: the scanner failed on this text (a rule panicked); the
+	// text may hold a key that was not found.
+	ErrScanFailed = errors.New("leaks: scanner failed")
+)
+
+// UnscannedRuleID is the RuleID of the finding Scan returns for a text it
+// could not scan (too large, or the scanner failed): such a message is to
+// be treated as unsafe — taken down and escalated — since a key in it
+// would otherwise pass unseen. The finding has no secret and empty offsets.
+const UnscannedRuleID = "tokenbot-unscanned"
+
 // Scan returns the credentials found in text, sorted by Start, overlapping
-// findings reduced to the most specific one. It never panics.
-func (s *Scanner) Scan(text string) (out []Finding) {
+// findings reduced to the most specific one. A text that cannot be scanned
+// yields one high-confidence finding with RuleID UnscannedRuleID.
+func (s *Scanner) Scan(text string) []Finding {
+	fs, err := s.ScanContext(context.Background(), text)
+	if err != nil {
+		return []Finding{unscanned()}
+	}
+	return fs
+}
+
+func unscanned() Finding {
+	return Finding{RuleID: UnscannedRuleID, Provider: "Unknown", Confidence: High, Masked: "…"}
+}
+
+// ScanContext is Scan that stops when ctx is done (it returns ctx's error)
+// and reports a text it cannot scan with ErrTooLarge or ErrScanFailed.
+func (s *Scanner) ScanContext(ctx context.Context, text string) ([]Finding, error) {
+	var w work
+	return s.scan(ctx, text, &w)
+}
+
+// work counts what a scan costs: bytes handed to regular expressions (rule
+// regexes, gates, allowlists) and bytes of views built for matching. The
+// scanner's cost is proportional to it.
+type work struct {
+	regexBytes int
+	viewBytes  int
+}
+
+func (w *work) add(n int) { w.regexBytes += n }
+
+func (s *Scanner) scan(ctx context.Context, text string, w *work) (out []Finding, err error) {
 	if s == nil || len(text) == 0 {
-		return nil
+		return nil, nil
+	}
+	if len(text) > ScanLimit {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(text), ScanLimit)
 	}
 	defer func() {
-		if recover() != nil {
-			// A rule misbehaved; report what was found so far.
-			out = finish(out)
+		if r := recover(); r != nil {
+			// Never the panic value or the text: either may hold the key.
+			s.failures.Add(1)
+			slog.Error("leaks: scanner failed; message reported unsafe", "bytes", len(text))
+			out, err = nil, ErrScanFailed
 		}
 	}()
+	var fs []Finding
+	for _, v := range views(text, w) {
+		raw, err := s.scanView(ctx, v, w)
+		if err != nil {
+			return nil, err
+		}
+		var plain map[string][]Finding // by rule, sorted by Start
+		if v.crossing {
+			plain = map[string][]Finding{}
+			for _, f := range fs {
+				plain[f.RuleID] = append(plain[f.RuleID], f)
+			}
+			for _, l := range plain {
+				sort.Slice(l, func(i, j int) bool { return l[i].Start < l[j].Start })
+			}
+		}
+		for _, rf := range raw {
+			if rf.aux {
+				continue
+			}
+			f, ok := v.finding(text, rf, s.rules[rf.rule].prefixes)
+			// A key the text gives whole on its own line beats the same
+			// rule's match joined with the next line.
+			if ok && v.crossing && overlapsAny(plain[f.RuleID], f) {
+				ok = false
+			}
+			if ok {
+				fs = append(fs, f)
+			}
+		}
+	}
+	return finish(s.dedupe(fs)), nil
+}
 
-	norm := normalize(text)
+// overlapsAny reports whether f overlaps one of l (sorted by Start, spans
+// of one rule: a span overlaps at most its neighbours).
+func overlapsAny(l []Finding, f Finding) bool {
+	i := sort.Search(len(l), func(i int) bool { return l[i].Start >= f.End })
+	for k := i - 1; k >= 0 && k >= i-2; k-- {
+		if l[k].End > f.Start {
+			return true
+		}
+	}
+	return false
+}
+
+// Failures returns how many texts the scanner failed on since it was built.
+func (s *Scanner) Failures() int64 { return s.failures.Load() }
+
+// scanView runs the rules whose keywords occur in v over v.
+func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding, error) {
+	norm := v.text
 	lower := make([]byte, len(norm))
 	for i := 0; i < len(norm); i++ {
 		c := norm[i]
@@ -197,6 +313,8 @@ func (s *Scanner) Scan(text string) (out []Finding) {
 		}
 		lower[i] = c
 	}
+
+	lowerText := string(lower)
 
 	// Keyword prefilter: positions of every keyword, per rule.
 	type hit struct{ rule, pos int }
@@ -212,7 +330,7 @@ func (s *Scanner) Scan(text string) (out []Finding) {
 		hits = append(hits, hit{ri, -1})
 	}
 	if len(hits) == 0 {
-		return nil
+		return nil, nil
 	}
 	// High-confidence rules run first: a low-confidence match overlapping
 	// one of their findings would lose in dedupe, so it is skipped before
@@ -228,12 +346,13 @@ func (s *Scanner) Scan(text string) (out []Finding) {
 		return hits[i].pos < hits[j].pos
 	})
 
-	var (
-		raw     []rawFinding
-		relaxed string
-		ran     = map[int]bool{}
-	)
+	sc := &viewScan{seen: map[[3]int]bool{}}
+	var relaxed string
+	ran := map[int]bool{}
 	for i := 0; i < len(hits); {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		ri := hits[i].rule
 		j := i
 		for j < len(hits) && hits[j].rule == ri {
@@ -242,8 +361,11 @@ func (s *Scanner) Scan(text string) (out []Finding) {
 		positions := hits[i:j]
 		i = j
 		r := s.rules[ri]
-		if r.skipReport {
+		if r.skipReport || (r.literal != "" && !strings.Contains(lowerText, r.literal)) {
 			continue
+		}
+		if r.conf == Low && !sc.lowPhase {
+			sc.startLow()
 		}
 		var qs []int
 		for _, h := range positions {
@@ -252,24 +374,52 @@ func (s *Scanner) Scan(text string) (out []Finding) {
 			}
 		}
 		ran[ri] = true
-		raw = s.detect(ri, norm, text, raw, false, qs)
+		s.detect(ri, norm, sc, false, qs, w)
 		if r.relax {
 			if relaxed == "" {
 				relaxed = relaxBoundaries(norm)
+				w.viewBytes += len(norm)
 			}
 			if relaxed != norm {
-				raw = s.detect(ri, relaxed, text, raw, false, qs)
+				s.detect(ri, relaxed, sc, false, qs, w)
 			}
 		}
 	}
-	raw = s.applyRequired(raw, norm, text, ran)
-	fs := make([]Finding, 0, len(raw))
-	for _, rf := range raw {
-		if !rf.aux {
-			fs = append(fs, rf.f)
+	return s.applyRequired(sc, norm, ran, w), nil
+}
+
+// viewScan is the state of one view's scan: its raw findings, which
+// (rule, start, end) are already found, and once low-confidence rules run,
+// the union of the high-confidence findings' spans.
+type viewScan struct {
+	raw      []rawFinding
+	seen     map[[3]int]bool
+	lowPhase bool
+	high     [][2]int // sorted, disjoint
+}
+
+func (sc *viewScan) startLow() {
+	sc.lowPhase = true
+	var iv [][2]int
+	for _, rf := range sc.raw {
+		if rf.f.Confidence == High {
+			iv = append(iv, [2]int{rf.f.Start, rf.f.End})
 		}
 	}
-	return finish(s.dedupe(fs))
+	sort.Slice(iv, func(i, j int) bool { return iv[i][0] < iv[j][0] })
+	for _, x := range iv {
+		if n := len(sc.high); n > 0 && x[0] <= sc.high[n-1][1] {
+			sc.high[n-1][1] = max(sc.high[n-1][1], x[1])
+			continue
+		}
+		sc.high = append(sc.high, x)
+	}
+}
+
+// overlapsHigh reports whether [a,b) overlaps a high-confidence finding.
+func (sc *viewScan) overlapsHigh(a, b int) bool {
+	i := sort.Search(len(sc.high), func(i int) bool { return sc.high[i][1] > a })
+	return i < len(sc.high) && sc.high[i][0] < b
 }
 
 func finish(fs []Finding) []Finding {
@@ -285,47 +435,112 @@ func finish(fs []Finding) []Finding {
 	return fs
 }
 
-// matches returns the rule's matches in t (as FindAllStringSubmatchIndex).
-// With a gate, only keyword positions qs where the gate matches can start a
-// match; with anchored matching, the regex runs only from those starts.
-func (r *rule) matches(t string, qs []int) [][]int {
-	if qs == nil {
+// matches returns the rule's matches in t, as FindAllStringSubmatchIndex
+// would, from the keyword positions qs (nil: the rule has no keyword
+// positions to go by and its regex runs over all of t).
+//
+// The regex runs only in windows around keyword hits: a match of a keyed
+// rule contains a keyword and is at most span bytes long, so it lies within
+// span bytes of a hit; matches cut at a window's edge (which the full text
+// would not give) are dropped. Overlapping windows are merged:
+// every byte is handed to the rule's regex once, to its gate at most once
+// and to its anchored regex at most once, whatever the number of hits.
+func (r *rule) matches(t string, qs []int, w *work) [][]int {
+	if qs == nil || !r.keyed {
+		w.add(len(t))
 		return r.re.FindAllStringSubmatchIndex(t, -1)
 	}
 	f := r.fastPath()
-	if f.gate == nil {
-		return r.re.FindAllStringSubmatchIndex(t, -1)
-	}
-	var pass []int
-	for _, q := range qs {
-		if q < len(t) && f.gate.MatchString(t[q:]) && (f.anchored == nil || leadHolds(f.lead, t, q)) {
-			pass = append(pass, q)
+	span := max(r.span, 1)
+	var out [][]int
+	forWindows(qs, span, len(t), func(ws, we int, hs []int) {
+		pass, every := hs, true
+		switch {
+		case f.gate == nil:
+		case len(hs)*min(f.gateSpan+1, we-ws) <= 2*(we-ws):
+			pass = nil
+			for _, q := range hs {
+				lim := min(len(t), q+f.gateSpan+1)
+				w.add(lim - q)
+				if f.gate.MatchString(t[q:lim]) && (f.anchored == nil || leadHolds(f.lead, t, q)) {
+					pass = append(pass, q)
+				}
+			}
+		case f.gateSpan <= maxGateSpan:
+			// Too many hits to try the gate at each: one unanchored pass
+			// finds where it matches. A hit inside another's gate match is
+			// not reported, but lies within maxGateSpan of it, which the
+			// windows' margin covers; the windows then run the full regex,
+			// not anchored attempts.
+			pass, every = nil, false
+			w.add(we - ws)
+			for _, m := range f.gateAll.FindAllStringIndex(t[ws:we], -1) {
+				pass = append(pass, ws+m[0])
+			}
 		}
+		forWindows(pass, span, len(t), func(ws, we int, ps []int) {
+			if every && f.gate != nil && f.anchored != nil && len(ps)*min(span+1, we-ws) <= 2*(we-ws) {
+				if ms, ok := r.anchoredMatches(t[:we], f, ps, span, w); ok {
+					out = append(out, ms...)
+					return
+				}
+			}
+			w.add(we - ws)
+			for _, m := range r.re.FindAllStringSubmatchIndex(t[ws:we], -1) {
+				if (m[0] == 0 && ws > 0) || (m[1] == we-ws && we < len(t)) {
+					continue
+				}
+				for k := range m {
+					if m[k] >= 0 {
+						m[k] += ws
+					}
+				}
+				out = append(out, m)
+			}
+		})
+	})
+	return out
+}
+
+// forWindows calls fn for each merged window around the sorted positions
+// qs, with the positions inside it.
+func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int)) {
+	reach := span + 64
+	for i := 0; i < len(qs); {
+		ws, we := max(0, qs[i]-reach), min(n, qs[i]+reach)
+		j := i + 1
+		for j < len(qs) && qs[j]-reach <= we {
+			we = min(n, qs[j]+reach)
+			j++
+		}
+		fn(ws, we, qs[i:j])
+		i = j
 	}
-	if len(pass) == 0 {
-		return nil
-	}
-	if f.anchored == nil {
-		return r.re.FindAllStringSubmatchIndex(t, -1)
-	}
-	if ms, ok := r.anchoredMatches(t, f, pass); ok {
-		return ms
-	}
-	return r.re.FindAllStringSubmatchIndex(t, -1)
 }
 
 // anchoredMatches emulates FindAllStringSubmatchIndex from the candidate
 // starts: the leftmost start reachable from a passing keyword position
-// through at most prefixMax bytes of the prefix class. ok is false if the
+// through at most prefixMax bytes of the prefix class. Each attempt sees at
+// most span+1 bytes. When the anchored regex fails at a start, no match
+// starts between it and the keyword positions it was reached from (the
+// regex's own prefix could have taken those bytes), so those positions are
+// dropped: there is at most one attempt per position. ok is false if the
 // emulation cannot vouch for its result (the caller then runs the regex).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int) (out [][]int, ok bool) {
-	pos := 0
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, span int, w *work) (out [][]int, ok bool) {
+	pos, i := 0, 0
+	dead := make([]bool, len(pass))
+	var group []int
 	for {
+		for i < len(pass) && pass[i] < pos {
+			i++
+		}
 		best := -1
-		for _, q := range pass {
-			if q < pos {
+		group = group[:0]
+		for k := i; k < len(pass); k++ {
+			if dead[k] {
 				continue
 			}
+			q := pass[k]
 			st := q
 			if f.prefixMax > 0 && f.prefixClass != nil {
 				lim := max(pos, q-f.prefixMax)
@@ -333,8 +548,12 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int) (out [][]int,
 					st--
 				}
 			}
-			if best < 0 || st < best {
+			switch {
+			case best < 0 || st < best:
 				best = st
+				group = append(group[:0], k)
+			case st == best:
+				group = append(group, k)
 			}
 			if q-f.prefixMax > best {
 				break
@@ -343,13 +562,21 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int) (out [][]int,
 		if best < 0 {
 			return out, true
 		}
-		m := f.anchored.FindStringSubmatchIndex(t[best:])
+		lim := min(len(t), best+span+1)
+		w.add(lim - best)
+		m := f.anchored.FindStringSubmatchIndex(t[best:lim])
 		if m == nil {
+			for _, k := range group {
+				dead[k] = true
+			}
+			continue
+		}
+		if best+m[1] == lim && lim < len(t) {
 			return nil, false
 		}
-		for i := range m {
-			if m[i] >= 0 {
-				m[i] += best
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += best
 			}
 		}
 		out = append(out, m)
@@ -358,21 +585,6 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int) (out [][]int,
 			pos++
 		}
 	}
-}
-
-// seen reports whether out already holds this rule's finding at [a,b) (the
-// relaxed pass finds most keys again), or, for a low-confidence rule, a
-// high-confidence finding overlapping it.
-func seen(out []rawFinding, ri int, conf Confidence, a, b int) bool {
-	for _, o := range out {
-		if o.rule == ri && o.f.Start == a && o.f.End == b {
-			return true
-		}
-		if conf == Low && o.f.Confidence == High && a < o.f.End && o.f.Start < b {
-			return true
-		}
-	}
-	return false
 }
 
 func isWordByte(c byte) bool {
@@ -406,12 +618,12 @@ func leadHolds(ops []syntax.Op, t string, q int) bool {
 	return true
 }
 
-// detect runs rule ri over t (text normalized for matching; offsets equal
-// text's) with gitleaks' secret-group, entropy and allowlist semantics. qs
-// are the rule's keyword positions (nil: run the regex unconditionally).
-func (s *Scanner) detect(ri int, t, text string, out []rawFinding, aux bool, qs []int) []rawFinding {
+// detect runs rule ri over t (a view's text) with gitleaks' secret-group,
+// entropy and allowlist semantics, adding to sc.raw. qs are the rule's
+// keyword positions (nil: run the regex unconditionally). Offsets are t's.
+func (s *Scanner) detect(ri int, t string, sc *viewScan, aux bool, qs []int, w *work) {
 	r := s.rules[ri]
-	for _, m := range r.matches(t, qs) {
+	for _, m := range r.matches(t, qs, w) {
 		ms, me := m[0], m[1]
 		for me > ms && t[me-1] == '\n' {
 			me--
@@ -438,7 +650,8 @@ func (s *Scanner) detect(ri int, t, text string, out []rawFinding, aux bool, qs 
 		if a < 0 || b <= a {
 			continue
 		}
-		if seen(out, ri, r.conf, a, b) {
+		key := [3]int{ri, a, b}
+		if sc.seen[key] || (r.conf == Low && sc.lowPhase && sc.overlapsHigh(a, b)) {
 			continue
 		}
 		secret := t[a:b]
@@ -446,68 +659,64 @@ func (s *Scanner) detect(ri int, t, text string, out []rawFinding, aux bool, qs 
 			continue
 		}
 		line := lineAround(t, ms, me)
-		if allowed(s.globals, secret, t[ms:me], line) || allowed(r.allowlists, secret, t[ms:me], line) {
+		if allowed(s.globals, true, secret, t[ms:me], line, w) || allowed(r.allowlists, false, secret, t[ms:me], line, w) {
 			continue
 		}
-		if r.conf == Low && chatNoise(secret) {
+		if r.generic && chatNoise(secret) {
 			continue
 		}
-		a, b = snapRunes(text, a, b)
-		orig := text[a:b]
-		out = append(out, rawFinding{
+		if placeholder(secret, r.prefixes) {
+			continue
+		}
+		sc.seen[key] = true
+		sc.raw = append(sc.raw, rawFinding{
 			f: Finding{
 				RuleID:     r.id,
 				Provider:   r.provider,
 				Confidence: r.conf,
-				Masked:     mask(orig, r.prefixes),
 				Start:      a,
 				End:        b,
-				secret:     orig,
 			},
 			rule:  ri,
 			aux:   aux,
 			match: [2]int{ms, me},
 		})
 	}
-	return out
 }
 
 // applyRequired implements gitleaks' composite rules: a finding of a rule
 // with [[rules.required]] stays only if every required rule also matched
 // (within the given lines/columns when set).
-func (s *Scanner) applyRequired(raw []rawFinding, t, text string, ran map[int]bool) []rawFinding {
+func (s *Scanner) applyRequired(sc *viewScan, t string, ran map[int]bool, w *work) []rawFinding {
 	need := false
-	for _, rf := range raw {
+	for _, rf := range sc.raw {
 		if len(s.rules[rf.rule].required) > 0 {
 			need = true
 			break
 		}
 	}
 	if !need {
-		return raw
+		return sc.raw
 	}
-	for _, rf := range raw {
-		for _, req := range s.rules[rf.rule].required {
+	for i := 0; i < len(sc.raw); i++ {
+		for _, req := range s.rules[sc.raw[i].rule].required {
 			ri, ok := s.byID[req.RuleID]
 			if ok && !ran[ri] {
 				ran[ri] = true
-				raw = s.detect(ri, t, text, raw, true, nil)
+				s.detect(ri, t, sc, true, nil, w)
 			}
 		}
 	}
-	kept := raw[:0:0]
-	for _, rf := range raw {
-		reqs := s.rules[rf.rule].required
+	starts := map[string][]int{}
+	for _, rf := range sc.raw {
+		starts[rf.f.RuleID] = append(starts[rf.f.RuleID], rf.match[0])
+	}
+	nl := newlines(t)
+	kept := sc.raw[:0:0]
+	for _, rf := range sc.raw {
 		ok := true
-		for _, req := range reqs {
-			found := false
-			for _, other := range raw {
-				if other.f.RuleID == req.RuleID && near(t, rf.match[0], other.match[0], req) {
-					found = true
-					break
-				}
-			}
-			if !found {
+		for _, req := range s.rules[rf.rule].required {
+			if !slices.ContainsFunc(starts[req.RuleID], func(b int) bool { return near(t, nl, rf.match[0], b, req) }) {
 				ok = false
 				break
 			}
@@ -519,9 +728,20 @@ func (s *Scanner) applyRequired(raw []rawFinding, t, text string, ran map[int]bo
 	return kept
 }
 
-func near(t string, a, b int, req *config.Required) bool {
-	la, ca := lineCol(t, a)
-	lb, cb := lineCol(t, b)
+// newlines returns the offsets of t's newlines.
+func newlines(t string) []int {
+	var nl []int
+	for i := 0; i < len(t); i++ {
+		if t[i] == '\n' {
+			nl = append(nl, i)
+		}
+	}
+	return nl
+}
+
+func near(t string, nl []int, a, b int, req *config.Required) bool {
+	la, ca := lineCol(nl, a)
+	lb, cb := lineCol(nl, b)
 	if req.WithinLines != nil && abs(la-lb) > *req.WithinLines {
 		return false
 	}
@@ -531,10 +751,13 @@ func near(t string, a, b int, req *config.Required) bool {
 	return true
 }
 
-func lineCol(t string, pos int) (int, int) {
-	line := strings.Count(t[:pos], "\n")
-	col := pos - (strings.LastIndexByte(t[:pos], '\n') + 1)
-	return line, col
+func lineCol(nl []int, pos int) (int, int) {
+	line := sort.SearchInts(nl, pos)
+	start := 0
+	if line > 0 {
+		start = nl[line-1] + 1
+	}
+	return line, pos - start
 }
 
 func abs(x int) int {
@@ -560,12 +783,8 @@ func (s *Scanner) dedupe(fs []Finding) []Finding {
 		}
 		return n
 	}
-	order := make([]int, len(fs))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool {
-		a, b := fs[order[i]], fs[order[j]]
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
 		if ra, rb := rank(a), rank(b); ra != rb {
 			return ra > rb
 		}
@@ -574,19 +793,14 @@ func (s *Scanner) dedupe(fs []Finding) []Finding {
 		}
 		return s.byID[a.RuleID] < s.byID[b.RuleID]
 	})
+	// kept is sorted by Start and its spans are disjoint.
 	var kept []Finding
-	for _, i := range order {
-		f := fs[i]
-		clash := false
-		for _, k := range kept {
-			if f.Start < k.End && k.Start < f.End {
-				clash = true
-				break
-			}
+	for _, f := range fs {
+		i := sort.Search(len(kept), func(i int) bool { return kept[i].Start >= f.End })
+		if i > 0 && kept[i-1].End > f.Start {
+			continue
 		}
-		if !clash {
-			kept = append(kept, f)
-		}
+		kept = slices.Insert(kept, i, f)
 	}
 	return kept
 }
@@ -648,14 +862,21 @@ func isControl(c byte) bool {
 
 // relaxBoundaries turns ASCII punctuation that often follows a key in chat
 // (sentence ends, closing brackets, URL and Slack markup delimiters,
-// markdown emphasis) into spaces. It is used in a second pass for
+// markdown emphasis) into spaces; an opening parenthesis stays (a key is
+// not followed by one, a C identifier is: GLC_CreateLightmap…(void)). It is used in a second pass for
 // well-formed provider rules only, whose gitleaks boundary classes would
 // otherwise miss "my key is AIza….", "(sk-…)" or "<https://x?key=AIza…|x>".
 func relaxBoundaries(t string) string {
 	b := []byte(t)
 	for i, c := range b {
 		switch c {
-		case '.', ',', '!', '?', ')', ']', '}', '>', '<', '(', '|', '&', '*':
+		case '.', ',', '!', '?':
+			// A sentence's end, not a file extension or a host name
+			// (video_box.ico-….png).
+			if i+1 == len(b) || !isWordByte(b[i+1]) {
+				b[i] = ' '
+			}
+		case ')', ']', '}', '>', '<', '|', '&', '*':
 			b[i] = ' '
 		}
 	}
@@ -673,11 +894,18 @@ func snapRunes(text string, a, b int) (int, int) {
 	return a, b
 }
 
+// maxLineContext bounds the line an allowlist with regexTarget = "line"
+// sees: at most this many bytes on each side of the match (gitleaks sees
+// the whole line; a chat message can be one line of a megabyte).
+const maxLineContext = 64
+
 func lineAround(t string, ms, me int) string {
-	start := strings.LastIndexByte(t[:ms], '\n') + 1
-	end := strings.IndexByte(t[me:], '\n')
+	lo := max(0, ms-maxLineContext)
+	start := strings.LastIndexByte(t[lo:ms], '\n') + 1 + lo
+	hi := min(len(t), me+maxLineContext)
+	end := strings.IndexByte(t[me:hi], '\n')
 	if end < 0 {
-		end = len(t)
+		end = hi
 	} else {
 		end += me
 	}
@@ -686,10 +914,17 @@ func lineAround(t string, ms, me int) string {
 
 // allowed applies gitleaks allowlists to a finding (commit and path
 // conditions never hold: chat messages have neither).
-func allowed(lists []*config.Allowlist, secret, match, line string) bool {
+//
+// For the global allowlist (global set), a regex only allows a secret it
+// matches whole: gitleaks' `(?i)^true|false|null$` would otherwise allow
+// every random key that happens to contain "false".
+func allowed(lists []*config.Allowlist, global bool, secret, match, line string, w *work) bool {
 	for _, a := range lists {
 		if a == nil {
 			continue
+		}
+		if a.MatchCondition == config.AllowlistMatchAnd && (len(a.Commits) > 0 || len(a.Paths) > 0) {
+			continue // chat messages have no commit or path
 		}
 		target := secret
 		switch a.RegexTarget {
@@ -702,16 +937,15 @@ func allowed(lists []*config.Allowlist, secret, match, line string) bool {
 		// anchored or literal and fail fast on a long secret.
 		regexOK := false
 		for _, re := range a.Regexes {
-			if loc := re.FindStringIndex(target); loc != nil && loc[1] > loc[0] {
+			w.add(len(target))
+			loc := re.FindStringIndex(target)
+			if loc != nil && loc[1] > loc[0] && (!global || a.RegexTarget != "" || loc[1]-loc[0] == len(target)) {
 				regexOK = true
 				break
 			}
 		}
 		stopOK, _ := a.ContainsStopWord(secret)
 		if a.MatchCondition == config.AllowlistMatchAnd {
-			if len(a.Commits) > 0 || len(a.Paths) > 0 {
-				continue
-			}
 			all := true
 			if len(a.Regexes) > 0 && !regexOK {
 				all = false
@@ -740,6 +974,8 @@ var (
 // chatNoise recognises values that low-confidence rules pick up in chat but
 // that are not credentials: UUIDs, git SHAs and sha256/sha512 digests,
 // numeric ids (Discord/Slack snowflakes, timestamps).
+// It applies to generic rules only: Snyk and Heroku keys are UUIDs, Asana
+// and Discord client ids numbers, Sentry and Meraki tokens hex.
 func chatNoise(secret string) bool {
 	if uuidRe.MatchString(secret) || digitRe.MatchString(secret) {
 		return true

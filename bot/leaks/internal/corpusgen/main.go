@@ -258,9 +258,105 @@ func main() {
 		}
 	}
 
+	positives = append(positives, chatCases()...)
+
 	write(filepath.Join(*out, "positives.json"), positives)
 	write(filepath.Join(*out, "lookalikes.json"), lookalikes())
 	fmt.Printf("wrote %d positives and %d look-alikes to %s\n", len(positives), len(lookalikes()), *out)
+}
+
+func openAIKey() string {
+	return strong(3.6, func() string { return "sk-proj-" + body(urlb64, 74) + "T3BlbkFJ" + body(urlb64, 74) })
+}
+
+// wrap inserts sep every n bytes of s.
+func wrap(s string, n int, sep string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i += n {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(s[i:min(i+n, len(s))])
+	}
+	return b.String()
+}
+
+// spanned is a positive whose secret, as written in the text, is inner
+// (the key wrapped or split by invisible characters).
+func spanned(format, lang, text, inner string) Positive {
+	start := strings.Index(text, inner)
+	if start < 0 {
+		log.Fatalf("%s: secret not in text", format)
+	}
+	return Positive{Format: format, Lang: lang, Text: text, Expect: []Expect{{Secret: inner, Start: start,
+		End: start + len(inner), Provider: "OpenAI", RuleID: "openai-api-key", Confidence: "high"}}}
+}
+
+// encoded is a positive whose key is inside the base64 blob of the text;
+// the expected span is the blob's 4-character groups that encode the key.
+func encoded(format, lang, tmpl, plain, key string) Positive {
+	blob := base64.StdEncoding.EncodeToString([]byte(plain))
+	text := strings.ReplaceAll(tmpl, "{B}", blob)
+	at := strings.Index(text, blob)
+	d := strings.Index(plain, key)
+	a := at + d/3*4
+	b := min(at+(d+len(key)+2)/3*4, at+len(strings.TrimRight(blob, "=")))
+	return Positive{Format: format, Lang: lang, Text: text, Expect: []Expect{{Secret: text[a:b], Start: a, End: b,
+		Provider: "OpenAI", RuleID: "openai-api-key", Confidence: "high"}}}
+}
+
+// chatCases are keys as chat really carries them: wrapped across lines,
+// split by invisible characters, base64-encoded in a .env file or a
+// Kubernetes Secret.
+func chatCases() []Positive {
+	var out []Positive
+	for _, c := range []struct{ lang, tmpl, sep string }{
+		{"en", "$ export OPENAI_API_KEY={K}", "\n"},
+		{"en", "openai:\n  api_key: >-\n    {K}", "\n    "},
+		{"en", "```\n{K}\n```", "\n"},
+		{"zh", "我复制的时候换行了：\n{K}\n能用吗？", "\r\n"},
+		{"zh", "终端里显示的是\n{K}", "\n"},
+	} {
+		k := openAIKey()
+		w := wrap(k, 80, c.sep)
+		out = append(out, spanned("wrapped", c.lang, strings.ReplaceAll(c.tmpl, "{K}", w), w))
+	}
+	for i, c := range []struct{ lang, tmpl, mark string }{
+		{"en", "key: {K}", "\u200b"},
+		{"en", "try {K} please", "\u200d"},
+		{"en", "OPENAI_API_KEY={K}", "\u00ad"},
+		{"zh", "我的 key 是 {K}，为什么报错", "\u2060"},
+		{"zh", "用这个：{K}", "\ufeff"},
+		{"en", "here: {K}", "\u200c"},
+	} {
+		k := openAIKey()
+		at := 20 + 17*i
+		w := k[:at] + c.mark + k[at:at+30] + c.mark + k[at+30:]
+		out = append(out, spanned("invisible", c.lang, strings.ReplaceAll(c.tmpl, "{K}", w), w))
+	}
+	for _, c := range []struct{ lang, tmpl, plain string }{
+		{"en", "here is our .env, base64 so Slack doesn't mangle it: {B}", "DEBUG=1\nOPENAI_API_KEY={K}\nPORT=8080\n"},
+		{"en", "echo {B} | base64 -d > .env", "OPENAI_API_KEY={K}\n"},
+		{"zh", "配置（base64）：{B}", "# prod\nOPENAI_API_KEY=\"{K}\"\n"},
+		{"en", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: openai\ntype: Opaque\ndata:\n  OPENAI_API_KEY: {B}", "{K}"},
+		{"zh", "这个 Secret 为什么不生效？\ndata:\n  api-key: {B}\n  org: b3JnLWFjbWU=", "{K}"},
+	} {
+		k := openAIKey()
+		out = append(out, encoded("base64", c.lang, c.tmpl, strings.ReplaceAll(c.plain, "{K}", k), k))
+	}
+	// Well-formed random keys that happen to hold XXXX or False are keys.
+	for _, c := range []struct{ lang, tmpl, inner string }{
+		{"en", "OPENAI_API_KEY={K}", "XXXX"},
+		{"en", "key {K} leaked", "False"},
+		{"zh", "我的 key 是 {K}，", "xxxx"},
+		{"zh", "新 key：{K}", "FALSE"},
+		{"en", "```\n{K}\n```", "0000"},
+	} {
+		k := openAIKey()
+		k = k[:30] + c.inner + k[30+len(c.inner):]
+		out = append(out, spanned("lookalike-substring", c.lang, strings.ReplaceAll(c.tmpl, "{K}", k), k))
+	}
+	return out
 }
 
 func write(path string, v any) {
@@ -343,5 +439,13 @@ func lookalikes() []Lookalike {
 		l("url", "the secret is in vault at secret/data/prod/openai"),
 		l("password", "password: hunter2"),
 		l("reference", "the key is in 1Password under 'OpenAI prod'"),
+		l("placeholder shape", "OPENAI_API_KEY=sk-proj-1234567890abcdefghijklmnopqrstuvwxyz1234567890abcdefghij"),
+		l("placeholder shape", "api_key = \"your-api-key-here\""),
+		l("wrapped prose", "we rotated every credential yesterday and the dashboards\nlook fine; the onboarding flow still needs a review before friday"),
+		l("wrapped hashes", "3f786850e387550fdab836ed7e6dc881de23001b\n9fceb02d0ae598e95dc970b74767f19372d61af8"),
+		l("invisible in prose", "the api\u200bkey is in the vault, ask\u00adme if you need it"),
+		l("base64 of text", "config: "+base64.StdEncoding.EncodeToString([]byte("DEBUG=1\nPORT=8080\nLOG_LEVEL=info\n"))),
+		l("base64 placeholder", "data:\n  OPENAI_API_KEY: "+base64.StdEncoding.EncodeToString([]byte("sk-proj-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"))),
+		l("base64 image", "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="),
 	}
 }

@@ -1,0 +1,287 @@
+package leaks
+
+import (
+	"encoding/base64"
+	"unicode/utf8"
+)
+
+// A view is a text the rules run over, and the way back from its offsets
+// to the scanned text's. The scanned text itself is the first view; a key
+// wrapped across lines or split by invisible characters is found in the
+// joined view, and a key inside base64 in a decoded view.
+type view struct {
+	raw  string // the view's text as written (joined or decoded)
+	text string // normalize(raw), what the rules match
+	// lo[i] and hi[i] bound the bytes of the scanned text that view byte i
+	// comes from; nil: the view is the scanned text.
+	lo, hi []int32
+	// crossing: keep only findings that span a joined gap (the others
+	// are the scanned text's own).
+	crossing bool
+}
+
+// Bounds of the decoded views: base64 runs shorter than minBase64 or
+// longer than maxBase64 are not decoded, and at most maxDecoded bytes are
+// decoded per text (as gitleaks bounds its decoding).
+const (
+	minBase64  = 20
+	maxBase64  = 64 << 10
+	maxDecoded = 64 << 10
+)
+
+// views returns the views of text to scan: the text, its joined view (when
+// something was joined) and the decoded base64 runs of the latter.
+func views(text string, w *work) []*view {
+	base := &view{raw: text, text: normalize(text)}
+	w.viewBytes += len(text)
+	vs := []*view{base}
+	src := base
+	if j := joinedView(text); j != nil {
+		w.viewBytes += len(j.raw)
+		vs = append(vs, j)
+		src = j
+	}
+	for _, d := range decodedViews(src) {
+		w.viewBytes += len(d.raw)
+		vs = append(vs, d)
+	}
+	return vs
+}
+
+// span maps view offsets [a,b) to the scanned text.
+func (v *view) span(a, b int) (int, int) {
+	if v.lo == nil {
+		return a, b
+	}
+	return int(v.lo[a]), int(v.hi[b-1])
+}
+
+// finding turns a raw finding of the view into one of the scanned text;
+// ok is false when the view does not keep it.
+func (v *view) finding(text string, rf rawFinding, prefixes []string) (Finding, bool) {
+	f := rf.f
+	va, vb := snapRunes(v.raw, f.Start, f.End)
+	a, b := v.span(va, vb)
+	if v.crossing && b-a == vb-va {
+		return f, false
+	}
+	a, b = snapRunes(text, a, b)
+	f.Start, f.End = a, b
+	f.secret = text[a:b]
+	key := f.secret
+	if v.lo != nil {
+		key = v.raw[va:vb]
+		if key != f.secret {
+			f.key = key
+		}
+	}
+	f.Masked = mask(key, prefixes)
+	return f, true
+}
+
+// invisible reports runes chat clients and editors put inside words
+// without showing them: zero-width space, non-joiner and joiner, word
+// joiner, byte order mark and soft hyphen.
+func invisible(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+		return true
+	}
+	return false
+}
+
+// keyByte reports bytes that keys are made of.
+func keyByte(c byte) bool {
+	return isWordByte(c) || c == '-' || c == '+' || c == '/' || c == '='
+}
+
+// minWrapRun is how many key bytes must end a line for its line break to be
+// taken for a wrap inside a key (terminal and YAML folding wrap at 76–80
+// columns; a key split by hand in a code block keeps its long first part).
+const minWrapRun = 16
+
+// wrapAt reports whether the line break at i (a '\r' or '\n') joins two
+// parts of one key, and returns where the next part starts (after the
+// break and the next line's indentation).
+func wrapAt(text string, i int) (int, bool) {
+	run := 0
+	for k := i - 1; k >= 0 && keyByte(text[k]) && run < minWrapRun; k-- {
+		run++
+	}
+	if run < minWrapRun {
+		return 0, false
+	}
+	j := i
+	if text[j] == '\r' {
+		j++
+	}
+	if j >= len(text) || text[j] != '\n' {
+		return 0, false
+	}
+	j++
+	for j < len(text) && (text[j] == ' ' || text[j] == '\t') {
+		j++
+	}
+	if j >= len(text) || !keyByte(text[j]) {
+		return 0, false
+	}
+	// A next line that assigns (DEBUG=1) starts something new; '=' only
+	// ends a continuation as base64 padding.
+	k := j
+	for k < len(text) && keyByte(text[k]) && text[k] != '=' {
+		k++
+	}
+	if k < len(text) && text[k] == '=' {
+		for k < len(text) && text[k] == '=' {
+			k++
+		}
+		if k < len(text) && keyByte(text[k]) {
+			return 0, false
+		}
+	}
+	return j, true
+}
+
+// joinedView returns text with invisible runes and line wraps inside keys
+// removed, or nil when there are none.
+func joinedView(text string) *view {
+	if !needsJoin(text) {
+		return nil
+	}
+	var (
+		raw    []byte
+		lo, hi []int32
+		joined bool
+	)
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if invisible(r) {
+				joined = true
+				i += size
+				continue
+			}
+			for k := 0; k < size; k++ {
+				raw = append(raw, text[i+k])
+				lo = append(lo, int32(i))
+				hi = append(hi, int32(i+size))
+			}
+			i += size
+			continue
+		}
+		if c == '\r' || c == '\n' {
+			if next, ok := wrapAt(text, i); ok {
+				joined = true
+				i = next
+				continue
+			}
+		}
+		raw = append(raw, c)
+		lo = append(lo, int32(i))
+		hi = append(hi, int32(i+1))
+		i++
+	}
+	if !joined {
+		return nil
+	}
+	s := string(raw)
+	return &view{raw: s, text: normalize(s), lo: lo, hi: hi, crossing: true}
+}
+
+// needsJoin reports whether text has an invisible rune or a line wrap
+// inside a key.
+func needsJoin(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '\r' || c == '\n':
+			if _, ok := wrapAt(text, i); ok {
+				return true
+			}
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if invisible(r) {
+				return true
+			}
+			i += size - 1
+		}
+	}
+	return false
+}
+
+func base64Byte(c byte) bool {
+	return ('A' <= c && c <= 'Z') || ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') ||
+		c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+// decodedViews decodes, one level deep, the base64 runs of src that decode
+// to text (a .env file, a Kubernetes Secret's data, a key).
+func decodedViews(src *view) []*view {
+	var out []*view
+	budget := maxDecoded
+	t := src.raw
+	for i := 0; i < len(t) && budget > 0; {
+		if !base64Byte(t[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) && base64Byte(t[j]) {
+			j++
+		}
+		end := j
+		for end < len(t) && end-j < 2 && t[end] == '=' {
+			end++
+		}
+		run := t[i:j]
+		start := i
+		i = end
+		if len(run) < minBase64 || len(run) > maxBase64 {
+			continue
+		}
+		dec, ok := decodeBase64(run)
+		if !ok || !printable(dec) {
+			continue
+		}
+		if len(dec) > budget {
+			dec = dec[:budget]
+		}
+		budget -= len(dec)
+		v := &view{raw: string(dec), lo: make([]int32, len(dec)), hi: make([]int32, len(dec))}
+		v.text = normalize(v.raw)
+		for k := range dec {
+			g := start + k/3*4
+			ge := min(g+4, j)
+			v.lo[k], v.hi[k] = int32(g), int32(ge)
+			if src.lo != nil {
+				v.lo[k], v.hi[k] = src.lo[g], src.hi[ge-1]
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// decodeBase64 decodes s in standard or URL-safe base64, padded or not.
+func decodeBase64(s string) ([]byte, bool) {
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+// printable reports whether b reads as text: valid UTF-8 with no control
+// bytes other than tab and line breaks.
+func printable(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
