@@ -124,7 +124,7 @@ func TestTakedownFlow(t *testing.T) {
 		t.Fatalf("private replies = %+v", priv)
 	}
 	// The poster wrote in Chinese: the notice is in Chinese and says how to revoke.
-	for _, want := range []string{"我删除了你在 #general", "Anthropic", "sk-ant-api03-", "https://console.anthropic.com/settings/keys"} {
+	for _, want := range []string{"我删除了你在 #general", "Anthropic", "sk-ant-api03-", "https://platform.claude.com/settings/keys"} {
 		if !strings.Contains(priv[0].Text, want) {
 			t.Errorf("poster notice lacks %q:\n%s", want, priv[0].Text)
 		}

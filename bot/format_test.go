@@ -21,9 +21,9 @@ func TestNotices(t *testing.T) {
 		want    []string
 	}{
 		{"deleted", plan("en", leaks.Takedown, "Anthropic"), ledger.Deleted,
-			[]string{"I removed your message in #general", "Anthropic `ak_…9f3e`", "https://console.anthropic.com/settings/keys", "ADVICE"}},
+			[]string{"I removed your message in #general", "Anthropic `ak_…9f3e`", "https://platform.claude.com/settings/keys", "ADVICE"}},
 		{"deleted, Chinese", plan("zh", leaks.Takedown, "Anthropic"), ledger.Deleted,
-			[]string{"我删除了你在 #general", "在这里吊销或轮换 Anthropic 的密钥：https://console.anthropic.com/settings/keys"}},
+			[]string{"我删除了你在 #general", "在这里吊销或轮换 Anthropic 的密钥：https://platform.claude.com/settings/keys"}},
 		{"not deleted", plan("en", leaks.Takedown, "Acme"), ledger.Escalated,
 			[]string{"could not delete it", "Delete the message yourself", "console of the service that issued it"}},
 		{"not deleted, Chinese", plan("zh", leaks.Takedown, "Acme"), ledger.Failed,

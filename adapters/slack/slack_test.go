@@ -232,7 +232,7 @@ func TestSocketModeTakedownExactlyOnce(t *testing.T) {
 	if len(eph) != 1 || eph[0].Params["user"] != alice || eph[0].Params["channel"] != general {
 		t.Fatalf("ephemeral notices = %+v, want one to alice in #general", eph)
 	}
-	if !strings.Contains(eph[0].Params["text"], "I removed your message") || !strings.Contains(eph[0].Params["text"], "console.anthropic.com") && !strings.Contains(eph[0].Params["text"], "Anthropic") {
+	if !strings.Contains(eph[0].Params["text"], "I removed your message") || !strings.Contains(eph[0].Params["text"], "platform.claude.com") && !strings.Contains(eph[0].Params["text"], "Anthropic") {
 		t.Errorf("poster notice does not say the message was removed and how to revoke: %q", eph[0].Params["text"])
 	}
 	notices := postsTo(h.fake, security)

@@ -55,7 +55,7 @@ func TestFindingNeverShowsSecret(t *testing.T) {
 	if f.Masked != "sk-ant-api03-…"+testKey[len(testKey)-4:] {
 		t.Errorf("masked = %q", f.Masked)
 	}
-	if f.Provider != "Anthropic" || f.Confidence != High || f.RevokeURL() != "https://console.anthropic.com/settings/keys" {
+	if f.Provider != "Anthropic" || f.Confidence != High || f.RevokeURL() != "https://platform.claude.com/settings/keys" {
 		t.Errorf("finding = %v, revoke %q", f, f.RevokeURL())
 	}
 }
