@@ -94,9 +94,12 @@ var (
 	distractorZH = regexp.MustCompile(`钥匙|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|区块链|币圈|加密货币|键盘|钢琴`)
 )
 
+// strongDomain reports whether s names the AI-API domain outright.
+func strongDomain(s string) bool { return strongEN.MatchString(s) || strongZH.MatchString(s) }
+
 // inDomain reports whether s talks about keys, tokens, billing or limits of AI APIs.
 func inDomain(s string) bool {
-	if strongEN.MatchString(s) || strongZH.MatchString(s) {
+	if strongDomain(s) {
 		return true
 	}
 	if distractorEN.MatchString(s) || distractorZH.MatchString(s) {
