@@ -64,6 +64,11 @@ const (
 	// bleveWeight weighs the BM25 score (relative to the best hit's) against
 	// the intent model's probability in an entry's combined score.
 	bleveWeight = 0.5
+	// weakMinScore and weakMaxOffTopic: a passive question with no core term
+	// needs at least this probability for its topic and at most this one for
+	// the off-topic class.
+	weakMinScore    = 0.8
+	weakMaxOffTopic = 0.1
 	// suggestions is how many closest topics a "not sure" reply offers.
 	suggestions = 3
 )
@@ -110,6 +115,7 @@ type Index struct {
 	passive float64
 	model   *classifier // classes: entries in order, then offTopic
 	spell   *speller
+	zhChars simplifiedChars
 }
 
 // Field names in the bleve document; one document per entry holds both languages.
@@ -394,7 +400,7 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 // off-topic examples as one more class.
 func (ix *Index) trainModel(entries []Entry) {
 	var texts []trainText
-	var vocab []string
+	var vocab, han []string
 	for k, e := range entries {
 		for _, lang := range Languages {
 			t := e.Text[lang]
@@ -403,6 +409,7 @@ func (ix *Index) trainModel(entries []Entry) {
 				vocab = append(vocab, p)
 			}
 			vocab = append(vocab, t.Short)
+			han = append(han, t.Answer)
 		}
 		for _, kw := range e.Keywords {
 			texts = append(texts, trainText{text: prepare(kw), class: k, weight: keywordWeight})
@@ -417,6 +424,7 @@ func (ix *Index) trainModel(entries []Entry) {
 		vocab = append(vocab, w, synonyms[w])
 	}
 	ix.spell = newSpeller(vocab)
+	ix.zhChars = newSimplifiedChars(append(han, vocab...))
 	ix.model = train(texts, len(entries)+1)
 }
 
@@ -432,7 +440,7 @@ func sortedKeys(m map[string]string) []string {
 // normalize maps a question onto the FAQ's wording: Traditional Chinese to
 // Simplified, misspelt English words to the FAQ's vocabulary, then prepare.
 func (ix *Index) normalize(q string) string {
-	return prepare(ix.spell.correct(toSimplified(q)))
+	return prepare(ix.spell.correct(ix.zhChars.toSimplified(q)))
 }
 
 func docID(id, lang, part string) string { return id + "|" + lang + "|" + part }
@@ -574,7 +582,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	}
 	nq := ix.normalize(q)
 	domain := inDomain(q) || inDomain(nq)
-	if mode == Passive && (!IsQuestion(q) || !domain) {
+	if mode == Passive && (!(IsQuestion(q) || IsQuestion(nq)) || !domain) {
 		return notAnswered()
 	}
 	hits, err := ix.search(ctx, nq, lang)
@@ -601,6 +609,11 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	switch mode {
 	case Passive:
 		if len(hits) == 0 || pOff >= pBest || pBest < ix.passive || ix.order[argmax] != best.id {
+			return notAnswered()
+		}
+		// Without a core term ("budget", "bill" or "environment" alone) the
+		// line is likely everyday chatter: answer only a clear-cut one.
+		if !passiveDomain(nq) && (pBest < weakMinScore || pOff > weakMaxOffTopic) {
 			return notAnswered()
 		}
 	default:

@@ -23,21 +23,42 @@ var twToSimplified = sync.OnceValue(func() *opencc.OpenCC {
 	return cc
 })
 
-// toSimplified returns s in Simplified Chinese; text without Han characters
-// is returned as is.
-func toSimplified(s string) string {
-	hasHan := false
+// simplifiedChars are the Han characters of the FAQ's Chinese text, which is
+// Simplified. Converting text that is already Simplified is not a no-op
+// (Traditional 么 is Simplified 幺), so a question is converted only when it
+// holds a character that the FAQ never uses and that the converter changes.
+type simplifiedChars map[rune]bool
+
+func newSimplifiedChars(texts []string) simplifiedChars {
+	sc := simplifiedChars{}
+	for _, t := range texts {
+		for _, r := range t {
+			if unicode.Is(unicode.Han, r) {
+				sc[r] = true
+			}
+		}
+	}
+	return sc
+}
+
+// toSimplified returns s in Simplified Chinese; text that is not
+// Traditional Chinese is returned as is.
+func (sc simplifiedChars) toSimplified(s string) string {
+	cc := twToSimplified()
+	if cc == nil {
+		return s
+	}
+	traditional := false
 	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			hasHan = true
+		if !unicode.Is(unicode.Han, r) || sc[r] {
+			continue
+		}
+		if c, err := cc.Convert(string(r)); err == nil && c != string(r) {
+			traditional = true
 			break
 		}
 	}
-	if !hasHan {
-		return s
-	}
-	cc := twToSimplified()
-	if cc == nil {
+	if !traditional {
 		return s
 	}
 	out, err := cc.Convert(s)
