@@ -23,7 +23,15 @@ func (f setFigures) mention(lang string) float64 {
 
 // measure asks every question of a set in both modes. Misses are logged only
 // when verbose is set: measured sets report aggregates, not lines to tune on.
+func measureQuiet(t *testing.T, ix *Index, file string) setFigures {
+	return measureLog(t, ix, file, false, false)
+}
+
 func measure(t *testing.T, ix *Index, file string, verbose bool) setFigures {
+	return measureLog(t, ix, file, verbose, true)
+}
+
+func measureLog(t *testing.T, ix *Index, file string, verbose, summary bool) setFigures {
 	t.Helper()
 	on, off := loadQuestionFile(t, file)
 	f := setFigures{n: map[string]int{}, hits: map[string]int{}, onTopic: len(on), chatter: len(off)}
@@ -66,6 +74,9 @@ func measure(t *testing.T, ix *Index, file string, verbose bool) setFigures {
 				t.Logf("chatter answered %q with %s", l.q, p.ID)
 			}
 		}
+	}
+	if !summary {
+		return f
 	}
 	t.Logf("%s: mention top-1 en %d/%d = %.1f%%, zh %d/%d = %.1f%%; passive right %d/%d = %.1f%%, wrong %d; chatter answered %d/%d",
 		file, f.hits["en"], f.n["en"], 100*f.mention("en"), f.hits["zh"], f.n["zh"], 100*f.mention("zh"),

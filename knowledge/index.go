@@ -57,13 +57,13 @@ func ParseMode(s string) (Mode, error) {
 const (
 	// DefaultPassiveMinScore is the lowest intent-model probability of the
 	// winning topic at which a passive question is answered.
-	DefaultPassiveMinScore = 0.45
+	DefaultPassiveMinScore = 0.35
 	// mentionMinScore: a mention with no domain vocabulary whose best topic
 	// scores below this (see Answer.Score) gets the "not sure" reply.
 	mentionMinScore = 0.35
-	// bleveWeight weighs the BM25 score (relative to the best hit's) against
-	// the intent model's probability in an entry's combined score.
-	bleveWeight = 0.5
+	// mentionMaxOffTopic: a mention that names no strong domain term is
+	// "not sure" when the off-topic class is at least this likely.
+	mentionMaxOffTopic = 0.6
 	// weakMinScore and weakMaxOffTopic: a passive question with no core term
 	// needs at least this probability for its topic and at most this one for
 	// the off-topic class.
@@ -535,6 +535,10 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 	return hits, nil
 }
 
+// bleveWeight weighs the BM25 score (relative to the best hit's) against
+// the intent model's probability in an entry's combined score.
+var bleveWeight = 0.5
+
 // rank combines the intent model's probabilities with the BM25 hits into
 // one score per entry, best first (ties by load order).
 func (ix *Index) rank(hits []hit, probs []float64) []hit {
@@ -618,7 +622,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		}
 	default:
 		strong := strongDomain(q) || strongDomain(nq)
-		if (pOff >= pBest && !strong) || (!domain && best.score < mentionMinScore) {
+		if (!domain && (pOff >= pBest || best.score < mentionMinScore)) || (pOff >= mentionMaxOffTopic && !strong) {
 			return notAnswered()
 		}
 	}
