@@ -57,7 +57,10 @@ func ParseMode(s string) (Mode, error) {
 const (
 	// DefaultPassiveMinScore is the lowest intent-model probability of the
 	// winning topic at which a passive question is answered.
-	DefaultPassiveMinScore = 0.35
+	DefaultPassiveMinScore = 0.20
+	// passiveMinMargin is the lowest lead of a passive answer's combined
+	// score (see Answer.Score) over the runner-up's.
+	passiveMinMargin = 0.4
 	// mentionMinScore: a mention with no domain vocabulary whose best topic
 	// scores below this (see Answer.Score) gets the "not sure" reply.
 	mentionMinScore = 0.35
@@ -612,11 +615,13 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	}
 	switch mode {
 	case Passive:
-		if len(hits) == 0 || pOff >= pBest || pBest < ix.passive || ix.order[argmax] != best.id {
+		margin := best.score - ranked[1].score
+		if len(hits) == 0 || pOff >= pBest || pBest < ix.passive || ix.order[argmax] != best.id || margin < passiveMinMargin {
 			return notAnswered()
 		}
-		// Without a core term ("budget", "bill" or "environment" alone) the
-		// line is likely everyday chatter: answer only a clear-cut one.
+		// Without a core term ("budget", "bill" or "environment" alone), or
+		// next to a distractor, the line is likely everyday chatter: answer
+		// only a clear-cut one.
 		if !passiveDomain(nq) && (pBest < weakMinScore || pOff > weakMaxOffTopic) {
 			return notAnswered()
 		}
@@ -643,13 +648,18 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 }
 
 // notSure is the mention-mode reply when no entry fits: it offers the
-// closest topics by their questions.
+// closest topics by their questions (none for an empty question).
 func (ix *Index) notSure(lang string, closest []Topic) string {
 	var b strings.Builder
-	if lang == "zh" {
+	switch {
+	case lang == "zh" && len(closest) > 0:
 		b.WriteString("这个问题我不太确定。你是想问下面这些吗？\n")
-	} else {
+	case lang == "zh":
+		b.WriteString("这个问题我不太确定。我可以解释 API key、token、计费和限流相关的问题。\n")
+	case len(closest) > 0:
 		b.WriteString("I'm not sure about that one. Did you mean one of these?\n")
+	default:
+		b.WriteString("I'm not sure about that one. I can explain API keys, tokens, billing and limits.\n")
 	}
 	for _, t := range closest {
 		b.WriteString("• ")

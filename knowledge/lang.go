@@ -91,7 +91,7 @@ var (
 	weakZH   = regexp.MustCompile(`额度|余额|充值|中文|英文|汉字|单词|字数|对话|聊天记录|历史消息|多轮|贵|钱|便宜|收费|扣|功能|命令|环境|线上|生产|测试环境|用量|用完|换新|更换|请求|接口|调用|响应|报错|错误`)
 	// distractors: physical keys, games, food, meetings, transport, crypto.
 	distractorEN = regexp.MustCompile(`(?i)\b(sales|offsite|off-site|hotel|flight|travel|vacation|electricity|rent|ssh|gpg|pgp|csrf|xsrf|jwt|session|primary key|foreign key|unexpected token|syntaxerror|cdn|browser cache|office|door|doors|room|building|car|cars|house|home|locker|cabinet|drawer|front desk|reception|keycard|key card|badge|board ?games?|game|games|arcade|casino|poker|chips|ring|subway|bus|metro|train|transit|laundry|coin|coins|crypto|nft|blockchain|lunch|dinner|coffee|pizza|standup|stand-up|sprint|retro|meeting|birthday|party|piano|keyboard|music|song|map|lock|locks|locksmith|spare|bike|gym|parking|pokemon|quest|level)\b`)
-	distractorZH = regexp.MustCompile(`钥匙|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|区块链|币圈|加密货币|键盘|钢琴`)
+	distractorZH = regexp.MustCompile(`(?i)cdn|钥匙|早高峰|晚高峰|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|区块链|币圈|加密货币|键盘|钢琴`)
 )
 
 // core vocabulary: what the bot is about (keys, tokens, models, credits).
@@ -102,16 +102,19 @@ var (
 	coreZH = regexp.MustCompile(`(?i)密钥|令牌|token|key|额度|配额|模型|提示词|用量|上下文|机器人|bot`)
 )
 
+// aiTerm names AI APIs unambiguously; other strong terms (限流, 缓存,
+// budget…) also have everyday senses.
+var aiTerm = regexp.MustCompile(`(?i)\b(apis?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|tiktoken|tokenbot)\b|大模型|模型|提示词`)
+
 // passiveDomain reports whether a chat line the bot was not addressed in is
-// about its domain: a strong term, or a core term with no distractor nearby.
+// about its domain: a core term with no distractor nearby, or a strong term
+// with no distractor unless an AI API is named outright.
 func passiveDomain(s string) bool {
-	if strongDomain(s) {
-		return true
+	distracted := distractorEN.MatchString(s) || distractorZH.MatchString(s)
+	if distracted {
+		return aiTerm.MatchString(s)
 	}
-	if distractorEN.MatchString(s) || distractorZH.MatchString(s) {
-		return false
-	}
-	return coreEN.MatchString(s) || coreZH.MatchString(s)
+	return strongDomain(s) || coreEN.MatchString(s) || coreZH.MatchString(s)
 }
 
 // strongDomain reports whether s names the AI-API domain outright.
