@@ -588,8 +588,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		return notAnswered()
 	}
 	nq := ix.normalize(q)
-	domain := inDomain(q) || inDomain(nq)
-	if mode == Passive && (!(IsQuestion(q) || IsQuestion(nq)) || !domain) {
+	if mode == Passive && (!IsQuestion(nq) || !inDomain(nq)) {
 		return notAnswered()
 	}
 	hits, err := ix.search(ctx, nq, lang)
@@ -626,8 +625,8 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 			return notAnswered()
 		}
 	default:
-		strong := strongDomain(q) || strongDomain(nq)
-		if (!domain && (pOff >= pBest || best.score < mentionMinScore)) || (pOff >= mentionMaxOffTopic && !strong) {
+		unsure := pOff >= pBest || best.score < mentionMinScore
+		if (unsure && !inDomain(nq)) || (pOff >= mentionMaxOffTopic && !strongDomain(nq)) {
 			return notAnswered()
 		}
 	}
