@@ -146,6 +146,8 @@ func TestAskCancelledContext(t *testing.T) {
 func TestAskConcurrent(t *testing.T) {
 	ix := testIndex(t)
 	on, _ := loadQuestions(t)
+	dev, _ := loadQuestionFile(t, "testdata/dev.yaml") // Traditional Chinese and typos too
+	on = append(on, dev...)
 	want := map[string]string{}
 	for _, l := range on {
 		a, err := ix.Ask(context.Background(), l.q, Mention)

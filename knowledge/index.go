@@ -487,6 +487,10 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 		parts = append(parts, mq)
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(parts...), searchWindow, 0, false)
+	// Ties at the window's edge are broken by document id, not by the
+	// index's internal numbering (which follows the batch's map order), so
+	// every build of the index gives the same answers.
+	req.SortBy([]string{"-_score", "_id"})
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search faq: %w", err)

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"math"
 	"testing"
 )
 
@@ -78,6 +79,35 @@ func TestRouting(t *testing.T) {
 		}
 		if a.Answered && a.Lang == "zh" && a.Title != ix.entries[a.ID].Text["zh"].Question {
 			t.Errorf("%s: Ask(%q) answered in %q, want the Simplified Chinese entry", tt.name, tt.q, a.Title)
+		}
+	}
+}
+
+// TestTrainingIsDeterministic builds the index twice: the intent model must
+// come out the same, so every answer repeats and every score to within
+// floating-point summation order (bleve adds sub-scores in varying order).
+func TestTrainingIsDeterministic(t *testing.T) {
+	entries, err := Load(Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := NewIndex(entries, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ix := testIndex(t)
+	on, off := loadQuestionFile(t, "testdata/dev.yaml")
+	for _, l := range append(on, off...) {
+		for _, mode := range []Mode{Mention, Passive} {
+			a, errA := ix.Ask(context.Background(), l.q, mode)
+			b, errB := other.Ask(context.Background(), l.q, mode)
+			if errA != nil || errB != nil {
+				t.Fatalf("Ask(%q): %v, %v", l.q, errA, errB)
+			}
+			if a.ID != b.ID || math.Abs(a.Score-b.Score) > 1e-9 || a.Answered != b.Answered {
+				t.Errorf("Ask(%q, %s) differs between two builds: %s %v vs %s %v", l.q, mode, a.ID, a.Score, b.ID, b.Score)
+			}
 		}
 	}
 }
