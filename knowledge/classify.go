@@ -36,6 +36,8 @@ var (
 	// keywordWeight scales the gradient of one-keyword examples: a keyword is
 	// evidence for its topic but weaker than a whole phrasing.
 	keywordWeight = 0.5
+	// questionWeight scales the gradient of an entry's own question.
+	questionWeight = 2.0
 	// offTopicWeight scales the off-topic examples' gradient.
 	offTopicWeight = 1.0
 	// shortWeight scales the gradient of an entry's short answer.

@@ -239,12 +239,12 @@ var synonyms = map[string]string{
 	"mandarin": "chinese", "chn": "chinese",
 	"convo": "conversation", "convos": "conversation", "thread": "conversation", "threads": "conversation",
 	"turns": "conversation", "messages": "conversation",
-	"burned through": "run out", "burnt through": "run out", "ran out": "run out", "runs out": "run out", "running out": "run out", "used up": "run out", "exhausted": "run out", "depleted": "run out",
+	"ran out": "run out", "runs out": "run out", "running out": "run out", "used up": "run out", "exhausted": "run out", "depleted": "run out",
 	"versus": "vs",
 	"fresh":  "new",
 	"mix up": "confuse", "mixed up": "confuse", "mixing up": "confuse", "mix them up": "confuse", "mixes up": "confuse",
 	"confused": "confuse", "confusing": "confuse", "confusion": "confuse", "confuses": "confuse",
-	"eat": "consume", "eats": "consume", "eating": "consume", "burn": "consume", "burns": "consume", "burning": "consume",
+	"burned through": "consume", "burnt through": "consume", "eat": "consume", "eats": "consume", "eating": "consume", "burn": "consume", "burns": "consume", "burning": "consume",
 	"consumes": "consume", "consumed": "consume", "consuming": "consume", "consumption": "consume",
 	"小组": "团队", "部门": "团队", "各组": "团队",
 	"花费": "费用", "开销": "费用", "花销": "费用", "开支": "费用",
@@ -407,7 +407,10 @@ func (ix *Index) trainModel(entries []Entry) {
 	for k, e := range entries {
 		for _, lang := range Languages {
 			t := e.Text[lang]
-			for _, p := range append([]string{t.Question}, t.Phrasings...) {
+			// The entry's own question states its focus and act most plainly.
+			texts = append(texts, trainText{text: prepare(t.Question), class: k, weight: questionWeight})
+			vocab = append(vocab, t.Question)
+			for _, p := range t.Phrasings {
 				texts = append(texts, trainText{text: prepare(p), class: k, weight: 1})
 				vocab = append(vocab, p)
 			}
