@@ -51,12 +51,15 @@ func TestAskNotSure(t *testing.T) {
 	ix := testIndex(t)
 	tests := []struct {
 		q, lang, marker string
+		suggestions     int
 	}{
-		{"", "en", "I'm not sure"},
-		{"   \n\t ", "en", "I'm not sure"},
-		{"what time is standup?", "en", "I'm not sure"},
-		{"午饭吃什么？", "zh", "不太确定"},
-		{"\xff\xfe\xfd", "en", "I'm not sure"},
+		{"", "en", "I'm not sure", 0},
+		{"   \n\t ", "en", "I'm not sure", 0},
+		{"what time is standup?", "en", "I'm not sure", 3},
+		{"午饭吃什么？", "zh", "不太确定", 3},
+		{"who has the key to the server room?", "en", "I'm not sure", 3},
+		{"年假額度還剩幾天？", "zh", "不太确定", 3},
+		{"\xff\xfe\xfd", "en", "I'm not sure", 0},
 	}
 	for _, tt := range tests {
 		a, err := ix.Ask(context.Background(), tt.q, Mention)
@@ -69,9 +72,17 @@ func TestAskNotSure(t *testing.T) {
 		if a.Lang != tt.lang || !strings.Contains(a.Answer, tt.marker) {
 			t.Errorf("Ask(%q, mention) = %s %q, want a %s not-sure text", tt.q, a.Lang, a.Answer, tt.lang)
 		}
-		for _, topic := range ix.Topics(tt.lang) {
-			if !strings.Contains(a.Answer, topic.Title) {
-				t.Errorf("not-sure text for %q does not list topic %q", tt.q, topic.Title)
+		// The closest topics, not the whole list, are offered.
+		if len(a.Suggestions) != tt.suggestions {
+			t.Errorf("Ask(%q, mention) offers %d topics %v, want %d", tt.q, len(a.Suggestions), a.Suggestions, tt.suggestions)
+		}
+		if n := strings.Count(a.Answer, "• "); n != len(a.Suggestions) {
+			t.Errorf("not-sure text for %q lists %d topics, want the %d suggestions:\n%s", tt.q, n, len(a.Suggestions), a.Answer)
+		}
+		for _, topic := range a.Suggestions {
+			want, ok := ix.Entry(topic.ID, tt.lang)
+			if !ok || want.Question != topic.Title || !strings.Contains(a.Answer, topic.Title) {
+				t.Errorf("not-sure text for %q does not offer %s as %q", tt.q, topic.ID, want.Question)
 			}
 		}
 		p, err := ix.Ask(context.Background(), tt.q, Passive)
@@ -135,6 +146,8 @@ func TestAskCancelledContext(t *testing.T) {
 func TestAskConcurrent(t *testing.T) {
 	ix := testIndex(t)
 	on, _ := loadQuestions(t)
+	dev, _ := loadQuestionFile(t, "testdata/dev.yaml") // Traditional Chinese and typos too
+	on = append(on, dev...)
 	want := map[string]string{}
 	for _, l := range on {
 		a, err := ix.Ask(context.Background(), l.q, Mention)

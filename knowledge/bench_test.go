@@ -16,6 +16,10 @@ var benchQuestions = []string{
 	"上下文窗口是什么意思",
 	"i pasted my key in slack, what now",
 	"每个团队的 API 预算怎么设置",
+	"wat is a api kye",
+	"金鑰和 token 差在哪裡？",
+	"we ship a chatbot that keeps the whole history in every call; after about forty turns it gets slow, costs a lot and finally errors out. why does that happen?",
+	"the budget for the team offsite is 5k, ideas?",
 }
 
 func BenchmarkAsk(b *testing.B) {
@@ -50,6 +54,28 @@ func BenchmarkAskP99(b *testing.B) {
 	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Nanoseconds()) }
 	b.ReportMetric(pct(0.50), "p50-ns")
 	b.ReportMetric(pct(0.99), "p99-ns")
+}
+
+// BenchmarkColdStart measures loading the embedded FAQ, building the bleve
+// index, training the intent model and answering one Traditional Chinese
+// question (which loads the conversion dictionaries on first use).
+func BenchmarkColdStart(b *testing.B) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		entries, err := Load(Embedded())
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix, err := NewIndex(entries, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ix.Ask(ctx, "金鑰和 token 差在哪裡？", Mention); err != nil {
+			b.Fatal(err)
+		}
+		_ = ix.Close()
+	}
 }
 
 func BenchmarkNewIndex(b *testing.B) {

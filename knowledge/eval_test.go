@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"context"
 	"os"
 	"sort"
 	"sync"
@@ -113,148 +112,12 @@ func TestQuestionSetCoversEveryTopic(t *testing.T) {
 	}
 }
 
-func TestMentionAccuracy(t *testing.T) {
-	ix := testIndex(t)
-	on, _ := loadQuestions(t)
-	ctx := context.Background()
-	hits := 0
-	for _, l := range on {
-		a, err := ix.Ask(ctx, l.q, Mention)
-		if err != nil {
-			t.Fatalf("Ask(%q): %v", l.q, err)
-		}
-		if a.Lang != l.lang {
-			t.Errorf("Ask(%q): lang %s, want %s", l.q, a.Lang, l.lang)
-		}
-		if a.Answered && a.ID == l.id {
-			hits++
-			continue
-		}
-		t.Logf("miss [%s] %q: got %q (answered=%v score=%.3f)", l.id, l.q, a.ID, a.Answered, a.Score)
-	}
-	acc := float64(hits) / float64(len(on))
-	t.Logf("mention top-1 accuracy: %d/%d = %.1f%%", hits, len(on), 100*acc)
-	if acc < 0.95 {
-		t.Errorf("mention top-1 accuracy %.1f%%, want >= 95%%", 100*acc)
-	}
-}
-
-func TestPassiveNeverAnswersOffTopic(t *testing.T) {
-	ix := testIndex(t)
-	_, off := loadQuestions(t)
-	ctx := context.Background()
-	fp := 0
-	for _, l := range off {
-		a, err := ix.Ask(ctx, l.q, Passive)
-		if err != nil {
-			t.Fatalf("Ask(%q): %v", l.q, err)
-		}
-		if a.Answered || a.Answer != "" {
-			fp++
-			t.Errorf("passive answered off-topic %q with %s (score %.3f)", l.q, a.ID, a.Score)
-		}
-	}
-	t.Logf("passive false positives: %d/%d", fp, len(off))
-}
-
-func TestPassiveRecall(t *testing.T) {
-	ix := testIndex(t)
-	on, _ := loadQuestions(t)
-	ctx := context.Background()
-	answered, wrong := 0, 0
-	for _, l := range on {
-		a, err := ix.Ask(ctx, l.q, Passive)
-		if err != nil {
-			t.Fatalf("Ask(%q): %v", l.q, err)
-		}
-		switch {
-		case !a.Answered:
-			t.Logf("passive silent [%s] %q (score %.3f)", l.id, l.q, a.Score)
-		case a.ID != l.id:
-			wrong++
-			t.Logf("passive wrong [%s] %q: got %s (score %.3f)", l.id, l.q, a.ID, a.Score)
-		default:
-			answered++
-		}
-	}
-	recall := float64(answered) / float64(len(on))
-	t.Logf("passive recall: %d/%d = %.1f%% (wrong answers: %d)", answered, len(on), 100*recall, wrong)
-	if recall < 0.6 {
-		t.Errorf("passive recall %.1f%%, want >= 60%%", 100*recall)
-	}
-}
-
-// TestHoldoutAccuracy logs accuracy on a second question set that was never
-// used to tune the FAQ: an honest estimate of how well unseen wording matches.
-func TestHoldoutAccuracy(t *testing.T) {
-	ix := testIndex(t)
-	on, _ := loadQuestionFile(t, "testdata/holdout.yaml")
-	hits, passive, passiveWrong := 0, 0, 0
-	for _, l := range on {
-		a, err := ix.Ask(context.Background(), l.q, Mention)
-		if err != nil {
-			t.Fatalf("Ask(%q): %v", l.q, err)
-		}
-		if a.ID == l.id {
-			hits++
-		} else {
-			t.Logf("holdout miss [%s] %q: got %q", l.id, l.q, a.ID)
-		}
-		if p, _ := ix.Ask(context.Background(), l.q, Passive); p.Answered && p.ID == l.id {
-			passive++
-		} else if p.Answered {
-			passiveWrong++
-			t.Logf("holdout passive wrong [%s] %q: got %q", l.id, l.q, p.ID)
-		}
-	}
-	t.Logf("holdout mention accuracy: %d/%d = %.1f%%; passive recall %d/%d, passive wrong answers %d", hits, len(on), 100*float64(hits)/float64(len(on)), passive, len(on), passiveWrong)
-	if hits*2 < len(on) {
-		t.Errorf("holdout accuracy %d/%d is below 50%%", hits, len(on))
-	}
-}
-
-// TestBlindAccuracy measures a third question set, written before the method
-// changes and never inspected line by line while tuning. It logs only the
-// aggregate figure, so the set stays blind; 60% is a regression floor.
-func TestBlindAccuracy(t *testing.T) {
-	ix := testIndex(t)
-	on, _ := loadQuestionFile(t, "testdata/blind.yaml")
-	if len(on) < 108 {
-		t.Fatalf("blind set has %d questions, want >= 108 (2 per topic and language)", len(on))
-	}
-	hits, passive, passiveWrong := 0, 0, 0
-	for _, l := range on {
-		a, err := ix.Ask(context.Background(), l.q, Mention)
-		if err != nil {
-			t.Fatalf("Ask(%q): %v", l.q, err)
-		}
-		if a.ID == l.id {
-			hits++
-		}
-		p, err := ix.Ask(context.Background(), l.q, Passive)
-		if err != nil {
-			t.Fatalf("Ask(%q, passive): %v", l.q, err)
-		}
-		switch {
-		case p.Answered && p.ID == l.id:
-			passive++
-		case p.Answered:
-			passiveWrong++
-		}
-	}
-	acc := float64(hits) / float64(len(on))
-	t.Logf("blind mention accuracy: %d/%d = %.1f%%; passive recall %d/%d, passive wrong answers %d", hits, len(on), 100*acc, passive, len(on), passiveWrong)
-	if acc < 0.60 {
-		t.Errorf("blind mention accuracy %.1f%%, want >= 60%%", 100*acc)
-	}
-}
-
-// TestEvalSetsAreHeldOut checks that no holdout or blind question copies an
-// FAQ phrasing or title: those sets measure unseen wording.
+// TestEvalSetsAreHeldOut checks that no dev, holdout or blind question
+// copies an FAQ phrasing or title: those sets measure unseen wording.
 func TestEvalSetsAreHeldOut(t *testing.T) {
 	ix := testIndex(t)
 	own := faqWordings(ix)
-	for _, file := range []string{"testdata/holdout.yaml", "testdata/blind.yaml"} {
+	for _, file := range []string{"testdata/dev.yaml", "testdata/holdout.yaml", "testdata/blind.yaml"} {
 		on, _ := loadQuestionFile(t, file)
 		for _, l := range on {
 			if _, ok := ix.Entry(l.id, l.lang); !ok {

@@ -37,7 +37,8 @@ type Entry struct {
 	Related []string `yaml:"related"`
 	Sources []string `yaml:"sources"`
 	// Keywords are the topic's distinctive terms in any language (optional);
-	// they are searched as a separate, lower-weighted field.
+	// they are searched as a separate, lower-weighted field and, like the
+	// phrasings, train the intent model that routes questions.
 	Keywords []string `yaml:"keywords"`
 	// Reviewed is the month (YYYY-MM) the entry was last checked against
 	// its sources.

@@ -1,139 +1,64 @@
 package knowledge
 
-import (
-	"context"
-	"os"
-	"sort"
-	"testing"
+import "testing"
 
-	"go.yaml.in/yaml/v3"
+// The measured sets written from one-line topic descriptions by someone who
+// never read the FAQ wording: the most honest estimate of how well real chat
+// questions are matched. TestEvalSets measures them; their misses are never
+// listed, so nobody tunes on them.
+const (
+	// independentFile covers the first 27 topics.
+	independentFile = "testdata/independent.yaml"
+	// freshFile covers all 34 topics, with off-topic chatter in both
+	// languages and computed (price, context, size) questions; it was scored
+	// once, after the intent model, the new topics and the content review
+	// were finished.
+	freshFile = "testdata/fresh.yaml"
 )
 
-// independentFile is a question set written from one-line topic descriptions
-// by someone who never read the FAQ wording: the most honest estimate of how
-// well real chat questions are matched.
-const independentFile = "testdata/independent.yaml"
-
-type independentQuestion struct{ id, lang, q string }
-
-func loadIndependent(t *testing.T) []independentQuestion {
-	t.Helper()
-	raw, err := os.ReadFile(independentFile)
-	if err != nil {
-		t.Fatalf("read %s: %v", independentFile, err)
-	}
-	var set struct {
-		OnTopic map[string]map[string][]string `yaml:"on_topic"`
-	}
-	if err := yaml.Unmarshal(raw, &set); err != nil {
-		t.Fatalf("parse %s: %v", independentFile, err)
-	}
-	ids := make([]string, 0, len(set.OnTopic))
-	for id := range set.OnTopic {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	var out []independentQuestion
-	for _, id := range ids {
-		for _, lang := range Languages {
-			for _, q := range set.OnTopic[id][lang] {
-				out = append(out, independentQuestion{id, lang, q})
-			}
-		}
-	}
-	return out
-}
-
-func TestIndependentAccuracy(t *testing.T) {
-	entries, err := Load(Embedded())
-	if err != nil {
-		t.Fatalf("load embedded FAQ: %v", err)
-	}
-	ix, err := NewIndex(entries, Options{})
-	if err != nil {
-		t.Fatalf("build index: %v", err)
-	}
-	qs := loadIndependent(t)
-
-	// Every topic of the FAQ needs at least 4 questions per language, every
-	// label must name a real topic, and no question may copy an FAQ phrasing.
+// TestIndependentSetsAreSound checks each independent set's labels and
+// coverage: every topic it covers has at least 4 questions per language,
+// every label names a real topic, and no question copies an FAQ phrasing.
+// The fresh set's writer never saw the FAQ, yet a few short, natural
+// questions ("do api keys expire?") are also FAQ phrasings: they are
+// counted, logged and kept, up to 4% of the set.
+func TestIndependentSetsAreSound(t *testing.T) {
+	ix := testIndex(t)
 	own := faqWordings(ix)
-	count := map[string]map[string]int{}
-	for _, topic := range ix.Topics("en") {
-		count[topic.ID] = map[string]int{}
-	}
-	for _, l := range qs {
-		if _, ok := ix.Entry(l.id, l.lang); !ok {
-			t.Errorf("question %q labelled with unknown topic %q", l.q, l.id)
-			continue
+	for _, tt := range []struct {
+		file       string
+		minTopics  int
+		maxOverlap float64
+	}{{independentFile, 27, 0}, {freshFile, len(ix.Topics("en")), 0.04}} {
+		qs, _ := loadQuestionFile(t, tt.file)
+		count := map[string]map[string]int{}
+		overlap := 0
+		for _, l := range qs {
+			if _, ok := ix.Entry(l.id, l.lang); !ok {
+				t.Errorf("%s: question %q labelled with unknown topic %q", tt.file, l.q, l.id)
+				continue
+			}
+			if id, dup := own[normalizeForCompare(l.q)]; dup {
+				overlap++
+				t.Logf("%s: question %q is also an FAQ phrasing of %s", tt.file, l.q, id)
+			}
+			if count[l.id] == nil {
+				count[l.id] = map[string]int{}
+			}
+			count[l.id][l.lang]++
 		}
-		if id, dup := own[normalizeForCompare(l.q)]; dup {
-			t.Errorf("question %q copies an FAQ phrasing of %s", l.q, id)
+		if float64(overlap) > tt.maxOverlap*float64(len(qs)) {
+			t.Errorf("%s: %d of %d questions are FAQ phrasings, want <= %.0f%%", tt.file, overlap, len(qs), 100*tt.maxOverlap)
 		}
-		count[l.id][l.lang]++
-	}
-	for id, byLang := range count {
-		for _, lang := range Languages {
-			if byLang[lang] < 4 {
-				t.Errorf("topic %s has %d %s questions, want >= 4", id, byLang[lang], lang)
+		if len(count) < tt.minTopics {
+			t.Errorf("%s covers %d topics, want >= %d", tt.file, len(count), tt.minTopics)
+		}
+		for id, byLang := range count {
+			for _, lang := range Languages {
+				if byLang[lang] < 4 {
+					t.Errorf("%s: topic %s has %d %s questions, want >= 4", tt.file, id, byLang[lang], lang)
+				}
 			}
 		}
-	}
-
-	ctx := context.Background()
-	type tally struct{ n, hits int }
-	perLang := map[string]*tally{}
-	for _, lang := range Languages {
-		perLang[lang] = &tally{}
-	}
-	hits, passive, passiveWrong, wrongLang := 0, 0, 0, 0
-	for _, l := range qs {
-		a, err := ix.Ask(ctx, l.q, Mention)
-		if err != nil {
-			t.Fatalf("Ask(%q, mention): %v", l.q, err)
-		}
-		if a.Lang != l.lang {
-			wrongLang++
-			t.Logf("language [%s] detected %s: %s", l.lang, a.Lang, l.q)
-		}
-		perLang[l.lang].n++
-		if a.Answered && a.ID == l.id {
-			hits++
-			perLang[l.lang].hits++
-		} else {
-			got := a.ID
-			if !a.Answered {
-				got += "(unanswered)"
-			}
-			t.Logf("[%s] %s: %s", l.id, got, l.q)
-		}
-
-		p, err := ix.Ask(ctx, l.q, Passive)
-		if err != nil {
-			t.Fatalf("Ask(%q, passive): %v", l.q, err)
-		}
-		switch {
-		case p.Answered && p.ID == l.id:
-			passive++
-		case p.Answered:
-			passiveWrong++
-			t.Logf("passive wrong [%s] %s: %s", l.id, p.ID, l.q)
-		}
-	}
-	if len(qs) == 0 {
-		t.Fatalf("%s holds no questions", independentFile)
-	}
-	pct := func(a, b int) float64 { return 100 * float64(a) / float64(b) }
-	t.Logf("independent mention top-1 accuracy: %d/%d = %.1f%%", hits, len(qs), pct(hits, len(qs)))
-	for _, lang := range Languages {
-		tl := perLang[lang]
-		if tl.n > 0 {
-			t.Logf("  %s: %d/%d = %.1f%%", lang, tl.hits, tl.n, pct(tl.hits, tl.n))
-		}
-	}
-	t.Logf("independent passive recall: %d/%d = %.1f%%; passive wrong answers: %d; language misdetections: %d",
-		passive, len(qs), pct(passive, len(qs)), passiveWrong, wrongLang)
-	if hits*2 < len(qs) {
-		t.Errorf("independent mention accuracy %.1f%%, want >= 50%%", pct(hits, len(qs)))
 	}
 }

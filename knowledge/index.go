@@ -52,16 +52,28 @@ func ParseMode(s string) (Mode, error) {
 	return 0, fmt.Errorf("parse mode %q: want mention or passive", s)
 }
 
-// Default confidence thresholds, tuned on testdata/questions.yaml.
+// Default confidence thresholds, tuned on testdata/questions.yaml and
+// testdata/dev.yaml.
 const (
-	// DefaultPassiveMinScore is the lowest score (see Answer.Score) at which
-	// a passive question is answered.
-	DefaultPassiveMinScore = 0.10
-	// passiveMinMargin: the best entry must beat the runner-up by this factor.
-	passiveMinMargin = 1.15
-	// mentionMinScore: a mention with no domain vocabulary scoring below this
-	// gets the "not sure" reply (off-topic lines score up to about 0.4).
-	mentionMinScore = 0.5
+	// DefaultPassiveMinScore is the lowest intent-model probability of the
+	// winning topic at which a passive question is answered.
+	DefaultPassiveMinScore = 0.20
+	// passiveMinMargin is the lowest lead of a passive answer's combined
+	// score (see Answer.Score) over the runner-up's.
+	passiveMinMargin = 0.4
+	// mentionMinScore: a mention with no domain vocabulary whose best topic
+	// scores below this (see Answer.Score) gets the "not sure" reply.
+	mentionMinScore = 0.35
+	// mentionMaxOffTopic: a mention that names no strong domain term is
+	// "not sure" when the off-topic class is at least this likely.
+	mentionMaxOffTopic = 0.6
+	// weakMinScore and weakMaxOffTopic: a passive question with no core term
+	// needs at least this probability for its topic and at most this one for
+	// the off-topic class.
+	weakMinScore    = 0.8
+	weakMaxOffTopic = 0.1
+	// suggestions is how many closest topics a "not sure" reply offers.
+	suggestions = 3
 )
 
 // Options tunes an Index.
@@ -76,13 +88,13 @@ type Topic struct {
 	Title string `json:"title"`
 }
 
-// Answer is the result of Ask. When Answered is false, ID is empty and
-// Answer holds a "not sure" text listing the topics (mention mode) or is
-// empty (passive mode). Score is the best entry's relevance: its best BM25
-// phrasing score plus small shares of its other matching phrasings and of its
-// keywords-and-short-answer document (typically 0.1-1.5 with the built-in
-// FAQ; 0 when nothing was searched). Question echoes the sanitised,
-// 4 KiB-capped input.
+// Answer is the result of Ask. When Answered is false, ID is empty and, in
+// mention mode, Answer holds a "not sure" text offering the closest topics
+// (also in Suggestions); in passive mode both are empty. Score is the best
+// entry's combined relevance: the intent model's probability (0-1) plus
+// bleveWeight times its BM25 score relative to the best BM25 hit (0 when
+// nothing was searched). Question echoes the sanitised, 4 KiB-capped input;
+// a Traditional Chinese question is answered in Simplified Chinese (Lang "zh").
 type Answer struct {
 	Question string   `json:"question"`
 	Answered bool     `json:"answered"`
@@ -94,6 +106,8 @@ type Answer struct {
 	Short    string   `json:"short"`
 	Related  []Topic  `json:"related"`
 	Sources  []string `json:"sources"`
+	// Suggestions are the closest topics when Answered is false in mention mode.
+	Suggestions []Topic `json:"suggestions,omitempty"`
 }
 
 // Index answers questions from FAQ entries. It is safe for concurrent use.
@@ -102,6 +116,9 @@ type Index struct {
 	entries map[string]Entry
 	order   []string // ids in load order
 	passive float64
+	model   *classifier // classes: entries in order, then offTopic
+	spell   *speller
+	zhChars simplifiedChars
 }
 
 // Field names in the bleve document; one document per entry holds both languages.
@@ -222,12 +239,12 @@ var synonyms = map[string]string{
 	"mandarin": "chinese", "chn": "chinese",
 	"convo": "conversation", "convos": "conversation", "thread": "conversation", "threads": "conversation",
 	"turns": "conversation", "messages": "conversation",
-	"burned through": "run out", "burnt through": "run out", "ran out": "run out", "runs out": "run out", "running out": "run out", "used up": "run out", "exhausted": "run out", "depleted": "run out",
+	"ran out": "run out", "runs out": "run out", "running out": "run out", "used up": "run out", "exhausted": "run out", "depleted": "run out",
 	"versus": "vs",
 	"fresh":  "new",
 	"mix up": "confuse", "mixed up": "confuse", "mixing up": "confuse", "mix them up": "confuse", "mixes up": "confuse",
 	"confused": "confuse", "confusing": "confuse", "confusion": "confuse", "confuses": "confuse",
-	"eat": "consume", "eats": "consume", "eating": "consume", "burn": "consume", "burns": "consume", "burning": "consume",
+	"burned through": "consume", "burnt through": "consume", "eat": "consume", "eats": "consume", "eating": "consume", "burn": "consume", "burns": "consume", "burning": "consume",
 	"consumes": "consume", "consumed": "consume", "consuming": "consume", "consumption": "consume",
 	"小组": "团队", "部门": "团队", "各组": "团队",
 	"花费": "费用", "开销": "费用", "花销": "费用", "开支": "费用",
@@ -377,7 +394,59 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 	if err := idx.Batch(batch); err != nil {
 		return fail(fmt.Errorf("index faq: %w", err))
 	}
+	ix.trainModel(entries)
 	return ix, nil
+}
+
+// trainModel builds the speller's vocabulary and trains the intent model on
+// every entry's question, phrasings and keywords in both languages, plus the
+// off-topic examples as one more class.
+func (ix *Index) trainModel(entries []Entry) {
+	var texts []trainText
+	var vocab, han []string
+	for k, e := range entries {
+		for _, lang := range Languages {
+			t := e.Text[lang]
+			// The entry's own question states its focus and act most plainly.
+			texts = append(texts, trainText{text: prepare(t.Question), class: k, weight: questionWeight})
+			vocab = append(vocab, t.Question)
+			for _, p := range t.Phrasings {
+				texts = append(texts, trainText{text: prepare(p), class: k, weight: 1})
+				vocab = append(vocab, p)
+			}
+			vocab = append(vocab, t.Short)
+			han = append(han, t.Answer)
+		}
+		for _, kw := range e.Keywords {
+			texts = append(texts, trainText{text: prepare(kw), class: k, weight: keywordWeight})
+			vocab = append(vocab, kw)
+		}
+	}
+	for _, q := range offTopicExamples {
+		texts = append(texts, trainText{text: prepare(q), class: len(entries), weight: offTopicWeight})
+		vocab = append(vocab, q)
+	}
+	for _, w := range sortedKeys(synonyms) {
+		vocab = append(vocab, w, synonyms[w])
+	}
+	ix.spell = newSpeller(vocab)
+	ix.zhChars = newSimplifiedChars(append(han, vocab...))
+	ix.model = train(texts, len(entries)+1)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// normalize maps a question onto the FAQ's wording: Traditional Chinese to
+// Simplified, misspelt English words to the FAQ's vocabulary, then prepare.
+func (ix *Index) normalize(q string) string {
+	return prepare(ix.spell.correct(ix.zhChars.toSimplified(q)))
 }
 
 func docID(id, lang, part string) string { return id + "|" + lang + "|" + part }
@@ -411,9 +480,9 @@ type hit struct {
 	score float64
 }
 
-// search returns the best entries for q in lang's fields, best first.
+// search returns the best entries for the normalised question q in lang's
+// fields, best first, scored by BM25 alone.
 func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
-	q = prepare(q)
 	var parts []query.Query
 	for _, part := range docParts {
 		mq := bleve.NewMatchQuery(q)
@@ -421,6 +490,10 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 		parts = append(parts, mq)
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(parts...), searchWindow, 0, false)
+	// Ties at the window's edge are broken by document id, not by the
+	// index's internal numbering (which follows the batch's map order), so
+	// every build of the index gives the same answers.
+	req.SortBy([]string{"-_score", "_id"})
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search faq: %w", err)
@@ -472,11 +545,35 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 	return hits, nil
 }
 
+// bleveWeight weighs the BM25 score (relative to the best hit's) against
+// the intent model's probability in an entry's combined score.
+var bleveWeight = 0.5
+
+// rank combines the intent model's probabilities with the BM25 hits into
+// one score per entry, best first (ties by load order).
+func (ix *Index) rank(hits []hit, probs []float64) []hit {
+	bm := make(map[string]float64, len(hits))
+	top := 0.0
+	if len(hits) > 0 {
+		top = hits[0].score
+	}
+	for _, h := range hits {
+		bm[h.id] = h.score / top
+	}
+	out := make([]hit, len(ix.order))
+	for k, id := range ix.order {
+		out[k] = hit{id: id, score: probs[k] + bleveWeight*bm[id]}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	return out
+}
+
 // Ask answers question in the asker's language. In Mention mode it always
-// returns an answer: the best entry, or a "not sure" text listing the topics.
-// In Passive mode it answers only a confident, on-topic question and
-// otherwise returns Answered=false with an empty Answer. Only the first
-// MaxQuestionBytes of question are searched; invalid UTF-8 is replaced.
+// returns an answer: the best entry, or a "not sure" text offering the
+// closest topics. In Passive mode it answers only a confident, on-topic
+// question and otherwise returns Answered=false with an empty Answer. Only
+// the first MaxQuestionBytes of question are searched; invalid UTF-8 is
+// replaced.
 func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, error) {
 	if err := ctx.Err(); err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
@@ -484,41 +581,59 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	q := sanitize(question)
 	lang := DetectLang(q)
 	ans := Answer{Question: q, Lang: lang, Related: []Topic{}, Sources: []string{}}
+	var ranked []hit
 	notAnswered := func() (Answer, error) {
 		if mode == Mention {
-			ans.Answer = ix.notSure(lang)
+			for _, h := range ranked[:min(suggestions, len(ranked))] {
+				ans.Suggestions = append(ans.Suggestions, Topic{ID: h.id, Title: ix.entries[h.id].Text[lang].Question})
+			}
+			ans.Answer = ix.notSure(lang, ans.Suggestions)
 		}
 		return ans, nil
 	}
 	if strings.Trim(q, " \t\n\uFFFD") == "" {
 		return notAnswered()
 	}
-	if mode == Passive && (!IsQuestion(q) || !(inDomain(q) || inDomain(prepare(q)))) {
+	nq := ix.normalize(q)
+	if mode == Passive && (!IsQuestion(nq) || !inDomain(nq)) {
 		return notAnswered()
 	}
-	hits, err := ix.search(ctx, q, lang)
+	hits, err := ix.search(ctx, nq, lang)
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return Answer{}, fmt.Errorf("ask: %w", err)
 		}
 		return Answer{}, err
 	}
-	if len(hits) == 0 {
-		return notAnswered()
+	probs := ix.model.predict(nq)
+	ranked = ix.rank(hits, probs)
+	best := ranked[0]
+	ans.Score = best.score
+	pBest, pOff := 0.0, probs[len(ix.order)]
+	argmax := 0
+	for k, id := range ix.order {
+		if id == best.id {
+			pBest = probs[k]
+		}
+		if probs[k] > probs[argmax] {
+			argmax = k
+		}
 	}
-	best := hits[0]
-	score := best.score
-	ans.Score = score
 	switch mode {
 	case Passive:
-		if score < ix.passive {
+		margin := best.score - ranked[1].score
+		if len(hits) == 0 || pOff >= pBest || pBest < ix.passive || ix.order[argmax] != best.id || margin < passiveMinMargin {
 			return notAnswered()
 		}
-		if len(hits) > 1 && best.score < passiveMinMargin*hits[1].score {
+		// Without a core term ("budget", "bill" or "environment" alone), or
+		// next to a distractor, the line is likely everyday chatter: answer
+		// only a clear-cut one.
+		if !passiveDomain(nq) && (pBest < weakMinScore || pOff > weakMaxOffTopic) {
 			return notAnswered()
 		}
 	default:
-		if score < mentionMinScore && !inDomain(q) && !inDomain(prepare(q)) {
+		unsure := pOff >= pBest || best.score < mentionMinScore
+		if (unsure && !inDomain(nq)) || (pOff >= mentionMaxOffTopic && !strongDomain(nq)) {
 			return notAnswered()
 		}
 	}
@@ -538,23 +653,29 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	return ans, nil
 }
 
-// notSure is the mention-mode reply when no entry fits.
-func (ix *Index) notSure(lang string) string {
+// notSure is the mention-mode reply when no entry fits: it offers the
+// closest topics by their questions (none for an empty question).
+func (ix *Index) notSure(lang string, closest []Topic) string {
 	var b strings.Builder
-	if lang == "zh" {
-		b.WriteString("这个问题我不太确定。我可以解释下面这些话题，换个说法问我试试：\n")
-	} else {
-		b.WriteString("I'm not sure about that one. Here are the topics I can explain — try asking about one of them:\n")
+	switch {
+	case lang == "zh" && len(closest) > 0:
+		b.WriteString("这个问题我不太确定。你是想问下面这些吗？\n")
+	case lang == "zh":
+		b.WriteString("这个问题我不太确定。我可以解释 API key、token、计费和限流相关的问题。\n")
+	case len(closest) > 0:
+		b.WriteString("I'm not sure about that one. Did you mean one of these?\n")
+	default:
+		b.WriteString("I'm not sure about that one. I can explain API keys, tokens, billing and limits.\n")
 	}
-	for _, t := range ix.Topics(lang) {
+	for _, t := range closest {
 		b.WriteString("• ")
 		b.WriteString(t.Title)
 		b.WriteString("\n")
 	}
 	if lang == "zh" {
-		b.WriteString("也可以用 /tokens <文本> 计算 token 数量和费用。")
+		b.WriteString("也可以换个说法再问，或用 /tokens <文本> 计算 token 数量和费用。")
 	} else {
-		b.WriteString("You can also count tokens and cost with /tokens <text>.")
+		b.WriteString("You can also rephrase, or count tokens and cost with /tokens <text>.")
 	}
 	return b.String()
 }

@@ -66,7 +66,7 @@ func DetectLang(s string) string {
 
 var (
 	enQuestionStart = regexp.MustCompile(`(?i)^\s*(?:@\S+\s+)?(?:hey|hi|so|ok|okay|btw|quick question|question)?[,:\s]*(what|what's|whats|how|how's|why|when|where|which|who|whose|is|isn't|are|aren't|does|doesn't|do|don't|did|can|can't|could|should|would|will|won't|shall|may|anyone|any|explain|tell me|difference)\b`)
-	enQuestionWord  = regexp.MustCompile(`(?i)\b(what|how|why|which|whats|difference between|is it|is there|does it|do i|do we|can i|can we|should i|should we)\b`)
+	enQuestionWord  = regexp.MustCompile(`(?i)\b(what|how|why|which|whats|difference between|is it|is there|does it|do i|do we|can i|can we|should i|should we|vs)\b`)
 	zhQuestionWord  = regexp.MustCompile(`什么|啥|怎么|怎样|咋|为什么|为啥|吗|嘛|呢|如何|多少|多大|多长|多久|是否|哪|几个|几种|能不能|能否|可不可以|可以不|有没有|是不是|区别|差别|不同`)
 )
 
@@ -85,18 +85,44 @@ func IsQuestion(s string) bool {
 // weak terms ("key", "token", "limit") also name office keys, board-game
 // tokens and the like, so they count only without a distractor nearby.
 var (
-	strongEN = regexp.MustCompile(`(?i)\b(api|apis|apikeys?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|tiktoken|tokeni[sz]\w*|billing|billed|invoice|quota|api credits?|rate[- ]?limit\w*|429s?|rpm|tpm|context[- ]window|context length|reasoning tokens?|thinking tokens?|cached tokens?|prompt caching|bearer|oauth|x-api-key|x-goog-api-key|authorization header|secret keys?|sk-\w*|access tokens?|input tokens?|output tokens?|tokens? per|per token|/tokens|tokenbot|model=\S+)\b`)
-	weakEN   = regexp.MustCompile(`(?i)\b(keys?|tokens?|cost|costs|costing|price|pricing|charged?|charges|limits?|limited|budgets?|cache|secret|secrets|credits?|reasoning|leak\w*|rotat\w*|revok\w*|expire\w*|bill|usage|spend\w*|models?|prompts?|completions?|cached|caching|the bot|bot|words?|characters?|chinese|conversation|chat history|env|environment|staging|prod|production|header|credential\w*|paid|pay|dollars?|cheap\w*|prepaid|top[- ]?ups?|\$\d+)\b`)
+	strongEN = regexp.MustCompile(`(?i)\b(api|apis|apikeys?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|tiktoken|tokeni[sz]\w*|api credits?|rate[- ]?limit\w*|429s?|rpm|tpm|context[- ]window|context length|reasoning tokens?|thinking tokens?|cached tokens?|prompt caching|bearer|oauth|x-api-key|x-goog-api-key|authorization header|secret keys?|sk-\w*|access tokens?|input tokens?|output tokens?|tokens? per|per token|/tokens|tokenscommand|tokenbot|model=\S+)\b`)
+	weakEN   = regexp.MustCompile(`(?i)\b(billing|billed|invoice|quota|keys?|tokens?|cost|costs|costing|price|pricing|charged?|charges|limits?|limited|budgets?|cache|secret|secrets|credits?|reasoning|leak\w*|rotat\w*|revok\w*|expire\w*|bill|usage|spend\w*|models?|prompts?|completions?|cached|caching|the bot|bot|words?|characters?|chinese|conversation|chat history|env|environment|staging|prod|production|header|credential\w*|paid|pay|dollars?|cheap\w*|prepaid|top[- ]?ups?|\$\d+)\b`)
 	strongZH = regexp.MustCompile(`(?i)密钥|秘钥|令牌|计费|扣费|收费|账单|费用|配额|限流|速率|限速|上下文|大模型|模型|提示词|缓存|推理|泄露|泄漏|轮换|吊销|撤销|分词|预算|花费|开销|请求头|凭证|凭据|机器人`)
 	weakZH   = regexp.MustCompile(`额度|余额|充值|中文|英文|汉字|单词|字数|对话|聊天记录|历史消息|多轮|贵|钱|便宜|收费|扣|功能|命令|环境|线上|生产|测试环境|用量|用完|换新|更换|请求|接口|调用|响应|报错|错误`)
 	// distractors: physical keys, games, food, meetings, transport, crypto.
-	distractorEN = regexp.MustCompile(`(?i)\b(office|door|doors|room|building|car|cars|house|home|locker|cabinet|drawer|front desk|reception|keycard|key card|badge|board ?games?|game|games|arcade|casino|poker|chips|ring|subway|bus|metro|train|transit|laundry|coin|coins|crypto|nft|blockchain|lunch|dinner|coffee|pizza|standup|stand-up|sprint|retro|meeting|birthday|party|piano|keyboard|music|song|map|lock|locks|locksmith|spare|bike|gym|parking|pokemon|quest|level)\b`)
-	distractorZH = regexp.MustCompile(`钥匙|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|区块链|币圈|加密货币|键盘|钢琴`)
+	distractorEN = regexp.MustCompile(`(?i)\b(sales|offsite|off-site|hotel|flight|travel|vacation|electricity|rent|ssh|gpg|pgp|csrf|xsrf|jwt|session|primary key|foreign key|unexpected token|syntaxerror|cdn|browser cache|office|door|doors|room|building|car|cars|house|home|locker|cabinet|drawer|front desk|reception|keycard|key card|badge|board ?games?|game|games|arcade|casino|poker|chips|ring|subway|bus|metro|train|transit|laundry|coin|coins|crypto|nft|blockchain|lunch|dinner|coffee|pizza|standup|stand-up|sprint|retro|meeting|birthday|party|piano|keyboard|music|song|map|lock|locks|locksmith|spare|bike|gym|parking|pokemon|quest|level)\b`)
+	distractorZH = regexp.MustCompile(`(?i)cdn|钥匙|早高峰|晚高峰|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|区块链|币圈|加密货币|键盘|钢琴`)
 )
+
+// core vocabulary: what the bot is about (keys, tokens, models, credits).
+// A passive answer needs one of these words; words such as "budget", "bill"
+// or "environment" alone are everyday chatter.
+var (
+	coreEN = regexp.MustCompile(`(?i)\b(keys?|tokens?|prompts?|models?|credits?|quota|usage|the bot|tokenbot|context)\b`)
+	coreZH = regexp.MustCompile(`(?i)密钥|令牌|token|key|额度|配额|模型|提示词|用量|上下文|机器人|bot`)
+)
+
+// aiTerm names AI APIs unambiguously; other strong terms (限流, 缓存,
+// budget…) also have everyday senses.
+var aiTerm = regexp.MustCompile(`(?i)\b(apis?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|tiktoken|tokenbot)\b|大模型|模型|提示词`)
+
+// passiveDomain reports whether a chat line the bot was not addressed in is
+// about its domain: a core term with no distractor nearby, or a strong term
+// with no distractor unless an AI API is named outright.
+func passiveDomain(s string) bool {
+	distracted := distractorEN.MatchString(s) || distractorZH.MatchString(s)
+	if distracted {
+		return aiTerm.MatchString(s)
+	}
+	return strongDomain(s) || coreEN.MatchString(s) || coreZH.MatchString(s)
+}
+
+// strongDomain reports whether s names the AI-API domain outright.
+func strongDomain(s string) bool { return strongEN.MatchString(s) || strongZH.MatchString(s) }
 
 // inDomain reports whether s talks about keys, tokens, billing or limits of AI APIs.
 func inDomain(s string) bool {
-	if strongEN.MatchString(s) || strongZH.MatchString(s) {
+	if strongDomain(s) {
 		return true
 	}
 	if distractorEN.MatchString(s) || distractorZH.MatchString(s) {

@@ -1,0 +1,113 @@
+package knowledge
+
+import (
+	"context"
+	"math"
+	"testing"
+)
+
+// TestRouting pins how typical chat lines are routed: sibling-topic words,
+// typos, very short lines, long questions with context, English terms inside
+// Chinese, Traditional Chinese (answered in Simplified Chinese), and passive
+// chatter that uses the FAQ's words in other senses. want "" means no answer
+// (mention mode: the "not sure" reply).
+func TestRouting(t *testing.T) {
+	ix := testIndex(t)
+	tests := []struct {
+		name, q string
+		mode    Mode
+		want    string
+	}{
+		// sibling-topic words: the question is about one topic and mentions another's word
+		{"sibling en", "do we need to rotate keys even if nothing leaked?", Mention, "key-rotation"},
+		{"sibling en", "my answer was short but the bill shows thousands of output tokens from the reasoning model", Mention, "reasoning-tokens"},
+		{"sibling en", "our bill spiked overnight, how do we find the cause?", Mention, "usage-spike"},
+		{"sibling zh", "上下文窗口是指输入和输出加起来的长度吗", Mention, "context-window"},
+		{"sibling zh", "没泄露的 key 也要定期换吗", Mention, "key-rotation"},
+		{"sibling zh", "推理模型为什么输出 token 比回答多", Mention, "reasoning-tokens"},
+		// typos
+		{"typo en", "wat is a api kye", Mention, "what-is-api-key"},
+		{"typo en", "how do i rotaet my api key", Mention, "key-rotation"},
+		{"typo en", "what are cahced tokens", Mention, "cached-tokens"},
+		// very short lines
+		{"short en", "rpm vs tpm?", Mention, "rate-limits"},
+		{"short en", "ctx window?", Mention, "context-window"},
+		{"short zh", "429 是啥", Mention, "rate-limits"},
+		// long question with context
+		{"long en", "we ship a chatbot that keeps the whole history in every call; after about forty turns it gets slow, costs a lot and finally errors out. why does that happen?", Mention, "long-conversations"},
+		// English terms inside Chinese
+		{"mixed zh", "prompt tokens 和 completion tokens 有啥区别", Mention, "input-output-tokens"},
+		{"mixed zh", "cached tokens 为什么便宜", Mention, "cached-tokens"},
+		// Traditional Chinese
+		{"traditional", "金鑰和 token 差在哪裡？", Mention, "key-vs-token"},
+		{"traditional", "API 額度是什麼？", Mention, "quota-and-credits"},
+		{"traditional", "快取 token 是什麼？", Mention, "cached-tokens"},
+		{"traditional", "金鑰外洩了怎麼辦？", Mention, "key-leaked"},
+		{"traditional passive", "上下文視窗是什麼意思？", Passive, "context-window"},
+		// passive: on-topic questions are answered
+		{"passive en", "what's the difference between an api key and a token?", Passive, "key-vs-token"},
+		{"passive zh", "为什么一直报 429？", Passive, "rate-limits"},
+		// passive: chatter that uses our words in other senses stays silent
+		{"chatter", "who has the key to the server room?", Passive, ""},
+		{"chatter", "my ssh key is rejected by the bastion, any idea?", Passive, ""},
+		{"chatter", "how do I publish my GPG key?", Passive, ""},
+		{"chatter", "should this table use a composite primary key?", Passive, ""},
+		{"chatter", "why is the csrf token missing on the login form?", Passive, ""},
+		{"chatter", "does the session token expire after an hour?", Passive, ""},
+		{"chatter", "Unexpected token < in JSON at position 0, anyone seen this?", Passive, ""},
+		{"chatter", "are we going to make the sales quota this month?", Passive, ""},
+		{"chatter", "the budget for the team offsite is 5k, ideas?", Passive, ""},
+		{"chatter", "how much did we spend on the AWS bill?", Passive, ""},
+		{"chatter", "is the staging environment down?", Passive, ""},
+		{"chatter zh", "今年年假额度还有几天？", Passive, ""},
+		{"chatter zh", "团建预算够不够？", Passive, ""},
+		{"chatter zh", "地铁早高峰限流吗？", Passive, ""},
+		{"chatter zh", "CDN 缓存多久过期？", Passive, ""},
+		{"chatter zh", "测试环境又部署失败了，有人在看吗", Passive, ""},
+	}
+	for _, tt := range tests {
+		a, err := ix.Ask(context.Background(), tt.q, tt.mode)
+		if err != nil {
+			t.Fatalf("Ask(%q, %s): %v", tt.q, tt.mode, err)
+		}
+		got := ""
+		if a.Answered {
+			got = a.ID
+		}
+		if got != tt.want {
+			t.Errorf("%s: Ask(%q, %s) = %q, want %q", tt.name, tt.q, tt.mode, got, tt.want)
+		}
+		if a.Answered && a.Lang == "zh" && a.Title != ix.entries[a.ID].Text["zh"].Question {
+			t.Errorf("%s: Ask(%q) answered in %q, want the Simplified Chinese entry", tt.name, tt.q, a.Title)
+		}
+	}
+}
+
+// TestTrainingIsDeterministic builds the index twice: the intent model must
+// come out the same, so every answer repeats and every score to within
+// floating-point summation order (bleve adds sub-scores in varying order).
+func TestTrainingIsDeterministic(t *testing.T) {
+	entries, err := Load(Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := NewIndex(entries, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ix := testIndex(t)
+	on, off := loadQuestionFile(t, "testdata/dev.yaml")
+	for _, l := range append(on, off...) {
+		for _, mode := range []Mode{Mention, Passive} {
+			a, errA := ix.Ask(context.Background(), l.q, mode)
+			b, errB := other.Ask(context.Background(), l.q, mode)
+			if errA != nil || errB != nil {
+				t.Fatalf("Ask(%q): %v, %v", l.q, errA, errB)
+			}
+			if a.ID != b.ID || math.Abs(a.Score-b.Score) > 1e-9 || a.Answered != b.Answered {
+				t.Errorf("Ask(%q, %s) differs between two builds: %s %v vs %s %v", l.q, mode, a.ID, a.Score, b.ID, b.Score)
+			}
+		}
+	}
+}
