@@ -764,8 +764,8 @@ func testRestart(t *testing.T, b backend) {
 func testMigration(t *testing.T, b backend) {
 	s, addr := b.fresh(t)
 	again := b.open(t, addr)
-	if v := b.schemaVersions(t, again); !slices.Equal(v, []int{1, 2}) {
-		t.Errorf("schema versions %v, want [1 2]", v)
+	if v := b.schemaVersions(t, again); !slices.Equal(v, []int{1, 2, 3}) {
+		t.Errorf("schema versions %v, want [1 2 3]", v)
 	}
 	if _, _, err := s.Claim(context.Background(), sample(1, "slack"), "p", time.Minute); err != nil {
 		t.Fatal(err)
@@ -777,10 +777,11 @@ func testMigration(t *testing.T, b backend) {
 
 // wantColumns is the complete schema: anything else is a surprise.
 var wantColumns = map[string][]string{
-	"schema_version": {"applied_at", "version"},
-	"seen_events":    {"event_id", "platform", "seen_at"},
+	"schema_version":  {"applied_at", "version"},
+	"seen_events":     {"event_id", "platform", "seen_at"},
+	"takedown_counts": {"dim", "hour", "k1", "k2", "k3", "n"},
 	"takedowns": {"action", "attempts", "channel", "detail", "fingerprint", "lang", "lease_until", "masked", "message_id",
-		"occurred_at", "outcome", "owner", "platform", "poster", "provider", "revision", "rule", "updated_at", "workspace"},
+		"next_attempt_at", "notified", "occurred_at", "outcome", "owner", "platform", "poster", "provider", "result", "revision", "rule", "updated_at", "workspace"},
 }
 
 // testAuditContents plants takedowns of secrets the store never sees and
