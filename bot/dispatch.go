@@ -45,7 +45,7 @@ const (
 // A takedown's attempt that fails is not retried by a waiting worker: its
 // progress and next attempt's time are written to the ledger, and Resume
 // (on this or any replica) takes it up again when it is due, until
-// Deadline has passed since the message; then a delete still failing is
+// Deadline has passed since it was claimed; then a delete still failing is
 // escalated and a notice still failing given up, both recorded.
 type Dispatcher struct {
 	Router   *Router
@@ -64,12 +64,12 @@ type Dispatcher struct {
 	// replica may take it over (default DefaultLease); renewed before
 	// every action.
 	Lease time.Duration
-	// Deadline bounds how long after its message a takedown is retried
+	// Deadline bounds how long after its claim a takedown is retried
 	// (default DefaultDeadline).
 	Deadline time.Duration
 	// Backoff is the least wait before a failed attempt is retried
 	// (default DefaultBackoff); the wait grows with the time since the
-	// message, up to MaxBackoff (default DefaultMaxBackoff).
+	// claim, up to MaxBackoff (default DefaultMaxBackoff).
 	Backoff, MaxBackoff time.Duration
 	// MaxRetryAfter caps a platform's Retry-After (default
 	// DefaultMaxRetryAfter).
@@ -259,7 +259,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.timeout())
 	defer cancel()
 	pr := rec.Progress()
-	since := rec.Time
+	since := rec.ClaimedAt
 	late := d.now().After(since.Add(d.deadline()))
 	save := func() bool {
 		if err := d.Ledger.Save(ctx, p.Key, d.Owner, pr); err != nil {
@@ -340,7 +340,7 @@ func (d *Dispatcher) step(ctx context.Context, p *Plan, a Action) error {
 }
 
 // reschedule saves progress with the next attempt's time: the platform's
-// Retry-After (capped), else a wait as long as the time since the message
+// Retry-After (capped), else a wait as long as the time since the claim
 // (so that waits double), within Backoff and MaxBackoff.
 func (d *Dispatcher) reschedule(ctx context.Context, p *Plan, pr ledger.Progress, since time.Time, what string, cause error) {
 	now := d.now()
@@ -432,12 +432,14 @@ func orDefault[T int | time.Duration](v, def T) T {
 	return def
 }
 
-func (d *Dispatcher) lease() time.Duration         { return orDefault(d.Lease, DefaultLease) }
-func (d *Dispatcher) deadline() time.Duration      { return orDefault(d.Deadline, DefaultDeadline) }
-func (d *Dispatcher) backoff() time.Duration       { return orDefault(d.Backoff, DefaultBackoff) }
-func (d *Dispatcher) maxBackoff() time.Duration    { return orDefault(d.MaxBackoff, DefaultMaxBackoff) }
-func (d *Dispatcher) maxRetryAfter() time.Duration { return orDefault(d.MaxRetryAfter, DefaultMaxRetryAfter) }
-func (d *Dispatcher) timeout() time.Duration       { return orDefault(d.Timeout, DefaultTimeout) }
+func (d *Dispatcher) lease() time.Duration      { return orDefault(d.Lease, DefaultLease) }
+func (d *Dispatcher) deadline() time.Duration   { return orDefault(d.Deadline, DefaultDeadline) }
+func (d *Dispatcher) backoff() time.Duration    { return orDefault(d.Backoff, DefaultBackoff) }
+func (d *Dispatcher) maxBackoff() time.Duration { return orDefault(d.MaxBackoff, DefaultMaxBackoff) }
+func (d *Dispatcher) maxRetryAfter() time.Duration {
+	return orDefault(d.MaxRetryAfter, DefaultMaxRetryAfter)
+}
+func (d *Dispatcher) timeout() time.Duration { return orDefault(d.Timeout, DefaultTimeout) }
 
 func (d *Dispatcher) now() time.Time {
 	if d.Now != nil {

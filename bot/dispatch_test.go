@@ -313,7 +313,7 @@ func TestTakedownFailures(t *testing.T) {
 }
 
 // TestRescheduleBackoff checks the next attempt's time: a wait as long as
-// the message's age within the bounds, or the platform's Retry-After up to
+// the time since the claim within the bounds, or the platform's Retry-After up to
 // its cap, and never a worker waiting.
 func TestRescheduleBackoff(t *testing.T) {
 	tests := []struct {
@@ -323,7 +323,7 @@ func TestRescheduleBackoff(t *testing.T) {
 		min, max time.Duration
 	}{
 		{"fresh message waits the least backoff", fmt.Errorf("internal_error"), 0, bot.DefaultBackoff, bot.DefaultBackoff + time.Second},
-		{"older message waits its age", fmt.Errorf("internal_error"), 2 * time.Minute, 2 * time.Minute, 2*time.Minute + time.Second},
+		{"older claim waits its age", fmt.Errorf("internal_error"), 2 * time.Minute, 2 * time.Minute, 2*time.Minute + time.Second},
 		{"wait capped", fmt.Errorf("internal_error"), 5 * time.Hour, bot.DefaultMaxBackoff, bot.DefaultMaxBackoff + time.Second},
 		{"Retry-After honoured", &bot.RateLimitError{RetryAfter: 42 * time.Second}, 0, 42 * time.Second, 43 * time.Second},
 		{"Retry-After capped", &bot.RateLimitError{RetryAfter: 6 * time.Hour}, 0, bot.DefaultMaxRetryAfter, bot.DefaultMaxRetryAfter + time.Second},
@@ -339,9 +339,10 @@ func TestRescheduleBackoff(t *testing.T) {
 			}}
 			d := c.Dispatcher(rec)
 			d.Backoff = 0
+			// The attempt runs as if tt.age after the claim.
+			d.Now = func() time.Time { return time.Now().Add(tt.age) }
 			ev := leakEvent(bottest.AnthropicKey(uint64(200 + i)))
-			ev.Time = time.Now().Add(-tt.age)
-			before := time.Now()
+			before := time.Now().Add(tt.age)
 			if err := d.Dispatch(context.Background(), ev); err != nil {
 				t.Fatal(err)
 			}
@@ -357,6 +358,7 @@ func TestRescheduleBackoff(t *testing.T) {
 				t.Errorf("lease until %v, want the next attempt %v", r.LeaseUntil, r.NextAttempt)
 			}
 			// Not due yet: a sweep leaves it alone.
+			d.Now = nil
 			if n, err := d.Resume(context.Background(), "test"); err != nil || n != 0 {
 				t.Errorf("sweep before the next attempt took %d (%v)", n, err)
 			}

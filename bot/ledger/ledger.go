@@ -71,6 +71,9 @@ type Record struct {
 	Result Outcome
 	// Notified holds the Notified* bits of the notices sent.
 	Notified int
+	// ClaimedAt is when the takedown was first claimed; its retries end a
+	// deadline after it.
+	ClaimedAt time.Time
 	// NextAttempt is when a rescheduled takedown is tried again; zero
 	// when it was not rescheduled.
 	NextAttempt time.Time
@@ -540,7 +543,7 @@ func aggregate(st *Stats, rows []statRow) error {
 
 // columns lists the takedowns table's columns in scan order. Both stores
 // share it so that a record round-trips identically.
-const columns = `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action, result, notified, next_attempt_at`
+const columns = `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action, result, notified, next_attempt_at, claimed_at`
 
 // The actions a record can be claimed for.
 const (

@@ -62,7 +62,10 @@ var postgresMigrations = []string{
 	// before count as notified.
 	`ALTER TABLE takedowns ADD COLUMN result TEXT NOT NULL DEFAULT '',
 		ADD COLUMN notified INTEGER NOT NULL DEFAULT 3,
-		ADD COLUMN next_attempt_at TIMESTAMPTZ;
+		ADD COLUMN next_attempt_at TIMESTAMPTZ,
+		ADD COLUMN claimed_at TIMESTAMPTZ;
+	UPDATE takedowns SET claimed_at = updated_at;
+	ALTER TABLE takedowns ALTER COLUMN claimed_at SET NOT NULL;
 	CREATE TABLE takedown_counts (
 		hour TIMESTAMPTZ NOT NULL,
 		dim  TEXT NOT NULL,
@@ -165,10 +168,11 @@ func scanPostgres(sc scanner) (Record, error) {
 	if err := sc.Scan(&r.Platform, &r.Workspace, &r.Channel, &r.MessageID, &r.Revision,
 		&r.Time, &r.Poster, &r.Rule, &r.Provider, &r.Masked, &r.Fingerprint, &r.Lang,
 		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &r.UpdatedAt, &r.Action,
-		&result, &r.Notified, &next); err != nil {
+		&result, &r.Notified, &next, &r.ClaimedAt); err != nil {
 		return Record{}, err
 	}
 	r.Outcome, r.Result = Outcome(outcome), Outcome(result)
+	r.ClaimedAt = r.ClaimedAt.UTC()
 	if next != nil {
 		r.NextAttempt = next.UTC()
 	}
@@ -216,7 +220,7 @@ func (s *Postgres) Claim(ctx context.Context, rec Record, owner string, lease ti
 	}
 	got, err := scanPostgres(s.pool.QueryRow(ctx, `INSERT INTO takedowns (`+columns+`)
 		VALUES ($1, $2, $3, $4, $5, COALESCE($6::timestamptz, clock_timestamp()), $7, $8, $9, $10, $11, $12,
-			'pending', $13, $14, $15, `+leaseExpr("$16")+`, clock_timestamp(), $17, '', 0, NULL)
+			'pending', $13, $14, $15, `+leaseExpr("$16")+`, clock_timestamp(), $17, '', 0, NULL, clock_timestamp())
 		ON CONFLICT DO NOTHING
 		RETURNING `+columns,
 		rec.Platform, rec.Workspace, rec.Channel, rec.MessageID, rec.Revision,

@@ -71,6 +71,8 @@ var sqliteMigrations = []string{
 	`ALTER TABLE takedowns ADD COLUMN result TEXT NOT NULL DEFAULT '';
 	ALTER TABLE takedowns ADD COLUMN notified INTEGER NOT NULL DEFAULT 3;
 	ALTER TABLE takedowns ADD COLUMN next_attempt_at TEXT;
+	ALTER TABLE takedowns ADD COLUMN claimed_at TEXT NOT NULL DEFAULT '';
+	UPDATE takedowns SET claimed_at = updated_at;
 	CREATE TABLE takedown_counts (
 		hour TEXT NOT NULL,
 		dim  TEXT NOT NULL,
@@ -188,11 +190,12 @@ func scanSQLite(sc scanner) (Record, error) {
 	var r Record
 	var occurred, updated string
 	var lease, next sql.NullString
+	var claimedAt string
 	var outcome, result string
 	if err := sc.Scan(&r.Platform, &r.Workspace, &r.Channel, &r.MessageID, &r.Revision,
 		&occurred, &r.Poster, &r.Rule, &r.Provider, &r.Masked, &r.Fingerprint, &r.Lang,
 		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &updated, &r.Action,
-		&result, &r.Notified, &next); err != nil {
+		&result, &r.Notified, &next, &claimedAt); err != nil {
 		return Record{}, err
 	}
 	r.Outcome, r.Result = Outcome(outcome), Outcome(result)
@@ -207,6 +210,9 @@ func scanSQLite(sc scanner) (Record, error) {
 		if r.LeaseUntil, err = time.Parse(sqliteTime, lease.String); err != nil {
 			return Record{}, fmt.Errorf("parse lease_until: %w", err)
 		}
+	}
+	if r.ClaimedAt, err = time.Parse(sqliteTime, claimedAt); err != nil {
+		return Record{}, fmt.Errorf("parse claimed_at: %w", err)
 	}
 	if next.Valid {
 		if r.NextAttempt, err = time.Parse(sqliteTime, next.String); err != nil {
@@ -234,12 +240,12 @@ func (s *SQLite) Claim(ctx context.Context, rec Record, owner string, lease time
 		rec.Time = now
 	}
 	row := s.db.QueryRowContext(ctx, `INSERT INTO takedowns (`+columns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, NULL)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, NULL, ?)
 		ON CONFLICT DO NOTHING
 		RETURNING `+columns,
 		rec.Platform, rec.Workspace, rec.Channel, rec.MessageID, rec.Revision,
 		sqliteFormat(rec.Time), rec.Poster, rec.Rule, rec.Provider, rec.Masked, rec.Fingerprint, rec.Lang,
-		string(Pending), rec.Attempts, rec.Detail, owner, sqliteFormat(now.Add(lease)), sqliteFormat(now), rec.Action)
+		string(Pending), rec.Attempts, rec.Detail, owner, sqliteFormat(now.Add(lease)), sqliteFormat(now), rec.Action, sqliteFormat(now))
 	got, err := scanSQLite(row)
 	if err == nil {
 		return true, got, nil

@@ -780,7 +780,7 @@ var wantColumns = map[string][]string{
 	"schema_version":  {"applied_at", "version"},
 	"seen_events":     {"event_id", "platform", "seen_at"},
 	"takedown_counts": {"dim", "hour", "k1", "k2", "k3", "n"},
-	"takedowns": {"action", "attempts", "channel", "detail", "fingerprint", "lang", "lease_until", "masked", "message_id",
+	"takedowns": {"action", "attempts", "channel", "claimed_at", "detail", "fingerprint", "lang", "lease_until", "masked", "message_id",
 		"next_attempt_at", "notified", "occurred_at", "outcome", "owner", "platform", "poster", "provider", "result", "revision", "rule", "updated_at", "workspace"},
 }
 
