@@ -207,6 +207,7 @@ func (e *AbandonedError) Error() string {
 func (in *Intake) Close(ctx context.Context) error {
 	in.mu.Lock()
 	in.closed.Store(true)
+	in.abandon.Store(ctx.Err() != nil) // no time left: nothing more is started
 	in.mu.Unlock()
 	in.subs.Wait()
 	close(in.high)
