@@ -127,8 +127,9 @@ type core struct {
 	catalog *tokens.Catalog
 	store   ledger.Store
 	router  *bot.Router
-	// owner names this process in ledger leases.
-	owner string
+	// owner names this process in ledger leases: its instance, a slash,
+	// its pid. instance is that prefix with the slash.
+	owner, instance string
 }
 
 func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
@@ -154,8 +155,16 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	}
 	counter := tokens.NewCounter(tokens.Options{MaxBytes: cfg.Tokens.MaxBytes})
 	go counter.Warm(ctx)
-	host, _ := os.Hostname()
-	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d", host, os.Getpid()), router: &bot.Router{
+	// The instance names this process across restarts, so that a restart
+	// resumes its own pending takedowns at once: the host name unless
+	// TOKENBOT_INSTANCE says otherwise (processes sharing one ledger on
+	// one host each need their own).
+	instance := e.getenv("TOKENBOT_INSTANCE")
+	if instance == "" {
+		instance, _ = os.Hostname()
+	}
+	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d", instance, os.Getpid()),
+		instance: instance + "/", router: &bot.Router{
 		FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
 		FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, PassiveChannels: cfg.PassiveChannels,
 		MaxPieces: cfg.Tokens.MaxPieces,
@@ -164,7 +173,10 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 
 // dispatcher makes the core's dispatcher for one platform.
 func (c *core) dispatcher(log *slog.Logger, exec bot.Executor) *bot.Dispatcher {
-	return &bot.Dispatcher{Router: c.router, Ledger: c.store, Exec: exec, Log: log, Owner: c.owner}
+	t := c.cfg.Takedowns
+	return &bot.Dispatcher{Router: c.router, Ledger: c.store, Exec: exec, Log: log, Owner: c.owner, Instance: c.instance,
+		Lease: t.Lease, Deadline: t.Deadline, Backoff: t.Backoff, MaxBackoff: t.MaxBackoff, MaxRetryAfter: t.MaxRetryAfter,
+		Timeout: t.Timeout, Concurrency: t.Concurrency}
 }
 
 func (c *core) Close() error { return c.store.Close() }
