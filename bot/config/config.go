@@ -35,8 +35,8 @@ type Config struct {
 
 	Serve     Serve     `yaml:"serve"`
 	Takedowns Takedowns `yaml:"takedowns"`
-	Slack   Slack   `yaml:"slack"`
-	Discord Discord `yaml:"discord"`
+	Slack     Slack     `yaml:"slack"`
+	Discord   Discord   `yaml:"discord"`
 
 	// path is the file the configuration came from, for error messages.
 	path string

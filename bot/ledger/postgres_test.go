@@ -129,6 +129,23 @@ func postgresBackend() backend {
 			}
 			return vs
 		},
+		old: func(t testing.TB, addr string, stmts ...string) {
+			t.Helper()
+			ctx := context.Background()
+			conn, err := pgx.Connect(ctx, addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(ctx)
+			all := append([]string{`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)`},
+				postgresMigrations[:2]...)
+			all = append(all, `INSERT INTO schema_version VALUES (1, now()), (2, now())`)
+			for _, q := range append(all, stmts...) {
+				if _, err := conn.Exec(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+		},
 	}
 }
 

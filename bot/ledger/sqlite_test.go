@@ -34,6 +34,25 @@ func sqliteBackend() backend {
 			t.Helper()
 			return versions(t, s.(*SQLite).db)
 		},
+		old: func(t testing.TB, addr string, stmts ...string) {
+			t.Helper()
+			if err := os.MkdirAll(filepath.Dir(addr), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			db, err := sql.Open("sqlite", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			all := append([]string{`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`},
+				sqliteMigrations[:2]...)
+			all = append(all, `INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00.000000Z'), (2, '2026-01-01T00:00:00.000000Z')`)
+			for _, q := range append(all, stmts...) {
+				if _, err := db.Exec(q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+		},
 	}
 }
 

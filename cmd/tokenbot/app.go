@@ -165,10 +165,10 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	}
 	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d", instance, os.Getpid()),
 		instance: instance + "/", router: &bot.Router{
-		FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
-		FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, PassiveChannels: cfg.PassiveChannels,
-		MaxPieces: cfg.Tokens.MaxPieces,
-	}}, nil
+			FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
+			FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, PassiveChannels: cfg.PassiveChannels,
+			MaxPieces: cfg.Tokens.MaxPieces,
+		}}, nil
 }
 
 // dispatcher makes the core's dispatcher for one platform.
