@@ -129,6 +129,19 @@ func postgresBackend() backend {
 			}
 			return vs
 		},
+		seed: func(t testing.TB, s Store, n int, from, to time.Time) {
+			t.Helper()
+			step := to.Sub(from).Microseconds() / int64(n)
+			if _, err := s.(*Postgres).pool.Exec(context.Background(), `INSERT INTO takedowns (`+columns+`)
+				SELECT CASE n % 2 WHEN 0 THEN 'slack' ELSE 'discord' END, 'T1', 'C' || (n % 20), 'm' || n, '',
+					$2::timestamptz + n * $3::bigint * interval '1 microsecond', 'U' || (n % 300), 'rule',
+					'p' || (n % 5), 'sk-…abcd', '', 'en',
+					CASE n % 10 WHEN 0 THEN 'escalated' WHEN 1 THEN 'warned' WHEN 2 THEN 'failed' ELSE 'deleted' END,
+					1, '', 'seed', NULL, $4, 'takedown', 'deleted', 3, NULL, $4
+				FROM generate_series(0, $1::int - 1) AS n`, n, from, step, to); err != nil {
+				t.Fatal(err)
+			}
+		},
 		old: func(t testing.TB, addr string, stmts ...string) {
 			t.Helper()
 			ctx := context.Background()

@@ -31,6 +31,8 @@ type backend struct {
 	// old builds at addr a database of schema version 2 and runs stmts
 	// on it, as an earlier release left it.
 	old func(t testing.TB, addr string, stmts ...string)
+	// seed inserts n takedowns evenly from from to to, in one statement.
+	seed func(t testing.TB, s Store, n int, from, to time.Time)
 }
 
 func (b backend) fresh(t testing.TB) (Store, string) {
