@@ -461,6 +461,39 @@ func bucketFor(since, now time.Time) time.Duration {
 	return 24 * time.Hour
 }
 
+// statsPlan splits a Stats range into what each source counts: whole
+// days from the daily counts, whole hours from the hourly counts, and the
+// rows of the partial hour after since. Zero times mean "no bound".
+type statsPlan struct {
+	daily            bool
+	dayFrom          time.Time // zero: every day
+	hourly           bool
+	hourFrom, hourTo time.Time // hourTo zero: no upper bound
+	raw              bool
+	rawFrom, rawTo   time.Time
+}
+
+func planStats(since time.Time, bucket time.Duration) statsPlan {
+	if since.IsZero() {
+		return statsPlan{daily: true}
+	}
+	since = since.UTC()
+	h := since.Truncate(time.Hour)
+	if h.Before(since) {
+		h = h.Add(time.Hour)
+	}
+	p := statsPlan{hourly: true, hourFrom: h, raw: h.After(since), rawFrom: since, rawTo: h}
+	if bucket == time.Hour {
+		return p
+	}
+	d := time.Date(h.Year(), h.Month(), h.Day(), 0, 0, 0, 0, time.UTC)
+	if d.Before(h) {
+		d = d.AddDate(0, 0, 1)
+	}
+	p.daily, p.dayFrom, p.hourTo = true, d, d
+	return p
+}
+
 // statRow is one group of the Stats query: a count of one dimension
 // (dim "outcome" or "provider" with k1 its value; "channel" with k1, k2,
 // k3 the platform, workspace and channel) in one time bucket.

@@ -58,7 +58,7 @@ var postgresMigrations = []string{
 	`ALTER TABLE takedowns ADD COLUMN action TEXT NOT NULL DEFAULT 'takedown' CHECK (action IN ('takedown','warn'));`,
 	// 3: takedowns that survive failures (the delete's result and the
 	// notices sent, kept while the record is pending; the next attempt's
-	// time), and hourly counts kept by a trigger for Stats. Records from
+	// time), and hourly and daily counts kept by a trigger for Stats. Records from
 	// before count as notified.
 	`ALTER TABLE takedowns ADD COLUMN result TEXT NOT NULL DEFAULT '',
 		ADD COLUMN notified INTEGER NOT NULL DEFAULT 3,
@@ -79,8 +79,21 @@ var postgresMigrations = []string{
 		SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'outcome', outcome, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3
 		UNION ALL SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'provider', provider, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3
 		UNION ALL SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'channel', platform, workspace, channel, COUNT(*) FROM takedowns GROUP BY 1, 3, 4, 5;
+	CREATE TABLE takedown_counts_daily (
+		day  DATE NOT NULL,
+		dim  TEXT NOT NULL,
+		k1   TEXT NOT NULL,
+		k2   TEXT NOT NULL,
+		k3   TEXT NOT NULL,
+		n    BIGINT NOT NULL,
+		PRIMARY KEY (day, dim, k1, k2, k3)
+	);
+	INSERT INTO takedown_counts_daily
+		SELECT (hour AT TIME ZONE 'UTC')::date, dim, k1, k2, k3, SUM(n) FROM takedown_counts GROUP BY 1, 2, 3, 4, 5;
 	CREATE FUNCTION takedowns_count() RETURNS trigger LANGUAGE plpgsql AS $$
-	DECLARE h TIMESTAMPTZ := date_trunc('hour', NEW.occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+	DECLARE
+		h TIMESTAMPTZ := date_trunc('hour', NEW.occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+		d DATE := (NEW.occurred_at AT TIME ZONE 'UTC')::date;
 	BEGIN
 		IF TG_OP = 'UPDATE' THEN
 			IF OLD.outcome = NEW.outcome THEN
@@ -88,12 +101,18 @@ var postgresMigrations = []string{
 			END IF;
 			UPDATE takedown_counts SET n = n - 1
 				WHERE hour = h AND dim = 'outcome' AND k1 = OLD.outcome AND k2 = '' AND k3 = '';
+			UPDATE takedown_counts_daily SET n = n - 1
+				WHERE day = d AND dim = 'outcome' AND k1 = OLD.outcome AND k2 = '' AND k3 = '';
 		ELSE
 			INSERT INTO takedown_counts VALUES (h, 'provider', NEW.provider, '', '', 1), (h, 'channel', NEW.platform, NEW.workspace, NEW.channel, 1)
 				ON CONFLICT (hour, dim, k1, k2, k3) DO UPDATE SET n = takedown_counts.n + 1;
+			INSERT INTO takedown_counts_daily VALUES (d, 'provider', NEW.provider, '', '', 1), (d, 'channel', NEW.platform, NEW.workspace, NEW.channel, 1)
+				ON CONFLICT (day, dim, k1, k2, k3) DO UPDATE SET n = takedown_counts_daily.n + 1;
 		END IF;
 		INSERT INTO takedown_counts VALUES (h, 'outcome', NEW.outcome, '', '', 1)
 			ON CONFLICT (hour, dim, k1, k2, k3) DO UPDATE SET n = takedown_counts.n + 1;
+		INSERT INTO takedown_counts_daily VALUES (d, 'outcome', NEW.outcome, '', '', 1)
+			ON CONFLICT (day, dim, k1, k2, k3) DO UPDATE SET n = takedown_counts_daily.n + 1;
 		RETURN NULL;
 	END $$;
 	CREATE TRIGGER takedowns_count AFTER INSERT OR UPDATE OF outcome ON takedowns
@@ -424,29 +443,45 @@ func (s *Postgres) List(ctx context.Context, f Filter) ([]Record, error) {
 	return collectPostgres(rows, "list takedowns")
 }
 
-// Stats implements Store. Whole hours come from takedown_counts, which
-// a trigger keeps; the part of an hour after since is counted from its
-// rows.
+// Stats implements Store. Whole days and hours come from the daily and
+// hourly counts, which a trigger keeps; the part of an hour after since is
+// counted from its rows.
 func (s *Postgres) Stats(ctx context.Context, since time.Time) (Stats, error) {
 	bucket := bucketFor(since, time.Now())
 	format := "YYYY-MM-DD"
 	if bucket == time.Hour {
 		format = `YYYY-MM-DD"T"HH24`
 	}
-	var from, next any
-	if !since.IsZero() {
-		h := since.UTC().Truncate(time.Hour)
-		if h.Before(since) {
-			h = h.Add(time.Hour)
-		}
-		from, next = since, h
+	p := planStats(since, bucket)
+	var parts []string
+	args := []any{format}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
 	}
-	rows, err := s.pool.Query(ctx, `SELECT dim, k1, k2, k3, to_char(hour AT TIME ZONE 'UTC', $1), SUM(n)::bigint
-			FROM takedown_counts WHERE ($3::timestamptz IS NULL OR hour >= $3) AND n > 0 GROUP BY 1, 2, 3, 4, 5
-		UNION ALL SELECT d.dim, d.k1, d.k2, d.k3, to_char(t.occurred_at AT TIME ZONE 'UTC', $1), COUNT(*)
+	if p.daily {
+		where := ""
+		if !p.dayFrom.IsZero() {
+			where = ` AND day >= ` + arg(p.dayFrom.Format("2006-01-02")) + `::date`
+		}
+		parts = append(parts, `SELECT dim, k1, k2, k3, to_char(day::timestamp, $1), SUM(n)::bigint FROM takedown_counts_daily
+			WHERE n > 0`+where+` GROUP BY 1, 2, 3, 4, 5`)
+	}
+	if p.hourly {
+		where := ` AND hour >= ` + arg(p.hourFrom)
+		if !p.hourTo.IsZero() {
+			where += ` AND hour < ` + arg(p.hourTo)
+		}
+		parts = append(parts, `SELECT dim, k1, k2, k3, to_char(hour AT TIME ZONE 'UTC', $1), SUM(n)::bigint FROM takedown_counts
+			WHERE n > 0`+where+` GROUP BY 1, 2, 3, 4, 5`)
+	}
+	if p.raw {
+		parts = append(parts, `SELECT d.dim, d.k1, d.k2, d.k3, to_char(t.occurred_at AT TIME ZONE 'UTC', $1), COUNT(*)
 			FROM takedowns t CROSS JOIN LATERAL (VALUES ('outcome', t.outcome, '', ''), ('provider', t.provider, '', ''),
 				('channel', t.platform, t.workspace, t.channel)) AS d(dim, k1, k2, k3)
-			WHERE t.occurred_at >= $2 AND t.occurred_at < $3 GROUP BY 1, 2, 3, 4, 5`, format, from, next)
+			WHERE t.occurred_at >= `+arg(p.rawFrom)+` AND t.occurred_at < `+arg(p.rawTo)+` GROUP BY 1, 2, 3, 4, 5`)
+	}
+	rows, err := s.pool.Query(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return Stats{}, fmt.Errorf("takedown stats: %w", err)
 	}

@@ -141,6 +141,10 @@ func postgresBackend() backend {
 				FROM generate_series(0, $1::int - 1) AS n`, n, from, step, to); err != nil {
 				t.Fatal(err)
 			}
+			// What autovacuum does after a bulk load in production.
+			if _, err := s.(*Postgres).pool.Exec(context.Background(), `ANALYZE`); err != nil {
+				t.Fatal(err)
+			}
 		},
 		old: func(t testing.TB, addr string, stmts ...string) {
 			t.Helper()

@@ -66,7 +66,7 @@ var sqliteMigrations = []string{
 	`ALTER TABLE takedowns ADD COLUMN action TEXT NOT NULL DEFAULT 'takedown' CHECK (action IN ('takedown','warn'));`,
 	// 3: takedowns that survive failures (the delete's result and the
 	// notices sent, kept while the record is pending; the next attempt's
-	// time), and hourly counts kept by triggers for Stats. Records from
+	// time), and hourly and daily counts kept by triggers for Stats. Records from
 	// before count as notified.
 	`ALTER TABLE takedowns ADD COLUMN result TEXT NOT NULL DEFAULT '';
 	ALTER TABLE takedowns ADD COLUMN notified INTEGER NOT NULL DEFAULT 3;
@@ -88,6 +88,17 @@ var sqliteMigrations = []string{
 		SELECT substr(occurred_at, 1, 13), 'provider', provider, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3;
 	INSERT INTO takedown_counts
 		SELECT substr(occurred_at, 1, 13), 'channel', platform, workspace, channel, COUNT(*) FROM takedowns GROUP BY 1, 3, 4, 5;
+	CREATE TABLE takedown_counts_daily (
+		day  TEXT NOT NULL,
+		dim  TEXT NOT NULL,
+		k1   TEXT NOT NULL,
+		k2   TEXT NOT NULL,
+		k3   TEXT NOT NULL,
+		n    INTEGER NOT NULL,
+		PRIMARY KEY (day, dim, k1, k2, k3)
+	);
+	INSERT INTO takedown_counts_daily
+		SELECT substr(hour, 1, 10), dim, k1, k2, k3, SUM(n) FROM takedown_counts GROUP BY 1, 2, 3, 4, 5;
 	CREATE TRIGGER takedowns_count_insert AFTER INSERT ON takedowns BEGIN
 		INSERT INTO takedown_counts VALUES (substr(NEW.occurred_at, 1, 13), 'outcome', NEW.outcome, '', '', 1)
 			ON CONFLICT DO UPDATE SET n = n + 1;
@@ -95,11 +106,21 @@ var sqliteMigrations = []string{
 			ON CONFLICT DO UPDATE SET n = n + 1;
 		INSERT INTO takedown_counts VALUES (substr(NEW.occurred_at, 1, 13), 'channel', NEW.platform, NEW.workspace, NEW.channel, 1)
 			ON CONFLICT DO UPDATE SET n = n + 1;
+		INSERT INTO takedown_counts_daily VALUES (substr(NEW.occurred_at, 1, 10), 'outcome', NEW.outcome, '', '', 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+		INSERT INTO takedown_counts_daily VALUES (substr(NEW.occurred_at, 1, 10), 'provider', NEW.provider, '', '', 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+		INSERT INTO takedown_counts_daily VALUES (substr(NEW.occurred_at, 1, 10), 'channel', NEW.platform, NEW.workspace, NEW.channel, 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
 	END;
 	CREATE TRIGGER takedowns_count_outcome AFTER UPDATE OF outcome ON takedowns WHEN OLD.outcome <> NEW.outcome BEGIN
 		UPDATE takedown_counts SET n = n - 1
 			WHERE hour = substr(OLD.occurred_at, 1, 13) AND dim = 'outcome' AND k1 = OLD.outcome AND k2 = '' AND k3 = '';
 		INSERT INTO takedown_counts VALUES (substr(NEW.occurred_at, 1, 13), 'outcome', NEW.outcome, '', '', 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+		UPDATE takedown_counts_daily SET n = n - 1
+			WHERE day = substr(OLD.occurred_at, 1, 10) AND dim = 'outcome' AND k1 = OLD.outcome AND k2 = '' AND k3 = '';
+		INSERT INTO takedown_counts_daily VALUES (substr(NEW.occurred_at, 1, 10), 'outcome', NEW.outcome, '', '', 1)
 			ON CONFLICT DO UPDATE SET n = n + 1;
 	END;`,
 }
@@ -474,30 +495,50 @@ func (s *SQLite) List(ctx context.Context, f Filter) ([]Record, error) {
 	return collectSQLite(rows, "list takedowns")
 }
 
-// Stats implements Store. Whole hours come from takedown_counts, which
-// triggers keep; the part of an hour after since is counted from its rows.
+// bound formats a time for a text comparison; zero is "".
+func bound(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(layout)
+}
+
+// Stats implements Store. Whole days and hours come from the daily and
+// hourly counts, which triggers keep; the part of an hour after since is
+// counted from its rows.
 func (s *SQLite) Stats(ctx context.Context, since time.Time) (Stats, error) {
 	bucket := bucketFor(since, time.Now())
 	width := 10 // "2006-01-02"
 	if bucket == time.Hour {
 		width = 13 // "2006-01-02T15"
 	}
-	from, to, hour := "", "", ""
-	if !since.IsZero() {
-		next := since.UTC().Truncate(time.Hour)
-		if next.Before(since) {
-			next = next.Add(time.Hour)
-		}
-		from, to, hour = sqliteFormat(since), sqliteFormat(next), next.Format("2006-01-02T15")
+	p := planStats(since, bucket)
+	var parts []string
+	args := []any{width}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("?%d", len(args))
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT dim, k1, k2, k3, substr(hour, 1, ?1), SUM(n)
-			FROM takedown_counts WHERE hour >= ?2 AND n > 0 GROUP BY 1, 2, 3, 4, 5
-		UNION ALL SELECT 'outcome', outcome, '', '', substr(occurred_at, 1, ?1), COUNT(*)
-			FROM takedowns WHERE occurred_at >= ?3 AND occurred_at < ?4 GROUP BY 2, 5
-		UNION ALL SELECT 'provider', provider, '', '', substr(occurred_at, 1, ?1), COUNT(*)
-			FROM takedowns WHERE occurred_at >= ?3 AND occurred_at < ?4 GROUP BY 2, 5
-		UNION ALL SELECT 'channel', platform, workspace, channel, substr(occurred_at, 1, ?1), COUNT(*)
-			FROM takedowns WHERE occurred_at >= ?3 AND occurred_at < ?4 GROUP BY 2, 3, 4, 5`, width, hour, from, to)
+	if p.daily {
+		parts = append(parts, `SELECT dim, k1, k2, k3, day, SUM(n) FROM takedown_counts_daily
+			WHERE day >= `+arg(bound(p.dayFrom, "2006-01-02"))+` AND n > 0 GROUP BY 1, 2, 3, 4, 5`)
+	}
+	if p.hourly {
+		where := `hour >= ` + arg(bound(p.hourFrom, "2006-01-02T15"))
+		if !p.hourTo.IsZero() {
+			where += ` AND hour < ` + arg(bound(p.hourTo, "2006-01-02T15"))
+		}
+		parts = append(parts, `SELECT dim, k1, k2, k3, substr(hour, 1, ?1), SUM(n) FROM takedown_counts
+			WHERE `+where+` AND n > 0 GROUP BY 1, 2, 3, 4, 5`)
+	}
+	if p.raw {
+		from, to := arg(sqliteFormat(p.rawFrom)), arg(sqliteFormat(p.rawTo))
+		for _, sel := range []string{`'outcome', outcome, '', ''`, `'provider', provider, '', ''`, `'channel', platform, workspace, channel`} {
+			parts = append(parts, `SELECT `+sel+`, substr(occurred_at, 1, ?1), COUNT(*) FROM takedowns
+				WHERE occurred_at >= `+from+` AND occurred_at < `+to+` GROUP BY 1, 2, 3, 4, 5`)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return Stats{}, fmt.Errorf("takedown stats: %w", err)
 	}

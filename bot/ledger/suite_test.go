@@ -787,9 +787,10 @@ func testMigration(t *testing.T, b backend) {
 
 // wantColumns is the complete schema: anything else is a surprise.
 var wantColumns = map[string][]string{
-	"schema_version":  {"applied_at", "version"},
-	"seen_events":     {"event_id", "platform", "seen_at"},
-	"takedown_counts": {"dim", "hour", "k1", "k2", "k3", "n"},
+	"schema_version":        {"applied_at", "version"},
+	"seen_events":           {"event_id", "platform", "seen_at"},
+	"takedown_counts":       {"dim", "hour", "k1", "k2", "k3", "n"},
+	"takedown_counts_daily": {"day", "dim", "k1", "k2", "k3", "n"},
 	"takedowns": {"action", "attempts", "channel", "claimed_at", "detail", "fingerprint", "lang", "lease_until", "masked", "message_id",
 		"next_attempt_at", "notified", "occurred_at", "outcome", "owner", "platform", "poster", "provider", "result", "revision", "rule", "updated_at", "workspace"},
 }
@@ -1080,7 +1081,7 @@ func testStatsMatchRows(t *testing.T, b backend) {
 			}
 		}
 	}
-	for _, since := range []time.Time{{}, now.Add(-90 * time.Minute), now.Add(-13*time.Hour - 17*time.Minute), now.Add(-30 * time.Hour).Truncate(time.Hour)} {
+	for _, since := range []time.Time{{}, now.Add(-90 * time.Minute), now.Add(-13*time.Hour - 17*time.Minute), now.Add(-30 * time.Hour).Truncate(time.Hour), now.Add(-52*time.Hour - 7*time.Minute)} {
 		st, err := s.Stats(ctx, since)
 		if err != nil {
 			t.Fatal(err)
