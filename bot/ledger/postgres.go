@@ -75,10 +75,6 @@ var postgresMigrations = []string{
 		n    BIGINT NOT NULL,
 		PRIMARY KEY (hour, dim, k1, k2, k3)
 	);
-	INSERT INTO takedown_counts
-		SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'outcome', outcome, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3
-		UNION ALL SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'provider', provider, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3
-		UNION ALL SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'channel', platform, workspace, channel, COUNT(*) FROM takedowns GROUP BY 1, 3, 4, 5;
 	CREATE TABLE takedown_counts_daily (
 		day  DATE NOT NULL,
 		dim  TEXT NOT NULL,
@@ -88,8 +84,7 @@ var postgresMigrations = []string{
 		n    BIGINT NOT NULL,
 		PRIMARY KEY (day, dim, k1, k2, k3)
 	);
-	INSERT INTO takedown_counts_daily
-		SELECT (hour AT TIME ZONE 'UTC')::date, dim, k1, k2, k3, SUM(n) FROM takedown_counts GROUP BY 1, 2, 3, 4, 5;
+	` + pgCountsBackfill + `;
 	CREATE FUNCTION takedowns_count() RETURNS trigger LANGUAGE plpgsql AS $$
 	DECLARE
 		h TIMESTAMPTZ := date_trunc('hour', NEW.occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
@@ -118,6 +113,15 @@ var postgresMigrations = []string{
 	CREATE TRIGGER takedowns_count AFTER INSERT OR UPDATE OF outcome ON takedowns
 		FOR EACH ROW EXECUTE FUNCTION takedowns_count();`,
 }
+
+// pgCountsBackfill fills the hourly and daily counts from the takedowns
+// table, as the trigger would have.
+const pgCountsBackfill = `INSERT INTO takedown_counts
+		SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'outcome', outcome, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3
+		UNION ALL SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'provider', provider, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3
+		UNION ALL SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'channel', platform, workspace, channel, COUNT(*) FROM takedowns GROUP BY 1, 3, 4, 5;
+	INSERT INTO takedown_counts_daily
+		SELECT (hour AT TIME ZONE 'UTC')::date, dim, k1, k2, k3, SUM(n) FROM takedown_counts GROUP BY 1, 2, 3, 4, 5`
 
 // OpenPostgres connects to url (a libpq URL or key=value string; a
 // search_path parameter selects the schema) and migrates the schema.
