@@ -91,8 +91,15 @@ func (in *Intake) SubmitWait(ctx context.Context, ev Event, id string) error {
 }
 
 // Handle is SubmitWait with no event id, in the shape of an adapter's
-// handler.
-func (in *Intake) Handle(ctx context.Context, ev Event) error { return in.SubmitWait(ctx, ev, "") }
+// handler, for an adapter that de-duplicates itself. A command is handled
+// at once in the caller: an adapter such as Discord's answers the
+// interaction when the handler returns.
+func (in *Intake) Handle(ctx context.Context, ev Event) error {
+	if ev.Kind == Command {
+		return in.D.Dispatch(ctx, ev)
+	}
+	return in.SubmitWait(ctx, ev, "")
+}
 
 func (in *Intake) submit(ctx context.Context, ev Event, id string, wait bool) error {
 	in.mu.Lock()
