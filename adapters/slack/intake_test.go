@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -227,4 +229,52 @@ func TestIntakeShutdownAbandonsToTheLedger(t *testing.T) {
 	for i := range 3 {
 		h.assertTakenDownOnce(leakTS(i))
 	}
+}
+
+// socketIntake runs Socket Mode into p's intake until the test ends.
+func (h *harness) socketIntake(p *process) *fakeslack.Socket {
+	h.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.a.RunSocketModeIntake(ctx, p.in) }()
+	h.t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			h.t.Errorf("RunSocketModeIntake: %v", err)
+		}
+	})
+	return h.fake.WaitSocket(5 * time.Second)
+}
+
+func TestSocketModeAcksAfterClaim(t *testing.T) {
+	h := newHarness(t, options{})
+	down := h.process("1", h.a, 1, 10)
+	down.store.Close() // the ledger is unreachable
+	sock := h.socketIntake(down)
+	ts, _ := h.leak(1)
+	env := h.messageEvent("EvS1", map[string]any{"channel": general, "user": alice, "ts": ts, "text": "key: " + anthropicKey})
+	refused := sock.Send("events_api", env, 0)
+	// The refusal is logged once the intake answered; the envelope stays
+	// unacknowledged, for Slack to deliver again.
+	for !strings.Contains(h.core.Logs(), "envelope not acknowledged") {
+		time.Sleep(time.Millisecond)
+	}
+	if slices.Contains(h.fake.Acks(), refused) {
+		t.Fatal("an envelope whose takedown was not claimed was acknowledged")
+	}
+
+	up := h.process("2", h.a, 1, 10)
+	sock = h.socketIntake(up)
+	id := sock.Send("events_api", env, 1) // Slack's redelivery
+	for !slices.Contains(h.fake.Acks(), id) {
+		time.Sleep(time.Millisecond)
+	}
+	// Acknowledged only once claimed.
+	if rec := h.record(general, ts, ""); rec.Owner != "host/2" {
+		t.Errorf("acknowledged envelope's takedown owned by %q, want host/2", rec.Owner)
+	}
+	if err := up.in.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.assertTakenDownOnce(ts)
 }
