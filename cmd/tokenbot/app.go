@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/config"
@@ -128,7 +129,8 @@ type core struct {
 	store   ledger.Store
 	router  *bot.Router
 	// owner names this process in ledger leases: its instance, a slash,
-	// its pid. instance is that prefix with the slash.
+	// its pid and start time (a container's pid is the same at every
+	// start). instance is that prefix with the slash.
 	owner, instance string
 }
 
@@ -163,7 +165,7 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	if instance == "" {
 		instance, _ = os.Hostname()
 	}
-	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d", instance, os.Getpid()),
+	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d.%x", instance, os.Getpid(), time.Now().UnixNano()),
 		instance: instance + "/", router: &bot.Router{
 			FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
 			FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, PassiveChannels: cfg.PassiveChannels,
