@@ -67,8 +67,8 @@ type Server struct {
 	calls       []Call
 	failures    map[string][]Failure
 	holds       map[string]chan struct{} // method → closed when released
-	channels    map[string]string // id → name
-	users       map[string]string // id → name
+	channels    map[string]string        // id → name
+	users       map[string]string        // id → name
 	files       map[string]File
 	messages    map[string]string   // channel/ts → poster
 	msgFiles    map[string][]string // channel/ts → ids of the files shared with it
