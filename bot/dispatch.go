@@ -26,39 +26,93 @@ type Observer interface {
 	TakedownDone(p *Plan, outcome ledger.Outcome)
 }
 
+// Defaults of the Dispatcher's settings.
+const (
+	DefaultLease         = 30 * time.Second
+	DefaultDeadline      = 24 * time.Hour
+	DefaultBackoff       = 5 * time.Second
+	DefaultMaxBackoff    = 10 * time.Minute
+	DefaultMaxRetryAfter = 5 * time.Minute
+	DefaultTimeout       = 20 * time.Second
+	DefaultConcurrency   = 8
+)
+
 // Dispatcher runs events through the router and executes the actions with
 // one platform's Executor. Takedowns are claimed in the ledger before
 // anything is done, so that each message revision is taken down once,
 // whatever the number of deliveries or replicas.
+//
+// A takedown's attempt that fails is not retried by a waiting worker: its
+// progress and next attempt's time are written to the ledger, and Resume
+// (on this or any replica) takes it up again when it is due, until
+// Deadline has passed since it was claimed; then a delete still failing is
+// escalated and a notice still failing given up, both recorded.
 type Dispatcher struct {
 	Router   *Router
 	Ledger   ledger.Store
 	Exec     Executor
 	Log      *slog.Logger
 	Observer Observer // optional
-	// Owner names this process in ledger leases (host and pid).
+	// Owner names this process in ledger leases (instance and pid).
 	Owner string
+	// Instance, when set, is the prefix of Owner that this process shares
+	// with its earlier runs: Recover takes up their pending work at once,
+	// without waiting for their leases to run out. Processes that share a
+	// ledger need different instances.
+	Instance string
 	// Lease is how long a claimed takedown stays ours before another
-	// replica may resume it; extended on every retry.
+	// replica may take it over (default DefaultLease); renewed before
+	// every action.
 	Lease time.Duration
-	// Attempts bounds the tries of one action (default 5); Backoff is the
-	// first wait between them, doubled each time (default 500ms).
-	Attempts int
-	Backoff  time.Duration
-	// Sleep waits; tests replace it. Default: a timer that honours ctx.
-	Sleep func(ctx context.Context, d time.Duration) error
+	// Deadline bounds how long after its claim a takedown is retried
+	// (default DefaultDeadline).
+	Deadline time.Duration
+	// Backoff is the least wait before a failed attempt is retried
+	// (default DefaultBackoff); the wait grows with the time since the
+	// claim, up to MaxBackoff (default DefaultMaxBackoff).
+	Backoff, MaxBackoff time.Duration
+	// MaxRetryAfter caps a platform's Retry-After (default
+	// DefaultMaxRetryAfter).
+	MaxRetryAfter time.Duration
+	// Timeout bounds one takedown attempt, notices included (default
+	// DefaultTimeout). Keep it below Lease.
+	Timeout time.Duration
+	// Concurrency bounds the takedowns Resume runs at once (default
+	// DefaultConcurrency).
+	Concurrency int
+	// Now tells the time for the next attempt and the deadline; tests
+	// replace it. Default time.Now.
+	Now func() time.Time
 
 	inflight sync.WaitGroup
 }
 
-// takedownTimeout bounds one takedown, retries included. A takedown that
-// has started runs to its end even when its event's context is cancelled
-// (a shutdown): the leaked message must not stay up because the process
-// was asked to stop.
-const takedownTimeout = 5 * time.Minute
+// Work is an accepted event: its takedowns are claimed in the ledger, its
+// other actions are still to be done. Run does them.
+type Work struct {
+	Event   Event
+	acts    []Action
+	claimed []claimed
+	started time.Time
+}
 
-// Wait blocks until the takedowns in flight are finished and recorded, or
-// ctx ends.
+type claimed struct {
+	plan *Plan
+	rec  ledger.Record
+}
+
+// Takedowns reports how many takedowns the work holds.
+func (w *Work) Takedowns() int { return len(w.claimed) }
+
+// Empty reports whether there is nothing left to do.
+func (w *Work) Empty() bool { return len(w.acts) == 0 && len(w.claimed) == 0 }
+
+// dropActions forgets the actions other than takedowns (a duplicate
+// delivery's replies).
+func (w *Work) dropActions() { w.acts = nil }
+
+// Wait blocks until the takedowns in flight are finished or rescheduled,
+// or ctx ends.
 func (d *Dispatcher) Wait(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
@@ -73,171 +127,290 @@ func (d *Dispatcher) Wait(ctx context.Context) error {
 	}
 }
 
-// Dispatch handles one event. The returned error means the event was not
-// fully handled; takedown failures are escalated and recorded, not returned.
+// Dispatch handles one event at once: Accept, then Run. The returned error
+// means the event was not fully handled; takedown failures are rescheduled
+// or escalated and recorded, not returned.
 func (d *Dispatcher) Dispatch(ctx context.Context, ev Event) error {
+	w, err := d.Accept(ctx, ev)
+	if w == nil {
+		return err
+	}
+	return errors.Join(err, d.Run(ctx, w))
+}
+
+// Accept runs the router on ev and claims its takedowns in the ledger, so
+// that once it returns they survive a crash: the platform may be told the
+// event was received. An error with a nil Work means nothing was claimed
+// and the event should be delivered again; an error with a Work is a
+// router failure, and the work is still to be run.
+func (d *Dispatcher) Accept(ctx context.Context, ev Event) (*Work, error) {
 	start := time.Now()
-	acts, err := d.Router.Handle(ctx, ev)
+	acts, rerr := d.Router.Handle(ctx, ev)
 	if d.Observer != nil {
 		d.Observer.Handled(ev, acts, time.Since(start))
 	}
-	var errs []error
-	if err != nil {
-		errs = append(errs, err)
-	}
+	w := &Work{Event: ev, started: start}
 	for _, a := range acts {
-		if a.Kind == Takedown {
-			if err := d.takedown(ctx, a.Plan); err != nil {
-				errs = append(errs, err)
-			}
+		if a.Kind != Takedown {
+			w.acts = append(w.acts, a)
 			continue
 		}
-		if _, err := d.execute(ctx, a); err != nil {
+		rec, ok, err := d.claim(ctx, a.Plan)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			w.claimed = append(w.claimed, claimed{a.Plan, rec})
+		}
+	}
+	return w, rerr
+}
+
+func (d *Dispatcher) claim(ctx context.Context, p *Plan) (ledger.Record, bool, error) {
+	ok, rec, err := d.Ledger.Claim(ctx, p.record(), d.Owner, d.lease())
+	if err != nil {
+		return ledger.Record{}, false, fmt.Errorf("record takedown: %w", err)
+	}
+	if !ok {
+		d.log().Info("takedown already recorded", "platform", p.Key.Platform, "channel", p.Key.Channel,
+			"message", p.Key.MessageID, "revision", p.Key.Revision, "outcome", rec.Outcome)
+	}
+	return rec, ok, nil
+}
+
+// Run carries out accepted work: one attempt at each takedown (each with
+// its own timeout, carried on when ctx is cancelled, so that a started
+// attempt is recorded), then the other actions.
+func (d *Dispatcher) Run(ctx context.Context, w *Work) error {
+	for _, c := range w.claimed {
+		d.attempt(ctx, c.plan, c.rec)
+	}
+	var errs []error
+	for _, a := range w.acts {
+		if err := d.execute(ctx, a); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", a.Kind, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// Resume finishes takedowns that a crashed or stopped process left pending
-// and whose lease has expired. It returns how many it resumed.
+// Recover takes up at once the pending takedowns of an earlier run of this
+// instance (see Instance), and returns how many it ran. Without an
+// Instance it is Resume.
+func (d *Dispatcher) Recover(ctx context.Context, platform string) (int, error) {
+	if d.Instance == "" {
+		return d.Resume(ctx, platform)
+	}
+	return d.resume(ctx, func(limit int) ([]ledger.Record, error) {
+		return d.Ledger.ClaimOwned(ctx, platform, d.Instance, d.Owner, d.lease(), limit)
+	})
+}
+
+// Resume takes over pending takedowns that are due: rescheduled ones whose
+// time has come, and those a crashed or stopped process left when their
+// lease expired. It runs up to Concurrency at once, each attempt with its
+// own timeout, and returns how many it ran.
 func (d *Dispatcher) Resume(ctx context.Context, platform string) (int, error) {
-	recs, err := d.Ledger.ClaimStale(ctx, platform, d.Owner, d.lease(), 100)
-	if err != nil {
-		return 0, fmt.Errorf("claim pending takedowns: %w", err)
-	}
-	d.inflight.Add(1)
-	defer d.inflight.Done()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), takedownTimeout)
-	defer cancel()
-	for _, rec := range recs {
-		d.log().Info("resuming takedown", "platform", rec.Platform, "channel", rec.Channel, "message", rec.MessageID, "provider", rec.Provider, "fingerprint", rec.Fingerprint)
-		d.run(ctx, planFromRecord(rec, d.Router.SecurityChannel), rec.Attempts)
-	}
-	return len(recs), nil
+	return d.resume(ctx, func(limit int) ([]ledger.Record, error) {
+		return d.Ledger.ClaimStale(ctx, platform, d.Owner, d.lease(), limit)
+	})
 }
 
-func (d *Dispatcher) takedown(ctx context.Context, p *Plan) error {
-	d.inflight.Add(1)
-	defer d.inflight.Done()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), takedownTimeout)
-	defer cancel()
-	claimed, existing, err := d.Ledger.Claim(ctx, p.record(), d.Owner, d.lease())
-	if err != nil {
-		return fmt.Errorf("record takedown: %w", err)
+func (d *Dispatcher) resume(ctx context.Context, claim func(limit int) ([]ledger.Record, error)) (int, error) {
+	n := d.Concurrency
+	if n <= 0 {
+		n = DefaultConcurrency
 	}
-	if !claimed {
-		d.log().Info("takedown already recorded", "platform", p.Key.Platform, "channel", p.Key.Channel,
-			"message", p.Key.MessageID, "revision", p.Key.Revision, "outcome", existing.Outcome)
-		return nil
-	}
-	d.run(ctx, p, 0)
-	return nil
-}
-
-// run carries out a claimed plan and records its outcome.
-func (d *Dispatcher) run(ctx context.Context, p *Plan, attempts int) {
-	outcome, detail := ledger.Warned, ""
-	if p.Decision == leaks.Takedown {
-		var n int
-		outcome, n, detail = d.delete(ctx, p)
-		attempts += n
-	}
-	d.tellPoster(ctx, p, outcome)
-	if p.SecurityChannel != "" {
-		notice := Action{Kind: Notice, Channel: p.SecurityChannel, Text: SecurityNotice(p, outcome, detail), Plan: p}
-		if _, err := d.execute(ctx, notice); err != nil {
-			d.log().Error("security notice failed", "channel", p.SecurityChannel, "err", err)
+	total := 0
+	for ctx.Err() == nil {
+		// A batch no larger than what runs at once, so that no claimed
+		// record waits out its lease behind the others.
+		recs, err := claim(n)
+		if err != nil {
+			return total, fmt.Errorf("claim pending takedowns: %w", err)
+		}
+		var wg sync.WaitGroup
+		for _, rec := range recs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d.log().Info("resuming takedown", "platform", rec.Platform, "channel", rec.Channel, "message", rec.MessageID,
+					"provider", rec.Provider, "fingerprint", rec.Fingerprint, "attempts", rec.Attempts)
+				d.attempt(ctx, planFromRecord(rec, d.Router.SecurityChannel), rec)
+			}()
+		}
+		wg.Wait()
+		total += len(recs)
+		if len(recs) < n {
+			break
 		}
 	}
-	if err := d.Ledger.Finish(ctx, p.Key, d.Owner, outcome, attempts, detail); err != nil {
+	return total, nil
+}
+
+// attempt takes one step of a claimed takedown: the delete unless its
+// result is saved, then the notices not yet sent. Each step is saved, so
+// that a resumed takedown repeats none. A failure before the deadline
+// reschedules the takedown; after it, a delete is escalated and a notice
+// given up.
+func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
+	d.inflight.Add(1)
+	defer d.inflight.Done()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.timeout())
+	defer cancel()
+	pr := rec.Progress()
+	since := rec.ClaimedAt
+	late := d.now().After(since.Add(d.deadline()))
+	save := func() bool {
+		if err := d.Ledger.Save(ctx, p.Key, d.Owner, pr); err != nil {
+			d.log().Error("saving takedown progress failed", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
+			return false
+		}
+		return true
+	}
+	if pr.Result == "" {
+		if p.Decision != leaks.Takedown {
+			pr.Result = ledger.Warned
+		} else {
+			pr.Attempts++
+			err := d.step(ctx, p, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
+				Reason: fmt.Sprintf("tokenbot: leaked %s credential (%s)", p.Leaks[0].Provider, p.Leaks[0].Fingerprint)})
+			switch {
+			case err == nil, errors.Is(err, ErrNotFound):
+				pr.Result, pr.Detail = ledger.Deleted, ""
+			case errors.Is(err, ErrPermission):
+				pr.Result, pr.Detail = ledger.Escalated, err.Error()
+			case !late:
+				d.reschedule(ctx, p, pr, since, "delete", err)
+				return
+			default:
+				pr.Result, pr.Detail = ledger.Failed, "gave up at the deadline: "+err.Error()
+			}
+		}
+		if !save() {
+			return
+		}
+	}
+	if pr.Notified&ledger.NotifiedPoster == 0 {
+		if err := d.tellPoster(ctx, p, pr.Result); err != nil && !late {
+			d.reschedule(ctx, p, pr, since, "poster notice", err)
+			return
+		} else if err != nil {
+			d.log().Error("poster never reached", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
+		}
+		pr.Notified |= ledger.NotifiedPoster
+		if !save() {
+			return
+		}
+	}
+	if pr.Notified&ledger.NotifiedSecurity == 0 {
+		if p.SecurityChannel != "" {
+			notice := Action{Kind: Notice, Channel: p.SecurityChannel, Text: SecurityNotice(p, pr.Result, pr.Detail), Plan: p}
+			if err := d.step(ctx, p, notice); err != nil && !late {
+				d.reschedule(ctx, p, pr, since, "security notice", err)
+				return
+			} else if err != nil {
+				d.log().Error("security notice never sent", "channel", p.SecurityChannel, "err", err)
+				pr.Detail += "; security notice not sent: " + err.Error()
+			}
+		}
+		pr.Notified |= ledger.NotifiedSecurity
+		if !save() {
+			return
+		}
+	}
+	if err := d.Ledger.Finish(ctx, p.Key, d.Owner, pr.Result, pr.Attempts, pr.Detail); err != nil {
 		d.log().Error("recording takedown outcome failed", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
+		return
 	}
 	l := p.Leaks[0]
-	d.log().Info("takedown", "outcome", outcome, "platform", p.Key.Platform, "channel", p.Key.Channel,
-		"message", p.Key.MessageID, "provider", l.Provider, "rule", l.Rule, "masked", l.Masked, "fingerprint", l.Fingerprint, "attempts", attempts)
+	d.log().Info("takedown", "outcome", pr.Result, "platform", p.Key.Platform, "channel", p.Key.Channel,
+		"message", p.Key.MessageID, "provider", l.Provider, "rule", l.Rule, "masked", l.Masked, "fingerprint", l.Fingerprint, "attempts", pr.Attempts)
 	if d.Observer != nil {
-		d.Observer.TakedownDone(p, outcome)
+		d.Observer.TakedownDone(p, pr.Result)
 	}
 }
 
-// delete removes the message, retrying transient failures.
-func (d *Dispatcher) delete(ctx context.Context, p *Plan) (ledger.Outcome, int, string) {
-	del := Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
-		Reason: fmt.Sprintf("tokenbot: leaked %s credential (%s)", p.Leaks[0].Provider, p.Leaks[0].Fingerprint)}
-	n, err := d.execute(ctx, del)
-	switch {
-	case err == nil, errors.Is(err, ErrNotFound):
-		return ledger.Deleted, n, ""
-	case errors.Is(err, ErrPermission):
-		return ledger.Escalated, n, err.Error()
-	default:
-		return ledger.Failed, n, err.Error()
+// step renews the lease and runs one action once.
+func (d *Dispatcher) step(ctx context.Context, p *Plan, a Action) error {
+	if err := d.Ledger.Extend(ctx, p.Key, d.Owner, d.lease()); err != nil {
+		return fmt.Errorf("renew takedown lease: %w", err)
 	}
+	return d.Exec.Execute(ctx, a)
+}
+
+// reschedule saves progress with the next attempt's time: the platform's
+// Retry-After (capped), else a wait as long as the time since the claim
+// (so that waits double), within Backoff and MaxBackoff.
+func (d *Dispatcher) reschedule(ctx context.Context, p *Plan, pr ledger.Progress, since time.Time, what string, cause error) {
+	now := d.now()
+	wait := min(max(now.Sub(since), d.backoff()), d.maxBackoff())
+	var rl *RateLimitError
+	if errors.As(cause, &rl) && rl.RetryAfter > 0 {
+		wait = min(rl.RetryAfter, d.maxRetryAfter())
+	}
+	if pr.Result == "" {
+		pr.Detail = what + " failed: " + cause.Error()
+	}
+	at := now.Add(wait)
+	if err := d.Ledger.Reschedule(ctx, p.Key, d.Owner, pr, at); err != nil {
+		// The lease runs out and a sweep takes it up all the same.
+		d.log().Error("rescheduling takedown failed", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
+		return
+	}
+	d.log().Warn("takedown step failed, rescheduled", "step", what, "platform", p.Key.Platform, "channel", p.Key.Channel,
+		"message", p.Key.MessageID, "attempts", pr.Attempts, "next", at, "err", cause)
 }
 
 // tellPoster reaches the poster privately: an ephemeral reply, else a
 // direct message, else a short channel notice that names no key.
-func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, outcome ledger.Outcome) {
+func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, outcome ledger.Outcome) error {
 	text := PosterNotice(p, outcome)
 	tries := []Action{
 		{Kind: PrivateReply, Channel: p.Key.Channel, User: p.Poster, ThreadID: p.ThreadID, Text: text, Plan: p},
 		{Kind: DirectMessage, User: p.Poster, Text: text, Plan: p},
 		{Kind: Reply, Channel: p.Key.Channel, User: p.Poster, ThreadID: p.ThreadID, Text: PosterChannelNotice(p), Plan: p},
 	}
+	var errs []error
 	for _, a := range tries {
-		_, err := d.execute(ctx, a)
+		err := d.step(ctx, p, a)
 		if err == nil {
-			return
+			return nil
 		}
 		d.log().Warn("could not reach poster", "via", a.Kind, "channel", p.Key.Channel, "err", err)
+		errs = append(errs, err)
 	}
+	return errors.Join(errs...)
 }
 
-// execute runs one action, retrying rate limits and transient errors with
-// backoff. Permission, not-found and unsupported errors are final. It
-// returns the number of attempts made.
-func (d *Dispatcher) execute(ctx context.Context, a Action) (int, error) {
-	attempts, wait := d.Attempts, d.Backoff
-	if attempts <= 0 {
-		attempts = 5
-	}
-	if wait <= 0 {
-		wait = 500 * time.Millisecond
-	}
-	var err error
+// replyAttempts bounds the tries of an answer (not a takedown); its waits
+// are short so that a worker is not held.
+const replyAttempts = 3
+
+// execute runs an answer, retrying a rate limit or a transient error twice
+// after a short wait. Permission, not-found and unsupported errors are
+// final.
+func (d *Dispatcher) execute(ctx context.Context, a Action) error {
+	wait := 250 * time.Millisecond
 	for i := 1; ; i++ {
-		err = d.Exec.Execute(ctx, a)
-		if err == nil || errors.Is(err, ErrPermission) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) {
-			return i, err
-		}
-		if i >= attempts || ctx.Err() != nil {
-			return i, err
+		err := d.Exec.Execute(ctx, a)
+		if err == nil || errors.Is(err, ErrPermission) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) || i >= replyAttempts {
+			return err
 		}
 		delay := wait
 		var rl *RateLimitError
 		if errors.As(err, &rl) && rl.RetryAfter > 0 {
 			delay = rl.RetryAfter
-		} else {
-			wait *= 2
 		}
+		if delay > 2*time.Second {
+			return err
+		}
+		wait *= 2
 		d.log().Warn("action failed, retrying", "action", a.Kind, "attempt", i, "wait", delay, "err", err)
-		if a.Plan != nil {
-			if lerr := d.Ledger.Extend(ctx, a.Plan.Key, d.Owner, d.lease()+delay); lerr != nil {
-				d.log().Warn("extending takedown lease failed", "err", lerr)
-			}
-		}
-		if serr := d.sleep(ctx, delay); serr != nil {
-			return i, err
+		if serr := Sleep(ctx, delay); serr != nil {
+			return err
 		}
 	}
-}
-
-func (d *Dispatcher) sleep(ctx context.Context, dur time.Duration) error {
-	if d.Sleep != nil {
-		return d.Sleep(ctx, dur)
-	}
-	return Sleep(ctx, dur)
 }
 
 // Sleep waits for dur, or until ctx ends.
@@ -252,11 +425,27 @@ func Sleep(ctx context.Context, dur time.Duration) error {
 	}
 }
 
-func (d *Dispatcher) lease() time.Duration {
-	if d.Lease > 0 {
-		return d.Lease
+func orDefault[T int | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
 	}
-	return 2 * time.Minute
+	return def
+}
+
+func (d *Dispatcher) lease() time.Duration      { return orDefault(d.Lease, DefaultLease) }
+func (d *Dispatcher) deadline() time.Duration   { return orDefault(d.Deadline, DefaultDeadline) }
+func (d *Dispatcher) backoff() time.Duration    { return orDefault(d.Backoff, DefaultBackoff) }
+func (d *Dispatcher) maxBackoff() time.Duration { return orDefault(d.MaxBackoff, DefaultMaxBackoff) }
+func (d *Dispatcher) maxRetryAfter() time.Duration {
+	return orDefault(d.MaxRetryAfter, DefaultMaxRetryAfter)
+}
+func (d *Dispatcher) timeout() time.Duration { return orDefault(d.Timeout, DefaultTimeout) }
+
+func (d *Dispatcher) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
 }
 
 func (d *Dispatcher) log() *slog.Logger {

@@ -180,52 +180,88 @@ func TestTakedownExactlyOnce(t *testing.T) {
 	}
 }
 
+// due makes every rescheduled attempt of d due at once: its clock runs an
+// hour behind the ledger's, well within the deadline.
+func due(d *bot.Dispatcher) *bot.Dispatcher {
+	d.Now = func() time.Time { return time.Now().Add(-time.Hour) }
+	return d
+}
+
+// pastDeadline moves d's clock past the takedown deadline.
+func pastDeadline(d *bot.Dispatcher) {
+	d.Now = func() time.Time { return time.Now().Add(bot.DefaultDeadline + time.Hour) }
+}
+
+// drain resumes due takedowns until none is left, as the sweep does.
+func drain(t *testing.T, d *bot.Dispatcher, platform string) {
+	t.Helper()
+	for range 20 {
+		n, err := d.Resume(context.Background(), platform)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+	t.Fatal("takedowns still due after 20 sweeps")
+}
+
 func TestTakedownFailures(t *testing.T) {
 	tests := []struct {
-		name        string
-		fail        func(kind bot.ActionKind, n int) error
+		name string
+		fail func(kind bot.ActionKind, n int) error
+		// late moves the clock past the deadline after the first attempt.
+		late        bool
 		outcome     ledger.Outcome
 		attempts    int
 		deletes     int
 		poster      bot.ActionKind
 		noticeWants string
+		detailWants string
 	}{
 		{"rate limited then deleted", func(k bot.ActionKind, n int) error {
 			if k == bot.Delete && n == 1 {
 				return &bot.RateLimitError{RetryAfter: time.Millisecond}
 			}
 			return nil
-		}, ledger.Deleted, 2, 1, bot.PrivateReply, "Outcome: deleted"},
-		{"transient errors then deleted", func(k bot.ActionKind, n int) error {
+		}, false, ledger.Deleted, 2, 1, bot.PrivateReply, "Outcome: deleted", ""},
+		{"transient errors rescheduled then deleted", func(k bot.ActionKind, n int) error {
 			if k == bot.Delete && n <= 3 {
 				return fmt.Errorf("connection reset")
 			}
 			return nil
-		}, ledger.Deleted, 4, 1, bot.PrivateReply, "Outcome: deleted"},
+		}, false, ledger.Deleted, 4, 1, bot.PrivateReply, "Outcome: deleted", ""},
 		{"missing permission is escalated", func(k bot.ActionKind, n int) error {
 			if k == bot.Delete {
 				return fmt.Errorf("chat.delete: cant_delete_message: %w", bot.ErrPermission)
 			}
 			return nil
-		}, ledger.Escalated, 1, 0, bot.PrivateReply, "NOT deleted"},
+		}, false, ledger.Escalated, 1, 0, bot.PrivateReply, "NOT deleted", "cant_delete_message"},
 		{"already gone counts as deleted", func(k bot.ActionKind, n int) error {
 			if k == bot.Delete {
 				return fmt.Errorf("message_not_found: %w", bot.ErrNotFound)
 			}
 			return nil
-		}, ledger.Deleted, 1, 0, bot.PrivateReply, "Outcome: deleted"},
-		{"gives up after retries", func(k bot.ActionKind, n int) error {
+		}, false, ledger.Deleted, 1, 0, bot.PrivateReply, "Outcome: deleted", ""},
+		{"still failing at the deadline is escalated", func(k bot.ActionKind, n int) error {
 			if k == bot.Delete {
 				return fmt.Errorf("internal_error")
 			}
 			return nil
-		}, ledger.Failed, 5, 0, bot.PrivateReply, "NOT deleted"},
+		}, true, ledger.Failed, 2, 0, bot.PrivateReply, "NOT deleted", "gave up at the deadline"},
+		{"security notice retried until sent", func(k bot.ActionKind, n int) error {
+			if k == bot.Notice && n <= 2 {
+				return fmt.Errorf("internal_error")
+			}
+			return nil
+		}, false, ledger.Deleted, 1, 1, bot.PrivateReply, "Outcome: deleted", ""},
 		{"no ephemeral: direct message", func(k bot.ActionKind, n int) error {
 			if k == bot.PrivateReply {
 				return bot.ErrUnsupported
 			}
 			return nil
-		}, ledger.Deleted, 1, 1, bot.DirectMessage, "Outcome: deleted"},
+		}, false, ledger.Deleted, 1, 1, bot.DirectMessage, "Outcome: deleted", ""},
 		{"direct messages closed: short channel notice", func(k bot.ActionKind, n int) error {
 			if k == bot.PrivateReply {
 				return bot.ErrUnsupported
@@ -234,19 +270,30 @@ func TestTakedownFailures(t *testing.T) {
 				return fmt.Errorf("50007: %w", bot.ErrPermission)
 			}
 			return nil
-		}, ledger.Deleted, 1, 1, bot.Reply, "Outcome: deleted"},
+		}, false, ledger.Deleted, 1, 1, bot.Reply, "Outcome: deleted", ""},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := bottest.New(t, bottest.Options{})
 			rec := &recorder{fail: tt.fail}
 			key := bottest.AnthropicKey(uint64(100 + i))
-			if err := c.Dispatcher(rec).Dispatch(context.Background(), leakEvent(key)); err != nil {
+			d := due(c.Dispatcher(rec))
+			if err := d.Dispatch(context.Background(), leakEvent(key)); err != nil {
 				t.Fatal(err)
 			}
+			if tt.late {
+				pastDeadline(d)
+			}
+			drain(t, d, "test")
 			r := record(t, c)
 			if r.Outcome != tt.outcome || r.Attempts != tt.attempts {
 				t.Errorf("outcome %s after %d attempts, want %s after %d", r.Outcome, r.Attempts, tt.outcome, tt.attempts)
+			}
+			if r.Notified != ledger.NotifiedPoster|ledger.NotifiedSecurity {
+				t.Errorf("notified = %b, want both notices recorded", r.Notified)
+			}
+			if !strings.Contains(r.Detail, tt.detailWants) || (tt.detailWants == "" && r.Detail != "") {
+				t.Errorf("detail %q, want %q", r.Detail, tt.detailWants)
 			}
 			if n := len(rec.done(bot.Delete)); n != tt.deletes {
 				t.Errorf("%d successful deletes, want %d", n, tt.deletes)
@@ -261,6 +308,60 @@ func TestTakedownFailures(t *testing.T) {
 				t.Errorf("security notice = %+v, want %q", notes, tt.noticeWants)
 			}
 			assertNoSecret(t, c, rec, key)
+		})
+	}
+}
+
+// TestRescheduleBackoff checks the next attempt's time: a wait as long as
+// the time since the claim within the bounds, or the platform's Retry-After up to
+// its cap, and never a worker waiting.
+func TestRescheduleBackoff(t *testing.T) {
+	tests := []struct {
+		name     string
+		err      error
+		age      time.Duration
+		min, max time.Duration
+	}{
+		{"fresh message waits the least backoff", fmt.Errorf("internal_error"), 0, bot.DefaultBackoff, bot.DefaultBackoff + time.Second},
+		{"older claim waits its age", fmt.Errorf("internal_error"), 2 * time.Minute, 2 * time.Minute, 2*time.Minute + time.Second},
+		{"wait capped", fmt.Errorf("internal_error"), 5 * time.Hour, bot.DefaultMaxBackoff, bot.DefaultMaxBackoff + time.Second},
+		{"Retry-After honoured", &bot.RateLimitError{RetryAfter: 42 * time.Second}, 0, 42 * time.Second, 43 * time.Second},
+		{"Retry-After capped", &bot.RateLimitError{RetryAfter: 6 * time.Hour}, 0, bot.DefaultMaxRetryAfter, bot.DefaultMaxRetryAfter + time.Second},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := bottest.New(t, bottest.Options{})
+			rec := &recorder{fail: func(k bot.ActionKind, n int) error {
+				if k == bot.Delete {
+					return tt.err
+				}
+				return nil
+			}}
+			d := c.Dispatcher(rec)
+			d.Backoff = 0
+			// The attempt runs as if tt.age after the claim.
+			d.Now = func() time.Time { return time.Now().Add(tt.age) }
+			ev := leakEvent(bottest.AnthropicKey(uint64(200 + i)))
+			before := time.Now().Add(tt.age)
+			if err := d.Dispatch(context.Background(), ev); err != nil {
+				t.Fatal(err)
+			}
+			r := record(t, c)
+			if r.Outcome != ledger.Pending || r.Attempts != 1 || !strings.Contains(r.Detail, "delete failed") {
+				t.Fatalf("record %+v, want pending after 1 attempt", r)
+			}
+			wait := r.NextAttempt.Sub(before)
+			if wait < tt.min-time.Second || wait > tt.max+time.Second {
+				t.Errorf("next attempt in %v, want %v–%v", wait, tt.min, tt.max)
+			}
+			if !r.LeaseUntil.Equal(r.NextAttempt) {
+				t.Errorf("lease until %v, want the next attempt %v", r.LeaseUntil, r.NextAttempt)
+			}
+			// Not due yet: a sweep leaves it alone.
+			d.Now = nil
+			if n, err := d.Resume(context.Background(), "test"); err != nil || n != 0 {
+				t.Errorf("sweep before the next attempt took %d (%v)", n, err)
+			}
 		})
 	}
 }

@@ -91,9 +91,7 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 
 // Seen remembers event ids, so that an event delivered twice is handled
 // once (bot/ledger's Store implements it).
-type Seen interface {
-	SeenEvent(ctx context.Context, platform, eventID string) (first bool, err error)
-}
+type Seen = bot.Deduper
 
 // Handler handles one event (a bot.Dispatcher's Dispatch).
 type Handler func(ctx context.Context, ev bot.Event) error

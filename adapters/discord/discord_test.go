@@ -33,6 +33,7 @@ type harness struct {
 	srv  *discordtest.Server
 	core *bottest.Core
 	a    *Adapter
+	d    *bot.Dispatcher
 }
 
 type options struct {
@@ -68,7 +69,10 @@ func start(t *testing.T, o options) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	var runErr error
-	go func() { runErr = a.Run(ctx, core.Dispatcher(a).Dispatch); close(done) }()
+	d := core.Dispatcher(a)
+	d.Now = func() time.Time { return time.Now().Add(-time.Hour) } // rescheduled attempts due at once
+	in := bot.NewIntake(d, core.Store, core.Log, 4, 64)
+	go func() { runErr = a.Run(ctx, in.Handle); _ = in.Close(context.Background()); close(done) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -88,7 +92,7 @@ func start(t *testing.T, o options) *harness {
 	case <-time.After(10 * time.Second):
 		t.Fatal("bot did not connect to the gateway")
 	}
-	h := &harness{t: t, srv: srv, core: core, a: a}
+	h := &harness{t: t, srv: srv, core: core, a: a, d: d}
 	h.eventually("READY handled", func() bool { id, _ := a.ids(); return id == discordtest.BotID })
 	return h
 }
@@ -351,7 +355,13 @@ func TestRateLimitedDeleteIsRetried(t *testing.T) {
 	}})
 	msg := h.srv.Message(guildID, generalID, alice, anthropic)
 	h.srv.Dispatch("MESSAGE_CREATE", msg)
-	h.eventually("the message deleted", func() bool { return len(h.srv.Deleted()) == 1 })
+	// Each 429 reschedules the takedown in the ledger; sweeps retry it.
+	h.eventually("the message deleted", func() bool {
+		if _, err := h.d.Resume(context.Background(), Platform); err != nil {
+			t.Error(err)
+		}
+		return len(h.srv.Deleted()) == 1
+	})
 	h.settle()
 	if n := len(h.requests("DELETE", "/channels/")); n != 3 {
 		t.Errorf("%d DELETE requests, want 2 rate-limited + 1", n)

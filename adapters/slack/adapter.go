@@ -25,9 +25,7 @@ const Platform = "slack"
 
 // Deduper remembers delivered event ids, so that Slack's retries and other
 // replicas handle each event once. bot/ledger's Store implements it.
-type Deduper interface {
-	SeenEvent(ctx context.Context, platform, eventID string) (first bool, err error)
-}
+type Deduper = bot.Deduper
 
 // Handler handles one event (a bot.Dispatcher's Dispatch).
 type Handler func(ctx context.Context, ev bot.Event) error

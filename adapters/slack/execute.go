@@ -137,8 +137,11 @@ func (a *Adapter) delete(ctx context.Context, act bot.Action) error {
 	files, ok := a.files.get(key)
 	if !ok {
 		// A takedown resumed by another process: ask Slack which files the
-		// message shares before it is gone.
-		files = a.lookupFiles(ctx, act.Channel, act.MessageID)
+		// message shares before it is gone, once for all its attempts.
+		if ids, ok := a.lookupFiles(ctx, act.Channel, act.MessageID); ok {
+			files = ids
+			a.files.put(key, ids)
+		}
 	}
 	_, _, err := a.admin.DeleteMessageContext(ctx, act.Channel, act.MessageID)
 	gone := false
@@ -173,14 +176,15 @@ func (a *Adapter) delete(ctx context.Context, act bot.Action) error {
 func fileKey(channel, ts string) string { return channel + "/" + ts }
 
 // lookupFiles returns the ids of the files shared with a message, read from
-// Slack (conversations.replies finds a message in or out of a thread). A
-// failure is logged: the message is deleted all the same.
-func (a *Adapter) lookupFiles(ctx context.Context, channel, ts string) []string {
+// Slack (conversations.replies finds a message in or out of a thread), and
+// whether Slack answered. A failure is logged: the message is deleted all
+// the same.
+func (a *Adapter) lookupFiles(ctx context.Context, channel, ts string) ([]string, bool) {
 	msgs, _, _, err := a.api.GetConversationRepliesContext(ctx, &slackapi.GetConversationRepliesParameters{
 		ChannelID: channel, Timestamp: ts, Oldest: ts, Latest: ts, Inclusive: true, Limit: 10})
 	if err != nil {
 		a.log.Warn("could not look up the files of a message to delete", "channel", channel, "message", ts, "err", mapErr(err))
-		return nil
+		return nil, false
 	}
 	var ids []string
 	for _, m := range msgs {
@@ -191,7 +195,7 @@ func (a *Adapter) lookupFiles(ctx context.Context, channel, ts string) []string 
 			ids = append(ids, f.ID)
 		}
 	}
-	return ids
+	return ids, true
 }
 
 func (a *Adapter) directMessage(ctx context.Context, act bot.Action) error {

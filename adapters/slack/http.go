@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -20,6 +21,114 @@ const handleTimeout = 10 * time.Minute
 
 // maxInFlight bounds the events handled at the same time.
 const maxInFlight = 32
+
+// Intake takes events durably before they are acknowledged; *bot.Intake
+// implements it. Submit returns an error when the event should be
+// delivered again (queue full, ledger unreachable, shutting down).
+type Intake interface {
+	Submit(ctx context.Context, ev bot.Event, id string) error
+}
+
+// ackBudget bounds the work done before an HTTP delivery is answered:
+// Slack retries a delivery not answered with a 2xx within 3 seconds.
+const ackBudget = 2500 * time.Millisecond
+
+// IntakeHandler is Handler for an Intake: each event is translated and
+// handed to the intake (its leak scan run and its takedowns claimed in the
+// ledger) before the 200 is written, so that an acknowledged leak survives
+// a crash. When the intake refuses it (a full queue, the ledger down, a
+// shutdown) the answer is a 503 without X-Slack-No-Retry, and Slack
+// delivers the event again; nothing is marked seen before the claim.
+func (a *Adapter) IntakeHandler(in Intake) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /slack/events", func(w http.ResponseWriter, r *http.Request) {
+		body, ok := a.verify(w, r)
+		if ok {
+			a.serveEventIntake(w, r, body, in)
+		}
+	})
+	mux.HandleFunc("POST /slack/commands", func(w http.ResponseWriter, r *http.Request) {
+		body, ok := a.verify(w, r)
+		if !ok {
+			return
+		}
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			http.Error(w, "invalid form", http.StatusBadRequest)
+			return
+		}
+		cmd := slashCommand(vals)
+		id := ""
+		if cmd.TriggerID != "" {
+			id = "command:" + cmd.TriggerID
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), ackBudget)
+		defer cancel()
+		if err := in.Submit(ctx, commandEvent(cmd), id); err != nil {
+			a.refuse(w, id, err)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+	return mux
+}
+
+func (a *Adapter) serveEventIntake(w http.ResponseWriter, r *http.Request, body []byte, in Intake) {
+	var cb callback
+	if err := json.Unmarshal(body, &cb); err != nil {
+		http.Error(w, "invalid JSON", http.StatusBadRequest)
+		return
+	}
+	switch cb.Type {
+	case "url_verification":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, cb.Challenge)
+		return
+	case "app_rate_limited":
+		a.log.Warn("slack dropped events: the app exceeded the Events API rate limit")
+	case "event_callback":
+		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+			a.log.Info("slack event redelivered", "event_id", cb.EventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), ackBudget)
+		defer cancel()
+		if err := a.submitCallback(ctx, cb, in); err != nil {
+			a.refuse(w, cb.EventID, err)
+			return
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// submitCallback translates a callback and hands it to the intake. An
+// event that cannot be decoded is dropped (a redelivery would not decode
+// either); other failures are returned, for the event to come again.
+func (a *Adapter) submitCallback(ctx context.Context, cb callback, in Intake) error {
+	ev, ok, err := a.translate(ctx, cb)
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn), errors.As(err, &typ):
+		a.log.Warn("undecodable slack event dropped", "event_id", cb.EventID)
+		return nil
+	case err != nil:
+		return err
+	case !ok:
+		return nil
+	}
+	return in.Submit(ctx, ev, cb.EventID)
+}
+
+// refuse answers a delivery the intake could not take with a 503, so that
+// Slack delivers it again.
+func (a *Adapter) refuse(w http.ResponseWriter, id string, err error) {
+	level := slog.LevelError
+	if errors.Is(err, bot.ErrBusy) || errors.Is(err, bot.ErrClosed) {
+		level = slog.LevelWarn
+	}
+	a.log.Log(context.Background(), level, "slack delivery refused; Slack will deliver it again", "event_id", id, "err", err)
+	http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
+}
 
 // Handler serves Slack's HTTP deliveries when a signing secret is set:
 // POST /slack/events (Events API) and POST /slack/commands (slash
@@ -130,17 +239,21 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []by
 		http.Error(w, "invalid form", http.StatusBadRequest)
 		return
 	}
-	cmd := slackapi.SlashCommand{
-		TeamID: vals.Get("team_id"), ChannelID: vals.Get("channel_id"), ChannelName: vals.Get("channel_name"),
-		UserID: vals.Get("user_id"), UserName: vals.Get("user_name"), Command: vals.Get("command"),
-		Text: vals.Get("text"), ResponseURL: vals.Get("response_url"), TriggerID: vals.Get("trigger_id"),
-	}
+	cmd := slashCommand(vals)
 	if !a.startCommand(r.Context(), context.WithoutCancel(r.Context()), cmd, handle) {
 		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
 		return
 	}
 	// The answer goes through response_url; an empty 200 shows nothing.
 	w.WriteHeader(http.StatusOK)
+}
+
+func slashCommand(vals url.Values) slackapi.SlashCommand {
+	return slackapi.SlashCommand{
+		TeamID: vals.Get("team_id"), ChannelID: vals.Get("channel_id"), ChannelName: vals.Get("channel_name"),
+		UserID: vals.Get("user_id"), UserName: vals.Get("user_name"), Command: vals.Get("command"),
+		Text: vals.Get("text"), ResponseURL: vals.Get("response_url"), TriggerID: vals.Get("trigger_id"),
+	}
 }
 
 // startCommand de-duplicates a slash command by trigger_id and handles it

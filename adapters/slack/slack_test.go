@@ -70,7 +70,7 @@ func newHarness(t *testing.T, o options) *harness {
 	a.sleep = sleep
 	h.a = a
 	h.d = h.core.Dispatcher(a)
-	h.d.Sleep = sleep
+	h.d.Now = func() time.Time { return time.Now().Add(-time.Hour) } // rescheduled attempts due at once
 	t.Cleanup(func() {
 		h.assertNoSecret()
 		if t.Failed() {
@@ -541,39 +541,35 @@ func TestCantDeleteEscalates(t *testing.T) {
 func TestRateLimitedTakedownIsRetried(t *testing.T) {
 	h := newHarness(t, options{})
 	h.fake.Fail("chat.delete", fakeslack.Failure{Status: http.StatusTooManyRequests, RetryAfter: 7})
-	h.fake.Fail("chat.postEphemeral", fakeslack.Failure{Status: http.StatusTooManyRequests, RetryAfter: 3})
 	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
 	defer srv.Close()
 	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev600", map[string]any{
 		"channel": general, "user": alice, "ts": "1700000800.000100", "text": "key: " + anthropicKey})), time.Now(), nil)
 	h.wait()
+	// The 429 reschedules the takedown in the ledger after Retry-After;
+	// no worker waits.
+	rec := h.record(general, "1700000800.000100", "")
+	if rec.Outcome != ledger.Pending || rec.Attempts != 1 {
+		t.Fatalf("ledger after the 429 = %s after %d attempts, want pending after 1", rec.Outcome, rec.Attempts)
+	}
+	if wait := rec.NextAttempt.Sub(time.Now().Add(-time.Hour)); wait < 6*time.Second || wait > 7*time.Second {
+		t.Errorf("next attempt in %v, want Retry-After 7s", wait)
+	}
+	if n, err := h.d.Resume(context.Background(), Platform); err != nil || n != 1 {
+		t.Fatalf("resume = %d, %v; want 1", n, err)
+	}
 	if n := len(h.fake.Calls("chat.delete")); n != 2 {
 		t.Fatalf("chat.delete calls = %d, want 2 (429, then success)", n)
 	}
 	if h.fake.HasMessage(general, "1700000800.000100") {
 		t.Error("message not deleted after the rate limit")
 	}
-	if n := len(h.fake.Calls("chat.postEphemeral")); n != 2 {
-		t.Errorf("chat.postEphemeral calls = %d, want 2", n)
+	if n := len(h.fake.Calls("chat.postEphemeral")); n != 1 {
+		t.Errorf("chat.postEphemeral calls = %d, want 1", n)
 	}
-	h.mu.Lock()
-	slept := append([]time.Duration(nil), h.slept...)
-	h.mu.Unlock()
-	if !containsDur(slept, 7*time.Second) || !containsDur(slept, 3*time.Second) {
-		t.Errorf("waits = %v, want Retry-After 7s and 3s honoured", slept)
+	if rec := h.record(general, "1700000800.000100", ""); rec.Outcome != ledger.Deleted || rec.Attempts != 2 {
+		t.Errorf("ledger = %s after %d attempts, want deleted after 2", rec.Outcome, rec.Attempts)
 	}
-	if rec := h.record(general, "1700000800.000100", ""); rec.Outcome != ledger.Deleted {
-		t.Errorf("ledger = %s, want deleted", rec.Outcome)
-	}
-}
-
-func containsDur(ds []time.Duration, d time.Duration) bool {
-	for _, x := range ds {
-		if x == d {
-			return true
-		}
-	}
-	return false
 }
 
 func TestEphemeralImpossibleFallsBackToDM(t *testing.T) {

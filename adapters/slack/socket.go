@@ -19,6 +19,19 @@ import (
 // handled in the background. A dropped connection reconnects with
 // backoff; a rejected token ends the run with an error naming it.
 func (a *Adapter) RunSocketMode(ctx context.Context, handle func(context.Context, bot.Event) error) error {
+	return a.runSocketMode(ctx, handle, nil)
+}
+
+// RunSocketModeIntake is RunSocketMode for an Intake: an events_api or
+// slash_commands envelope is acknowledged only once the intake has taken
+// it (its takedowns claimed in the ledger). An envelope the intake refuses
+// is not acknowledged, and Slack delivers it again. Up to maxInFlight
+// envelopes are taken at once; past that the reader waits.
+func (a *Adapter) RunSocketModeIntake(ctx context.Context, in Intake) error {
+	return a.runSocketMode(ctx, nil, in)
+}
+
+func (a *Adapter) runSocketMode(ctx context.Context, handle Handler, in Intake) error {
 	if a.cfg.AppToken == "" {
 		return fmt.Errorf("socket mode needs %s", EnvAppToken)
 	}
@@ -38,6 +51,9 @@ func (a *Adapter) RunSocketMode(ctx context.Context, handle func(context.Context
 		case err := <-done:
 			return err
 		case evt := <-smc.Events:
+			if in != nil && a.submitEnvelope(runCtx, smc, evt, in) {
+				continue
+			}
 			a.socketEvent(runCtx, smc, evt, handle)
 		}
 	}
@@ -139,6 +155,53 @@ func (a *Adapter) socketEvent(ctx context.Context, smc *socketmode.Client, evt s
 	case socketmode.EventTypeDisconnect:
 		a.log.Info("socket mode: Slack asked to reconnect")
 	}
+}
+
+// submitEnvelope hands an events_api or slash_commands envelope to the
+// intake and acknowledges it once taken. It reports whether evt was such
+// an envelope.
+func (a *Adapter) submitEnvelope(ctx context.Context, smc *socketmode.Client, evt socketmode.Event, in Intake) bool {
+	req := evt.Request
+	if req == nil || (evt.Type != socketmode.EventTypeEventsAPI && evt.Type != socketmode.EventTypeSlashCommand) {
+		return false
+	}
+	a.inFlight <- struct{}{} // the reader waits while the bound is reached
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		defer func() { <-a.inFlight }()
+		ctx, cancel := context.WithTimeout(ctx, ackBudget)
+		defer cancel()
+		var err error
+		switch evt.Type {
+		case socketmode.EventTypeEventsAPI:
+			var cb callback
+			if json.Unmarshal(req.Payload, &cb) != nil {
+				a.log.Warn("undecodable socket mode event", "envelope", req.EnvelopeID)
+				break
+			}
+			if req.RetryAttempt > 0 {
+				a.log.Info("slack event redelivered", "event_id", cb.EventID, "retry", req.RetryAttempt, "reason", req.RetryReason)
+			}
+			err = a.submitCallback(ctx, cb, in)
+		case socketmode.EventTypeSlashCommand:
+			cmd, ok := evt.Data.(slackapi.SlashCommand)
+			if !ok {
+				break
+			}
+			id := ""
+			if cmd.TriggerID != "" {
+				id = "command:" + cmd.TriggerID
+			}
+			err = in.Submit(ctx, commandEvent(cmd), id)
+		}
+		if err != nil {
+			a.log.Warn("socket mode envelope not acknowledged; Slack will deliver it again", "envelope", req.EnvelopeID, "err", err)
+			return
+		}
+		a.ack(smc, req.EnvelopeID)
+	}()
+	return true
 }
 
 func (a *Adapter) ack(smc *socketmode.Client, envelopeID string) {

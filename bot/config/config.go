@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -34,9 +35,10 @@ type Config struct {
 	DataDir string `yaml:"data_dir"`
 	Leaks   Leaks  `yaml:"leaks"`
 
-	Serve   Serve   `yaml:"serve"`
-	Slack   Slack   `yaml:"slack"`
-	Discord Discord `yaml:"discord"`
+	Serve     Serve     `yaml:"serve"`
+	Takedowns Takedowns `yaml:"takedowns"`
+	Slack     Slack     `yaml:"slack"`
+	Discord   Discord   `yaml:"discord"`
 
 	// path is the file the configuration came from, for error messages.
 	path string
@@ -66,6 +68,22 @@ type Leaks struct {
 // Serve configures the HTTP server of `tokenbot serve`.
 type Serve struct {
 	Addr string `yaml:"addr"`
+}
+
+// Takedowns configures how events are taken in and takedowns carried out
+// and retried. See configs/tokenbot.yaml for each default.
+type Takedowns struct {
+	Workers       int           `yaml:"workers"`
+	Queue         int           `yaml:"queue"`
+	Lease         time.Duration `yaml:"lease"`
+	SweepEvery    time.Duration `yaml:"sweep_every"`
+	Deadline      time.Duration `yaml:"deadline"`
+	Backoff       time.Duration `yaml:"backoff"`
+	MaxBackoff    time.Duration `yaml:"max_backoff"`
+	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
+	Timeout       time.Duration `yaml:"attempt_timeout"`
+	Concurrency   int           `yaml:"resume_concurrency"`
+	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
 }
 
 // Slack configures the Slack adapter.
@@ -161,6 +179,26 @@ func (c *Config) Validate() error {
 	}
 	if c.Discord.ShardCount < 0 || c.Discord.ShardID < 0 || (c.Discord.ShardCount > 0 && c.Discord.ShardID >= c.Discord.ShardCount) {
 		return bad("discord.shard_id", "must be in [0, shard_count), got %d of %d", c.Discord.ShardID, c.Discord.ShardCount)
+	}
+	t := c.Takedowns
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{
+		{"workers", int64(t.Workers)}, {"queue", int64(t.Queue)}, {"lease", int64(t.Lease)}, {"sweep_every", int64(t.SweepEvery)},
+		{"deadline", int64(t.Deadline)}, {"backoff", int64(t.Backoff)}, {"max_backoff", int64(t.MaxBackoff)},
+		{"max_retry_after", int64(t.MaxRetryAfter)}, {"attempt_timeout", int64(t.Timeout)},
+		{"resume_concurrency", int64(t.Concurrency)}, {"shutdown_grace", int64(t.ShutdownGrace)},
+	} {
+		if f.v <= 0 {
+			return bad("takedowns."+f.name, "must be positive")
+		}
+	}
+	if t.Timeout >= t.Lease {
+		return bad("takedowns.attempt_timeout", "must be shorter than takedowns.lease (%v), got %v", t.Lease, t.Timeout)
+	}
+	if t.Backoff > t.MaxBackoff {
+		return bad("takedowns.backoff", "must not exceed takedowns.max_backoff (%v), got %v", t.MaxBackoff, t.Backoff)
 	}
 	for i, ch := range c.PassiveChannels {
 		if strings.TrimSpace(ch) == "" {

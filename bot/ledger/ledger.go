@@ -66,6 +66,37 @@ type Record struct {
 	Owner      string // process that holds (or finished) the takedown
 	LeaseUntil time.Time
 	UpdatedAt  time.Time
+	// Result is the delete's outcome once known while the record is still
+	// pending (notices to send); empty before.
+	Result Outcome
+	// Notified holds the Notified* bits of the notices sent.
+	Notified int
+	// ClaimedAt is when the takedown was first claimed; its retries end a
+	// deadline after it.
+	ClaimedAt time.Time
+	// NextAttempt is when a rescheduled takedown is tried again; zero
+	// when it was not rescheduled.
+	NextAttempt time.Time
+}
+
+// Bits of Record.Notified.
+const (
+	NotifiedPoster   = 1 << iota // the poster was told
+	NotifiedSecurity             // the security channel was told
+)
+
+// Progress is what a pending takedown has done so far, saved so that a
+// resumed one neither deletes nor notifies twice.
+type Progress struct {
+	Result   Outcome // the delete's outcome, or empty before it is known
+	Notified int     // Notified* bits
+	Attempts int
+	Detail   string
+}
+
+// Progress returns the record's saved progress.
+func (r Record) Progress() Progress {
+	return Progress{Result: r.Result, Notified: r.Notified, Attempts: r.Attempts, Detail: r.Detail}
 }
 
 // Audit is the public view of a record, as the audit command and the
@@ -169,6 +200,17 @@ type Store interface {
 	// expired, of one platform (any when platform is empty); each record
 	// goes to exactly one caller.
 	ClaimStale(ctx context.Context, platform, owner string, lease time.Duration, limit int) ([]Record, error)
+	// ClaimOwned is ClaimStale that also takes, whatever their lease, the
+	// due pending records (not rescheduled to later) whose owner starts
+	// with prefix but is not owner: an earlier run of this process, so
+	// that a restart resumes its work at once.
+	ClaimOwned(ctx context.Context, platform, prefix, owner string, lease time.Duration, limit int) ([]Record, error)
+	// Save records the progress of a pending record held by owner.
+	Save(ctx context.Context, key Key, owner string, p Progress) error
+	// Reschedule records progress and the next attempt's time at, and
+	// releases the lease then: at that time any replica's ClaimStale
+	// takes the record.
+	Reschedule(ctx context.Context, key Key, owner string, p Progress, at time.Time) error
 	// SeenEvent reports whether this is the first time (platform, eventID)
 	// is seen. Ids older than DefaultEventTTL are pruned.
 	SeenEvent(ctx context.Context, platform, eventID string) (first bool, err error)
@@ -351,6 +393,25 @@ func checkFinish(key Key, owner string, outcome Outcome, attempts int) error {
 	return nil
 }
 
+func checkProgress(key Key, owner string, p Progress) error {
+	if err := key.validate(); err != nil {
+		return err
+	}
+	if err := checkOwner(owner); err != nil {
+		return err
+	}
+	if p.Result != "" && (!p.Result.Valid() || p.Result == Pending) {
+		return invalid("result must be empty or a final outcome")
+	}
+	if p.Notified < 0 || p.Notified > NotifiedPoster|NotifiedSecurity {
+		return invalid("notified holds unknown bits")
+	}
+	if p.Attempts < 0 {
+		return invalid("attempts is negative")
+	}
+	return nil
+}
+
 func checkEvent(platform, eventID string) error {
 	if err := checkID("platform", platform, true); err != nil {
 		return err
@@ -400,12 +461,46 @@ func bucketFor(since, now time.Time) time.Duration {
 	return 24 * time.Hour
 }
 
-// statRow is one group of the Stats query.
+// statsPlan splits a Stats range into what each source counts: whole
+// days from the daily counts, whole hours from the hourly counts, and the
+// rows of the partial hour after since. Zero times mean "no bound".
+type statsPlan struct {
+	daily            bool
+	dayFrom          time.Time // zero: every day
+	hourly           bool
+	hourFrom, hourTo time.Time // hourTo zero: no upper bound
+	raw              bool
+	rawFrom, rawTo   time.Time
+}
+
+func planStats(since time.Time, bucket time.Duration) statsPlan {
+	if since.IsZero() {
+		return statsPlan{daily: true}
+	}
+	since = since.UTC()
+	h := since.Truncate(time.Hour)
+	if h.Before(since) {
+		h = h.Add(time.Hour)
+	}
+	p := statsPlan{hourly: true, hourFrom: h, raw: h.After(since), rawFrom: since, rawTo: h}
+	if bucket == time.Hour {
+		return p
+	}
+	d := time.Date(h.Year(), h.Month(), h.Day(), 0, 0, 0, 0, time.UTC)
+	if d.Before(h) {
+		d = d.AddDate(0, 0, 1)
+	}
+	p.daily, p.dayFrom, p.hourTo = true, d, d
+	return p
+}
+
+// statRow is one group of the Stats query: a count of one dimension
+// (dim "outcome" or "provider" with k1 its value; "channel" with k1, k2,
+// k3 the platform, workspace and channel) in one time bucket.
 type statRow struct {
-	outcome                                Outcome
-	provider, platform, workspace, channel string
-	bucket                                 string // "2006-01-02" or "2006-01-02T15", UTC
-	n                                      int
+	dim, k1, k2, k3 string
+	bucket          string // "2006-01-02" or "2006-01-02T15", UTC
+	n               int
 }
 
 func newStats(since time.Time, bucket time.Duration) Stats {
@@ -420,7 +515,8 @@ func newStats(since time.Time, bucket time.Duration) Stats {
 	}
 }
 
-// aggregate folds grouped rows into st.
+// aggregate folds grouped rows into st. Rows of one group may come more
+// than once (counts and the rows of a partial hour); they add up.
 func aggregate(st *Stats, rows []statRow) error {
 	layout := "2006-01-02"
 	if st.Bucket == time.Hour {
@@ -429,11 +525,20 @@ func aggregate(st *Stats, rows []statRow) error {
 	chans := map[[3]string]int{}
 	buckets := map[time.Time]*Bucket{}
 	for _, r := range rows {
+		if r.n == 0 {
+			continue
+		}
+		switch r.dim {
+		case "provider":
+			st.ByProvider[r.k1] += r.n
+			continue
+		case "channel":
+			st.ByPlatform[r.k1] += r.n
+			chans[[3]string{r.k1, r.k2, r.k3}] += r.n
+			continue
+		}
 		st.Total += r.n
-		st.ByOutcome[r.outcome] += r.n
-		st.ByProvider[r.provider] += r.n
-		st.ByPlatform[r.platform] += r.n
-		chans[[3]string{r.platform, r.workspace, r.channel}] += r.n
+		st.ByOutcome[Outcome(r.k1)] += r.n
 		start, err := time.ParseInLocation(layout, r.bucket, time.UTC)
 		if err != nil {
 			return fmt.Errorf("parse stats bucket: %w", err)
@@ -444,7 +549,7 @@ func aggregate(st *Stats, rows []statRow) error {
 			buckets[start] = b
 		}
 		b.Total += r.n
-		b.ByOutcome[r.outcome] += r.n
+		b.ByOutcome[Outcome(r.k1)] += r.n
 	}
 	for k, n := range chans {
 		st.ByChannel = append(st.ByChannel, ChannelCount{Platform: k[0], Workspace: k[1], Channel: k[2], Count: n})
@@ -471,7 +576,7 @@ func aggregate(st *Stats, rows []statRow) error {
 
 // columns lists the takedowns table's columns in scan order. Both stores
 // share it so that a record round-trips identically.
-const columns = `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action`
+const columns = `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action, result, notified, next_attempt_at, claimed_at`
 
 // The actions a record can be claimed for.
 const (

@@ -56,7 +56,72 @@ var postgresMigrations = []string{
 	CREATE INDEX seen_events_seen_at ON seen_events (seen_at);`,
 	// 2: what a record was claimed for, so that a resumed one does it.
 	`ALTER TABLE takedowns ADD COLUMN action TEXT NOT NULL DEFAULT 'takedown' CHECK (action IN ('takedown','warn'));`,
+	// 3: takedowns that survive failures (the delete's result and the
+	// notices sent, kept while the record is pending; the next attempt's
+	// time), and hourly and daily counts kept by a trigger for Stats. Records from
+	// before count as notified.
+	`ALTER TABLE takedowns ADD COLUMN result TEXT NOT NULL DEFAULT '',
+		ADD COLUMN notified INTEGER NOT NULL DEFAULT 3,
+		ADD COLUMN next_attempt_at TIMESTAMPTZ,
+		ADD COLUMN claimed_at TIMESTAMPTZ;
+	UPDATE takedowns SET claimed_at = updated_at;
+	ALTER TABLE takedowns ALTER COLUMN claimed_at SET NOT NULL;
+	CREATE TABLE takedown_counts (
+		hour TIMESTAMPTZ NOT NULL,
+		dim  TEXT NOT NULL,
+		k1   TEXT NOT NULL,
+		k2   TEXT NOT NULL,
+		k3   TEXT NOT NULL,
+		n    BIGINT NOT NULL,
+		PRIMARY KEY (hour, dim, k1, k2, k3)
+	);
+	CREATE TABLE takedown_counts_daily (
+		day  DATE NOT NULL,
+		dim  TEXT NOT NULL,
+		k1   TEXT NOT NULL,
+		k2   TEXT NOT NULL,
+		k3   TEXT NOT NULL,
+		n    BIGINT NOT NULL,
+		PRIMARY KEY (day, dim, k1, k2, k3)
+	);
+	` + pgCountsBackfill + `;
+	CREATE FUNCTION takedowns_count() RETURNS trigger LANGUAGE plpgsql AS $$
+	DECLARE
+		h TIMESTAMPTZ := date_trunc('hour', NEW.occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+		d DATE := (NEW.occurred_at AT TIME ZONE 'UTC')::date;
+	BEGIN
+		IF TG_OP = 'UPDATE' THEN
+			IF OLD.outcome = NEW.outcome THEN
+				RETURN NULL;
+			END IF;
+			UPDATE takedown_counts SET n = n - 1
+				WHERE hour = h AND dim = 'outcome' AND k1 = OLD.outcome AND k2 = '' AND k3 = '';
+			UPDATE takedown_counts_daily SET n = n - 1
+				WHERE day = d AND dim = 'outcome' AND k1 = OLD.outcome AND k2 = '' AND k3 = '';
+		ELSE
+			INSERT INTO takedown_counts VALUES (h, 'provider', NEW.provider, '', '', 1), (h, 'channel', NEW.platform, NEW.workspace, NEW.channel, 1)
+				ON CONFLICT (hour, dim, k1, k2, k3) DO UPDATE SET n = takedown_counts.n + 1;
+			INSERT INTO takedown_counts_daily VALUES (d, 'provider', NEW.provider, '', '', 1), (d, 'channel', NEW.platform, NEW.workspace, NEW.channel, 1)
+				ON CONFLICT (day, dim, k1, k2, k3) DO UPDATE SET n = takedown_counts_daily.n + 1;
+		END IF;
+		INSERT INTO takedown_counts VALUES (h, 'outcome', NEW.outcome, '', '', 1)
+			ON CONFLICT (hour, dim, k1, k2, k3) DO UPDATE SET n = takedown_counts.n + 1;
+		INSERT INTO takedown_counts_daily VALUES (d, 'outcome', NEW.outcome, '', '', 1)
+			ON CONFLICT (day, dim, k1, k2, k3) DO UPDATE SET n = takedown_counts_daily.n + 1;
+		RETURN NULL;
+	END $$;
+	CREATE TRIGGER takedowns_count AFTER INSERT OR UPDATE OF outcome ON takedowns
+		FOR EACH ROW EXECUTE FUNCTION takedowns_count();`,
 }
+
+// pgCountsBackfill fills the hourly and daily counts from the takedowns
+// table, as the trigger would have.
+const pgCountsBackfill = `INSERT INTO takedown_counts
+		SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'outcome', outcome, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3
+		UNION ALL SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'provider', provider, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3
+		UNION ALL SELECT date_trunc('hour', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'channel', platform, workspace, channel, COUNT(*) FROM takedowns GROUP BY 1, 3, 4, 5;
+	INSERT INTO takedown_counts_daily
+		SELECT (hour AT TIME ZONE 'UTC')::date, dim, k1, k2, k3, SUM(n) FROM takedown_counts GROUP BY 1, 2, 3, 4, 5`
 
 // OpenPostgres connects to url (a libpq URL or key=value string; a
 // search_path parameter selects the schema) and migrates the schema.
@@ -121,14 +186,19 @@ func (s *Postgres) migrate(ctx context.Context) error {
 
 func scanPostgres(sc scanner) (Record, error) {
 	var r Record
-	var outcome string
-	var lease *time.Time
+	var outcome, result string
+	var lease, next *time.Time
 	if err := sc.Scan(&r.Platform, &r.Workspace, &r.Channel, &r.MessageID, &r.Revision,
 		&r.Time, &r.Poster, &r.Rule, &r.Provider, &r.Masked, &r.Fingerprint, &r.Lang,
-		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &r.UpdatedAt, &r.Action); err != nil {
+		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &r.UpdatedAt, &r.Action,
+		&result, &r.Notified, &next, &r.ClaimedAt); err != nil {
 		return Record{}, err
 	}
-	r.Outcome = Outcome(outcome)
+	r.Outcome, r.Result = Outcome(outcome), Outcome(result)
+	r.ClaimedAt = r.ClaimedAt.UTC()
+	if next != nil {
+		r.NextAttempt = next.UTC()
+	}
 	r.Time = r.Time.UTC()
 	r.UpdatedAt = r.UpdatedAt.UTC()
 	if lease != nil {
@@ -173,7 +243,7 @@ func (s *Postgres) Claim(ctx context.Context, rec Record, owner string, lease ti
 	}
 	got, err := scanPostgres(s.pool.QueryRow(ctx, `INSERT INTO takedowns (`+columns+`)
 		VALUES ($1, $2, $3, $4, $5, COALESCE($6::timestamptz, clock_timestamp()), $7, $8, $9, $10, $11, $12,
-			'pending', $13, $14, $15, `+leaseExpr("$16")+`, clock_timestamp(), $17)
+			'pending', $13, $14, $15, `+leaseExpr("$16")+`, clock_timestamp(), $17, '', 0, NULL, clock_timestamp())
 		ON CONFLICT DO NOTHING
 		RETURNING `+columns,
 		rec.Platform, rec.Workspace, rec.Channel, rec.MessageID, rec.Revision,
@@ -250,6 +320,18 @@ func (s *Postgres) Extend(ctx context.Context, key Key, owner string, lease time
 // ClaimStale implements Store. Rows are locked with FOR UPDATE SKIP
 // LOCKED, so concurrent replicas take disjoint sets.
 func (s *Postgres) ClaimStale(ctx context.Context, platform, owner string, lease time.Duration, limit int) ([]Record, error) {
+	return s.claim(ctx, platform, "", owner, lease, limit)
+}
+
+// ClaimOwned implements Store.
+func (s *Postgres) ClaimOwned(ctx context.Context, platform, prefix, owner string, lease time.Duration, limit int) ([]Record, error) {
+	if prefix == "" {
+		return nil, invalid("owner prefix is empty")
+	}
+	return s.claim(ctx, platform, prefix, owner, lease, limit)
+}
+
+func (s *Postgres) claim(ctx context.Context, platform, prefix, owner string, lease time.Duration, limit int) ([]Record, error) {
 	if err := checkOwner(owner); err != nil {
 		return nil, err
 	}
@@ -260,7 +342,9 @@ func (s *Postgres) ClaimStale(ctx context.Context, platform, owner string, lease
 	lease = clampLease(lease)
 	rows, err := s.pool.Query(ctx, `WITH stale AS (
 			SELECT platform, workspace, channel, message_id, revision FROM takedowns
-			WHERE outcome = 'pending' AND lease_until < clock_timestamp() AND ($4 = '' OR platform = $4)
+			WHERE outcome = 'pending' AND ($4 = '' OR platform = $4)
+				AND (lease_until < clock_timestamp() OR ($5 <> '' AND left(owner, length($5)) = $5 AND owner <> $1
+					AND (next_attempt_at IS NULL OR next_attempt_at <= clock_timestamp())))
 			ORDER BY lease_until
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED)
@@ -270,11 +354,42 @@ func (s *Postgres) ClaimStale(ctx context.Context, platform, owner string, lease
 		WHERE t.platform = stale.platform AND t.workspace = stale.workspace AND t.channel = stale.channel
 			AND t.message_id = stale.message_id AND t.revision = stale.revision
 		RETURNING `+prefixed("t.", columns),
-		owner, lease.Microseconds(), limit, platform)
+		owner, lease.Microseconds(), limit, platform, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("claim stale takedowns: %w", err)
 	}
 	return collectPostgres(rows, "claim stale takedowns")
+}
+
+// Save implements Store.
+func (s *Postgres) Save(ctx context.Context, key Key, owner string, p Progress) error {
+	return s.progress(ctx, key, owner, p, nil)
+}
+
+// Reschedule implements Store.
+func (s *Postgres) Reschedule(ctx context.Context, key Key, owner string, p Progress, at time.Time) error {
+	if at.IsZero() {
+		return invalid("next attempt time is zero")
+	}
+	return s.progress(ctx, key, owner, p, at)
+}
+
+func (s *Postgres) progress(ctx context.Context, key Key, owner string, p Progress, at any) error {
+	if err := checkProgress(key, owner, p); err != nil {
+		return err
+	}
+	args := append(keyArgs(key), owner, string(p.Result), p.Notified, p.Attempts, clean(p.Detail, maxDetail), at)
+	tag, err := s.pool.Exec(ctx, `UPDATE takedowns
+		SET result = $7, notified = $8, attempts = $9, detail = $10, next_attempt_at = $11::timestamptz,
+			lease_until = COALESCE($11::timestamptz, lease_until), updated_at = clock_timestamp()
+		WHERE `+pgKeyWhere+` AND owner = $6 AND outcome = 'pending'`, args...)
+	if err != nil {
+		return fmt.Errorf("save takedown progress: %w", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	return fmt.Errorf("save takedown progress: %w", classify(s.Get(ctx, key)))
 }
 
 // prefixed qualifies every column of a comma-separated list.
@@ -332,21 +447,45 @@ func (s *Postgres) List(ctx context.Context, f Filter) ([]Record, error) {
 	return collectPostgres(rows, "list takedowns")
 }
 
-// Stats implements Store.
+// Stats implements Store. Whole days and hours come from the daily and
+// hourly counts, which a trigger keeps; the part of an hour after since is
+// counted from its rows.
 func (s *Postgres) Stats(ctx context.Context, since time.Time) (Stats, error) {
 	bucket := bucketFor(since, time.Now())
 	format := "YYYY-MM-DD"
 	if bucket == time.Hour {
 		format = `YYYY-MM-DD"T"HH24`
 	}
-	var from any
-	if !since.IsZero() {
-		from = since
+	p := planStats(since, bucket)
+	var parts []string
+	args := []any{format}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
 	}
-	rows, err := s.pool.Query(ctx, `SELECT outcome, provider, platform, workspace, channel,
-			to_char(occurred_at AT TIME ZONE 'UTC', $1), COUNT(*)
-		FROM takedowns WHERE ($2::timestamptz IS NULL OR occurred_at >= $2)
-		GROUP BY 1, 2, 3, 4, 5, 6`, format, from)
+	if p.daily {
+		where := ""
+		if !p.dayFrom.IsZero() {
+			where = ` AND day >= ` + arg(p.dayFrom.Format("2006-01-02")) + `::date`
+		}
+		parts = append(parts, `SELECT dim, k1, k2, k3, to_char(day::timestamp, $1), SUM(n)::bigint FROM takedown_counts_daily
+			WHERE n > 0`+where+` GROUP BY 1, 2, 3, 4, 5`)
+	}
+	if p.hourly {
+		where := ` AND hour >= ` + arg(p.hourFrom)
+		if !p.hourTo.IsZero() {
+			where += ` AND hour < ` + arg(p.hourTo)
+		}
+		parts = append(parts, `SELECT dim, k1, k2, k3, to_char(hour AT TIME ZONE 'UTC', $1), SUM(n)::bigint FROM takedown_counts
+			WHERE n > 0`+where+` GROUP BY 1, 2, 3, 4, 5`)
+	}
+	if p.raw {
+		parts = append(parts, `SELECT d.dim, d.k1, d.k2, d.k3, to_char(t.occurred_at AT TIME ZONE 'UTC', $1), COUNT(*)
+			FROM takedowns t CROSS JOIN LATERAL (VALUES ('outcome', t.outcome, '', ''), ('provider', t.provider, '', ''),
+				('channel', t.platform, t.workspace, t.channel)) AS d(dim, k1, k2, k3)
+			WHERE t.occurred_at >= `+arg(p.rawFrom)+` AND t.occurred_at < `+arg(p.rawTo)+` GROUP BY 1, 2, 3, 4, 5`)
+	}
+	rows, err := s.pool.Query(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return Stats{}, fmt.Errorf("takedown stats: %w", err)
 	}
@@ -354,12 +493,11 @@ func (s *Postgres) Stats(ctx context.Context, since time.Time) (Stats, error) {
 	var groups []statRow
 	for rows.Next() {
 		var r statRow
-		var outcome string
 		var n int64
-		if err := rows.Scan(&outcome, &r.provider, &r.platform, &r.workspace, &r.channel, &r.bucket, &n); err != nil {
+		if err := rows.Scan(&r.dim, &r.k1, &r.k2, &r.k3, &r.bucket, &n); err != nil {
 			return Stats{}, fmt.Errorf("takedown stats: %w", err)
 		}
-		r.outcome, r.n = Outcome(outcome), int(n)
+		r.n = int(n)
 		groups = append(groups, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -64,6 +64,65 @@ var sqliteMigrations = []string{
 	CREATE INDEX seen_events_seen_at ON seen_events (seen_at);`,
 	// 2: what a record was claimed for, so that a resumed one does it.
 	`ALTER TABLE takedowns ADD COLUMN action TEXT NOT NULL DEFAULT 'takedown' CHECK (action IN ('takedown','warn'));`,
+	// 3: takedowns that survive failures (the delete's result and the
+	// notices sent, kept while the record is pending; the next attempt's
+	// time), and hourly and daily counts kept by triggers for Stats. Records from
+	// before count as notified.
+	`ALTER TABLE takedowns ADD COLUMN result TEXT NOT NULL DEFAULT '';
+	ALTER TABLE takedowns ADD COLUMN notified INTEGER NOT NULL DEFAULT 3;
+	ALTER TABLE takedowns ADD COLUMN next_attempt_at TEXT;
+	ALTER TABLE takedowns ADD COLUMN claimed_at TEXT NOT NULL DEFAULT '';
+	UPDATE takedowns SET claimed_at = updated_at;
+	CREATE TABLE takedown_counts (
+		hour TEXT NOT NULL,
+		dim  TEXT NOT NULL,
+		k1   TEXT NOT NULL,
+		k2   TEXT NOT NULL,
+		k3   TEXT NOT NULL,
+		n    INTEGER NOT NULL,
+		PRIMARY KEY (hour, dim, k1, k2, k3)
+	);
+	INSERT INTO takedown_counts
+		SELECT substr(occurred_at, 1, 13), 'outcome', outcome, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3;
+	INSERT INTO takedown_counts
+		SELECT substr(occurred_at, 1, 13), 'provider', provider, '', '', COUNT(*) FROM takedowns GROUP BY 1, 3;
+	INSERT INTO takedown_counts
+		SELECT substr(occurred_at, 1, 13), 'channel', platform, workspace, channel, COUNT(*) FROM takedowns GROUP BY 1, 3, 4, 5;
+	CREATE TABLE takedown_counts_daily (
+		day  TEXT NOT NULL,
+		dim  TEXT NOT NULL,
+		k1   TEXT NOT NULL,
+		k2   TEXT NOT NULL,
+		k3   TEXT NOT NULL,
+		n    INTEGER NOT NULL,
+		PRIMARY KEY (day, dim, k1, k2, k3)
+	);
+	INSERT INTO takedown_counts_daily
+		SELECT substr(hour, 1, 10), dim, k1, k2, k3, SUM(n) FROM takedown_counts GROUP BY 1, 2, 3, 4, 5;
+	CREATE TRIGGER takedowns_count_insert AFTER INSERT ON takedowns BEGIN
+		INSERT INTO takedown_counts VALUES (substr(NEW.occurred_at, 1, 13), 'outcome', NEW.outcome, '', '', 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+		INSERT INTO takedown_counts VALUES (substr(NEW.occurred_at, 1, 13), 'provider', NEW.provider, '', '', 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+		INSERT INTO takedown_counts VALUES (substr(NEW.occurred_at, 1, 13), 'channel', NEW.platform, NEW.workspace, NEW.channel, 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+		INSERT INTO takedown_counts_daily VALUES (substr(NEW.occurred_at, 1, 10), 'outcome', NEW.outcome, '', '', 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+		INSERT INTO takedown_counts_daily VALUES (substr(NEW.occurred_at, 1, 10), 'provider', NEW.provider, '', '', 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+		INSERT INTO takedown_counts_daily VALUES (substr(NEW.occurred_at, 1, 10), 'channel', NEW.platform, NEW.workspace, NEW.channel, 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+	END;
+	CREATE TRIGGER takedowns_count_outcome AFTER UPDATE OF outcome ON takedowns WHEN OLD.outcome <> NEW.outcome BEGIN
+		UPDATE takedown_counts SET n = n - 1
+			WHERE hour = substr(OLD.occurred_at, 1, 13) AND dim = 'outcome' AND k1 = OLD.outcome AND k2 = '' AND k3 = '';
+		INSERT INTO takedown_counts VALUES (substr(NEW.occurred_at, 1, 13), 'outcome', NEW.outcome, '', '', 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+		UPDATE takedown_counts_daily SET n = n - 1
+			WHERE day = substr(OLD.occurred_at, 1, 10) AND dim = 'outcome' AND k1 = OLD.outcome AND k2 = '' AND k3 = '';
+		INSERT INTO takedown_counts_daily VALUES (substr(NEW.occurred_at, 1, 10), 'outcome', NEW.outcome, '', '', 1)
+			ON CONFLICT DO UPDATE SET n = n + 1;
+	END;`,
 }
 
 // OpenSQLite opens (creating if needed) the ledger file at path and
@@ -151,14 +210,16 @@ type scanner interface{ Scan(dest ...any) error }
 func scanSQLite(sc scanner) (Record, error) {
 	var r Record
 	var occurred, updated string
-	var lease sql.NullString
-	var outcome string
+	var lease, next sql.NullString
+	var claimedAt string
+	var outcome, result string
 	if err := sc.Scan(&r.Platform, &r.Workspace, &r.Channel, &r.MessageID, &r.Revision,
 		&occurred, &r.Poster, &r.Rule, &r.Provider, &r.Masked, &r.Fingerprint, &r.Lang,
-		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &updated, &r.Action); err != nil {
+		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &updated, &r.Action,
+		&result, &r.Notified, &next, &claimedAt); err != nil {
 		return Record{}, err
 	}
-	r.Outcome = Outcome(outcome)
+	r.Outcome, r.Result = Outcome(outcome), Outcome(result)
 	var err error
 	if r.Time, err = time.Parse(sqliteTime, occurred); err != nil {
 		return Record{}, fmt.Errorf("parse occurred_at: %w", err)
@@ -169,6 +230,14 @@ func scanSQLite(sc scanner) (Record, error) {
 	if lease.Valid {
 		if r.LeaseUntil, err = time.Parse(sqliteTime, lease.String); err != nil {
 			return Record{}, fmt.Errorf("parse lease_until: %w", err)
+		}
+	}
+	if r.ClaimedAt, err = time.Parse(sqliteTime, claimedAt); err != nil {
+		return Record{}, fmt.Errorf("parse claimed_at: %w", err)
+	}
+	if next.Valid {
+		if r.NextAttempt, err = time.Parse(sqliteTime, next.String); err != nil {
+			return Record{}, fmt.Errorf("parse next_attempt_at: %w", err)
 		}
 	}
 	return r, nil
@@ -192,12 +261,12 @@ func (s *SQLite) Claim(ctx context.Context, rec Record, owner string, lease time
 		rec.Time = now
 	}
 	row := s.db.QueryRowContext(ctx, `INSERT INTO takedowns (`+columns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, NULL, ?)
 		ON CONFLICT DO NOTHING
 		RETURNING `+columns,
 		rec.Platform, rec.Workspace, rec.Channel, rec.MessageID, rec.Revision,
 		sqliteFormat(rec.Time), rec.Poster, rec.Rule, rec.Provider, rec.Masked, rec.Fingerprint, rec.Lang,
-		string(Pending), rec.Attempts, rec.Detail, owner, sqliteFormat(now.Add(lease)), sqliteFormat(now), rec.Action)
+		string(Pending), rec.Attempts, rec.Detail, owner, sqliteFormat(now.Add(lease)), sqliteFormat(now), rec.Action, sqliteFormat(now))
 	got, err := scanSQLite(row)
 	if err == nil {
 		return true, got, nil
@@ -276,6 +345,20 @@ func (s *SQLite) Extend(ctx context.Context, key Key, owner string, lease time.D
 // ClaimStale implements Store. The single UPDATE … RETURNING runs under
 // SQLite's write lock, so each stale record goes to one caller.
 func (s *SQLite) ClaimStale(ctx context.Context, platform, owner string, lease time.Duration, limit int) ([]Record, error) {
+	return s.claim(ctx, platform, "", owner, lease, limit)
+}
+
+// ClaimOwned implements Store.
+func (s *SQLite) ClaimOwned(ctx context.Context, platform, prefix, owner string, lease time.Duration, limit int) ([]Record, error) {
+	if prefix == "" {
+		return nil, invalid("owner prefix is empty")
+	}
+	return s.claim(ctx, platform, prefix, owner, lease, limit)
+}
+
+// claim takes over due pending records: those whose lease expired, and
+// with a prefix also those whose owner starts with it.
+func (s *SQLite) claim(ctx context.Context, platform, prefix, owner string, lease time.Duration, limit int) ([]Record, error) {
 	if err := checkOwner(owner); err != nil {
 		return nil, err
 	}
@@ -284,18 +367,60 @@ func (s *SQLite) ClaimStale(ctx context.Context, platform, owner string, lease t
 		return nil, err
 	}
 	lease = clampLease(lease)
-	now := time.Now()
+	now := sqliteFormat(time.Now())
 	rows, err := s.db.QueryContext(ctx, `UPDATE takedowns SET owner = ?, lease_until = ?, updated_at = ?
 		WHERE rowid IN (
 			SELECT rowid FROM takedowns
-			WHERE outcome = 'pending' AND lease_until < ? AND (? = '' OR platform = ?)
+			WHERE outcome = 'pending' AND (? = '' OR platform = ?)
+				AND (lease_until < ? OR (? <> '' AND substr(owner, 1, length(?)) = ? AND owner <> ?
+					AND (next_attempt_at IS NULL OR next_attempt_at <= ?)))
 			ORDER BY lease_until LIMIT ?)
 		RETURNING `+columns,
-		owner, sqliteFormat(now.Add(lease)), sqliteFormat(now), sqliteFormat(now), platform, platform, limit)
+		owner, sqliteFormat(time.Now().Add(lease)), now, platform, platform, now, prefix, prefix, prefix, owner, now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim stale takedowns: %w", err)
 	}
 	return collectSQLite(rows, "claim stale takedowns")
+}
+
+// Save implements Store.
+func (s *SQLite) Save(ctx context.Context, key Key, owner string, p Progress) error {
+	return s.progress(ctx, key, owner, p, time.Time{})
+}
+
+// Reschedule implements Store.
+func (s *SQLite) Reschedule(ctx context.Context, key Key, owner string, p Progress, at time.Time) error {
+	if at.IsZero() {
+		return invalid("next attempt time is zero")
+	}
+	return s.progress(ctx, key, owner, p, at)
+}
+
+// progress records p; a non-zero at also sets the next attempt and lets
+// the lease run out then.
+func (s *SQLite) progress(ctx context.Context, key Key, owner string, p Progress, at time.Time) error {
+	if err := checkProgress(key, owner, p); err != nil {
+		return err
+	}
+	var next any
+	if !at.IsZero() {
+		next = sqliteFormat(at)
+	}
+	args := append([]any{string(p.Result), p.Notified, p.Attempts, clean(p.Detail, maxDetail), next, next, sqliteFormat(time.Now())}, keyArgs(key)...)
+	args = append(args, owner)
+	res, err := s.db.ExecContext(ctx, `UPDATE takedowns
+		SET result = ?, notified = ?, attempts = ?, detail = ?, next_attempt_at = ?,
+			lease_until = COALESCE(?, lease_until), updated_at = ?
+		WHERE `+sqliteKeyWhere+` AND owner = ? AND outcome = 'pending'`, args...)
+	if err != nil {
+		return fmt.Errorf("save takedown progress: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("save takedown progress: %w", err)
+	} else if n == 1 {
+		return nil
+	}
+	return fmt.Errorf("save takedown progress: %w", classify(s.Get(ctx, key)))
 }
 
 func collectSQLite(rows *sql.Rows, what string) ([]Record, error) {
@@ -370,20 +495,50 @@ func (s *SQLite) List(ctx context.Context, f Filter) ([]Record, error) {
 	return collectSQLite(rows, "list takedowns")
 }
 
-// Stats implements Store.
+// bound formats a time for a text comparison; zero is "".
+func bound(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(layout)
+}
+
+// Stats implements Store. Whole days and hours come from the daily and
+// hourly counts, which triggers keep; the part of an hour after since is
+// counted from its rows.
 func (s *SQLite) Stats(ctx context.Context, since time.Time) (Stats, error) {
 	bucket := bucketFor(since, time.Now())
 	width := 10 // "2006-01-02"
 	if bucket == time.Hour {
 		width = 13 // "2006-01-02T15"
 	}
-	from := ""
-	if !since.IsZero() {
-		from = sqliteFormat(since)
+	p := planStats(since, bucket)
+	var parts []string
+	args := []any{width}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("?%d", len(args))
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT outcome, provider, platform, workspace, channel, substr(occurred_at, 1, ?), COUNT(*)
-		FROM takedowns WHERE occurred_at >= ?
-		GROUP BY 1, 2, 3, 4, 5, 6`, width, from)
+	if p.daily {
+		parts = append(parts, `SELECT dim, k1, k2, k3, day, SUM(n) FROM takedown_counts_daily
+			WHERE day >= `+arg(bound(p.dayFrom, "2006-01-02"))+` AND n > 0 GROUP BY 1, 2, 3, 4, 5`)
+	}
+	if p.hourly {
+		where := `hour >= ` + arg(bound(p.hourFrom, "2006-01-02T15"))
+		if !p.hourTo.IsZero() {
+			where += ` AND hour < ` + arg(bound(p.hourTo, "2006-01-02T15"))
+		}
+		parts = append(parts, `SELECT dim, k1, k2, k3, substr(hour, 1, ?1), SUM(n) FROM takedown_counts
+			WHERE `+where+` AND n > 0 GROUP BY 1, 2, 3, 4, 5`)
+	}
+	if p.raw {
+		from, to := arg(sqliteFormat(p.rawFrom)), arg(sqliteFormat(p.rawTo))
+		for _, sel := range []string{`'outcome', outcome, '', ''`, `'provider', provider, '', ''`, `'channel', platform, workspace, channel`} {
+			parts = append(parts, `SELECT `+sel+`, substr(occurred_at, 1, ?1), COUNT(*) FROM takedowns
+				WHERE occurred_at >= `+from+` AND occurred_at < `+to+` GROUP BY 1, 2, 3, 4, 5`)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return Stats{}, fmt.Errorf("takedown stats: %w", err)
 	}
@@ -391,11 +546,9 @@ func (s *SQLite) Stats(ctx context.Context, since time.Time) (Stats, error) {
 	var groups []statRow
 	for rows.Next() {
 		var r statRow
-		var outcome string
-		if err := rows.Scan(&outcome, &r.provider, &r.platform, &r.workspace, &r.channel, &r.bucket, &r.n); err != nil {
+		if err := rows.Scan(&r.dim, &r.k1, &r.k2, &r.k3, &r.bucket, &r.n); err != nil {
 			return Stats{}, fmt.Errorf("takedown stats: %w", err)
 		}
-		r.outcome = Outcome(outcome)
 		groups = append(groups, r)
 	}
 	if err := rows.Err(); err != nil {

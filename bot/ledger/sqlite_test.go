@@ -34,6 +34,39 @@ func sqliteBackend() backend {
 			t.Helper()
 			return versions(t, s.(*SQLite).db)
 		},
+		seed: func(t testing.TB, s Store, n int, from, to time.Time) {
+			t.Helper()
+			step := to.Sub(from).Seconds() / float64(n)
+			if _, err := s.(*SQLite).db.Exec(`WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i WHERE n + 1 < ?1)
+				INSERT INTO takedowns (`+columns+`)
+				SELECT CASE n % 2 WHEN 0 THEN 'slack' ELSE 'discord' END, 'T1', 'C' || (n % 20), 'm' || n, '',
+					strftime('%Y-%m-%dT%H:%M:%S', ?2 + n * ?3, 'unixepoch') || '.000000Z', 'U' || (n % 300), 'rule',
+					'p' || (n % 5), 'sk-…abcd', '', 'en',
+					CASE n % 10 WHEN 0 THEN 'escalated' WHEN 1 THEN 'warned' WHEN 2 THEN 'failed' ELSE 'deleted' END,
+					1, '', 'seed', NULL, ?4, 'takedown', 'deleted', 3, NULL, ?4
+				FROM i`, n, from.Unix(), step, sqliteFormat(to)); err != nil {
+				t.Fatal(err)
+			}
+		},
+		old: func(t testing.TB, addr string, stmts ...string) {
+			t.Helper()
+			if err := os.MkdirAll(filepath.Dir(addr), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			db, err := sql.Open("sqlite", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			all := append([]string{`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`},
+				sqliteMigrations[:2]...)
+			all = append(all, `INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00.000000Z'), (2, '2026-01-01T00:00:00.000000Z')`)
+			for _, q := range append(all, stmts...) {
+				if _, err := db.Exec(q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+		},
 	}
 }
 

@@ -28,6 +28,11 @@ type backend struct {
 	dump func(t testing.TB, s Store) map[string][]map[string]string
 	// schemaVersions returns the rows of schema_version.
 	schemaVersions func(t testing.TB, s Store) []int
+	// old builds at addr a database of schema version 2 and runs stmts
+	// on it, as an earlier release left it.
+	old func(t testing.TB, addr string, stmts ...string)
+	// seed inserts n takedowns evenly from from to to, in one statement.
+	seed func(t testing.TB, s Store, n int, from, to time.Time)
 }
 
 func (b backend) fresh(t testing.TB) (Store, string) {
@@ -107,6 +112,11 @@ func runSuite(t *testing.T, b backend) {
 		{"restart keeps pending work", testRestart},
 		{"schema migration idempotent", testMigration},
 		{"audit rows hold only what was given", testAuditContents},
+		{"progress and rescheduling", testProgress},
+		{"own earlier work claimed at once", testClaimOwned},
+		{"expired lease taken over by a replica", testReplicaTakeover},
+		{"stats equal a count of the rows", testStatsMatchRows},
+		{"migration from version 2 keeps rows and counts", testMigrateFromV2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, b) })
@@ -764,8 +774,8 @@ func testRestart(t *testing.T, b backend) {
 func testMigration(t *testing.T, b backend) {
 	s, addr := b.fresh(t)
 	again := b.open(t, addr)
-	if v := b.schemaVersions(t, again); !slices.Equal(v, []int{1, 2}) {
-		t.Errorf("schema versions %v, want [1 2]", v)
+	if v := b.schemaVersions(t, again); !slices.Equal(v, []int{1, 2, 3}) {
+		t.Errorf("schema versions %v, want [1 2 3]", v)
 	}
 	if _, _, err := s.Claim(context.Background(), sample(1, "slack"), "p", time.Minute); err != nil {
 		t.Fatal(err)
@@ -777,10 +787,12 @@ func testMigration(t *testing.T, b backend) {
 
 // wantColumns is the complete schema: anything else is a surprise.
 var wantColumns = map[string][]string{
-	"schema_version": {"applied_at", "version"},
-	"seen_events":    {"event_id", "platform", "seen_at"},
-	"takedowns": {"action", "attempts", "channel", "detail", "fingerprint", "lang", "lease_until", "masked", "message_id",
-		"occurred_at", "outcome", "owner", "platform", "poster", "provider", "revision", "rule", "updated_at", "workspace"},
+	"schema_version":        {"applied_at", "version"},
+	"seen_events":           {"event_id", "platform", "seen_at"},
+	"takedown_counts":       {"dim", "hour", "k1", "k2", "k3", "n"},
+	"takedown_counts_daily": {"day", "dim", "k1", "k2", "k3", "n"},
+	"takedowns": {"action", "attempts", "channel", "claimed_at", "detail", "fingerprint", "lang", "lease_until", "masked", "message_id",
+		"next_attempt_at", "notified", "occurred_at", "outcome", "owner", "platform", "poster", "provider", "result", "revision", "rule", "updated_at", "workspace"},
 }
 
 // testAuditContents plants takedowns of secrets the store never sees and
@@ -917,5 +929,223 @@ func testAction(t *testing.T, b backend) {
 	bad.Action = "explode"
 	if _, _, err := s.Claim(ctx, bad, "p", time.Minute); !errors.Is(err, ErrInvalid) {
 		t.Errorf("claim with a bad action: %v, want ErrInvalid", err)
+	}
+}
+
+func testProgress(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	rec := sample(1, "slack")
+	if _, _, err := s.Claim(ctx, rec, "p1", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Get(ctx, rec.Key)
+	if got.Notified != 0 || got.Result != "" || !got.NextAttempt.IsZero() || got.ClaimedAt.IsZero() {
+		t.Fatalf("new claim %+v, want no progress and a claim time", got)
+	}
+	// A failed attempt: rescheduled, lease released at the next attempt.
+	at := time.Now().Add(-time.Second).UTC().Truncate(time.Microsecond)
+	if err := s.Reschedule(ctx, rec.Key, "p1", Progress{Attempts: 1, Detail: "delete failed: internal_error"}, at); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Get(ctx, rec.Key)
+	if got.Outcome != Pending || got.Attempts != 1 || !got.NextAttempt.Equal(at) || !got.LeaseUntil.Equal(at) || got.Detail != "delete failed: internal_error" {
+		t.Fatalf("rescheduled %+v", got)
+	}
+	// Due: any replica's sweep takes it, with its progress.
+	stale, err := s.ClaimStale(ctx, "", "p2", time.Minute, 10)
+	if err != nil || len(stale) != 1 || stale[0].Attempts != 1 {
+		t.Fatalf("due takedown not taken over: %+v %v", stale, err)
+	}
+	p := Progress{Result: Deleted, Notified: NotifiedPoster, Attempts: 2}
+	if err := s.Save(ctx, rec.Key, "p1", p); !errors.Is(err, ErrNotOwner) {
+		t.Errorf("save by the old owner: %v, want ErrNotOwner", err)
+	}
+	if err := s.Save(ctx, rec.Key, "p2", p); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = s.Get(ctx, rec.Key); got.Progress() != p || got.Outcome != Pending {
+		t.Errorf("saved progress %+v, want %+v", got.Progress(), p)
+	}
+	for _, bad := range []Progress{{Result: Pending}, {Result: "gone"}, {Notified: 4}, {Attempts: -1}} {
+		if err := s.Save(ctx, rec.Key, "p2", bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("save %+v: %v, want ErrInvalid", bad, err)
+		}
+	}
+	if err := s.Reschedule(ctx, rec.Key, "p2", p, time.Time{}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("reschedule to no time: %v, want ErrInvalid", err)
+	}
+	if err := s.Finish(ctx, rec.Key, "p2", Deleted, 2, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(ctx, rec.Key, "p2", p); !errors.Is(err, ErrFinished) {
+		t.Errorf("save after finish: %v, want ErrFinished", err)
+	}
+}
+
+func testClaimOwned(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	mine, later, other, live := sample(1, "slack"), sample(2, "slack"), sample(3, "slack"), sample(4, "slack")
+	for _, c := range []struct {
+		rec   Record
+		owner string
+	}{{mine, "host-a/100"}, {later, "host-a/100"}, {other, "host-b/7"}, {live, "host-a/200"}} {
+		if _, _, err := s.Claim(ctx, c.rec, c.owner, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Reschedule(ctx, later.Key, "host-a/100", Progress{Attempts: 1}, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	// host-a restarted as pid 200: it takes its earlier run's due work at
+	// once, leases still live; not another host's, not what is not due.
+	got, err := s.ClaimOwned(ctx, "slack", "host-a/", "host-a/200", time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Key != mine.Key || got[0].Owner != "host-a/200" {
+		t.Fatalf("claimed %+v, want only %v", got, mine.Key)
+	}
+	if again, err := s.ClaimOwned(ctx, "slack", "host-a/", "host-a/200", time.Minute, 10); err != nil || len(again) != 0 {
+		t.Errorf("second claim took %d (%v), want none", len(again), err)
+	}
+	if _, err := s.ClaimOwned(ctx, "slack", "", "host-a/200", time.Minute, 10); !errors.Is(err, ErrInvalid) {
+		t.Errorf("empty prefix: %v, want ErrInvalid", err)
+	}
+}
+
+// setLease moves a pending record's lease, as time passing would.
+func setLease(t *testing.T, s Store, key Key, owner string, lease time.Duration) {
+	t.Helper()
+	if err := s.Extend(context.Background(), key, owner, lease); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testReplicaTakeover(t *testing.T, b backend) {
+	ctx := context.Background()
+	addr := b.newDB(t)
+	r1, r2 := b.open(t, addr), b.open(t, addr)
+	const n = 12
+	for i := range n {
+		if _, _, err := r1.Claim(ctx, sample(i, "slack"), "replica-1", 30*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := r2.ClaimStale(ctx, "", "replica-2", 30*time.Second, 100); err != nil || len(got) != 0 {
+		t.Fatalf("live leases taken over: %d %v", len(got), err)
+	}
+	// replica-1 stops renewing: its leases expire.
+	for i := range n {
+		setLease(t, r1, sample(i, "slack").Key, "replica-1", -time.Second)
+	}
+	// Taken over in bounded batches, each record once.
+	seen := map[Key]bool{}
+	for batch := 0; len(seen) < n; batch++ {
+		got, err := r2.ClaimStale(ctx, "", "replica-2", 30*time.Second, 5)
+		if err != nil || len(got) == 0 || len(got) > 5 {
+			t.Fatalf("batch %d: %d records (%v)", batch, len(got), err)
+		}
+		for _, r := range got {
+			if seen[r.Key] {
+				t.Fatalf("%v taken over twice", r.Key)
+			}
+			seen[r.Key] = true
+		}
+	}
+	if err := r1.Finish(ctx, sample(0, "slack").Key, "replica-1", Deleted, 1, ""); !errors.Is(err, ErrNotOwner) {
+		t.Errorf("the old owner finished a taken-over record: %v", err)
+	}
+}
+
+// testStatsMatchRows checks the aggregate against a count of List's rows
+// for several windows, with outcomes changing after the claim.
+func testStatsMatchRows(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	now := time.Now().UTC()
+	providers := []string{"openai", "anthropic", "github"}
+	outcomes := []Outcome{Pending, Deleted, Escalated, Failed, Warned}
+	for i := range 90 {
+		rec := sample(i, []string{"slack", "discord"}[i%2])
+		rec.Provider = providers[i%3]
+		rec.Channel = fmt.Sprintf("C%d", i%4)
+		rec.Time = now.Add(-time.Duration(i*37) * time.Minute)
+		if _, _, err := s.Claim(ctx, rec, "p", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if o := outcomes[i%5]; o != Pending {
+			if err := s.Finish(ctx, rec.Key, "p", o, 1, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, since := range []time.Time{{}, now.Add(-90 * time.Minute), now.Add(-13*time.Hour - 17*time.Minute), now.Add(-30 * time.Hour).Truncate(time.Hour), now.Add(-52*time.Hour - 7*time.Minute)} {
+		st, err := s.Stats(ctx, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.List(ctx, Filter{Since: since, Limit: MaxListLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := newStats(since, st.Bucket)
+		var groups []statRow
+		layout := "2006-01-02"
+		if st.Bucket == time.Hour {
+			layout = "2006-01-02T15"
+		}
+		for _, r := range rows {
+			bk := r.Time.UTC().Format(layout)
+			groups = append(groups, statRow{dim: "outcome", k1: string(r.Outcome), bucket: bk, n: 1},
+				statRow{dim: "provider", k1: r.Provider, bucket: bk, n: 1},
+				statRow{dim: "channel", k1: r.Platform, k2: r.Workspace, k3: r.Channel, bucket: bk, n: 1})
+		}
+		if err := aggregate(&want, groups); err != nil {
+			t.Fatal(err)
+		}
+		if st.Total != len(rows) || !mapsEqual(st.ByOutcome, want.ByOutcome) || !mapsEqual(st.ByProvider, want.ByProvider) ||
+			!mapsEqual(st.ByPlatform, want.ByPlatform) || !slices.Equal(st.ByChannel, want.ByChannel) || len(st.Buckets) != len(want.Buckets) {
+			t.Errorf("since %v: stats %+v\nwant %+v", since, st, want)
+			continue
+		}
+		for i := range st.Buckets {
+			if g, w := st.Buckets[i], want.Buckets[i]; !g.Start.Equal(w.Start) || g.Total != w.Total || !mapsEqual(g.ByOutcome, w.ByOutcome) {
+				t.Errorf("since %v: bucket %d = %+v, want %+v", since, i, g, w)
+			}
+		}
+	}
+}
+
+func testMigrateFromV2(t *testing.T, b backend) {
+	ctx := context.Background()
+	addr := b.newDB(t)
+	cols := `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action`
+	b.old(t, addr,
+		`INSERT INTO takedowns (`+cols+`) VALUES ('slack', 'T1', 'C1', 'm1', '', '2026-11-30T10:15:00.000000Z', 'U1', 'r', 'openai', 'sk-…abcd', '', 'en', 'deleted', 1, '', 'old/1', NULL, '2026-11-30T10:16:00.000000Z', 'takedown')`,
+		`INSERT INTO takedowns (`+cols+`) VALUES ('slack', 'T1', 'C1', 'm2', '', '2026-11-30T10:45:00.000000Z', 'U1', 'r', 'github', 'ghp_…abcd', '', 'en', 'pending', 0, '', 'old/1', '2026-11-30T10:50:00.000000Z', '2026-11-30T10:45:00.000000Z', 'takedown')`)
+	s := b.open(t, addr)
+	if v := b.schemaVersions(t, s); !slices.Equal(v, []int{1, 2, 3}) {
+		t.Fatalf("schema versions %v, want [1 2 3]", v)
+	}
+	done, err := s.Get(ctx, Key{Platform: "slack", Workspace: "T1", Channel: "C1", MessageID: "m1"})
+	if err != nil || done.Outcome != Deleted || done.Notified != NotifiedPoster|NotifiedSecurity || !done.ClaimedAt.Equal(done.UpdatedAt) {
+		t.Errorf("migrated finished record %+v %v", done, err)
+	}
+	// The old pending record resumes like a new one.
+	got, err := s.ClaimStale(ctx, "slack", "new/2", time.Minute, 10)
+	if err != nil || len(got) != 1 || got[0].MessageID != "m2" {
+		t.Fatalf("old pending record not resumed: %+v %v", got, err)
+	}
+	if err := s.Finish(ctx, got[0].Key, "new/2", Deleted, 1, ""); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Stats(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != 2 || st.ByOutcome[Deleted] != 2 || st.ByProvider["github"] != 1 || len(st.ByChannel) != 1 || st.ByChannel[0].Count != 2 {
+		t.Errorf("stats after migration %+v", st)
 	}
 }

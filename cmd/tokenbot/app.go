@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/config"
@@ -129,8 +130,10 @@ type core struct {
 	catalog *tokens.Catalog
 	store   ledger.Store
 	router  *bot.Router
-	// owner names this process in ledger leases.
-	owner string
+	// owner names this process in ledger leases: its instance, a slash,
+	// its pid and start time (a container's pid is the same at every
+	// start). instance is that prefix with the slash.
+	owner, instance string
 }
 
 func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
@@ -159,17 +162,28 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	if cfg.Prices.URL != "" {
 		go cat.KeepFresh(ctx, &http.Client{}, cfg.Prices.URL, newLogger(e, slog.LevelInfo))
 	}
-	host, _ := os.Hostname()
-	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d", host, os.Getpid()), router: &bot.Router{
-		FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
-		FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, PassiveChannels: cfg.PassiveChannels,
-		MaxPieces: cfg.Tokens.MaxPieces, Estimates: &estimate.Answerer{Catalog: cat, Counter: counter},
-	}}, nil
+	// The instance names this process across restarts, so that a restart
+	// resumes its own pending takedowns at once: the host name unless
+	// TOKENBOT_INSTANCE says otherwise (processes sharing one ledger on
+	// one host each need their own).
+	instance := e.getenv("TOKENBOT_INSTANCE")
+	if instance == "" {
+		instance, _ = os.Hostname()
+	}
+	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d.%x", instance, os.Getpid(), time.Now().UnixNano()),
+		instance: instance + "/", router: &bot.Router{
+			FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
+			FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, PassiveChannels: cfg.PassiveChannels,
+			MaxPieces: cfg.Tokens.MaxPieces, Estimates: &estimate.Answerer{Catalog: cat, Counter: counter},
+		}}, nil
 }
 
 // dispatcher makes the core's dispatcher for one platform.
 func (c *core) dispatcher(log *slog.Logger, exec bot.Executor) *bot.Dispatcher {
-	return &bot.Dispatcher{Router: c.router, Ledger: c.store, Exec: exec, Log: log, Owner: c.owner}
+	t := c.cfg.Takedowns
+	return &bot.Dispatcher{Router: c.router, Ledger: c.store, Exec: exec, Log: log, Owner: c.owner, Instance: c.instance,
+		Lease: t.Lease, Deadline: t.Deadline, Backoff: t.Backoff, MaxBackoff: t.MaxBackoff, MaxRetryAfter: t.MaxRetryAfter,
+		Timeout: t.Timeout, Concurrency: t.Concurrency}
 }
 
 func (c *core) Close() error { return c.store.Close() }

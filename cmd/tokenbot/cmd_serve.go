@@ -16,10 +16,6 @@ import (
 	"github.com/tokenbot/tokenbot/bot/metrics"
 )
 
-// resumeEvery is how often pending takedowns left by a crashed replica are
-// looked for.
-const resumeEvery = time.Minute
-
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags(e, "serve", "",
 		"Runs every platform whose environment variables are set (Slack: SLACK_BOT_TOKEN with\n"+
@@ -65,9 +61,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	var (
 		runs     []func(context.Context) error
 		resumes  = map[string]*bot.Dispatcher{}
+		intakes  []*bot.Intake
 		finish   []func(context.Context) error
 		handlers = http.NewServeMux()
 	)
+	intake := func(d *bot.Dispatcher) *bot.Intake {
+		in := bot.NewIntake(d, c.store, log, cfg.Takedowns.Workers, cfg.Takedowns.Queue)
+		intakes = append(intakes, in)
+		return in
+	}
 
 	if slackOn {
 		scfg.MaxFileBytes = cfg.Slack.MaxFileBytes
@@ -79,11 +81,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("slack: %w", err)
 		}
 		d := dispatcher(sa)
+		in := intake(d)
 		if scfg.AppToken != "" {
-			runs = append(runs, func(ctx context.Context) error { return sa.RunSocketMode(ctx, d.Dispatch) })
+			runs = append(runs, func(ctx context.Context) error { return sa.RunSocketModeIntake(ctx, in) })
 		}
 		if scfg.SigningSecret != "" {
-			handlers.Handle("/slack/", sa.Handler(d.Dispatch))
+			handlers.Handle("/slack/", sa.IntakeHandler(in))
 		}
 		resumes[slack.Platform] = d
 		finish = append(finish, sa.Wait, d.Wait)
@@ -100,7 +103,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		da.Seen = c.store
 		dd := dispatcher(da)
-		runs = append(runs, func(ctx context.Context) error { return da.Run(ctx, dd.Dispatch) })
+		din := intake(dd)
+		runs = append(runs, func(ctx context.Context) error { return da.Run(ctx, din.Handle) })
 		resumes[discord.Platform] = dd
 		finish = append(finish, dd.Wait)
 		log.Info("discord enabled", "shard", dcfg.ShardID, "shards", dcfg.ShardCount, "automod", dcfg.AutoMod)
@@ -118,20 +122,33 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	runs = append(runs, ws.Run, func(ctx context.Context) error { return resumeLoop(ctx, log, resumes) })
+	runs = append(runs, ws.Run, func(ctx context.Context) error { return resumeLoop(ctx, log, resumes, cfg.Takedowns.SweepEvery) })
 	if len(resumes) == 0 {
 		fmt.Fprintf(e.stdout, "tokenbot playground: %s  (no Slack or Discord configured; Ctrl-C stops)\n", ws.URL())
 	} else {
 		fmt.Fprintf(e.stdout, "tokenbot is running; playground and dashboard: %s\n", ws.URL())
 	}
 	err = runAll(ctx, runs)
-	// Let background takedowns finish before the ledger closes.
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	// Let queued work finish before the ledger closes; what is left stays
+	// pending in the ledger and makes the exit status 1.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.Takedowns.ShutdownGrace)
 	defer cancel()
+	abandoned := false
+	for _, in := range intakes {
+		var ab *bot.AbandonedError
+		if cerr := in.Close(wctx); errors.As(cerr, &ab) {
+			abandoned = true
+			fmt.Fprintf(e.stderr, "tokenbot serve: %v; the next start resumes them\n", ab)
+		}
+	}
 	for _, f := range finish {
 		if werr := f(wctx); werr != nil {
-			log.Warn("shutdown: waiting for in-flight work", "err", werr)
+			abandoned = true
+			log.Error("shutdown: in-flight work left pending in the ledger", "err", werr)
 		}
+	}
+	if err == nil && abandoned {
+		return exitError{code: 1}
 	}
 	return err
 }
@@ -160,23 +177,31 @@ func runAll(ctx context.Context, fns []func(context.Context) error) error {
 	return first
 }
 
-// resumeLoop resumes takedowns that a crashed replica left pending, at
-// start and then every resumeEvery.
-func resumeLoop(ctx context.Context, log *slog.Logger, resumes map[string]*bot.Dispatcher) error {
-	t := time.NewTicker(resumeEvery)
+// resumeLoop takes up at once the pending takedowns an earlier run of
+// this instance left, then every sweep takedowns that are due (rescheduled
+// ones, and those of replicas whose lease expired).
+func resumeLoop(ctx context.Context, log *slog.Logger, resumes map[string]*bot.Dispatcher, every time.Duration) error {
+	for platform, d := range resumes {
+		if n, err := d.Recover(ctx, platform); err != nil {
+			log.Error("recovering pending takedowns", "platform", platform, "err", err)
+		} else if n > 0 {
+			log.Info("recovered pending takedowns", "platform", platform, "count", n)
+		}
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
 		for platform, d := range resumes {
 			if n, err := d.Resume(ctx, platform); err != nil {
 				log.Error("resuming pending takedowns", "platform", platform, "err", err)
 			} else if n > 0 {
 				log.Info("resumed pending takedowns", "platform", platform, "count", n)
 			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
 		}
 	}
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -229,5 +232,70 @@ func TestServeDiscord(t *testing.T) {
 	code, audit, _ := tokenbot(t, vars["TOKENBOT_DATA_DIR"], "", "audit", "--json")
 	if code != 0 || !strings.Contains(audit, `"platform":"discord"`) || strings.Contains(audit, key) {
 		t.Errorf("audit = %d %q", code, audit)
+	}
+}
+
+// TestServeShutdownAbandonsToTheLedger stops serve while Slack holds its
+// deletes: the queued takedowns are abandoned, serve says so and exits 1,
+// and the next start of the same instance takes them down at once.
+func TestServeShutdownAbandonsToTheLedger(t *testing.T) {
+	fake := fakeslack.New(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "tokenbot.yaml")
+	if err := os.WriteFile(cfg, []byte("takedowns:\n  workers: 1\n  shutdown_grace: 1ms\n  attempt_timeout: 200ms\n  backoff: 1ms\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{
+		"TOKENBOT_DATA_DIR":    filepath.Join(dir, "data"),
+		"TOKENBOT_CONFIG":      cfg,
+		"TOKENBOT_INSTANCE":    "test-instance",
+		"TOKENBOT_ADDR":        "127.0.0.1:0",
+		"SLACK_BOT_TOKEN":      fakeslack.BotToken,
+		"SLACK_ADMIN_TOKEN":    fakeslack.AdminToken,
+		"SLACK_SIGNING_SECRET": signingSecret,
+		"SLACK_API_URL":        fake.APIURL(),
+	}
+	release := fake.Hold("chat.delete")
+	sv := startServe(vars)
+	base := waitFor(t, func() string { return regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(sv.out.String()) })
+	key := bottest.AnthropicKey(22)
+	var tss []string
+	for i := range 3 {
+		ts := fmt.Sprintf("1700000600.%06d", i)
+		tss = append(tss, ts)
+		fake.AddMessage("C0GENERAL1", ts, "U0ALICE001")
+		body, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": fakeslack.TeamID, "event_id": "EvStop" + ts,
+			"event": map[string]any{"type": "message", "channel": "C0GENERAL1", "channel_type": "channel", "user": "U0ALICE001",
+				"ts": ts, "text": "prod key " + key}})
+		if code := postSigned(t, base+"/slack/events", body); code != http.StatusOK {
+			t.Fatalf("POST /slack/events = %d", code)
+		}
+	}
+	waitFor(t, func() string {
+		if len(fake.Calls("chat.delete")) > 0 {
+			return "held"
+		}
+		return ""
+	})
+	sv.cancel()
+	code := <-sv.done
+	release()
+	if code != 1 || !strings.Contains(sv.errOut.String(), "abandoned 2 queued events (2 takedowns left pending in the ledger)") {
+		t.Fatalf("serve exited %d, stderr %q; want 1 and the abandoned takedowns named", code, sv.errOut.String())
+	}
+
+	again := startServe(vars)
+	waitFor(t, func() string {
+		for _, ts := range tss {
+			if fake.HasMessage("C0GENERAL1", ts) {
+				return ""
+			}
+		}
+		return "all deleted"
+	})
+	again.stop(t)
+	_, audit, _ := tokenbot(t, vars["TOKENBOT_DATA_DIR"], "", "audit", "--json")
+	if n := strings.Count(audit, `"outcome":"deleted"`); n != 3 {
+		t.Errorf("audit holds %d deleted takedowns, want 3: %s", n, audit)
 	}
 }

@@ -66,8 +66,9 @@ type Server struct {
 	mu          sync.Mutex
 	calls       []Call
 	failures    map[string][]Failure
-	channels    map[string]string // id → name
-	users       map[string]string // id → name
+	holds       map[string]chan struct{} // method → closed when released
+	channels    map[string]string        // id → name
+	users       map[string]string        // id → name
 	files       map[string]File
 	messages    map[string]string   // channel/ts → poster
 	msgFiles    map[string][]string // channel/ts → ids of the files shared with it
@@ -83,7 +84,7 @@ type Server struct {
 // New starts a fake Slack, closed when the test ends.
 func New(t testing.TB) *Server {
 	s := &Server{
-		t: t, failures: map[string][]Failure{},
+		t: t, failures: map[string][]Failure{}, holds: map[string]chan struct{}{},
 		channels:  map[string]string{"C0GENERAL1": "general", "C0SECURITY": "security", "C0RANDOM01": "random"},
 		users:     map[string]string{"U0ALICE001": "alice", "U0BOB00001": "bob", AdminUser: "admin", BotUserID: "tokenbot"},
 		files:     map[string]File{},
@@ -160,6 +161,26 @@ func (s *Server) Fail(method string, f ...Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[method] = append(s.failures[method], f...)
+}
+
+// Hold makes calls of method wait (recorded, unanswered) until release
+// is called or the caller gives up, as a Slack that stopped answering.
+func (s *Server) Hold(method string) (release func()) {
+	ch := make(chan struct{})
+	s.mu.Lock()
+	s.holds[method] = ch
+	s.mu.Unlock()
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			s.mu.Lock()
+			delete(s.holds, method)
+			s.mu.Unlock()
+			close(ch)
+		})
+	}
+	s.t.Cleanup(release)
+	return release
 }
 
 // Calls returns the calls of one method ("" for all), in order.
@@ -251,6 +272,16 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		token = params["token"]
 	}
 	s.record(Call{Method: method, Token: token, Params: params, Body: string(body), URL: r.URL.String()})
+	s.mu.Lock()
+	hold := s.holds[method]
+	s.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	if f, ok := s.failure(method); ok {
 		if f.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))

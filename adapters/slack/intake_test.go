@@ -1,0 +1,280 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokenbot/tokenbot/adapters/slack/fakeslack"
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/ledger"
+)
+
+// gate is an Executor that holds every delete until released, as a
+// process stuck behind a rate-limited Slack.
+type gate struct {
+	bot.Executor
+	held    chan struct{} // receives once per held delete
+	release chan struct{}
+}
+
+func newGate(exec bot.Executor) *gate {
+	return &gate{Executor: exec, held: make(chan struct{}, 100), release: make(chan struct{})}
+}
+
+func (g *gate) Execute(ctx context.Context, a bot.Action) error {
+	if a.Kind == bot.Delete {
+		g.held <- struct{}{}
+		select {
+		case <-g.release:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return g.Executor.Execute(ctx, a)
+}
+
+// process is one tokenbot process on the shared ledger file.
+type process struct {
+	store ledger.Store
+	d     *bot.Dispatcher
+	in    *bot.Intake
+	srv   *httptest.Server
+}
+
+func (h *harness) process(owner string, exec bot.Executor, workers, queue int) *process {
+	h.t.Helper()
+	path := h.core.Store.(interface{ Path() string }).Path()
+	s, err := ledger.OpenSQLite(context.Background(), path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { s.Close() })
+	d := &bot.Dispatcher{Router: h.core.Router, Ledger: s, Exec: exec, Log: h.core.Log, Owner: "host/" + owner, Instance: "host/"}
+	in := bot.NewIntake(d, s, h.core.Log, workers, queue)
+	srv := httptest.NewServer(h.a.IntakeHandler(in))
+	h.t.Cleanup(srv.Close)
+	return &process{store: s, d: d, in: in, srv: srv}
+}
+
+// leak posts message i with a key in the fake workspace and returns its
+// delivery; leakTS names it.
+func (h *harness) leak(i int) (ts string, body []byte) {
+	return leakTS(i), mustJSON(h.messageEvent(fmt.Sprintf("EvI%03d", i), map[string]any{
+		"channel": general, "user": alice, "ts": leakTS(i), "text": "key: " + anthropicKey}))
+}
+
+func leakTS(i int) string { return fmt.Sprintf("1700001000.%06d", i) }
+
+// deletes counts chat.delete calls for one message.
+func (h *harness) deletes(ts string) int {
+	n := 0
+	for _, c := range h.fake.Calls("chat.delete") {
+		if c.Params["ts"] == ts {
+			n++
+		}
+	}
+	return n
+}
+
+func (h *harness) assertTakenDownOnce(ts string) {
+	h.t.Helper()
+	if n := h.deletes(ts); n != 1 {
+		h.t.Errorf("message %s: %d chat.delete calls, want 1", ts, n)
+	}
+	if h.fake.HasMessage(general, ts) {
+		h.t.Errorf("message %s still up", ts)
+	}
+	if rec := h.record(general, ts, ""); rec.Outcome != ledger.Deleted || rec.Notified != ledger.NotifiedPoster|ledger.NotifiedSecurity {
+		h.t.Errorf("message %s: ledger %s notified %b, want deleted and both notices", ts, rec.Outcome, rec.Notified)
+	}
+}
+
+func TestIntakeCrashLosesNoAcknowledgedLeak(t *testing.T) {
+	h := newHarness(t, options{})
+	g := newGate(h.a)
+	first := h.process("1", g, 1, 100)
+	const n = 20
+	var body []byte
+	for i := range n {
+		_, body = h.leak(i)
+		if resp := h.post(first.srv, "/slack/events", "application/json", body, time.Now(), nil); resp.StatusCode != http.StatusOK {
+			t.Fatalf("event %d answered %d, want 200", i, resp.StatusCode)
+		}
+	}
+	<-g.held
+	// The first process dies here: one delete stuck, the rest queued.
+	// A new run of the same instance resumes all of it at once.
+	second := h.process("2", h.a, 1, 100)
+	got, err := second.d.Recover(context.Background(), Platform)
+	if err != nil || got != n {
+		t.Fatalf("recovered %d (%v), want %d", got, err, n)
+	}
+	for i := range n {
+		h.assertTakenDownOnce(leakTS(i))
+	}
+	// Slack's redelivery of an acknowledged event does nothing twice.
+	ts := leakTS(3)
+	body = mustJSON(map[string]any{"type": "event_callback", "team_id": fakeslack.TeamID, "event_id": "EvI003",
+		"event": map[string]any{"type": "message", "channel_type": "channel", "channel": general, "user": alice, "ts": ts, "text": "key: " + anthropicKey}})
+	if resp := h.post(second.srv, "/slack/events", "application/json", body, time.Now(), http.Header{"X-Slack-Retry-Num": {"1"}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("redelivery answered %d", resp.StatusCode)
+	}
+	if err := second.in.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.assertTakenDownOnce(ts)
+	// Let the dead process's goroutines end before the fake closes.
+	close(g.release)
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	var ab *bot.AbandonedError
+	if err := first.in.Close(done); !errors.As(err, &ab) {
+		t.Errorf("closing the dead process: %v, want abandoned work", err)
+	}
+}
+
+func TestIntakeBacklogAsksForRedelivery(t *testing.T) {
+	h := newHarness(t, options{})
+	g := newGate(h.a)
+	p := h.process("1", g, 1, 1)
+	tsA, bodyA := h.leak(1)
+	tsB, bodyB := h.leak(2)
+	if resp := h.post(p.srv, "/slack/events", "application/json", bodyA, time.Now(), nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("first event answered %d", resp.StatusCode)
+	}
+	<-g.held
+	if resp := h.post(p.srv, "/slack/events", "application/json", bodyB, time.Now(), nil); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("event over the bound answered %d, want 503", resp.StatusCode)
+	}
+	if _, err := h.core.Store.Get(context.Background(), ledger.Key{Platform: Platform, Workspace: fakeslack.TeamID, Channel: general, MessageID: tsB}); !errors.Is(err, ledger.ErrNotFound) {
+		t.Fatalf("refused event claimed: %v", err)
+	}
+	close(g.release)
+	// Slack delivers it again until the queue has room.
+	ok := false
+	for i := 1; i <= 200 && !ok; i++ {
+		resp := h.post(p.srv, "/slack/events", "application/json", bodyB, time.Now(), http.Header{"X-Slack-Retry-Num": {fmt.Sprint(i)}})
+		ok = resp.StatusCode == http.StatusOK
+		if !ok {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	if !ok {
+		t.Fatal("redelivery never accepted")
+	}
+	if err := p.in.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.assertTakenDownOnce(tsA)
+	h.assertTakenDownOnce(tsB)
+}
+
+func TestIntakeRedeliveryAfterFailedClaim(t *testing.T) {
+	h := newHarness(t, options{})
+	down := h.process("1", h.a, 1, 10)
+	down.store.Close() // the ledger is unreachable
+	ts, body := h.leak(1)
+	if resp := h.post(down.srv, "/slack/events", "application/json", body, time.Now(), nil); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("event without a claim answered %d, want 503", resp.StatusCode)
+	}
+	up := h.process("2", h.a, 1, 10)
+	if resp := h.post(up.srv, "/slack/events", "application/json", body, time.Now(), http.Header{"X-Slack-Retry-Num": {"1"}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("redelivery answered %d, want 200", resp.StatusCode)
+	}
+	if err := up.in.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.assertTakenDownOnce(ts)
+}
+
+func TestIntakeShutdownAbandonsToTheLedger(t *testing.T) {
+	h := newHarness(t, options{})
+	g := newGate(h.a)
+	p := h.process("1", g, 1, 10)
+	for i := range 3 {
+		_, body := h.leak(i)
+		if resp := h.post(p.srv, "/slack/events", "application/json", body, time.Now(), nil); resp.StatusCode != http.StatusOK {
+			t.Fatalf("event %d answered %d", i, resp.StatusCode)
+		}
+	}
+	<-g.held
+	noTime, cancel := context.WithCancel(context.Background())
+	cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- p.in.Close(noTime) }()
+	// Closed once new deliveries are refused; then the stuck delete ends.
+	_, body := h.leak(9)
+	for h.post(p.srv, "/slack/events", "application/json", body, time.Now(), nil).StatusCode == http.StatusOK {
+		time.Sleep(time.Millisecond)
+	}
+	close(g.release)
+	var ab *bot.AbandonedError
+	if err := <-errc; !errors.As(err, &ab) || ab.Events != 2 || ab.Takedowns != 2 {
+		t.Fatalf("shutdown = %v, want 2 abandoned takedowns", err)
+	}
+	if h.record(general, leakTS(1), "").Outcome != ledger.Pending {
+		t.Error("an abandoned takedown is not pending in the ledger")
+	}
+	next := h.process("2", h.a, 1, 10)
+	if n, err := next.d.Recover(context.Background(), Platform); err != nil || n != 2 {
+		t.Fatalf("recovered %d (%v), want 2", n, err)
+	}
+	for i := range 3 {
+		h.assertTakenDownOnce(leakTS(i))
+	}
+}
+
+// socketIntake runs Socket Mode into p's intake until the test ends.
+func (h *harness) socketIntake(p *process) *fakeslack.Socket {
+	h.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.a.RunSocketModeIntake(ctx, p.in) }()
+	h.t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			h.t.Errorf("RunSocketModeIntake: %v", err)
+		}
+	})
+	return h.fake.WaitSocket(5 * time.Second)
+}
+
+func TestSocketModeAcksAfterClaim(t *testing.T) {
+	h := newHarness(t, options{})
+	down := h.process("1", h.a, 1, 10)
+	down.store.Close() // the ledger is unreachable
+	sock := h.socketIntake(down)
+	ts, _ := h.leak(1)
+	env := h.messageEvent("EvS1", map[string]any{"channel": general, "user": alice, "ts": ts, "text": "key: " + anthropicKey})
+	refused := sock.Send("events_api", env, 0)
+	// The refusal is logged once the intake answered; the envelope stays
+	// unacknowledged, for Slack to deliver again.
+	for !strings.Contains(h.core.Logs(), "envelope not acknowledged") {
+		time.Sleep(time.Millisecond)
+	}
+	if slices.Contains(h.fake.Acks(), refused) {
+		t.Fatal("an envelope whose takedown was not claimed was acknowledged")
+	}
+
+	up := h.process("2", h.a, 1, 10)
+	sock = h.socketIntake(up)
+	id := sock.Send("events_api", env, 1) // Slack's redelivery
+	for !slices.Contains(h.fake.Acks(), id) {
+		time.Sleep(time.Millisecond)
+	}
+	// Acknowledged only once claimed.
+	if rec := h.record(general, ts, ""); rec.Owner != "host/2" {
+		t.Errorf("acknowledged envelope's takedown owned by %q, want host/2", rec.Owner)
+	}
+	if err := up.in.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.assertTakenDownOnce(ts)
+}
