@@ -151,13 +151,16 @@ func (r *Router) plan(ev Event, inText, found []leaks.Finding) *Plan {
 	if len(found) == 0 || ev.MessageID == "" {
 		return nil
 	}
+	// Names are the user's to choose: a key in one is masked like any other.
+	posterName, _ := r.redact(ev.UserName)
+	channelName, _ := r.redact(ev.ChannelName)
 	p := &Plan{
 		Key: ledger.Key{Platform: ev.Platform, Workspace: ev.Workspace, Channel: ev.Channel,
 			MessageID: ev.MessageID, Revision: ev.Revision},
 		Decision:        leaks.Ignore,
 		Poster:          ev.User,
-		PosterName:      ev.UserName,
-		ChannelName:     ev.ChannelName,
+		PosterName:      posterName,
+		ChannelName:     channelName,
 		ThreadID:        ev.ThreadID,
 		Lang:            knowledge.DetectLang(leaks.Redact(ev.Text, inText)),
 		SecurityChannel: r.SecurityChannel,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"regexp"
@@ -230,9 +231,10 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now().UTC()
-	name := displayName(req.Name, viewer)
-	if s.redact(name) != name {
-		name = displayName("", viewer)
+	// Redacted before it is cut to length: a cut key is no longer found.
+	name := displayName("", viewer)
+	if n, found := bot.Redact(s.router.Scanner, req.Name); len(found) == 0 {
+		name = displayName(n, viewer)
 	}
 	ev := bot.Event{Platform: Platform, Workspace: s.cfg.Workspace, Channel: s.cfg.Channel, ChannelName: s.cfg.Channel,
 		User: viewer, UserName: name, Time: now}
@@ -329,15 +331,22 @@ func (s *Server) postTokens(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, warning, err := s.router.Tokens(r.Context(), req.Text, req.Models, req.Encoding)
+	refuse := func(status int, code, msg string) {
+		if warning != "" {
+			// The request held a key: the answer says so first.
+			msg = warning + " " + msg
+		}
+		fail(w, status, code, "%s", msg)
+	}
 	switch {
 	case errors.Is(err, tokens.ErrUnknownModel):
-		fail(w, http.StatusBadRequest, "unknown_model", "%s", err.Error())
+		refuse(http.StatusBadRequest, "unknown_model", err.Error())
 		return
 	case errors.Is(err, tokens.ErrTooLarge):
-		fail(w, http.StatusRequestEntityTooLarge, "too_large", "text is larger than %d bytes", s.router.Counter.MaxBytes())
+		refuse(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("text is larger than %d bytes", s.router.Counter.MaxBytes()))
 		return
 	case errors.Is(err, tokens.ErrUnknownEncoding):
-		fail(w, http.StatusBadRequest, "unknown_encoding", "unknown encoding; use one of %s", strings.Join(tokens.Encodings(), ", "))
+		refuse(http.StatusBadRequest, "unknown_encoding", "unknown encoding; use one of "+strings.Join(tokens.Encodings(), ", "))
 		return
 	case err != nil:
 		s.log.Error("tokens report failed", "err", err)

@@ -17,6 +17,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/leaks"
 )
 
 // exitError carries an exit code other than 2 out of a subcommand.
@@ -75,12 +78,23 @@ func run(ctx context.Context, e *env, args []string) int {
 		case errors.As(err, &ee):
 			return ee.code
 		default:
-			fmt.Fprintf(e.stderr, "tokenbot %s: %v\n", name, err)
+			fmt.Fprintf(e.stderr, "tokenbot %s: %s\n", name, redact(err.Error()))
 			return 2
 		}
 	}
-	fmt.Fprintf(e.stderr, "tokenbot: unknown command %q (see tokenbot help)\n", name)
+	fmt.Fprintf(e.stderr, "tokenbot: unknown command %q (see tokenbot help)\n", redact(name))
 	return 2
+}
+
+// redact masks any credential in a message that repeats the user's input
+// (an argument, a flag, a configuration value) before it is printed.
+func redact(s string) string {
+	sc, err := leaks.DefaultScanner()
+	if err != nil {
+		return s
+	}
+	out, _ := bot.Redact(sc, s)
+	return out
 }
 
 func isFlag(s string) bool { return len(s) > 1 && s[0] == '-' && s != "-" }
