@@ -14,7 +14,6 @@ import (
 	"unicode"
 
 	"github.com/tokenbot/tokenbot/bot"
-	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/metrics"
 	"github.com/tokenbot/tokenbot/bot/tokens"
@@ -67,8 +66,8 @@ func (s *Server) routes() http.Handler {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 	web.HandleFunc("/api/session", methods(map[string]http.HandlerFunc{"GET": s.getSession}))
-	web.HandleFunc("/api/messages", methods(map[string]http.HandlerFunc{"GET": s.getMessages, "POST": s.posts.limit(s.postMessage)}))
-	web.HandleFunc("/api/tokens", methods(map[string]http.HandlerFunc{"POST": s.posts.limit(s.postTokens)}))
+	web.HandleFunc("/api/messages", methods(map[string]http.HandlerFunc{"GET": s.getMessages, "POST": s.posts.limit(s.budget(s.postMessage))}))
+	web.HandleFunc("/api/tokens", methods(map[string]http.HandlerFunc{"POST": s.posts.limit(s.budget(s.postTokens))}))
 	web.HandleFunc("/api/audit", methods(map[string]http.HandlerFunc{"GET": s.adminAPI(s.getAudit)}))
 	web.HandleFunc("/api/stats", methods(map[string]http.HandlerFunc{"GET": s.adminAPI(s.getStats)}))
 	web.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
@@ -238,25 +237,27 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	ev := bot.Event{Platform: Platform, Workspace: s.cfg.Workspace, Channel: s.cfg.Channel, ChannelName: s.cfg.Channel,
 		User: viewer, UserName: name, Time: now}
+	addressed, rest := addressedToBot(text)
+	arg, isCommand := bot.CommandText(rest)
+	// Size limits first: nothing is scanned or counted above them.
+	switch {
+	case isCommand && len(arg) > s.router.Counter.MaxBytes():
+		fail(w, http.StatusRequestEntityTooLarge, "too_large", "text is larger than %d bytes", s.router.Counter.MaxBytes())
+		return
+	case !isCommand && len(text) > MaxMessageBytes:
+		fail(w, http.StatusRequestEntityTooLarge, "too_large", "a chat message is limited to %d bytes; use /tokens or the tokenizer for longer texts", MaxMessageBytes)
+		return
+	}
 	// What the page will ever see of this text: redacted from the start
 	// when the scan finds anything.
-	found := s.scan(text)
-	shown := text
-	if len(found) > 0 {
-		shown = leaks.Redact(text, found)
-	}
-	addressed, rest := addressedToBot(text)
+	shown := s.redact(text)
 	id := s.nextID()
 	msg := &stored{Message: Message{ID: id, Channel: s.cfg.Channel, Author: name, Kind: "message", Text: shown, Time: now}, user: viewer}
-	if arg, ok := bot.CommandText(rest); ok {
+	if isCommand {
 		// A slash command is seen by its author only, as in Slack.
 		ev.Kind, ev.Command, ev.Text = bot.Command, "tokens", arg
 		msg.Kind, msg.visible, msg.Text = "command", viewer, bot.Clip(shown, maxEchoBytes)
 	} else {
-		if len(text) > MaxMessageBytes {
-			fail(w, http.StatusRequestEntityTooLarge, "too_large", "a chat message is limited to %d bytes; use /tokens or the tokenizer for longer texts", MaxMessageBytes)
-			return
-		}
 		ev.MessageID, ev.Kind, ev.Text = id, bot.Message, text
 		if addressed || knowledge.IsQuestion(rest) {
 			ev.Kind, ev.Text = bot.Mention, rest
@@ -286,19 +287,10 @@ func (s *Server) dispatch(ctx context.Context, ev bot.Event) error {
 	return s.disp.Dispatch(dctx, ev)
 }
 
-func (s *Server) scan(text string) []leaks.Finding {
-	if s.router.Scanner == nil {
-		return nil
-	}
-	return s.router.Scanner.Scan(text)
-}
-
 // redact masks any credential in a text about to be stored or sent.
 func (s *Server) redact(text string) string {
-	if found := s.scan(text); len(found) > 0 {
-		return leaks.Redact(text, found)
-	}
-	return text
+	out, _ := bot.Redact(s.router.Scanner, text)
+	return out
 }
 
 // TokensRequest is the body of POST /api/tokens.

@@ -75,3 +75,30 @@ func (l *limiter) limit(next http.HandlerFunc) http.HandlerFunc {
 		next(w, r)
 	}
 }
+
+// budget bounds the request bytes all clients together have in flight: a
+// request takes its declared length (the body limit when it declares none)
+// before its body is read, and gets 503 with Retry-After when the budget is
+// spent. The count of requests alone would let a few large ones take the
+// memory of many small ones.
+func (s *Server) budget(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		n := r.ContentLength
+		switch {
+		case n > s.cfg.MaxBodyBytes:
+			fail(w, http.StatusRequestEntityTooLarge, "too_large", "request body is larger than %d bytes", s.cfg.MaxBodyBytes)
+			return
+		case n < 0:
+			n = s.cfg.MaxBodyBytes
+		case n == 0:
+			n = 1
+		}
+		if !s.inflightBytes.TryAcquire(n) {
+			w.Header().Set("Retry-After", "1")
+			fail(w, http.StatusServiceUnavailable, "busy", "the server is handling too much text at once; retry in a second")
+			return
+		}
+		defer s.inflightBytes.Release(n)
+		next(w, r)
+	}
+}

@@ -29,6 +29,7 @@ import (
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/metrics"
+	"golang.org/x/sync/semaphore"
 )
 
 // Platform is the platform name of playground events.
@@ -57,6 +58,9 @@ type Config struct {
 	AdminToken string
 	// MaxBodyBytes bounds a request body (default 2 MiB); larger gets 413.
 	MaxBodyBytes int64
+	// MaxInflightBytes bounds the request bodies of every client together
+	// (default 8 × MaxBodyBytes); a request beyond it gets 503.
+	MaxInflightBytes int64
 	// Channel is the playground channel (default "general").
 	Channel string
 	// Workspace names the playground in audit rows (default "playground").
@@ -102,6 +106,8 @@ type Server struct {
 	// posts limits messages and /tokens per client; logins limits admin
 	// token guesses.
 	posts, logins *limiter
+	// inflightBytes is the budget of request bytes (see budget).
+	inflightBytes *semaphore.Weighted
 	idPrefix      string
 	seq           struct {
 		sync.Mutex
@@ -122,6 +128,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxInflightBytes < cfg.MaxBodyBytes {
+		cfg.MaxInflightBytes = 8 * cfg.MaxBodyBytes
 	}
 	if cfg.Channel == "" {
 		cfg.Channel = DefaultChannel
@@ -155,7 +164,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	r.PassiveChannels = append(append([]string(nil), deps.Router.PassiveChannels...), cfg.Channel)
 	s := &Server{cfg: cfg, deps: deps, log: log, router: &r, loopback: loopback,
 		chans: newChannels(cfg.Channel, r.SecurityChannel),
-		posts: newLimiter(5, 30), logins: newLimiter(1.0/6, 5)}
+		posts: newLimiter(5, 30), logins: newLimiter(1.0/6, 5), inflightBytes: semaphore.NewWeighted(cfg.MaxInflightBytes)}
 	owner := deps.Owner
 	if owner == "" {
 		h, _ := os.Hostname()
