@@ -53,6 +53,11 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 			ev.Kind, ev.Command, ev.Text = Command, "tokens", rest
 		}
 	}
+	if ev.Kind == Command && ev.MessageID == "" && len(ev.Files) == 0 {
+		// A slash command is seen by its caller only: nothing to take
+		// down, and Tokens checks its size before it scans.
+		return r.command(ctx, ev)
+	}
 	inText, found := r.scan(ev)
 	var acts []Action
 	// A message others can see (it has an id; a slash command has none) is

@@ -276,13 +276,17 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, ChannelView{Channel: s.cfg.Channel, Posted: id, Messages: msgs})
 }
 
-// dispatch runs one event through the core. It is not cancelled when the
-// client goes away: a takedown once started is finished and recorded, and
-// Run waits for it on shutdown.
+// dispatch runs one event through the core. A message others see is not
+// cancelled when the client goes away: a takedown once started is finished
+// and recorded, and Run waits for it on shutdown. A command (seen by its
+// caller only, nothing to take down) stops with its request.
 func (s *Server) dispatch(ctx context.Context, ev bot.Event) error {
 	s.inflight.Add(1)
 	defer s.inflight.Done()
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	if ev.MessageID != "" {
+		ctx = context.WithoutCancel(ctx)
+	}
+	dctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	return s.disp.Dispatch(dctx, ev)
 }
