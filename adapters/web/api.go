@@ -51,7 +51,7 @@ func (s *Server) routes() http.Handler {
 		}
 		page("dashboard.html")(w, r)
 	}}))
-	web.HandleFunc("/login", methods(map[string]http.HandlerFunc{"GET": page("login.html"), "POST": s.logins.limit(s.login)}))
+	web.HandleFunc("/login", methods(map[string]http.HandlerFunc{"GET": page("login.html"), "POST": s.login}))
 	web.HandleFunc("/logout", methods(map[string]http.HandlerFunc{"POST": s.logout}))
 	fileServer := http.FileServerFS(assets)
 	web.Handle("/static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -66,8 +66,8 @@ func (s *Server) routes() http.Handler {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 	web.HandleFunc("/api/session", methods(map[string]http.HandlerFunc{"GET": s.getSession}))
-	web.HandleFunc("/api/messages", methods(map[string]http.HandlerFunc{"GET": s.getMessages, "POST": s.posts.limit(s.budget(s.postMessage))}))
-	web.HandleFunc("/api/tokens", methods(map[string]http.HandlerFunc{"POST": s.posts.limit(s.budget(s.postTokens))}))
+	web.HandleFunc("/api/messages", methods(map[string]http.HandlerFunc{"GET": s.getMessages, "POST": s.limit(s.posts, s.budget(s.postMessage))}))
+	web.HandleFunc("/api/tokens", methods(map[string]http.HandlerFunc{"POST": s.limit(s.posts, s.budget(s.postTokens))}))
 	web.HandleFunc("/api/audit", methods(map[string]http.HandlerFunc{"GET": s.adminAPI(s.getAudit)}))
 	web.HandleFunc("/api/stats", methods(map[string]http.HandlerFunc{"GET": s.adminAPI(s.getStats)}))
 	web.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
@@ -122,7 +122,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// login checks the admin token from the form and sets the session cookie.
+// login checks the admin token from the form and starts a session. A
+// wrong token counts against the client's guesses like any other path.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if !s.adminRequired() {
 		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
@@ -133,19 +134,28 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login?error=bad-request", http.StatusSeeOther)
 		return
 	}
-	if !equalSecret(strings.TrimSpace(r.PostForm.Get("token")), s.cfg.AdminToken) {
-		s.log.Warn("admin login refused", "remote", r.RemoteAddr)
+	ok, wait := s.guess(r, "form", func() bool { return equalSecret(strings.TrimSpace(r.PostForm.Get("token")), s.cfg.AdminToken) })
+	switch {
+	case wait > 0:
+		retryAfter(w, wait)
+		fail(w, http.StatusTooManyRequests, "rate_limited", "too many wrong admin tokens; retry in %s", wait.Round(time.Second))
+		return
+	case !ok:
 		http.Redirect(w, r, "/login?error=wrong-token", http.StatusSeeOther)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: s.session, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int((12 * time.Hour).Seconds())})
+	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: s.sessions.create(), Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: int(sessionTTL.Seconds())})
 	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 }
 
+// logout ends the session on the server, not only in the browser.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(adminCookie); err == nil {
+		s.sessions.end(c.Value)
+	}
 	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: "", Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, MaxAge: -1})
+		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: -1})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

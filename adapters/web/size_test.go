@@ -23,10 +23,12 @@ func (c *countingScanner) Scan(text string) []leaks.Finding {
 	return c.Scanner.Scan(text)
 }
 
-func newBareServer(t *testing.T, cfg Config) (*Server, *countingScanner) {
+// newBareServer builds a server to call through its Handler, with a
+// scanner that counts its work; logs returns what it logged.
+func newBareServer(t *testing.T, cfg Config) (s *Server, sc *countingScanner, logs func() string) {
 	t.Helper()
 	core := bottest.New(t, bottest.Options{})
-	sc := &countingScanner{Scanner: core.Router.Scanner}
+	sc = &countingScanner{Scanner: core.Router.Scanner}
 	r := *core.Router
 	r.Scanner = sc
 	cfg.Addr = "127.0.0.1:0"
@@ -35,7 +37,7 @@ func newBareServer(t *testing.T, cfg Config) (*Server, *countingScanner) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s, sc
+	return s, sc, core.Logs
 }
 
 func serve(s *Server, path, body string) *httptest.ResponseRecorder {
@@ -50,7 +52,7 @@ func serve(s *Server, path, body string) *httptest.ResponseRecorder {
 
 // A text above its size limit is refused before a byte of it is scanned.
 func TestSizeLimitsBeforeScan(t *testing.T) {
-	s, sc := newBareServer(t, Config{})
+	s, sc, _ := newBareServer(t, Config{})
 	big := strings.Repeat("a", MaxMessageBytes+1)
 	huge := strings.Repeat("b", s.router.Counter.MaxBytes()+1)
 	tests := []struct {
@@ -79,7 +81,7 @@ func TestSizeLimitsBeforeScan(t *testing.T) {
 // Requests are bounded by the bytes all of them hold together: with the
 // budget taken, a request is refused with Retry-After; once freed, it runs.
 func TestInflightByteBudget(t *testing.T) {
-	s, _ := newBareServer(t, Config{MaxBodyBytes: 1 << 16, MaxInflightBytes: 1 << 18})
+	s, _, _ := newBareServer(t, Config{MaxBodyBytes: 1 << 16, MaxInflightBytes: 1 << 18})
 	body := `{"text":"hello world"}`
 	if !s.inflightBytes.TryAcquire(1<<18 - int64(len(body)) + 1) {
 		t.Fatal("could not take the budget")
