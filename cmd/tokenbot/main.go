@@ -6,6 +6,7 @@
 //	tokenbot ask       ask the FAQ
 //	tokenbot scan      find leaked credentials in messages
 //	tokenbot audit     list recorded takedowns
+//	tokenbot version   print the version and commit
 package main
 
 import (
@@ -46,6 +47,8 @@ var commands = []command{
 	{"ask", "ask the FAQ a question", runAsk},
 	{"scan", "find leaked credentials in messages (exit 1 when one would be taken down)", runScan},
 	{"audit", "list recorded takedowns, masked", runAudit},
+	{"version", "print the version and commit", runVersion},
+	{"healthcheck", "check that the local server answers (for container health checks)", runHealthcheck},
 }
 
 func main() {
@@ -56,6 +59,10 @@ func main() {
 }
 
 func run(ctx context.Context, e *env, args []string) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		usage(e.stdout)
+		return 0
+	}
 	name := "serve"
 	if len(args) > 0 && !isFlag(args[0]) {
 		name, args = args[0], args[1:]
@@ -103,7 +110,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "tokenbot explains API keys and AI tokens, counts tokens, and takes down leaked keys.")
 	fmt.Fprintln(w, "\nUsage: tokenbot <command> [flags] [arguments]\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun tokenbot <command> --help for a command's flags.")
 }
