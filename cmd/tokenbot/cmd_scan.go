@@ -148,6 +148,7 @@ func eachMessage(ctx context.Context, in io.Reader, jsonl bool, maxLine int, fn 
 			return fmt.Errorf("read input: %w", err)
 		}
 		line = bytes.TrimSuffix(line, []byte("\n"))
+		tooLong = tooLong || len(line) > maxLine
 		switch {
 		case tooLong:
 			skip(n, fmt.Sprintf("longer than %d bytes", maxLine))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tokenbot/tokenbot/bot/bottest"
 )
@@ -118,4 +119,27 @@ func TestScanBadLines(t *testing.T) {
 			}
 		})
 	}
+}
+
+// eachMessage never panics, never hands on more than the cap or invalid
+// UTF-8, and accounts for every line.
+func FuzzEachMessage(f *testing.F) {
+	for _, s := range []string{"a\nb\n", `{"id":1,"text":"x"}` + "\n{bad\n", "\xff\n" + strings.Repeat("z", 40) + "\nend", "\n\n\n"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, in string, jsonl bool) {
+		const capBytes = 16
+		seen := 0
+		err := eachMessage(context.Background(), strings.NewReader(in), jsonl, capBytes, func(id, text string) error {
+			seen++
+			if !jsonl && (len(text) > capBytes || !utf8.ValidString(text)) {
+				t.Fatalf("message %s: %q", id, text)
+			}
+			return nil
+		}, func(int, string) { seen++ })
+		if err == nil && seen > strings.Count(in, "\n")+1 {
+			t.Fatalf("%d messages and skips from %d lines", seen, strings.Count(in, "\n")+1)
+		}
+	})
 }
