@@ -18,5 +18,8 @@ ENV TOKENBOT_DATA_DIR=/data \
     TOKENBOT_ADDR=0.0.0.0:8080
 VOLUME ["/data"]
 EXPOSE 8080
+# No shell or curl in the image: the binary checks its own /healthz.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["/usr/local/bin/tokenbot", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/tokenbot"]
 CMD ["serve"]

@@ -63,41 +63,55 @@ func firstWord(s string) (word, rest string) {
 }
 
 // command runs /tokens. Its reply is private: only the caller sees it.
+// Nothing of the argument is repeated unredacted; when it held a key, the
+// reply warns to rotate it, whatever else it says.
 func (r *Router) command(ctx context.Context, ev Event) ([]Action, error) {
 	private := func(text string, rep *tokens.Report) []Action {
 		return []Action{{Kind: PrivateReply, Channel: ev.Channel, User: ev.User, ThreadID: ev.ThreadID,
 			Interaction: ev.Interaction, Text: text, Tokens: rep}}
 	}
 	if ev.Command != "" && ev.Command != "tokens" {
-		return private(fmt.Sprintf("Unknown command /%s. %s", ev.Command, TokensUsage), nil), nil
+		name, found := r.redact(ev.Command)
+		text := fmt.Sprintf("Unknown command /%s. %s", Clip(name, 64), TokensUsage)
+		if len(found) > 0 {
+			text = SecretWarning(knowledge.DetectLang(ev.Text), found) + "\n\n" + text
+		}
+		return private(text, nil), nil
 	}
 	req := ParseTokens(ev.Text)
 	if strings.TrimSpace(req.Text) == "" {
 		return private(TokensUsage, nil), nil
 	}
 	rep, warning, err := r.Tokens(ctx, req.Text, req.Models, req.Encoding)
+	withWarning := func(text string) string {
+		if warning != "" {
+			return warning + "\n\n" + text
+		}
+		return text
+	}
 	switch {
 	case errors.Is(err, tokens.ErrTooLarge), errors.Is(err, tokens.ErrUnknownModel), errors.Is(err, tokens.ErrUnknownEncoding):
-		return private(err.Error()+".", nil), nil
+		return private(withWarning(err.Error()+"."), nil), nil
 	case err != nil:
 		return nil, fmt.Errorf("tokens report: %w", err)
 	}
-	text := FormatReport(rep)
-	if warning != "" {
-		text = warning + "\n\n" + text
-	}
-	return private(text, &rep), nil
+	return private(withWarning(FormatReport(rep)), &rep), nil
 }
 
 // Tokens counts text for /tokens and the playground's tokenizer: for the
 // models named (ids or aliases; the router's Models when none), with a
-// boundary view in encoding (the first model's when empty). When the text
-// or a model name holds a credential, the report has no boundary view (it
-// would spell the secret out) and warning tells the user, masked; an error
-// names a model only masked. A deprecated or shut-down model is counted,
-// and warning says so and names current ones. Errors wrap tokens.ErrUnknownModel,
-// tokens.ErrUnknownEncoding or tokens.ErrTooLarge.
+// boundary view in encoding (the first model's when empty). The size limit
+// is checked before anything else. When the text, a model name or the
+// encoding holds a credential, the report has no boundary view (it would
+// spell the secret out) and warning tells the user, masked, also next to
+// an error; an error names a model or encoding only redacted. A deprecated
+// or shut-down model is counted, and warning says so and names current
+// ones. Errors wrap tokens.ErrUnknownModel, tokens.ErrUnknownEncoding or
+// tokens.ErrTooLarge.
 func (r *Router) Tokens(ctx context.Context, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
+	if r.Counter != nil && len(text) > r.Counter.MaxBytes() {
+		return tokens.Report{}, "", fmt.Errorf("%w: %d bytes is above the limit of %d bytes", tokens.ErrTooLarge, len(text), r.Counter.MaxBytes())
+	}
 	found := r.scanText(text)
 	// The default models' rows as the catalog has them now (it may have
 	// been refreshed since start).
@@ -111,13 +125,11 @@ func (r *Router) Tokens(ctx context.Context, text string, names []string, encodi
 	if len(names) > 0 {
 		models = nil
 		for _, name := range names {
-			if f := r.scanText(name); len(f) > 0 {
-				found = append(found, f...)
-				name = leaks.Redact(name, f)
-			}
+			name, f := r.redact(name)
+			found = append(found, f...)
 			m, err := r.Catalog.Lookup(name)
 			if err != nil {
-				return tokens.Report{}, "", err
+				return tokens.Report{}, tokensWarning(text, found), err
 			}
 			models = append(models, m)
 			if n := r.Catalog.Notice(m, time.Now()); n != "" {
@@ -125,16 +137,27 @@ func (r *Router) Tokens(ctx context.Context, text string, names []string, encodi
 			}
 		}
 	}
+	encoding, f := r.redact(encoding)
+	found = append(found, f...)
 	if encoding == "" && len(models) > 0 {
 		encoding = models[0].Encoding
 	}
 	rep, err = r.Counter.Report(ctx, text, models, tokens.ReportOptions{PiecesEncoding: encoding, MaxPieces: r.MaxPieces})
 	if err != nil {
-		return tokens.Report{}, "", err
+		return tokens.Report{}, tokensWarning(text, found), err
 	}
 	if len(found) > 0 {
 		rep.Pieces, rep.PiecesTruncated = nil, false
-		notices = append([]string{SecretWarning(knowledge.DetectLang(text), found)}, notices...)
+		notices = append([]string{tokensWarning(text, found)}, notices...)
 	}
 	return rep, strings.Join(notices, "\n"), nil
+}
+
+// tokensWarning is the rotate warning for the credentials found in a
+// /tokens request, or "".
+func tokensWarning(text string, found []leaks.Finding) string {
+	if len(found) == 0 {
+		return ""
+	}
+	return SecretWarning(knowledge.DetectLang(text), found)
 }

@@ -57,6 +57,11 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 			ev.Kind, ev.Command, ev.Text = Command, "tokens", rest
 		}
 	}
+	if ev.Kind == Command && ev.MessageID == "" && len(ev.Files) == 0 {
+		// A slash command is seen by its caller only: nothing to take
+		// down, and Tokens checks its size before it scans.
+		return r.command(ctx, ev)
+	}
 	inText, found := r.scan(ev)
 	var acts []Action
 	// A message others can see (it has an id; a slash command has none) is
@@ -161,13 +166,16 @@ func (r *Router) plan(ev Event, inText, found []leaks.Finding) *Plan {
 	if len(found) == 0 || ev.MessageID == "" {
 		return nil
 	}
+	// Names are the user's to choose: a key in one is masked like any other.
+	posterName, _ := r.redact(ev.UserName)
+	channelName, _ := r.redact(ev.ChannelName)
 	p := &Plan{
 		Key: ledger.Key{Platform: ev.Platform, Workspace: ev.Workspace, Channel: ev.Channel,
 			MessageID: ev.MessageID, Revision: ev.Revision},
 		Decision:        leaks.Ignore,
 		Poster:          ev.User,
-		PosterName:      ev.UserName,
-		ChannelName:     ev.ChannelName,
+		PosterName:      posterName,
+		ChannelName:     channelName,
 		ThreadID:        ev.ThreadID,
 		Lang:            knowledge.DetectLang(leaks.Redact(ev.Text, inText)),
 		SecurityChannel: r.SecurityChannel,

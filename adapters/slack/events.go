@@ -47,9 +47,13 @@ type message struct {
 	ThreadTS    string    `json:"thread_ts"`
 	Edited      *edited   `json:"edited"`
 	Files       []fileRef `json:"files"`
-	Message     *message  `json:"message"` // message_changed: the new message
-	Previous    *message  `json:"previous_message"`
-	Hidden      bool      `json:"hidden"`
+	// Blocks and Attachments carry text too: rich text, a shared or
+	// forwarded message (see extraTexts).
+	Blocks      json.RawMessage `json:"blocks"`
+	Attachments []attachment    `json:"attachments"`
+	Message     *message        `json:"message"` // message_changed: the new message
+	Previous    *message        `json:"previous_message"`
+	Hidden      bool            `json:"hidden"`
 }
 
 type edited struct {
@@ -164,7 +168,7 @@ func (a *Adapter) translate(ctx context.Context, cb callback) (bot.Event, bool, 
 	if posted.User != "" {
 		ev.UserName = a.userName(ctx, posted.User)
 	}
-	ev.Files = a.fetchFiles(ctx, ev.Channel, posted)
+	ev.Files = append(extraTexts(posted, a.cfg.MaxFileBytes), a.fetchFiles(ctx, ev.Channel, posted)...)
 	return ev, true, nil
 }
 

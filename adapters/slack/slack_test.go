@@ -795,3 +795,53 @@ func TestStripMention(t *testing.T) {
 		}
 	}
 }
+
+// A key only in an attachment (a shared or forwarded message) or only in a
+// block is taken down like one in the text.
+func TestAttachmentsAndBlocksAreScanned(t *testing.T) {
+	tests := []struct {
+		name  string
+		event map[string]any
+	}{
+		{"shared message attachment", map[string]any{"text": "look at this",
+			"attachments": []map[string]any{{"fallback": "[shared] a note", "is_share": true, "author_name": "Bob",
+				"text": "deploy with ANTHROPIC_API_KEY=" + anthropicKey, "channel_id": "C0OTHER001",
+				"message_blocks": []map[string]any{{"team": "T0ACME0001", "channel": "C0OTHER001", "ts": "1699999999.000100",
+					"message": map[string]any{"blocks": []map[string]any{{"type": "rich_text", "block_id": "x1",
+						"elements": []map[string]any{{"type": "rich_text_section", "elements": []map[string]any{
+							{"type": "text", "text": "deploy with ANTHROPIC_API_KEY="}, {"type": "text", "text": anthropicKey}}}}}}}}}}}}},
+		{"attachment field", map[string]any{"text": "build failed",
+			"attachments": []map[string]any{{"title": "CI", "fields": []map[string]any{{"title": "env", "value": "GITHUB_TOKEN=" + githubToken, "short": false}}}}}},
+		{"block only, split by styling", map[string]any{"text": "see below",
+			"blocks": []map[string]any{{"type": "rich_text", "block_id": "b1", "elements": []map[string]any{{"type": "rich_text_section",
+				"elements": []map[string]any{{"type": "text", "text": "token "}, {"type": "text", "text": githubToken[:10], "style": map[string]bool{"bold": true}},
+					{"type": "text", "text": githubToken[10:]}}}}}}}},
+		{"section block", map[string]any{"text": "a bot message", "subtype": "bot_message", "bot_id": "B0OTHER001",
+			"blocks": []map[string]any{{"type": "section", "text": map[string]any{"type": "mrkdwn", "text": "key: `" + anthropicKey + "`"}},
+				{"type": "context", "elements": []map[string]any{{"type": "mrkdwn", "text": "posted by CI"}}}}}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, options{})
+			ts := fmt.Sprintf("1700002%03d.000100", i)
+			ev := map[string]any{"channel": general, "user": alice, "ts": ts}
+			for k, v := range tt.event {
+				ev[k] = v
+			}
+			if ev["subtype"] == "bot_message" {
+				delete(ev, "user")
+			}
+			h.fake.AddMessage(general, ts, alice)
+			srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
+			defer srv.Close()
+			h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent(fmt.Sprintf("EvAtt%d", i), ev)), time.Now(), nil)
+			h.wait()
+			if n := len(h.fake.Calls("chat.delete")); n != 1 {
+				t.Fatalf("chat.delete calls = %d, want 1", n)
+			}
+			if reqs := h.fake.Requests(); strings.Contains(reqs, anthropicKey) || strings.Contains(reqs, githubToken) {
+				t.Error("a request to Slack repeats the key")
+			}
+		})
+	}
+}

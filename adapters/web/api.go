@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"regexp"
@@ -13,7 +14,6 @@ import (
 	"unicode"
 
 	"github.com/tokenbot/tokenbot/bot"
-	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/metrics"
 	"github.com/tokenbot/tokenbot/bot/tokens"
@@ -51,7 +51,7 @@ func (s *Server) routes() http.Handler {
 		}
 		page("dashboard.html")(w, r)
 	}}))
-	web.HandleFunc("/login", methods(map[string]http.HandlerFunc{"GET": page("login.html"), "POST": s.logins.limit(s.login)}))
+	web.HandleFunc("/login", methods(map[string]http.HandlerFunc{"GET": page("login.html"), "POST": s.login}))
 	web.HandleFunc("/logout", methods(map[string]http.HandlerFunc{"POST": s.logout}))
 	fileServer := http.FileServerFS(assets)
 	web.Handle("/static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -66,8 +66,8 @@ func (s *Server) routes() http.Handler {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 	web.HandleFunc("/api/session", methods(map[string]http.HandlerFunc{"GET": s.getSession}))
-	web.HandleFunc("/api/messages", methods(map[string]http.HandlerFunc{"GET": s.getMessages, "POST": s.posts.limit(s.postMessage)}))
-	web.HandleFunc("/api/tokens", methods(map[string]http.HandlerFunc{"POST": s.posts.limit(s.postTokens)}))
+	web.HandleFunc("/api/messages", methods(map[string]http.HandlerFunc{"GET": s.getMessages, "POST": s.limit(s.posts, s.budget(s.postMessage))}))
+	web.HandleFunc("/api/tokens", methods(map[string]http.HandlerFunc{"POST": s.limit(s.posts, s.budget(s.postTokens))}))
 	web.HandleFunc("/api/audit", methods(map[string]http.HandlerFunc{"GET": s.adminAPI(s.getAudit)}))
 	web.HandleFunc("/api/stats", methods(map[string]http.HandlerFunc{"GET": s.adminAPI(s.getStats)}))
 	web.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
@@ -122,7 +122,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// login checks the admin token from the form and sets the session cookie.
+// login checks the admin token from the form and starts a session. A
+// wrong token counts against the client's guesses like any other path.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if !s.adminRequired() {
 		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
@@ -133,19 +134,28 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login?error=bad-request", http.StatusSeeOther)
 		return
 	}
-	if !equalSecret(strings.TrimSpace(r.PostForm.Get("token")), s.cfg.AdminToken) {
-		s.log.Warn("admin login refused", "remote", r.RemoteAddr)
+	ok, wait := s.guess(r, "form", func() bool { return equalSecret(strings.TrimSpace(r.PostForm.Get("token")), s.cfg.AdminToken) })
+	switch {
+	case wait > 0:
+		retryAfter(w, wait)
+		fail(w, http.StatusTooManyRequests, "rate_limited", "too many wrong admin tokens; retry in %s", wait.Round(time.Second))
+		return
+	case !ok:
 		http.Redirect(w, r, "/login?error=wrong-token", http.StatusSeeOther)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: s.session, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int((12 * time.Hour).Seconds())})
+	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: s.sessions.create(), Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: int(sessionTTL.Seconds())})
 	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 }
 
+// logout ends the session on the server, not only in the browser.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(adminCookie); err == nil {
+		s.sessions.end(c.Value)
+	}
 	http.SetCookie(w, &http.Cookie{Name: adminCookie, Value: "", Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, MaxAge: -1})
+		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: -1})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -230,31 +240,34 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now().UTC()
-	name := displayName(req.Name, viewer)
-	if s.redact(name) != name {
-		name = displayName("", viewer)
+	// Redacted before it is cut to length: a cut key is no longer found.
+	name := displayName("", viewer)
+	if n, found := bot.Redact(s.router.Scanner, req.Name); len(found) == 0 {
+		name = displayName(n, viewer)
 	}
 	ev := bot.Event{Platform: Platform, Workspace: s.cfg.Workspace, Channel: s.cfg.Channel, ChannelName: s.cfg.Channel,
 		User: viewer, UserName: name, Time: now}
+	addressed, rest := addressedToBot(text)
+	arg, isCommand := bot.CommandText(rest)
+	// Size limits first: nothing is scanned or counted above them.
+	switch {
+	case isCommand && len(arg) > s.router.Counter.MaxBytes():
+		fail(w, http.StatusRequestEntityTooLarge, "too_large", "text is larger than %d bytes", s.router.Counter.MaxBytes())
+		return
+	case !isCommand && len(text) > MaxMessageBytes:
+		fail(w, http.StatusRequestEntityTooLarge, "too_large", "a chat message is limited to %d bytes; use /tokens or the tokenizer for longer texts", MaxMessageBytes)
+		return
+	}
 	// What the page will ever see of this text: redacted from the start
 	// when the scan finds anything.
-	found := s.scan(text)
-	shown := text
-	if len(found) > 0 {
-		shown = leaks.Redact(text, found)
-	}
-	addressed, rest := addressedToBot(text)
+	shown := s.redact(text)
 	id := s.nextID()
 	msg := &stored{Message: Message{ID: id, Channel: s.cfg.Channel, Author: name, Kind: "message", Text: shown, Time: now}, user: viewer}
-	if arg, ok := bot.CommandText(rest); ok {
+	if isCommand {
 		// A slash command is seen by its author only, as in Slack.
 		ev.Kind, ev.Command, ev.Text = bot.Command, "tokens", arg
 		msg.Kind, msg.visible, msg.Text = "command", viewer, bot.Clip(shown, maxEchoBytes)
 	} else {
-		if len(text) > MaxMessageBytes {
-			fail(w, http.StatusRequestEntityTooLarge, "too_large", "a chat message is limited to %d bytes; use /tokens or the tokenizer for longer texts", MaxMessageBytes)
-			return
-		}
 		ev.MessageID, ev.Kind, ev.Text = id, bot.Message, text
 		if addressed || knowledge.IsQuestion(rest) {
 			ev.Kind, ev.Text = bot.Mention, rest
@@ -273,30 +286,25 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, ChannelView{Channel: s.cfg.Channel, Posted: id, Messages: msgs})
 }
 
-// dispatch runs one event through the core. It is not cancelled when the
-// client goes away: a takedown once started is finished and recorded, and
-// Run waits for it on shutdown.
+// dispatch runs one event through the core. A message others see is not
+// cancelled when the client goes away: a takedown once started is finished
+// and recorded, and Run waits for it on shutdown. A command (seen by its
+// caller only, nothing to take down) stops with its request.
 func (s *Server) dispatch(ctx context.Context, ev bot.Event) error {
 	s.inflight.Add(1)
 	defer s.inflight.Done()
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	if ev.MessageID != "" {
+		ctx = context.WithoutCancel(ctx)
+	}
+	dctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	return s.disp.Dispatch(dctx, ev)
 }
 
-func (s *Server) scan(text string) []leaks.Finding {
-	if s.router.Scanner == nil {
-		return nil
-	}
-	return s.router.Scanner.Scan(text)
-}
-
 // redact masks any credential in a text about to be stored or sent.
 func (s *Server) redact(text string) string {
-	if found := s.scan(text); len(found) > 0 {
-		return leaks.Redact(text, found)
-	}
-	return text
+	out, _ := bot.Redact(s.router.Scanner, text)
+	return out
 }
 
 // TokensRequest is the body of POST /api/tokens.
@@ -329,15 +337,22 @@ func (s *Server) postTokens(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, warning, err := s.router.Tokens(r.Context(), req.Text, req.Models, req.Encoding)
+	refuse := func(status int, code, msg string) {
+		if warning != "" {
+			// The request held a key: the answer says so first.
+			msg = warning + " " + msg
+		}
+		fail(w, status, code, "%s", msg)
+	}
 	switch {
 	case errors.Is(err, tokens.ErrUnknownModel):
-		fail(w, http.StatusBadRequest, "unknown_model", "%s", err.Error())
+		refuse(http.StatusBadRequest, "unknown_model", err.Error())
 		return
 	case errors.Is(err, tokens.ErrTooLarge):
-		fail(w, http.StatusRequestEntityTooLarge, "too_large", "text is larger than %d bytes", s.router.Counter.MaxBytes())
+		refuse(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("text is larger than %d bytes", s.router.Counter.MaxBytes()))
 		return
 	case errors.Is(err, tokens.ErrUnknownEncoding):
-		fail(w, http.StatusBadRequest, "unknown_encoding", "unknown encoding; use one of %s", strings.Join(tokens.Encodings(), ", "))
+		refuse(http.StatusBadRequest, "unknown_encoding", "unknown encoding; use one of "+strings.Join(tokens.Encodings(), ", "))
 		return
 	case err != nil:
 		s.log.Error("tokens report failed", "err", err)

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tokenbot/tokenbot/bot"
 )
 
 // Cookie and header names.
@@ -141,7 +143,8 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		case errors.As(err, &typ):
 			fail(w, http.StatusBadRequest, "bad_json", "field %q must be a %s", typ.Field, typ.Type)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			fail(w, http.StatusBadRequest, "bad_json", "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+			field, _ := bot.Redact(s.router.Scanner, strings.TrimPrefix(err.Error(), "json: unknown field "))
+			fail(w, http.StatusBadRequest, "bad_json", "unknown field %s", bot.Clip(field, 80))
 		default:
 			fail(w, http.StatusBadRequest, "bad_json", "request body is not a valid JSON object")
 		}
@@ -210,26 +213,6 @@ func loopbackRequestHost(hostport string) bool {
 	return isLoopbackHost(host)
 }
 
-// isAdmin reports whether r carries the admin token (Bearer) or the
-// session cookie set by the login form. Without an admin token configured
-// (loopback only), everyone is.
-func (s *Server) isAdmin(r *http.Request) bool {
-	if !s.adminRequired() {
-		return true
-	}
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		scheme, tok, ok := strings.Cut(auth, " ")
-		if ok && strings.EqualFold(scheme, "Bearer") {
-			return equalSecret(strings.TrimSpace(tok), s.cfg.AdminToken)
-		}
-		return false
-	}
-	if c, err := r.Cookie(adminCookie); err == nil {
-		return equalSecret(c.Value, s.session)
-	}
-	return false
-}
-
 // equalSecret compares in constant time (hashing first hides the length).
 func equalSecret(a, b string) bool {
 	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
@@ -239,7 +222,13 @@ func equalSecret(a, b string) bool {
 // adminAPI answers 401 unless the request is an admin's.
 func (s *Server) adminAPI(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.isAdmin(r) {
+		ok, wait := s.checkAdmin(r)
+		if wait > 0 {
+			retryAfter(w, wait)
+			fail(w, http.StatusTooManyRequests, "rate_limited", "too many wrong admin credentials; retry in %s", wait.Round(time.Second))
+			return
+		}
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="tokenbot"`)
 			fail(w, http.StatusUnauthorized, "unauthorized", "admin token required: send Authorization: Bearer <TOKENBOT_ADMIN_TOKEN> or log in at /login")
 			return
@@ -260,7 +249,7 @@ func (s *Server) viewer(w http.ResponseWriter, r *http.Request) string {
 	_, _ = rand.Read(b[:])
 	secret := hex.EncodeToString(b[:])
 	http.SetCookie(w, &http.Cookie{Name: viewerCookie, Value: secret, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int((30 * 24 * time.Hour).Seconds())})
+		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: int((30 * 24 * time.Hour).Seconds())})
 	return userID(secret)
 }
 

@@ -11,15 +11,14 @@ package web
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -29,6 +28,7 @@ import (
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 	"github.com/tokenbot/tokenbot/bot/metrics"
+	"golang.org/x/sync/semaphore"
 )
 
 // Platform is the platform name of playground events.
@@ -57,6 +57,12 @@ type Config struct {
 	AdminToken string
 	// MaxBodyBytes bounds a request body (default 2 MiB); larger gets 413.
 	MaxBodyBytes int64
+	// TrustedProxies are the reverse proxies whose X-Forwarded-Proto and
+	// X-Forwarded-For are believed (serve.trusted_proxies).
+	TrustedProxies []netip.Prefix
+	// MaxInflightBytes bounds the request bodies of every client together
+	// (default 8 × MaxBodyBytes); a request beyond it gets 503.
+	MaxInflightBytes int64
 	// Channel is the playground channel (default "general").
 	Channel string
 	// Workspace names the playground in audit rows (default "playground").
@@ -95,13 +101,15 @@ type Server struct {
 	ln       net.Listener
 	url      string
 	loopback bool
-	// session is the admin cookie value: an HMAC of the admin token, so
-	// that the token itself is never stored in the browser.
-	session  string
+	// sessions are the admin logins; the cookie holds a session id, never
+	// the token.
+	sessions *sessions
 	inflight sync.WaitGroup
 	// posts limits messages and /tokens per client; logins limits admin
 	// token guesses.
 	posts, logins *limiter
+	// inflightBytes is the budget of request bytes (see budget).
+	inflightBytes *semaphore.Weighted
 	idPrefix      string
 	seq           struct {
 		sync.Mutex
@@ -122,6 +130,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxInflightBytes < cfg.MaxBodyBytes {
+		cfg.MaxInflightBytes = 8 * cfg.MaxBodyBytes
 	}
 	if cfg.Channel == "" {
 		cfg.Channel = DefaultChannel
@@ -155,7 +166,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	r.PassiveChannels = append(append([]string(nil), deps.Router.PassiveChannels...), cfg.Channel)
 	s := &Server{cfg: cfg, deps: deps, log: log, router: &r, loopback: loopback,
 		chans: newChannels(cfg.Channel, r.SecurityChannel),
-		posts: newLimiter(5, 30), logins: newLimiter(1.0/6, 5)}
+		posts: newLimiter(5, 30), logins: newLimiter(1.0/6, 5), inflightBytes: semaphore.NewWeighted(cfg.MaxInflightBytes),
+		sessions: newSessions()}
 	owner := deps.Owner
 	if owner == "" {
 		h, _ := os.Hostname()
@@ -164,11 +176,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.disp = &bot.Dispatcher{Router: &r, Ledger: deps.Store, Exec: s, Log: log, Owner: owner}
 	if deps.Metrics != nil {
 		s.disp.Observer = deps.Metrics
-	}
-	if cfg.AdminToken != "" {
-		mac := hmac.New(sha256.New, []byte(cfg.AdminToken))
-		mac.Write([]byte("tokenbot admin session v1"))
-		s.session = hex.EncodeToString(mac.Sum(nil))
 	}
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])

@@ -330,8 +330,12 @@ func TestAdminTokenOnNonLoopback(t *testing.T) {
 		if res := c.get(path); res.status != 401 || res.header.Get("WWW-Authenticate") == "" {
 			t.Errorf("GET %s without token: %d", path, res.status)
 		}
-		if res := c.do("GET", path, nil, map[string]string{"Authorization": "Bearer wrong-token-wrong-token"}); res.status != 401 {
-			t.Errorf("GET %s with a wrong token: %d", path, res.status)
+		// Wrong tokens count as guesses on every path (see
+		// TestAdminGuessesLimited): one path here keeps the budget.
+		if path == "/api/audit" {
+			if res := c.do("GET", path, nil, map[string]string{"Authorization": "Bearer wrong-token-wrong-token"}); res.status != 401 {
+				t.Errorf("GET %s with a wrong token: %d", path, res.status)
+			}
 		}
 		if res := c.do("GET", path, nil, map[string]string{"Authorization": "Bearer " + token}); res.status != 200 {
 			t.Errorf("GET %s with the token: %d %s", path, res.status, res.body)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -68,6 +69,11 @@ type Leaks struct {
 // Serve configures the HTTP server of `tokenbot serve`.
 type Serve struct {
 	Addr string `yaml:"addr"`
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// whose X-Forwarded-Proto and X-Forwarded-For the server believes (to
+	// mark cookies Secure behind a TLS proxy and to limit guesses per real
+	// client). Empty trusts no one.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // Takedowns configures how events are taken in and takedowns carried out
@@ -171,6 +177,11 @@ func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Serve.Addr); err != nil {
 		return bad("serve.addr", "%q is not host:port", c.Serve.Addr)
 	}
+	for i, p := range c.Serve.TrustedProxies {
+		if _, err := ParseProxies([]string{p}); err != nil {
+			return bad(fmt.Sprintf("serve.trusted_proxies[%d]", i), "%v", err)
+		}
+	}
 	if c.DataDir == "" {
 		return bad("data_dir", "must not be empty")
 	}
@@ -206,4 +217,24 @@ func (c *Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// ParseProxies reads trusted proxy addresses: an IP (a single host) or a
+// CIDR range each.
+func ParseProxies(list []string) ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(list))
+	for _, p := range list {
+		p = strings.TrimSpace(p)
+		if pre, err := netip.ParsePrefix(p); err == nil {
+			out = append(out, pre.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(p)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a CIDR range", p)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

@@ -56,6 +56,7 @@ func TestLoadErrors(t *testing.T) {
 		{"prices url ftp", "prices:\n  url: ftp://example.com/models.json\n", "prices.url"},
 		{"empty passive channel", "passive_channels: ['']\n", "passive_channels[0]"},
 		{"not yaml", "tokens: [\n", "tokenbot.yaml"},
+		{"bad trusted proxy", "serve:\n  trusted_proxies: ['10.0.0.1', 'proxy.local']\n", "serve.trusted_proxies[1]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,5 +72,21 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if _, err := Load("/does/not/exist.yaml"); err == nil {
 		t.Error("Load of a missing file succeeded")
+	}
+}
+
+func TestParseProxies(t *testing.T) {
+	got, err := ParseProxies([]string{"127.0.0.1", " 10.1.2.3/8 ", "::1", "::ffff:192.0.2.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"127.0.0.1/32", "10.0.0.0/8", "::1/128", "192.0.2.1/32"}
+	for i, p := range got {
+		if p.String() != want[i] {
+			t.Errorf("proxy %d = %s, want %s", i, p, want[i])
+		}
+	}
+	if _, err := ParseProxies([]string{"10.0.0.0/33"}); err == nil {
+		t.Error("a prefix longer than the address was accepted")
 	}
 }

@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tokenbot/tokenbot/bot"
-	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/knowledge"
 )
 
@@ -38,9 +39,12 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	ask := func(q string) error {
+		if !utf8.ValidString(q) {
+			return errors.New("the question is not valid UTF-8")
+		}
 		// A question that holds a key is answered, and echoed, masked.
-		if found := scanner.Scan(q); len(found) > 0 {
-			q = leaks.Redact(q, found)
+		q, found := bot.Redact(scanner, q)
+		if len(found) > 0 {
 			fmt.Fprintln(e.stderr, bot.SecretWarning(knowledge.DetectLang(q), found))
 		}
 		a, err := faq.Ask(ctx, q, m)
@@ -69,7 +73,11 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	if fs.NArg() > 0 {
-		return ask(strings.Join(fs.Args(), " "))
+		q := strings.Join(fs.Args(), " ")
+		if strings.TrimSpace(q) == "" {
+			return errors.New("the question is empty")
+		}
+		return ask(q)
 	}
 	sc := bufio.NewScanner(e.stdin)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)

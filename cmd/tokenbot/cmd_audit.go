@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -27,6 +29,16 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Name the ledger read, and never create an empty one: an audit of a
+	// mistyped data directory must not say "nothing recorded".
+	where := "PostgreSQL (DATABASE_URL)"
+	if strings.TrimSpace(e.getenv("DATABASE_URL")) == "" {
+		where = filepath.Join(cfg.DataDir, "ledger.db")
+		if !fileExists(where) {
+			return fmt.Errorf("no ledger at %s: nothing was recorded there (set TOKENBOT_DATA_DIR to the data directory of tokenbot serve, or DATABASE_URL)", where)
+		}
+	}
+	fmt.Fprintf(e.stderr, "ledger: %s\n", where)
 	store, _, err := openLedger(ctx, e, cfg)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/tokenbot/tokenbot/adapters/slack"
 	"github.com/tokenbot/tokenbot/adapters/web"
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/config"
 	"github.com/tokenbot/tokenbot/bot/metrics"
 )
 
@@ -110,7 +111,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		log.Info("discord enabled", "shard", dcfg.ShardID, "shards", dcfg.ShardCount, "automod", dcfg.AutoMod)
 	}
 
-	ws, err := web.New(web.Config{Addr: cfg.Serve.Addr, AdminToken: e.getenv("TOKENBOT_ADMIN_TOKEN")}, web.Deps{
+	proxies, err := config.ParseProxies(cfg.Serve.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("serve.trusted_proxies: %w", err)
+	}
+	ws, err := web.New(web.Config{Addr: cfg.Serve.Addr, AdminToken: e.getenv("TOKENBOT_ADMIN_TOKEN"), TrustedProxies: proxies}, web.Deps{
 		Router: c.router, Store: c.store, Metrics: obs, Log: log, Platforms: handlers, Owner: c.owner + "/web",
 		Ready: func(ctx context.Context) error {
 			if !c.counter.Ready() {

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tokenbot/tokenbot/bot/tokens"
 )
@@ -25,7 +27,7 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	text, err := argOrStdin(e, fs.Args())
+	text, err := argOrStdin(e, fs.Args(), cfg.Tokens.MaxBytes)
 	if err != nil {
 		return err
 	}
@@ -61,14 +63,25 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 }
 
 // argOrStdin joins the arguments into one text, or reads standard input
-// when there is none or the only one is "-".
-func argOrStdin(e *env, args []string) (string, error) {
+// when there is none or the only one is "-". Like the API it refuses an
+// empty text, one that is not UTF-8, or one above max bytes (read no
+// further than that).
+func argOrStdin(e *env, args []string, max int) (string, error) {
+	text := strings.Join(args, " ")
 	if len(args) == 0 || (len(args) == 1 && args[0] == "-") {
-		data, err := io.ReadAll(e.stdin)
+		data, err := io.ReadAll(io.LimitReader(e.stdin, int64(max)+1))
 		if err != nil {
 			return "", fmt.Errorf("read standard input: %w", err)
 		}
-		return string(data), nil
+		text = string(data)
 	}
-	return strings.Join(args, " "), nil
+	switch {
+	case len(text) > max:
+		return "", fmt.Errorf("%w: the text is above the limit of %d bytes (tokens.max_bytes)", tokens.ErrTooLarge, max)
+	case strings.TrimSpace(text) == "":
+		return "", errors.New("the text is empty: give it as arguments or on standard input")
+	case !utf8.ValidString(text):
+		return "", errors.New("the text is not valid UTF-8")
+	}
+	return text, nil
 }

@@ -7,6 +7,7 @@
 //	tokenbot ask       ask the FAQ
 //	tokenbot scan      find leaked credentials in messages
 //	tokenbot audit     list recorded takedowns
+//	tokenbot version   print the version and commit
 package main
 
 import (
@@ -18,6 +19,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/leaks"
 )
 
 // exitError carries an exit code other than 2 out of a subcommand.
@@ -45,6 +49,8 @@ var commands = []command{
 	{"ask", "ask the FAQ a question", runAsk},
 	{"scan", "find leaked credentials in messages (exit 1 when one would be taken down)", runScan},
 	{"audit", "list recorded takedowns, masked", runAudit},
+	{"version", "print the version and commit", runVersion},
+	{"healthcheck", "check that the local server answers (for container health checks)", runHealthcheck},
 }
 
 func main() {
@@ -55,6 +61,10 @@ func main() {
 }
 
 func run(ctx context.Context, e *env, args []string) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		usage(e.stdout)
+		return 0
+	}
 	name := "serve"
 	if len(args) > 0 && !isFlag(args[0]) {
 		name, args = args[0], args[1:]
@@ -77,12 +87,23 @@ func run(ctx context.Context, e *env, args []string) int {
 		case errors.As(err, &ee):
 			return ee.code
 		default:
-			fmt.Fprintf(e.stderr, "tokenbot %s: %v\n", name, err)
+			fmt.Fprintf(e.stderr, "tokenbot %s: %s\n", name, redact(err.Error()))
 			return 2
 		}
 	}
-	fmt.Fprintf(e.stderr, "tokenbot: unknown command %q (see tokenbot help)\n", name)
+	fmt.Fprintf(e.stderr, "tokenbot: unknown command %q (see tokenbot help)\n", redact(name))
 	return 2
+}
+
+// redact masks any credential in a message that repeats the user's input
+// (an argument, a flag, a configuration value) before it is printed.
+func redact(s string) string {
+	sc, err := leaks.DefaultScanner()
+	if err != nil {
+		return s
+	}
+	out, _ := bot.Redact(sc, s)
+	return out
 }
 
 func isFlag(s string) bool { return len(s) > 1 && s[0] == '-' && s != "-" }
@@ -91,7 +112,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "tokenbot explains API keys and AI tokens, counts tokens, and takes down leaked keys.")
 	fmt.Fprintln(w, "\nUsage: tokenbot <command> [flags] [arguments]\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun tokenbot <command> --help for a command's flags.")
 }

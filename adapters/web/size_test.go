@@ -1,0 +1,97 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/bottest"
+	"github.com/tokenbot/tokenbot/bot/leaks"
+)
+
+// countingScanner counts the bytes it was asked to scan.
+type countingScanner struct {
+	bot.Scanner
+	scanned atomic.Int64
+}
+
+func (c *countingScanner) Scan(text string) []leaks.Finding {
+	c.scanned.Add(int64(len(text)))
+	return c.Scanner.Scan(text)
+}
+
+// newBareServer builds a server to call through its Handler, with a
+// scanner that counts its work; logs returns what it logged.
+func newBareServer(t *testing.T, cfg Config) (s *Server, sc *countingScanner, logs func() string) {
+	t.Helper()
+	core := bottest.New(t, bottest.Options{})
+	sc = &countingScanner{Scanner: core.Router.Scanner}
+	r := *core.Router
+	r.Scanner = sc
+	cfg.Addr = "127.0.0.1:0"
+	s, err := New(cfg, Deps{Router: &r, Store: core.Store, Log: core.Log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, sc, core.Logs
+}
+
+func serve(s *Server, path, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("POST", path, strings.NewReader(body))
+	req.Host = "127.0.0.1"
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(CSRFHeader, "1")
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// A text above its size limit is refused before a byte of it is scanned.
+func TestSizeLimitsBeforeScan(t *testing.T) {
+	s, sc, _ := newBareServer(t, Config{})
+	big := strings.Repeat("a", MaxMessageBytes+1)
+	huge := strings.Repeat("b", s.router.Counter.MaxBytes()+1)
+	tests := []struct {
+		name, path, body string
+		want             int
+	}{
+		{"chat message", "/api/messages", `{"text":"` + big + `"}`, http.StatusRequestEntityTooLarge},
+		{"slash command", "/api/messages", `{"text":"/tokens ` + huge + `"}`, http.StatusRequestEntityTooLarge},
+		{"tokenizer", "/api/tokens", `{"text":"` + huge + `"}`, http.StatusRequestEntityTooLarge},
+		{"body over the limit", "/api/tokens", `{"text":"` + strings.Repeat("c", DefaultMaxBodyBytes) + `"}`, http.StatusRequestEntityTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc.scanned.Store(0)
+			rec := serve(s, tt.path, tt.body)
+			if rec.Code != tt.want {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.want, rec.Body)
+			}
+			if n := sc.scanned.Load(); n != 0 {
+				t.Errorf("scanned %d bytes of a refused text", n)
+			}
+		})
+	}
+}
+
+// Requests are bounded by the bytes all of them hold together: with the
+// budget taken, a request is refused with Retry-After; once freed, it runs.
+func TestInflightByteBudget(t *testing.T) {
+	s, _, _ := newBareServer(t, Config{MaxBodyBytes: 1 << 16, MaxInflightBytes: 1 << 18})
+	body := `{"text":"hello world"}`
+	if !s.inflightBytes.TryAcquire(1<<18 - int64(len(body)) + 1) {
+		t.Fatal("could not take the budget")
+	}
+	rec := serve(s, "/api/tokens", body)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("with the budget spent: status %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	s.inflightBytes.Release(1)
+	if rec := serve(s, "/api/tokens", body); rec.Code != http.StatusOK {
+		t.Fatalf("with room for the body: status %d: %s", rec.Code, rec.Body)
+	}
+}
