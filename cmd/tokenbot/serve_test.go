@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -280,22 +281,43 @@ func TestServeShutdownAbandonsToTheLedger(t *testing.T) {
 	sv.cancel()
 	code := <-sv.done
 	release()
-	if code != 1 || !strings.Contains(sv.errOut.String(), "abandoned 2 queued events (2 takedowns left pending in the ledger)") {
+	// How many events were still queued depends on when the held attempt
+	// gave up; what matters is that the exit says so and nothing is lost.
+	if code != 1 || !regexp.MustCompile(`abandoned [1-9]\d* queued events \([1-9]\d* takedowns left pending in the ledger\)`).MatchString(sv.errOut.String()) {
 		t.Fatalf("serve exited %d, stderr %q; want 1 and the abandoned takedowns named", code, sv.errOut.String())
 	}
 
-	again := startServe(vars)
-	waitFor(t, func() string {
-		for _, ts := range tss {
-			if fake.HasMessage("C0GENERAL1", ts) {
-				return ""
+	// The next start resumes them; done means recorded, not only gone from
+	// the channel (the ledger is written after the platform answers).
+	// The same instance with the default shutdown grace, so that its own
+	// notices finish before it stops.
+	again := startServe(maps.Collect(func(yield func(string, string) bool) {
+		for k, v := range vars {
+			if k == "TOKENBOT_CONFIG" {
+				continue
+			}
+			if !yield(k, v) {
+				return
 			}
 		}
-		return "all deleted"
+	}))
+	t.Cleanup(func() {
+		if t.Failed() {
+			_, audit, _ := tokenbot(t, vars["TOKENBOT_DATA_DIR"], "", "audit", "--json")
+			t.Logf("audit: %s\nsecond start's log: %s", audit, again.errOut.String())
+		}
+	})
+	audit := waitFor(t, func() string {
+		_, audit, _ := tokenbot(t, vars["TOKENBOT_DATA_DIR"], "", "audit", "--json")
+		if strings.Count(audit, `"outcome":"deleted"`) == 3 {
+			return audit
+		}
+		return ""
 	})
 	again.stop(t)
-	_, audit, _ := tokenbot(t, vars["TOKENBOT_DATA_DIR"], "", "audit", "--json")
-	if n := strings.Count(audit, `"outcome":"deleted"`); n != 3 {
-		t.Errorf("audit holds %d deleted takedowns, want 3: %s", n, audit)
+	for _, ts := range tss {
+		if fake.HasMessage("C0GENERAL1", ts) {
+			t.Errorf("message %s is still in the channel; audit: %s", ts, audit)
+		}
 	}
 }
