@@ -96,6 +96,19 @@ type Seen = bot.Deduper
 // Handler handles one event (a bot.Dispatcher's Dispatch).
 type Handler func(ctx context.Context, ev bot.Event) error
 
+// Intake takes events into the core; *bot.Intake implements it.
+// SubmitWait claims a message's takedowns before marking its event id
+// seen, and waits while the core's bounded queue is full; Handle answers
+// a command at once.
+type Intake interface {
+	SubmitWait(ctx context.Context, ev bot.Event, id string) error
+	Handle(ctx context.Context, ev bot.Event) error
+}
+
+// maxInFlight bounds the gateway events handled at the same time; the
+// gateway reader waits while it is reached.
+const maxInFlight = 32
+
 // Adapter is a connection to Discord. Execute is safe for concurrent use.
 type Adapter struct {
 	cfg  Config
@@ -103,8 +116,9 @@ type Adapter struct {
 	s    *discordgo.Session
 	http *http.Client
 
-	// Seen, when set before Run, de-duplicates deliveries across
+	// Seen, when set before Run, de-duplicates interactions across
 	// restarts and replicas; an in-memory set is always used as well.
+	// Messages are de-duplicated by the Intake given to Run.
 	Seen Seen
 
 	// deferAfter is how long an interaction may take before it is
@@ -121,6 +135,7 @@ type Adapter struct {
 	automodDone  map[string]bool
 	wg           sync.WaitGroup
 	stopping     bool
+	inFlight     chan struct{} // one per event being handled
 }
 
 // New builds an adapter; Run connects it.
@@ -174,14 +189,21 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	s.State.TrackEmojis = false
 	s.State.TrackRoles = false
 	s.State.TrackThreadMembers = false
+	// Handlers run in the gateway reader, which spawn holds back while
+	// maxInFlight events are being handled: back-pressure instead of a
+	// goroutine per event. A reader held past five heartbeat intervals
+	// makes discordgo reconnect and RESUME; the replayed events are
+	// de-duplicated by the core.
+	s.SyncEvents = true
 	return &Adapter{cfg: cfg, log: log.With("platform", Platform), s: s, http: client,
 		deferAfter: 1500 * time.Millisecond, recent: newRecentSet(4096),
-		interactions: map[string]*interaction{}, channelNames: map[string]string{}, automodDone: map[string]bool{}}, nil
+		interactions: map[string]*interaction{}, channelNames: map[string]string{}, automodDone: map[string]bool{},
+		inFlight: make(chan struct{}, maxInFlight)}, nil
 }
 
 // Run checks the application's settings, registers /tokens, opens the
-// gateway and hands events to handle until ctx ends.
-func (a *Adapter) Run(ctx context.Context, handle func(context.Context, bot.Event) error) error {
+// gateway and hands events to in until ctx ends.
+func (a *Adapter) Run(ctx context.Context, in Intake) error {
 	if err := a.start(ctx); err != nil {
 		return err
 	}
@@ -189,17 +211,17 @@ func (a *Adapter) Run(ctx context.Context, handle func(context.Context, bot.Even
 		a.s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { a.onReady(r) }),
 		a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { a.log.Info("gateway session resumed") }),
 		a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
-			a.spawn(func() { a.onMessage(ctx, handle, m.Message, false) })
+			a.spawn(ctx, func() { a.onMessage(ctx, in, m.Message, false) })
 		}),
 		a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) {
-			a.spawn(func() { a.onMessage(ctx, handle, m.Message, true) })
+			a.spawn(ctx, func() { a.onMessage(ctx, in, m.Message, true) })
 		}),
 		a.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
-			a.spawn(func() { a.onInteraction(ctx, handle, i.Interaction) })
+			a.spawn(ctx, func() { a.onInteraction(ctx, in.Handle, i.Interaction) })
 		}),
 		a.s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
 			if a.cfg.AutoMod && g.Guild != nil {
-				a.spawn(func() { a.installAutoMod(ctx, g.ID) })
+				a.spawn(ctx, func() { a.installAutoMod(ctx, g.ID) })
 			}
 		}),
 	}
@@ -288,16 +310,26 @@ func (a *Adapter) onReady(r *discordgo.Ready) {
 }
 
 // spawn runs f unless the adapter is stopping, and lets Run wait for it.
-func (a *Adapter) spawn(f func()) {
+// Called from the gateway reader, it waits while maxInFlight events are
+// being handled, so that a burst holds back the gateway instead of piling
+// up goroutines.
+func (a *Adapter) spawn(ctx context.Context, f func()) {
+	select {
+	case a.inFlight <- struct{}{}:
+	case <-ctx.Done():
+		return
+	}
 	a.mu.Lock()
 	if a.stopping {
 		a.mu.Unlock()
+		<-a.inFlight
 		return
 	}
 	a.wg.Add(1)
 	a.mu.Unlock()
 	go func() {
 		defer a.wg.Done()
+		defer func() { <-a.inFlight }()
 		f()
 	}()
 }
@@ -325,8 +357,10 @@ func (a *Adapter) ids() (botID, appID string) {
 	return a.botID, a.appID
 }
 
-// onMessage turns a created or edited message into an event.
-func (a *Adapter) onMessage(ctx context.Context, handle Handler, m *discordgo.Message, edit bool) {
+// onMessage turns a created or edited message into an event and submits
+// it: the core claims its takedowns, then marks eventID seen, so that a
+// delivery whose claim failed is taken down when it comes again.
+func (a *Adapter) onMessage(ctx context.Context, in Intake, m *discordgo.Message, edit bool) {
 	if m == nil || m.ID == "" {
 		return
 	}
@@ -377,16 +411,14 @@ func (a *Adapter) onMessage(ctx context.Context, handle Handler, m *discordgo.Me
 		a.warnEmptyContent()
 		return
 	}
-	if !a.first(ctx, eventID) {
-		a.log.Debug("duplicate delivery ignored", "channel", m.ChannelID, "message", m.ID)
-		return
-	}
 	ev.Files = a.fetchFiles(ctx, m.Attachments)
 	if ev.Text == "" && len(ev.Files) == 0 {
 		return
 	}
-	if err := handle(ctx, ev); err != nil {
-		a.log.Error("handling message failed", "channel", m.ChannelID, "message", m.ID, "kind", ev.Kind, "err", err)
+	if err := in.SubmitWait(ctx, ev, eventID); err != nil {
+		// Not marked seen, but the gateway does not deliver it again
+		// (only a RESUME replays it).
+		a.log.Error("message not taken in; its takedowns may be missed", "channel", m.ChannelID, "message", m.ID, "kind", ev.Kind, "err", err)
 	}
 }
 

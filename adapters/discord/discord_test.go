@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"github.com/tokenbot/tokenbot/adapters/discord/discordtest"
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/bottest"
+	"github.com/tokenbot/tokenbot/bot/ledger"
 )
 
 const (
@@ -41,6 +43,11 @@ type options struct {
 	automod    bool
 	deferAfter time.Duration
 	setup      func(*discordtest.Server)
+	// ledger wraps the ledger the dispatcher claims takedowns in.
+	ledger func(ledger.Store) ledger.Store
+	// workers and queue bound the intake (default 4 and 64); inFlight
+	// bounds the adapter's gateway events under way (default maxInFlight).
+	workers, queue, inFlight int
 }
 
 // start runs an adapter on the real core against a fake Discord and waits
@@ -66,13 +73,19 @@ func start(t *testing.T, o options) *harness {
 	if o.deferAfter != 0 {
 		a.deferAfter = o.deferAfter
 	}
+	if o.inFlight != 0 {
+		a.inFlight = make(chan struct{}, o.inFlight)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	var runErr error
 	d := core.Dispatcher(a)
 	d.Now = func() time.Time { return time.Now().Add(-time.Hour) } // rescheduled attempts due at once
-	in := bot.NewIntake(d, core.Store, core.Log, 4, 64)
-	go func() { runErr = a.Run(ctx, in.Handle); _ = in.Close(context.Background()); close(done) }()
+	if o.ledger != nil {
+		d.Ledger = o.ledger(core.Store)
+	}
+	in := bot.NewIntake(d, core.Store, core.Log, cmp.Or(o.workers, 4), cmp.Or(o.queue, 64))
+	go func() { runErr = a.Run(ctx, in); _ = in.Close(context.Background()); close(done) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

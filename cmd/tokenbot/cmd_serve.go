@@ -105,7 +105,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		da.Seen = c.store
 		dd := dispatcher(da)
 		din := intake(dd)
-		runs = append(runs, func(ctx context.Context) error { return da.Run(ctx, din.Handle) })
+		runs = append(runs, func(ctx context.Context) error { return da.Run(ctx, din) })
 		resumes[discord.Platform] = dd
 		finish = append(finish, dd.Wait)
 		log.Info("discord enabled", "shard", dcfg.ShardID, "shards", dcfg.ShardCount, "automod", dcfg.AutoMod)

@@ -127,6 +127,9 @@ type Server struct {
 	resumes     int
 	heartbeats  int
 	nextID      atomic.Int64
+	hold        chan struct{} // closed to release held deletions
+	deleting    int           // deletions being answered now
+	maxDeleting int
 
 	// gateway state
 	sessionID string
@@ -220,6 +223,30 @@ func (s *Server) Inject(f Fault) {
 	s.mu.Lock()
 	s.faults = append(s.faults, &f)
 	s.mu.Unlock()
+}
+
+// HoldDeletes makes message deletions wait, unanswered, until release is
+// called (once), so that a test can count how many a bot has under way
+// at the same time (Deleting).
+func (s *Server) HoldDeletes() (release func()) {
+	hold := make(chan struct{})
+	s.mu.Lock()
+	s.hold = hold
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		s.hold = nil
+		s.mu.Unlock()
+		close(hold)
+	}
+}
+
+// Deleting reports how many message deletions are under way now and the
+// most that were under way at once.
+func (s *Server) Deleting() (now, most int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.deleting, s.maxDeleting
 }
 
 // Requests returns every REST request received so far.
@@ -612,6 +639,15 @@ func (s *Server) route(w http.ResponseWriter, method, path string, body []byte) 
 	case reMessage.MatchString(path) && method == "DELETE":
 		m := reMessage.FindStringSubmatch(path)
 		s.mu.Lock()
+		s.deleting++
+		s.maxDeleting = max(s.maxDeleting, s.deleting)
+		hold := s.hold
+		s.mu.Unlock()
+		if hold != nil {
+			<-hold
+		}
+		s.mu.Lock()
+		s.deleting--
 		ch, ok := s.messages[m[2]]
 		if ok && ch == m[1] {
 			delete(s.messages, m[2])
