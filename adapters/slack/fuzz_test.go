@@ -26,7 +26,7 @@ func FuzzHandler(f *testing.F) {
 	core := bottest.New(f, bottest.Options{})
 	fake := fakeslack.New(f)
 	a, err := New(Config{BotToken: fakeslack.BotToken, SigningSecret: signingSecret, AdminToken: fakeslack.AdminToken,
-		APIURL: fake.APIURL(), MaxFileBytes: 4096, MaxBodyBytes: 64 << 10}, core.Store, core.Log)
+		APIURL: fake.APIURL(), MaxFileBytes: 4096, MaxBodyBytes: 64 << 10}, core.Log)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func newHarness(t *testing.T, o options) *harness {
 	if o.noAdmin {
 		cfg.AdminToken = ""
 	}
-	a, err := New(cfg, h.core.Store, h.core.Log)
+	a, err := New(cfg, h.core.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -701,7 +701,7 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("Check: %v", err)
 	}
 	h.fake.Fail("auth.test", fakeslack.Failure{Error: "token_revoked"})
-	h2, err := New(Config{BotToken: fakeslack.BotToken, AdminToken: "xoxp-revoked", APIURL: h.fake.APIURL(), SigningSecret: signingSecret}, nil, h.core.Log)
+	h2, err := New(Config{BotToken: fakeslack.BotToken, AdminToken: "xoxp-revoked", APIURL: h.fake.APIURL(), SigningSecret: signingSecret}, h.core.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
