@@ -23,13 +23,6 @@ import (
 // Platform is the platform name of Slack events.
 const Platform = "slack"
 
-// Deduper remembers delivered event ids, so that Slack's retries and other
-// replicas handle each event once. bot/ledger's Store implements it.
-type Deduper = bot.Deduper
-
-// Handler handles one event (a bot.Dispatcher's Dispatch).
-type Handler func(ctx context.Context, ev bot.Event) error
-
 // Adapter connects tokenbot to one Slack workspace. It is safe for
 // concurrent use.
 type Adapter struct {
@@ -37,7 +30,6 @@ type Adapter struct {
 	api    *slackapi.Client // bot token
 	admin  *slackapi.Client // admin user token; nil without one
 	http   *http.Client
-	dedupe Deduper
 	log    *slog.Logger
 	apiURL *url.URL
 
@@ -57,17 +49,17 @@ type Adapter struct {
 	listMu   sync.Mutex
 	listedAt time.Time
 
-	wg       sync.WaitGroup // background event handling
-	inFlight chan struct{}  // bounds it
+	wg       sync.WaitGroup // Socket Mode envelopes being taken
+	inFlight chan struct{}  // bounds them
 }
 
 type identity struct {
 	UserID, BotID, TeamID string
 }
 
-// New builds an adapter. dedupe may be nil (no de-duplication of
-// deliveries; takedowns stay exactly-once through the ledger).
-func New(cfg Config, dedupe Deduper, log *slog.Logger) (*Adapter, error) {
+// New builds an adapter. Deliveries are de-duplicated by the Intake they
+// are handed to.
+func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	if cfg.MaxFileBytes == 0 {
 		cfg.MaxFileBytes = DefaultMaxFileBytes
 	}
@@ -93,7 +85,6 @@ func New(cfg Config, dedupe Deduper, log *slog.Logger) (*Adapter, error) {
 		cfg:      cfg,
 		api:      slackapi.New(cfg.BotToken, append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))...),
 		http:     hc,
-		dedupe:   dedupe,
 		log:      log.With("platform", Platform),
 		apiURL:   u,
 		sleep:    bot.Sleep,
@@ -145,19 +136,6 @@ func (a *Adapter) identity(ctx context.Context) (identity, error) {
 	}
 	a.self = &identity{UserID: res.UserID, BotID: res.BotID, TeamID: res.TeamID}
 	return *a.self, nil
-}
-
-// Wait blocks until the events being handled in the background are done,
-// or ctx ends.
-func (a *Adapter) Wait(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { a.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // retryRead runs a read-only call, waiting out rate limits and transient

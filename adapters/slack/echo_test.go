@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -20,14 +19,13 @@ func TestSlashCommandArgumentsAreNotEchoed(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, options{})
-			srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
-			defer srv.Close()
+			p := h.start()
 			id := "r-echo-" + string(rune('a'+i))
 			form := url.Values{"team_id": {fakeslack.TeamID}, "channel_id": {general}, "channel_name": {"general"}, "user_id": {alice},
 				"user_name": {"alice"}, "command": {tt.command}, "text": {tt.text},
 				"response_url": {h.fake.ResponseURL(id)}, "trigger_id": {"trig-" + id}}
-			h.post(srv, "/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()), time.Now(), nil)
-			h.wait()
+			h.post(p.srv, "/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()), time.Now(), nil)
+			h.drain(p)
 			calls := h.fake.Calls("response_url")
 			if len(calls) != 1 {
 				t.Fatalf("response_url calls = %d, want 1", len(calls))

@@ -74,24 +74,6 @@ var postedSubtypes = map[string]bool{
 // maxFilesPerMessage bounds the files fetched for one message.
 const maxFilesPerMessage = 10
 
-// dispatchCallback handles one Events API payload.
-func (a *Adapter) dispatchCallback(ctx context.Context, cb callback, handle Handler) {
-	ev, ok, err := a.translate(ctx, cb)
-	if err != nil {
-		a.log.Error("slack event not handled", "event_id", cb.EventID, "err", err)
-		return
-	}
-	if !ok {
-		return
-	}
-	start := time.Now()
-	if err := handle(ctx, ev); err != nil {
-		a.log.Error("slack event handling failed", "event_id", cb.EventID, "kind", ev.Kind, "channel", ev.Channel, "err", err)
-		return
-	}
-	a.log.Debug("slack event handled", "event_id", cb.EventID, "kind", ev.Kind, "channel", ev.Channel, "elapsed", time.Since(start))
-}
-
 // translate turns an Events API callback into a bot.Event; ok is false
 // for events the bot ignores (its own messages, joins, deletions…).
 func (a *Adapter) translate(ctx context.Context, cb callback) (bot.Event, bool, error) {

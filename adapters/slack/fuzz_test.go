@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/tokenbot/tokenbot/adapters/slack/fakeslack"
+	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/bottest"
 )
 
 // FuzzHandler sends correctly signed hostile bodies to both endpoints: the
 // handler answers every one with a status, never a panic or a 5xx other
-// than 503 (ledger unavailable).
+// than 503 (the intake's queue full, the ledger unavailable).
 func FuzzHandler(f *testing.F) {
 	f.Add([]byte(`{"type":"url_verification","challenge":"x"}`), false)
 	f.Add([]byte(`{"type":"event_callback","event_id":"Ev1","event":{"type":"message","channel":"C1","user":"U1","ts":"1.2","text":"hi"}}`), false)
@@ -25,11 +26,11 @@ func FuzzHandler(f *testing.F) {
 	core := bottest.New(f, bottest.Options{})
 	fake := fakeslack.New(f)
 	a, err := New(Config{BotToken: fakeslack.BotToken, SigningSecret: signingSecret, AdminToken: fakeslack.AdminToken,
-		APIURL: fake.APIURL(), MaxFileBytes: 4096, MaxBodyBytes: 64 << 10}, core.Store, core.Log)
+		APIURL: fake.APIURL(), MaxFileBytes: 4096, MaxBodyBytes: 64 << 10}, core.Log)
 	if err != nil {
 		f.Fatal(err)
 	}
-	h := a.Handler(core.Dispatcher(a).Dispatch)
+	h := a.IntakeHandler(bot.NewIntake(core.Dispatcher(a), core.Store, core.Log, 0, 0))
 	f.Fuzz(func(t *testing.T, body []byte, command bool) {
 		path, ctype := "/slack/events", "application/json"
 		if command {

@@ -15,11 +15,8 @@ import (
 	"github.com/tokenbot/tokenbot/bot"
 )
 
-// handleTimeout bounds the background handling of one event, retries
-// included.
-const handleTimeout = 10 * time.Minute
-
-// maxInFlight bounds the events handled at the same time.
+// maxInFlight bounds the Socket Mode envelopes being taken at the same
+// time.
 const maxInFlight = 32
 
 // Intake takes events durably before they are acknowledged; *bot.Intake
@@ -33,10 +30,14 @@ type Intake interface {
 // Slack retries a delivery not answered with a 2xx within 3 seconds.
 const ackBudget = 2500 * time.Millisecond
 
-// IntakeHandler is Handler for an Intake: each event is translated and
-// handed to the intake (its leak scan run and its takedowns claimed in the
-// ledger) before the 200 is written, so that an acknowledged leak survives
-// a crash. When the intake refuses it (a full queue, the ledger down, a
+// IntakeHandler serves Slack's HTTP deliveries into an Intake when a
+// signing secret is set: POST /slack/events (Events API) and POST
+// /slack/commands (slash commands). Every request's signature is verified
+// before its body is parsed; missing, forged or stale signatures get 401,
+// bodies over MaxBodyBytes 413. Each event is translated and handed to the
+// intake (its leak scan run, its takedowns claimed in the ledger, its
+// event_id or trigger_id marked seen) before the 200 is written, so that
+// an acknowledged leak survives a crash. When the intake refuses it (a full queue, the ledger down, a
 // shutdown) the answer is a 503 without X-Slack-No-Retry, and Slack
 // delivers the event again; nothing is marked seen before the claim.
 func (a *Adapter) IntakeHandler(in Intake) http.Handler {
@@ -44,7 +45,7 @@ func (a *Adapter) IntakeHandler(in Intake) http.Handler {
 	mux.HandleFunc("POST /slack/events", func(w http.ResponseWriter, r *http.Request) {
 		body, ok := a.verify(w, r)
 		if ok {
-			a.serveEventIntake(w, r, body, in)
+			a.serveEvent(w, r, body, in)
 		}
 	})
 	mux.HandleFunc("POST /slack/commands", func(w http.ResponseWriter, r *http.Request) {
@@ -73,7 +74,7 @@ func (a *Adapter) IntakeHandler(in Intake) http.Handler {
 	return mux
 }
 
-func (a *Adapter) serveEventIntake(w http.ResponseWriter, r *http.Request, body []byte, in Intake) {
+func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte, in Intake) {
 	var cb callback
 	if err := json.Unmarshal(body, &cb); err != nil {
 		http.Error(w, "invalid JSON", http.StatusBadRequest)
@@ -130,30 +131,6 @@ func (a *Adapter) refuse(w http.ResponseWriter, id string, err error) {
 	http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
 }
 
-// Handler serves Slack's HTTP deliveries when a signing secret is set:
-// POST /slack/events (Events API) and POST /slack/commands (slash
-// commands). Every request's signature is verified before its body is
-// parsed; missing, forged or stale signatures get 401, bodies over
-// MaxBodyBytes 413. Events are acknowledged at once and handled in the
-// background; deliveries are de-duplicated by event_id (and slash commands
-// by trigger_id) through the Deduper.
-func (a *Adapter) Handler(handle func(context.Context, bot.Event) error) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /slack/events", func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.verify(w, r)
-		if ok {
-			a.serveEvent(w, r, body, handle)
-		}
-	})
-	mux.HandleFunc("POST /slack/commands", func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.verify(w, r)
-		if ok {
-			a.serveCommand(w, r, body, handle)
-		}
-	})
-	return mux
-}
-
 // verify checks the request's signature and reads its body.
 func (a *Adapter) verify(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	if a.cfg.SigningSecret == "" {
@@ -202,110 +179,10 @@ func rejectReason(err error) string {
 	return "invalid signature headers"
 }
 
-func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte, handle Handler) {
-	var cb callback
-	if err := json.Unmarshal(body, &cb); err != nil {
-		http.Error(w, "invalid JSON", http.StatusBadRequest)
-		return
-	}
-	switch cb.Type {
-	case "url_verification":
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, cb.Challenge)
-		return
-	case "app_rate_limited":
-		a.log.Warn("slack dropped events: the app exceeded the Events API rate limit")
-	case "event_callback":
-		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
-			a.log.Info("slack event redelivered", "event_id", cb.EventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
-		}
-		first, err := a.seen(r.Context(), cb.EventID)
-		if err != nil {
-			// Slack delivers it again later; every replica agrees on it
-			// once the ledger answers.
-			http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		if first {
-			a.background(context.WithoutCancel(r.Context()), func(ctx context.Context) { a.dispatchCallback(ctx, cb, handle) })
-		}
-	}
-	w.WriteHeader(http.StatusOK)
-}
-
-func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []byte, handle Handler) {
-	vals, err := url.ParseQuery(string(body))
-	if err != nil {
-		http.Error(w, "invalid form", http.StatusBadRequest)
-		return
-	}
-	cmd := slashCommand(vals)
-	if !a.startCommand(r.Context(), context.WithoutCancel(r.Context()), cmd, handle) {
-		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	// The answer goes through response_url; an empty 200 shows nothing.
-	w.WriteHeader(http.StatusOK)
-}
-
 func slashCommand(vals url.Values) slackapi.SlashCommand {
 	return slackapi.SlashCommand{
 		TeamID: vals.Get("team_id"), ChannelID: vals.Get("channel_id"), ChannelName: vals.Get("channel_name"),
 		UserID: vals.Get("user_id"), UserName: vals.Get("user_name"), Command: vals.Get("command"),
 		Text: vals.Get("text"), ResponseURL: vals.Get("response_url"), TriggerID: vals.Get("trigger_id"),
 	}
-}
-
-// startCommand de-duplicates a slash command by trigger_id and handles it
-// in the background. It returns false when the ledger cannot be asked.
-func (a *Adapter) startCommand(reqCtx, bg context.Context, cmd slackapi.SlashCommand, handle Handler) bool {
-	id := ""
-	if cmd.TriggerID != "" {
-		id = "command:" + cmd.TriggerID
-	}
-	first, err := a.seen(reqCtx, id)
-	if err != nil {
-		return false
-	}
-	if first {
-		a.background(bg, func(ctx context.Context) { a.runCommand(ctx, cmd, handle) })
-	}
-	return true
-}
-
-func (a *Adapter) runCommand(ctx context.Context, cmd slackapi.SlashCommand, handle Handler) {
-	ev := commandEvent(cmd)
-	if err := handle(ctx, ev); err != nil {
-		a.log.Error("slack command failed", "command", ev.Command, "channel", ev.Channel, "err", err)
-	}
-}
-
-// seen asks the Deduper whether an event id is new. Without a Deduper or
-// an id, every delivery is new.
-func (a *Adapter) seen(ctx context.Context, id string) (bool, error) {
-	if a.dedupe == nil || id == "" {
-		return true, nil
-	}
-	first, err := a.dedupe.SeenEvent(ctx, Platform, id)
-	if err != nil {
-		a.log.Error("event de-duplication failed", "event_id", id, "err", err)
-		return false, err
-	}
-	if !first {
-		a.log.Info("duplicate slack delivery ignored", "event_id", id)
-	}
-	return first, nil
-}
-
-// background runs f after the delivery is acknowledged.
-func (a *Adapter) background(ctx context.Context, f func(ctx context.Context)) {
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		a.inFlight <- struct{}{}
-		defer func() { <-a.inFlight }()
-		ctx, cancel := context.WithTimeout(ctx, handleTimeout)
-		defer cancel()
-		f(ctx)
-	}()
 }

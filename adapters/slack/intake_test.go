@@ -40,7 +40,8 @@ func (g *gate) Execute(ctx context.Context, a bot.Action) error {
 	return g.Executor.Execute(ctx, a)
 }
 
-// process is one tokenbot process on the shared ledger file.
+// process is one tokenbot process: a dispatcher on a ledger, its intake
+// (built as cmd/tokenbot's serve builds it) and the HTTP endpoints into it.
 type process struct {
 	store ledger.Store
 	d     *bot.Dispatcher
@@ -48,6 +49,17 @@ type process struct {
 	srv   *httptest.Server
 }
 
+// start starts the harness's process: its dispatcher on its ledger, with
+// the intake's default bounds. Its token counter is warm, as serve's is
+// once started: a slash command is counted before it is acknowledged.
+func (h *harness) start() *process {
+	h.t.Helper()
+	h.core.Router.Counter.Warm(context.Background())
+	return h.newProcess(h.core.Store, h.d, 0, 0)
+}
+
+// process starts another process of the same instance on the shared
+// ledger file, as after a restart.
 func (h *harness) process(owner string, exec bot.Executor, workers, queue int) *process {
 	h.t.Helper()
 	path := h.core.Store.(interface{ Path() string }).Path()
@@ -57,10 +69,25 @@ func (h *harness) process(owner string, exec bot.Executor, workers, queue int) *
 	}
 	h.t.Cleanup(func() { s.Close() })
 	d := &bot.Dispatcher{Router: h.core.Router, Ledger: s, Exec: exec, Log: h.core.Log, Owner: "host/" + owner, Instance: "host/"}
+	return h.newProcess(s, d, workers, queue)
+}
+
+func (h *harness) newProcess(s ledger.Store, d *bot.Dispatcher, workers, queue int) *process {
 	in := bot.NewIntake(d, s, h.core.Log, workers, queue)
 	srv := httptest.NewServer(h.a.IntakeHandler(in))
 	h.t.Cleanup(srv.Close)
 	return &process{store: s, d: d, in: in, srv: srv}
+}
+
+// drain shuts p's intake down once the work of every delivery it took is
+// done; p takes no delivery after.
+func (h *harness) drain(p *process) {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.in.Close(ctx); err != nil {
+		h.t.Fatalf("intake did not finish its work: %v", err)
+	}
 }
 
 // leak posts message i with a key in the fake workspace and returns its
@@ -126,9 +153,7 @@ func TestIntakeCrashLosesNoAcknowledgedLeak(t *testing.T) {
 	if resp := h.post(second.srv, "/slack/events", "application/json", body, time.Now(), http.Header{"X-Slack-Retry-Num": {"1"}}); resp.StatusCode != http.StatusOK {
 		t.Fatalf("redelivery answered %d", resp.StatusCode)
 	}
-	if err := second.in.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	h.drain(second)
 	h.assertTakenDownOnce(ts)
 	// Let the dead process's goroutines end before the fake closes.
 	close(g.release)
@@ -169,9 +194,7 @@ func TestIntakeBacklogAsksForRedelivery(t *testing.T) {
 	if !ok {
 		t.Fatal("redelivery never accepted")
 	}
-	if err := p.in.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	h.drain(p)
 	h.assertTakenDownOnce(tsA)
 	h.assertTakenDownOnce(tsB)
 }
@@ -188,9 +211,7 @@ func TestIntakeRedeliveryAfterFailedClaim(t *testing.T) {
 	if resp := h.post(up.srv, "/slack/events", "application/json", body, time.Now(), http.Header{"X-Slack-Retry-Num": {"1"}}); resp.StatusCode != http.StatusOK {
 		t.Fatalf("redelivery answered %d, want 200", resp.StatusCode)
 	}
-	if err := up.in.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	h.drain(up)
 	h.assertTakenDownOnce(ts)
 }
 
@@ -231,16 +252,21 @@ func TestIntakeShutdownAbandonsToTheLedger(t *testing.T) {
 	}
 }
 
-// socketIntake runs Socket Mode into p's intake until the test ends.
-func (h *harness) socketIntake(p *process) *fakeslack.Socket {
+// socket runs Socket Mode into p's intake until the test ends.
+func (h *harness) socket(p *process) *fakeslack.Socket {
 	h.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.a.RunSocketModeIntake(ctx, p.in) }()
 	h.t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			h.t.Errorf("RunSocketModeIntake: %v", err)
+		select {
+		case err := <-done:
+			if err != nil {
+				h.t.Errorf("RunSocketModeIntake: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			h.t.Errorf("RunSocketModeIntake did not stop")
 		}
 	})
 	return h.fake.WaitSocket(5 * time.Second)
@@ -250,7 +276,7 @@ func TestSocketModeAcksAfterClaim(t *testing.T) {
 	h := newHarness(t, options{})
 	down := h.process("1", h.a, 1, 10)
 	down.store.Close() // the ledger is unreachable
-	sock := h.socketIntake(down)
+	sock := h.socket(down)
 	ts, _ := h.leak(1)
 	env := h.messageEvent("EvS1", map[string]any{"channel": general, "user": alice, "ts": ts, "text": "key: " + anthropicKey})
 	refused := sock.Send("events_api", env, 0)
@@ -264,7 +290,7 @@ func TestSocketModeAcksAfterClaim(t *testing.T) {
 	}
 
 	up := h.process("2", h.a, 1, 10)
-	sock = h.socketIntake(up)
+	sock = h.socket(up)
 	id := sock.Send("events_api", env, 1) // Slack's redelivery
 	for !slices.Contains(h.fake.Acks(), id) {
 		time.Sleep(time.Millisecond)
@@ -273,8 +299,6 @@ func TestSocketModeAcksAfterClaim(t *testing.T) {
 	if rec := h.record(general, ts, ""); rec.Owner != "host/2" {
 		t.Errorf("acknowledged envelope's takedown owned by %q, want host/2", rec.Owner)
 	}
-	if err := up.in.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	h.drain(up)
 	h.assertTakenDownOnce(ts)
 }

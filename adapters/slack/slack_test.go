@@ -57,7 +57,7 @@ func newHarness(t *testing.T, o options) *harness {
 	if o.noAdmin {
 		cfg.AdminToken = ""
 	}
-	a, err := New(cfg, h.core.Store, h.core.Log)
+	a, err := New(cfg, h.core.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,15 +96,6 @@ func (h *harness) assertNoSecret() {
 	}
 }
 
-func (h *harness) wait() {
-	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := h.a.Wait(ctx); err != nil {
-		h.t.Fatalf("background handling did not finish: %v", err)
-	}
-}
-
 func (h *harness) record(ch, ts, rev string) ledger.Record {
 	h.t.Helper()
 	rec, err := h.core.Store.Get(context.Background(), ledger.Key{Platform: Platform, Workspace: fakeslack.TeamID, Channel: ch, MessageID: ts, Revision: rev})
@@ -132,28 +123,8 @@ func (h *harness) messageEvent(eventID string, ev map[string]any) map[string]any
 		"event_id": eventID, "event_time": 1700000000, "event": ev}
 }
 
-// startSocket runs Socket Mode until the test ends.
-func (h *harness) startSocket() *fakeslack.Socket {
-	h.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- h.a.RunSocketMode(ctx, h.d.Dispatch) }()
-	h.t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				h.t.Errorf("RunSocketMode: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			h.t.Errorf("RunSocketMode did not stop")
-		}
-	})
-	return h.fake.WaitSocket(5 * time.Second)
-}
-
-// waitAcks waits until every envelope is acknowledged, then for the
-// handling they started.
+// waitAcks waits until every envelope is acknowledged: the intake has
+// taken each one.
 func (h *harness) waitAcks(ids ...string) {
 	h.t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
@@ -176,7 +147,6 @@ func (h *harness) waitAcks(ids ...string) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	h.wait()
 }
 
 // post sends a signed request to the HTTP handler.
@@ -203,7 +173,8 @@ func mustJSON(v any) []byte {
 
 func TestSocketModeTakedownExactlyOnce(t *testing.T) {
 	h := newHarness(t, options{})
-	sock := h.startSocket()
+	p := h.start()
+	sock := h.socket(p)
 	ev := h.messageEvent("Ev001", map[string]any{"channel": general, "user": alice, "ts": "1700000100.000100",
 		"text": "here is our key " + anthropicKey + " for the demo"})
 	ids := []string{
@@ -217,6 +188,7 @@ func TestSocketModeTakedownExactlyOnce(t *testing.T) {
 		"text": "here is our key " + anthropicKey + " for the demo"})
 	ids = append(ids, sock.Send("events_api", ev2, 0))
 	h.waitAcks(ids...)
+	h.drain(p)
 
 	dels := h.fake.Calls("chat.delete")
 	if len(dels) != 1 {
@@ -256,7 +228,8 @@ func postsTo(f *fakeslack.Server, channel string) []fakeslack.Call {
 
 func TestSocketModeReconnects(t *testing.T) {
 	h := newHarness(t, options{})
-	sock := h.startSocket()
+	p := h.start()
+	sock := h.socket(p)
 	sock.Disconnect()
 	sock2 := h.fake.WaitSocket(5 * time.Second)
 	ev := h.messageEvent("Ev010", map[string]any{"channel": general, "user": alice, "ts": "1700000200.000100",
@@ -267,6 +240,7 @@ func TestSocketModeReconnects(t *testing.T) {
 	ev = h.messageEvent("Ev011", map[string]any{"channel": general, "user": alice, "ts": "1700000201.000100",
 		"text": "again " + anthropicKey})
 	h.waitAcks(sock3.Send("events_api", ev, 0))
+	h.drain(p)
 	if n := h.fake.Connections(); n != 3 {
 		t.Errorf("connections = %d, want 3", n)
 	}
@@ -277,12 +251,14 @@ func TestSocketModeReconnects(t *testing.T) {
 
 func TestSocketModeSlashCommand(t *testing.T) {
 	h := newHarness(t, options{})
-	sock := h.startSocket()
+	p := h.start()
+	sock := h.socket(p)
 	cmd := map[string]any{"team_id": fakeslack.TeamID, "channel_id": general, "channel_name": "general", "user_id": alice,
 		"user_name": "alice", "command": "/tokens", "text": "model=gpt-4o Hello, world &amp; friends",
 		"response_url": h.fake.ResponseURL("r1"), "trigger_id": "trig-1"}
 	id := sock.Send("slash_commands", cmd, 0)
 	h.waitAcks(id)
+	h.drain(p)
 	resp := h.fake.Calls("response_url")
 	if len(resp) != 1 {
 		t.Fatalf("response_url calls = %d, want 1", len(resp))
@@ -309,19 +285,18 @@ func TestSocketModeSlashCommand(t *testing.T) {
 
 func TestSlashCommandWithKeyIsMasked(t *testing.T) {
 	h := newHarness(t, options{})
-	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
-	defer srv.Close()
+	p := h.start()
 	form := url.Values{"team_id": {fakeslack.TeamID}, "channel_id": {general}, "channel_name": {"general"}, "user_id": {alice},
 		"user_name": {"alice"}, "command": {"/tokens"}, "text": {"my key is " + anthropicKey},
 		"response_url": {h.fake.ResponseURL("r2")}, "trigger_id": {"trig-2"}}
 	body := []byte(form.Encode())
-	resp := h.post(srv, "/slack/commands", "application/x-www-form-urlencoded", body, time.Now(), nil)
+	resp := h.post(p.srv, "/slack/commands", "application/x-www-form-urlencoded", body, time.Now(), nil)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	// The same command delivered twice (same trigger_id) is answered once.
-	h.post(srv, "/slack/commands", "application/x-www-form-urlencoded", body, time.Now(), nil)
-	h.wait()
+	h.post(p.srv, "/slack/commands", "application/x-www-form-urlencoded", body, time.Now(), nil)
+	h.drain(p)
 	calls := h.fake.Calls("response_url")
 	if len(calls) != 1 {
 		t.Fatalf("response_url calls = %d, want 1", len(calls))
@@ -359,10 +334,9 @@ func TestResponseURLFailureFallsBackToEphemeral(t *testing.T) {
 
 func TestHTTPEvents(t *testing.T) {
 	h := newHarness(t, options{})
-	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
-	defer srv.Close()
 
 	t.Run("url_verification", func(t *testing.T) {
+		srv := h.start().srv
 		body := mustJSON(map[string]any{"type": "url_verification", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/events", bytes.NewReader(body))
 		fakeslack.SignRequest(req, signingSecret, time.Now(), body)
@@ -379,6 +353,7 @@ func TestHTTPEvents(t *testing.T) {
 	})
 
 	t.Run("retries take down once", func(t *testing.T) {
+		p := h.start()
 		body := mustJSON(h.messageEvent("Ev100", map[string]any{"channel": general, "user": alice, "ts": "1700000300.000100",
 			"thread_ts": "1700000299.000100", "text": "CI token: " + githubToken}))
 		for i := range 3 {
@@ -387,11 +362,11 @@ func TestHTTPEvents(t *testing.T) {
 				extra.Set("X-Slack-Retry-Num", fmt.Sprint(i))
 				extra.Set("X-Slack-Retry-Reason", "http_timeout")
 			}
-			if resp := h.post(srv, "/slack/events", "application/json", body, time.Now(), extra); resp.StatusCode != 200 {
+			if resp := h.post(p.srv, "/slack/events", "application/json", body, time.Now(), extra); resp.StatusCode != 200 {
 				t.Fatalf("delivery %d: status %d", i, resp.StatusCode)
 			}
 		}
-		h.wait()
+		h.drain(p)
 		if n := len(h.fake.Calls("chat.delete")); n != 1 {
 			t.Fatalf("chat.delete calls = %d, want 1", n)
 		}
@@ -402,15 +377,16 @@ func TestHTTPEvents(t *testing.T) {
 	})
 
 	t.Run("edit that adds a key", func(t *testing.T) {
+		p := h.start()
 		h.fake.AddMessage(general, "1700000400.000100", alice)
 		orig := h.messageEvent("Ev200", map[string]any{"channel": general, "user": alice, "ts": "1700000400.000100", "text": "deploying now"})
 		edit := h.messageEvent("Ev201", map[string]any{"channel": general, "subtype": "message_changed", "hidden": true, "ts": "1700000410.000200",
 			"message":          map[string]any{"type": "message", "user": alice, "ts": "1700000400.000100", "text": "deploying now with " + anthropicKey, "edited": map[string]any{"user": alice, "ts": "1700000410.000000"}},
 			"previous_message": map[string]any{"type": "message", "user": alice, "ts": "1700000400.000100", "text": "deploying now"}})
 		before := len(h.fake.Calls("chat.delete"))
-		h.post(srv, "/slack/events", "application/json", mustJSON(orig), time.Now(), nil)
-		h.post(srv, "/slack/events", "application/json", mustJSON(edit), time.Now(), nil)
-		h.wait()
+		h.post(p.srv, "/slack/events", "application/json", mustJSON(orig), time.Now(), nil)
+		h.post(p.srv, "/slack/events", "application/json", mustJSON(edit), time.Now(), nil)
+		h.drain(p)
 		dels := h.fake.Calls("chat.delete")[before:]
 		if len(dels) != 1 || dels[0].Params["ts"] != "1700000400.000100" {
 			t.Fatalf("edit takedown: chat.delete calls %+v", dels)
@@ -423,11 +399,9 @@ func TestHTTPEvents(t *testing.T) {
 
 func TestHTTPRejectsBadRequests(t *testing.T) {
 	h := newHarness(t, options{})
-	var handled atomic.Int32
-	srv := httptest.NewServer(h.a.Handler(func(ctx context.Context, ev bot.Event) error {
-		handled.Add(1)
-		return nil
-	}))
+	p := h.start()
+	in := &countingIntake{Intake: p.in}
+	srv := httptest.NewServer(h.a.IntakeHandler(in))
 	defer srv.Close()
 	body := mustJSON(h.messageEvent("Ev300", map[string]any{"channel": general, "user": alice, "ts": "1700000500.000100", "text": "hi"}))
 	big := mustJSON(h.messageEvent("Ev301", map[string]any{"channel": general, "user": alice, "ts": "1700000501.000100", "text": strings.Repeat("a", 70<<10)}))
@@ -486,8 +460,8 @@ func TestHTTPRejectsBadRequests(t *testing.T) {
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("GET status = %d, want 405", resp.StatusCode)
 	}
-	h.wait()
-	if n := handled.Load(); n != 0 {
+	h.drain(p)
+	if n := in.n.Load(); n != 0 {
 		t.Errorf("%d rejected requests reached the core", n)
 	}
 	if n := len(h.fake.Calls("")); n != 0 {
@@ -495,13 +469,23 @@ func TestHTTPRejectsBadRequests(t *testing.T) {
 	}
 }
 
+// countingIntake counts the events handed to the intake.
+type countingIntake struct {
+	Intake
+	n atomic.Int32
+}
+
+func (c *countingIntake) Submit(ctx context.Context, ev bot.Event, id string) error {
+	c.n.Add(1)
+	return c.Intake.Submit(ctx, ev, id)
+}
+
 func TestEscalationWithoutAdminToken(t *testing.T) {
 	h := newHarness(t, options{noAdmin: true})
-	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
-	defer srv.Close()
-	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev400", map[string]any{
+	p := h.start()
+	h.post(p.srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev400", map[string]any{
 		"channel": general, "user": alice, "ts": "1700000600.000100", "text": "key: " + anthropicKey})), time.Now(), nil)
-	h.wait()
+	h.drain(p)
 	if n := len(h.fake.Calls("chat.delete")); n != 0 {
 		t.Errorf("chat.delete called %d times without an admin token", n)
 	}
@@ -525,11 +509,10 @@ func TestEscalationWithoutAdminToken(t *testing.T) {
 func TestCantDeleteEscalates(t *testing.T) {
 	h := newHarness(t, options{})
 	h.fake.Fail("chat.delete", fakeslack.Failure{Error: "cant_delete_message"})
-	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
-	defer srv.Close()
-	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev500", map[string]any{
+	p := h.start()
+	h.post(p.srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev500", map[string]any{
 		"channel": general, "user": alice, "ts": "1700000700.000100", "text": "key: " + githubToken})), time.Now(), nil)
-	h.wait()
+	h.drain(p)
 	if n := len(h.fake.Calls("chat.delete")); n != 1 {
 		t.Errorf("chat.delete calls = %d, want 1 (permission errors are not retried)", n)
 	}
@@ -541,11 +524,10 @@ func TestCantDeleteEscalates(t *testing.T) {
 func TestRateLimitedTakedownIsRetried(t *testing.T) {
 	h := newHarness(t, options{})
 	h.fake.Fail("chat.delete", fakeslack.Failure{Status: http.StatusTooManyRequests, RetryAfter: 7})
-	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
-	defer srv.Close()
-	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev600", map[string]any{
+	p := h.start()
+	h.post(p.srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev600", map[string]any{
 		"channel": general, "user": alice, "ts": "1700000800.000100", "text": "key: " + anthropicKey})), time.Now(), nil)
-	h.wait()
+	h.drain(p)
 	// The 429 reschedules the takedown in the ledger after Retry-After;
 	// no worker waits.
 	rec := h.record(general, "1700000800.000100", "")
@@ -575,11 +557,10 @@ func TestRateLimitedTakedownIsRetried(t *testing.T) {
 func TestEphemeralImpossibleFallsBackToDM(t *testing.T) {
 	h := newHarness(t, options{})
 	h.fake.NotInChannel(general, alice)
-	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
-	defer srv.Close()
-	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev700", map[string]any{
+	p := h.start()
+	h.post(p.srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev700", map[string]any{
 		"channel": general, "user": alice, "ts": "1700000900.000100", "text": "key: " + githubToken})), time.Now(), nil)
-	h.wait()
+	h.drain(p)
 	if n := len(h.fake.Calls("conversations.open")); n != 1 {
 		t.Fatalf("conversations.open calls = %d, want 1", n)
 	}
@@ -596,12 +577,11 @@ func TestSharedTextFileIsScannedAndDeleted(t *testing.T) {
 	h.fake.AddFile(fakeslack.File{ID: "F0PNG00001", Name: "shot.png", Mimetype: "image/png", Filetype: "png", Mode: "hosted", Content: "\x89PNG\x00"})
 	h.fake.AddFile(fakeslack.File{ID: "F0BIG00001", Name: "big.txt", Mimetype: "text/plain", Filetype: "text", Mode: "hosted",
 		Content: strings.Repeat("x", 5000) + githubToken})
-	srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
-	defer srv.Close()
-	h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev800", map[string]any{
+	p := h.start()
+	h.post(p.srv, "/slack/events", "application/json", mustJSON(h.messageEvent("Ev800", map[string]any{
 		"channel": general, "user": alice, "ts": "1700001000.000100", "subtype": "file_share", "text": "config attached",
 		"files": []map[string]any{{"id": "F0ENV00001"}, {"id": "F0PNG00001"}, {"id": "F0BIG00001"}}})), time.Now(), nil)
-	h.wait()
+	h.drain(p)
 	downloads := h.fake.Calls("file.download")
 	if len(downloads) != 1 || downloads[0].Token != fakeslack.BotToken {
 		t.Fatalf("downloads = %d (want only the .env, with the bot token)", len(downloads))
@@ -620,7 +600,8 @@ func TestSharedTextFileIsScannedAndDeleted(t *testing.T) {
 
 func TestQuestions(t *testing.T) {
 	h := newHarness(t, options{})
-	sock := h.startSocket()
+	p := h.start()
+	sock := h.socket(p)
 	mention := h.messageEvent("Ev900", map[string]any{"type": "app_mention", "channel": general, "user": alice, "ts": "1700001100.000100",
 		"text": "<@" + fakeslack.BotUserID + "> what is the difference between an API key and a token?"})
 	// The message event of the same post: the app_mention answers it.
@@ -631,6 +612,7 @@ func TestQuestions(t *testing.T) {
 	own := h.messageEvent("Ev903", map[string]any{"channel": general, "user": fakeslack.BotUserID, "bot_id": fakeslack.BotID,
 		"ts": "1700001102.000100", "text": "what is a token? " + githubToken})
 	h.waitAcks(sock.Send("events_api", mention, 0), sock.Send("events_api", same, 0), sock.Send("events_api", dm, 0), sock.Send("events_api", own, 0))
+	h.drain(p)
 
 	replies := postsTo(h.fake, general)
 	if len(replies) != 1 {
@@ -719,7 +701,7 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("Check: %v", err)
 	}
 	h.fake.Fail("auth.test", fakeslack.Failure{Error: "token_revoked"})
-	h2, err := New(Config{BotToken: fakeslack.BotToken, AdminToken: "xoxp-revoked", APIURL: h.fake.APIURL(), SigningSecret: signingSecret}, nil, h.core.Log)
+	h2, err := New(Config{BotToken: fakeslack.BotToken, AdminToken: "xoxp-revoked", APIURL: h.fake.APIURL(), SigningSecret: signingSecret}, h.core.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -832,10 +814,9 @@ func TestAttachmentsAndBlocksAreScanned(t *testing.T) {
 				delete(ev, "user")
 			}
 			h.fake.AddMessage(general, ts, alice)
-			srv := httptest.NewServer(h.a.Handler(h.d.Dispatch))
-			defer srv.Close()
-			h.post(srv, "/slack/events", "application/json", mustJSON(h.messageEvent(fmt.Sprintf("EvAtt%d", i), ev)), time.Now(), nil)
-			h.wait()
+			p := h.start()
+			h.post(p.srv, "/slack/events", "application/json", mustJSON(h.messageEvent(fmt.Sprintf("EvAtt%d", i), ev)), time.Now(), nil)
+			h.drain(p)
 			if n := len(h.fake.Calls("chat.delete")); n != 1 {
 				t.Fatalf("chat.delete calls = %d, want 1", n)
 			}

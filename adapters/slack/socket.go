@@ -10,28 +10,16 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
-
-	"github.com/tokenbot/tokenbot/bot"
 )
 
-// RunSocketMode receives events over Socket Mode until ctx ends. Each
-// envelope (events_api, slash_commands) is acknowledged at once and
-// handled in the background. A dropped connection reconnects with
-// backoff; a rejected token ends the run with an error naming it.
-func (a *Adapter) RunSocketMode(ctx context.Context, handle func(context.Context, bot.Event) error) error {
-	return a.runSocketMode(ctx, handle, nil)
-}
-
-// RunSocketModeIntake is RunSocketMode for an Intake: an events_api or
-// slash_commands envelope is acknowledged only once the intake has taken
-// it (its takedowns claimed in the ledger). An envelope the intake refuses
-// is not acknowledged, and Slack delivers it again. Up to maxInFlight
-// envelopes are taken at once; past that the reader waits.
+// RunSocketModeIntake receives events over Socket Mode until ctx ends. An
+// events_api or slash_commands envelope is acknowledged only once the
+// intake has taken it (its takedowns claimed in the ledger); an envelope
+// the intake refuses is not acknowledged, and Slack delivers it again. Up
+// to maxInFlight envelopes are taken at once; past that the reader waits.
+// A dropped connection reconnects with backoff; a rejected token ends the
+// run with an error naming it.
 func (a *Adapter) RunSocketModeIntake(ctx context.Context, in Intake) error {
-	return a.runSocketMode(ctx, nil, in)
-}
-
-func (a *Adapter) runSocketMode(ctx context.Context, handle Handler, in Intake) error {
 	if a.cfg.AppToken == "" {
 		return fmt.Errorf("socket mode needs %s", EnvAppToken)
 	}
@@ -51,10 +39,9 @@ func (a *Adapter) runSocketMode(ctx context.Context, handle Handler, in Intake) 
 		case err := <-done:
 			return err
 		case evt := <-smc.Events:
-			if in != nil && a.submitEnvelope(runCtx, smc, evt, in) {
-				continue
+			if !a.submitEnvelope(runCtx, smc, evt, in) {
+				a.socketEvent(smc, evt)
 			}
-			a.socketEvent(runCtx, smc, evt, handle)
 		}
 	}
 }
@@ -83,51 +70,10 @@ func (a *Adapter) runSocket(ctx context.Context, smc *socketmode.Client) error {
 	}
 }
 
-func (a *Adapter) socketEvent(ctx context.Context, smc *socketmode.Client, evt socketmode.Event, handle Handler) {
+// socketEvent handles an envelope other than events_api and
+// slash_commands.
+func (a *Adapter) socketEvent(smc *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
-	case socketmode.EventTypeEventsAPI:
-		if evt.Request == nil {
-			return
-		}
-		req := evt.Request
-		// The work is registered before the ack, so that Wait covers every
-		// acknowledged envelope; the ack itself does not wait for it.
-		a.background(ctx, func(ctx context.Context) {
-			var cb callback
-			if err := json.Unmarshal(req.Payload, &cb); err != nil {
-				a.log.Warn("undecodable socket mode event", "envelope", req.EnvelopeID)
-				return
-			}
-			if req.RetryAttempt > 0 {
-				a.log.Info("slack event redelivered", "event_id", cb.EventID, "retry", req.RetryAttempt, "reason", req.RetryReason)
-			}
-			// When the ledger cannot be asked the event is handled
-			// anyway: it is acknowledged already, and takedowns stay
-			// exactly-once through their ledger claim.
-			if first, err := a.seen(ctx, cb.EventID); err == nil && !first {
-				return
-			}
-			a.dispatchCallback(ctx, cb, handle)
-		})
-		a.ack(smc, req.EnvelopeID)
-	case socketmode.EventTypeSlashCommand:
-		if evt.Request == nil {
-			return
-		}
-		cmd, ok := evt.Data.(slackapi.SlashCommand)
-		if ok {
-			a.background(ctx, func(ctx context.Context) {
-				id := ""
-				if cmd.TriggerID != "" {
-					id = "command:" + cmd.TriggerID
-				}
-				if first, err := a.seen(ctx, id); err == nil && !first {
-					return
-				}
-				a.runCommand(ctx, cmd, handle)
-			})
-		}
-		a.ack(smc, evt.Request.EnvelopeID)
 	case socketmode.EventTypeInteractive:
 		if evt.Request != nil {
 			a.ack(smc, evt.Request.EnvelopeID)

@@ -74,7 +74,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	if slackOn {
 		scfg.MaxFileBytes = cfg.Slack.MaxFileBytes
-		sa, err := slack.New(scfg, c.store, log)
+		sa, err := slack.New(scfg, log)
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			handlers.Handle("/slack/", sa.IntakeHandler(in))
 		}
 		resumes[slack.Platform] = d
-		finish = append(finish, sa.Wait, d.Wait)
+		finish = append(finish, d.Wait)
 		log.Info("slack enabled", "socket_mode", scfg.AppToken != "", "http", scfg.SigningSecret != "", "admin_token", scfg.AdminToken != "")
 	}
 
