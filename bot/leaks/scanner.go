@@ -354,7 +354,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		return hits[i].pos < hits[j].pos
 	})
 
-	sc := &viewScan{seen: map[[3]int]bool{}, found: map[int]int{}}
+	sc := &viewScan{seen: map[[3]int]bool{}}
 	var relaxed string
 	ran := map[int]bool{}
 	for i := 0; i < len(hits); {
@@ -403,8 +403,16 @@ type viewScan struct {
 	raw      []rawFinding
 	seen     map[[3]int]bool
 	found    map[int]int // findings per rule
+	verdicts map[verdictKey]bool
 	lowPhase bool
 	high     [][2]int // sorted, disjoint
+}
+
+// verdictKey identifies an allowlist verdict: rule, the secret's offsets
+// in the match, the match and its line.
+type verdictKey struct {
+	rule, a, b  int
+	match, line string
 }
 
 func (sc *viewScan) startLow() {
@@ -734,17 +742,32 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 	if r.entropy != 0 && shannonEntropy(secret) <= r.entropy {
 		return
 	}
-	line := lineAround(t, ms, me)
-	if allowed(s.globals, true, secret, t[ms:me], line, w) || allowed(r.allowlists, false, secret, t[ms:me], line, w) {
-		return
-	}
+	// The chat filters first: they are cheaper than the allowlists.
 	if r.generic && chatNoise(secret) {
 		return
 	}
 	if placeholder(secret, r.prefixes) {
 		return
 	}
+	line := lineAround(t, ms, me)
+	// The verdict depends on the match, the secret's place in it and the
+	// line only: a repeated candidate is checked once per view.
+	vk := verdictKey{ri, a - ms, b - ms, t[ms:me], line}
+	allow, ok := sc.verdicts[vk]
+	if !ok {
+		allow = allowed(s.globals, true, secret, t[ms:me], line, w) || allowed(r.allowlists, false, secret, t[ms:me], line, w)
+		if sc.verdicts == nil {
+			sc.verdicts = map[verdictKey]bool{}
+		}
+		sc.verdicts[vk] = allow
+	}
+	if allow {
+		return
+	}
 	sc.seen[key] = true
+	if sc.found == nil {
+		sc.found = map[int]int{}
+	}
 	sc.found[ri]++
 	sc.raw = append(sc.raw, rawFinding{
 		f: Finding{
