@@ -475,8 +475,10 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 // maxWindowSpread bytes between a window's first and last hit; beyond
 // that a new window starts, overlapping the previous one by its margin, so
 // a scan that stops early (yield returns false) stops within a bounded
-// distance. Every byte is handed to the rule's regex, its gate and its
-// anchored regex at most twice each, whatever the number of hits. A match
+// distance. Every byte is handed to the rule's regex a bounded number of
+// times (windows overlap by at most their margins) and the gate's and the
+// anchored regex's attempts see at most attemptFactor times a window,
+// whatever the number of hits. A match
 // starting before the end of the previous one (found again in the overlap)
 // is skipped.
 func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) {
@@ -562,7 +564,10 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 const attemptFactor = 8
 
 // maxWindowSpread bounds the distance between the first and the last hit
-// of one merged window (see eachMatch).
+// of the first merged window cut short (see eachMatch), at least four times
+// the window's margin; each further cut window may spread four times as far as
+// the previous one, so a dense run of hits is cut into a logarithmic
+// number of windows.
 const maxWindowSpread = 4096
 
 // forWindows calls fn for each merged window around the sorted positions
@@ -570,12 +575,16 @@ const maxWindowSpread = 4096
 // whether every call returned true.
 func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool {
 	reach := span + 64
+	spread := max(maxWindowSpread, 4*reach)
 	for i := 0; i < len(qs); {
 		ws, we := max(0, qs[i]-reach), min(n, qs[i]+reach)
 		j := i + 1
-		for j < len(qs) && qs[j]-reach <= we && qs[j]-qs[i] <= maxWindowSpread {
+		for j < len(qs) && qs[j]-reach <= we && qs[j]-qs[i] <= spread {
 			we = min(n, qs[j]+reach)
 			j++
+		}
+		if j < len(qs) && qs[j]-reach <= we {
+			spread *= 4 // cut: the next window overlaps this one
 		}
 		if !fn(ws, we, qs[i:j]) {
 			return false
