@@ -39,6 +39,11 @@ type ruleShape struct {
 	// one of the rule's keywords (right after the optional context prefix),
 	// so the regex only needs to run in windows around keyword hits.
 	keyed bool
+	// windowed reports that every match of the regex contains an
+	// occurrence of one of the rule's keywords somewhere (keyed implies
+	// it), so the regex only needs to run within span bytes of keyword
+	// hits, without a gate.
+	windowed bool
 	// span bounds the length in bytes of a match (see maxSpan).
 	span int
 	// required is a lower-cased literal every match contains: a text
@@ -74,6 +79,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	shape.secretPrefixes = secretPrefixes(tree, secretGroup)
 	shape.span = min(matchSpan(tree), maxSpan)
 	shape.required = requiredLiteral(tree)
+	shape.windowed = len(keywords) > 0 && containsKeyword(tree, keywords)
 
 	subs := []*syntax.Regexp{tree}
 	if tree.Op == syntax.OpConcat {
@@ -123,7 +129,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 			return shape
 		}
 	}
-	shape.keyed = true
+	shape.keyed, shape.windowed = true, true
 	if !compile {
 		return shape
 	}
@@ -282,6 +288,48 @@ func repeatClass(re *syntax.Regexp) (*syntax.Regexp, int) {
 		return c, re.Max
 	}
 	return nil, 0
+}
+
+// containsKeyword reports that every match of re contains one of keywords
+// (lower-cased): a literal holding one, every branch of an alternation, or
+// a part of a concatenation whose matches all start with a literal holding
+// one.
+func containsKeyword(re *syntax.Regexp, keywords []string) bool {
+	switch re.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return containsKeyword(re.Sub[0], keywords)
+	case syntax.OpRepeat:
+		return re.Min >= 1 && containsKeyword(re.Sub[0], keywords)
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if !containsKeyword(s, keywords) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpConcat:
+		for i, s := range re.Sub {
+			if containsKeyword(s, keywords) {
+				return true
+			}
+			rest := &syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[i:], Flags: re.Flags}
+			if lits, ok := literalPrefixes(rest, true); ok && len(lits) > 0 && allHoldKeyword(lits, keywords) {
+				return true
+			}
+		}
+		return false
+	}
+	lits, ok := literalPrefixes(re, true)
+	return ok && len(lits) > 0 && allHoldKeyword(lits, keywords)
+}
+
+func allHoldKeyword(lits, keywords []string) bool {
+	for _, l := range lits {
+		if !slices.ContainsFunc(keywords, func(k string) bool { return k != "" && strings.Contains(l, k) }) {
+			return false
+		}
+	}
+	return true
 }
 
 func startsWithKeyword(lit string, keywords []string) bool {

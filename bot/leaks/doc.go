@@ -20,11 +20,11 @@
 // small: an Aho–Corasick keyword prefilter over the lower-cased message (as
 // in gitleaks), then for each rule whose keyword occurs its regex in bounded
 // windows around the keyword hits (merged, so each byte is handed to a
-// rule's regex once whatever the number of hits), with a short anchored
-// "gate" (the regex's leading keyword-and-assignment part, from its syntax
-// tree) tried at each hit first, and gitleaks' secretGroup, entropy and
-// allowlists on each match, so findings are the ones gitleaks' semantics
-// give. A text over ScanLimit is not scanned, and a scan that fails is
+// rule's regex a bounded number of times whatever the number of hits), with
+// a short anchored "gate" (the regex's leading keyword-and-assignment part,
+// from its syntax tree) tried at each hit first, and gitleaks' secretGroup,
+// entropy and allowlists on each match, so findings are the ones gitleaks'
+// semantics give; a rule stops after 16 findings in one view of a message. A text over ScanLimit is not scanned, and a scan that fails is
 // reported unsafe (see Scan); docs/decisions/scanner.md records the choices.
 //
 // # Chat is not source code

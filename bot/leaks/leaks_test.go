@@ -199,7 +199,7 @@ func compareFastSlow(t *testing.T, s *Scanner, text string) {
 	})
 	for ri, pos := range qs {
 		r := s.rules[ri]
-		if !r.keyed {
+		if !r.windowed {
 			continue
 		}
 		sort.Ints(pos)

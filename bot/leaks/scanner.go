@@ -47,9 +47,10 @@ type rule struct {
 	relax       bool
 	skipReport  bool
 	required    []*config.Required
-	keyed       bool   // every match contains a keyword (see ruleShape.keyed)
+	windowed    bool   // every match contains a keyword (see ruleShape.windowed)
 	span        int    // bound of a match's length in bytes
 	literal     string // a lower-cased literal every match contains
+	needed      bool   // another rule requires this one ([[rules.required]])
 
 	// fast holds the gate and anchored matching of analyzeRule, built on
 	// first use.
@@ -115,7 +116,7 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 			prefixes:    shape.secretPrefixes,
 			skipReport:  cr.SkipReport,
 			required:    cr.RequiredRules,
-			keyed:       shape.keyed,
+			windowed:    shape.windowed,
 			span:        shape.span,
 			literal:     shape.required,
 		}
@@ -143,6 +144,13 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 	}
 	if len(s.rules) == 0 {
 		return nil, fmt.Errorf("leaks: the rule set has no content rules")
+	}
+	for _, r := range s.rules {
+		for _, req := range r.required {
+			if ri, ok := s.byID[req.RuleID]; ok {
+				s.rules[ri].needed = true
+			}
+		}
 	}
 	s.kwNames = kws
 	s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
@@ -394,8 +402,17 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 type viewScan struct {
 	raw      []rawFinding
 	seen     map[[3]int]bool
+	found    map[int]int // findings per rule
+	verdicts map[verdictKey]bool
 	lowPhase bool
 	high     [][2]int // sorted, disjoint
+}
+
+// verdictKey identifies an allowlist verdict: rule, the secret's offsets
+// in the match, the match and its line.
+type verdictKey struct {
+	rule, a, b  int
+	match, line string
 }
 
 func (sc *viewScan) startLow() {
@@ -436,28 +453,59 @@ func finish(fs []Finding) []Finding {
 }
 
 // matches returns the rule's matches in t, as FindAllStringSubmatchIndex
-// would, from the keyword positions qs (nil: the rule has no keyword
-// positions to go by and its regex runs over all of t).
-//
-// The regex runs only in windows around keyword hits: a match of a keyed
-// rule contains a keyword and is at most span bytes long, so it lies within
-// span bytes of a hit; matches cut at a window's edge (which the full text
-// would not give) are dropped. Overlapping windows are merged:
-// every byte is handed to the rule's regex once, to its gate at most once
-// and to its anchored regex at most once, whatever the number of hits.
+// would, from the keyword positions qs (see eachMatch).
 func (r *rule) matches(t string, qs []int, w *work) [][]int {
-	if qs == nil || !r.keyed {
+	var out [][]int
+	r.eachMatch(t, qs, w, func(m []int) bool {
+		out = append(out, m)
+		return true
+	})
+	return out
+}
+
+// eachMatch calls yield with the rule's matches in t, in order, as
+// FindAllStringSubmatchIndex would find them, from the keyword positions
+// qs (nil: the rule has no keyword positions to go by and its regex runs
+// over all of t), until yield returns false.
+//
+// The regex runs only in windows around keyword hits: a match of a
+// windowed rule contains a keyword and is at most span bytes long, so it lies within
+// span bytes of a hit; matches cut at a window's edge (which the full text
+// would not give) are dropped. Overlapping windows are merged, up to
+// maxWindowSpread bytes between a window's first and last hit; beyond
+// that a new window starts, overlapping the previous one by its margin, so
+// a scan that stops early (yield returns false) stops within a bounded
+// distance. Every byte is handed to the rule's regex a bounded number of
+// times (windows overlap by at most their margins) and the gate's and the
+// anchored regex's attempts see at most attemptFactor times a window,
+// whatever the number of hits. A match
+// starting before the end of the previous one (found again in the overlap)
+// is skipped.
+func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) {
+	if qs == nil || !r.windowed {
 		w.add(len(t))
-		return r.re.FindAllStringSubmatchIndex(t, -1)
+		for _, m := range r.re.FindAllStringSubmatchIndex(t, -1) {
+			if !yield(m) {
+				return
+			}
+		}
+		return
 	}
 	f := r.fastPath()
 	span := max(r.span, 1)
-	var out [][]int
-	forWindows(qs, span, len(t), func(ws, we int, hs []int) {
+	last := 0
+	emit := func(m []int) bool {
+		if m[0] < last {
+			return true
+		}
+		last = m[1]
+		return yield(m)
+	}
+	forWindows(qs, span, len(t), func(ws, we int, hs []int) bool {
 		pass, every := hs, true
 		switch {
 		case f.gate == nil:
-		case len(hs)*min(f.gateSpan+1, we-ws) <= 2*(we-ws):
+		case len(hs)*min(f.gateSpan+1, we-ws) <= attemptFactor*(we-ws):
 			pass = nil
 			for _, q := range hs {
 				lim := min(len(t), q+f.gateSpan+1)
@@ -478,11 +526,15 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 				pass = append(pass, ws+m[0])
 			}
 		}
-		forWindows(pass, span, len(t), func(ws, we int, ps []int) {
-			if every && f.gate != nil && f.anchored != nil && len(ps)*min(span+1, we-ws) <= 2*(we-ws) {
+		return forWindows(pass, span, len(t), func(ws, we int, ps []int) bool {
+			if every && f.gate != nil && f.anchored != nil && len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws) {
 				if ms, ok := r.anchoredMatches(t[:we], f, ps, span, w); ok {
-					out = append(out, ms...)
-					return
+					for _, m := range ms {
+						if !emit(m) {
+							return false
+						}
+					}
+					return true
 				}
 			}
 			w.add(we - ws)
@@ -495,27 +547,51 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 						m[k] += ws
 					}
 				}
-				out = append(out, m)
+				if !emit(m) {
+					return false
+				}
 			}
+			return true
 		})
 	})
-	return out
 }
 
+// attemptFactor bounds the input of the gate's and the anchored regex's
+// attempts at the hits of a window, as a multiple of the window's length;
+// above it one unanchored pass runs instead. Anchored attempts are cheaper
+// per byte than the full regex (no leading context repeat to slide), so
+// they are preferred while hits are up to a few per span.
+const attemptFactor = 8
+
+// maxWindowSpread bounds the distance between the first and the last hit
+// of the first merged window cut short (see eachMatch), at least four times
+// the window's margin; each further cut window may spread four times as far as
+// the previous one, so a dense run of hits is cut into a logarithmic
+// number of windows.
+const maxWindowSpread = 4096
+
 // forWindows calls fn for each merged window around the sorted positions
-// qs, with the positions inside it.
-func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int)) {
+// qs, with the positions inside it, until fn returns false; it reports
+// whether every call returned true.
+func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool {
 	reach := span + 64
+	spread := max(maxWindowSpread, 4*reach)
 	for i := 0; i < len(qs); {
 		ws, we := max(0, qs[i]-reach), min(n, qs[i]+reach)
 		j := i + 1
-		for j < len(qs) && qs[j]-reach <= we {
+		for j < len(qs) && qs[j]-reach <= we && qs[j]-qs[i] <= spread {
 			we = min(n, qs[j]+reach)
 			j++
 		}
-		fn(ws, we, qs[i:j])
+		if j < len(qs) && qs[j]-reach <= we {
+			spread *= 4 // cut: the next window overlaps this one
+		}
+		if !fn(ws, we, qs[i:j]) {
+			return false
+		}
 		i = j
 	}
+	return true
 }
 
 // anchoredMatches emulates FindAllStringSubmatchIndex from the candidate
@@ -623,65 +699,97 @@ func leadHolds(ops []syntax.Op, t string, q int) bool {
 // keyword positions (nil: run the regex unconditionally). Offsets are t's.
 func (s *Scanner) detect(ri int, t string, sc *viewScan, aux bool, qs []int, w *work) {
 	r := s.rules[ri]
-	for _, m := range r.matches(t, qs, w) {
-		ms, me := m[0], m[1]
-		for me > ms && t[me-1] == '\n' {
-			me--
-		}
-		for ms < me && t[ms] == '\n' {
-			ms++
-		}
-		a, b := ms, me
-		if groups := len(m)/2 - 1; groups >= 1 {
-			if r.secretGroup > 0 {
-				if r.secretGroup > groups {
-					continue
-				}
-				a, b = m[2*r.secretGroup], m[2*r.secretGroup+1]
-			} else {
-				for g := 1; g <= groups; g++ {
-					if m[2*g] >= 0 && m[2*g+1] > m[2*g] {
-						a, b = m[2*g], m[2*g+1]
-						break
-					}
+	r.eachMatch(t, qs, w, func(m []int) bool {
+		s.candidate(ri, t, sc, aux, m, w)
+		return r.needed || sc.found[ri] < maxRuleFindings
+	})
+}
+
+// maxRuleFindings is how many findings one rule reports in one view of a
+// message; the rule stops there (not a rule another rule requires: a
+// composite finding needs its required rule's match nearby). One high-confidence finding
+// already takes the message down, so more only cost time: a message of
+// 1,500 key-shaped assignments would otherwise run each through the
+// rule's regex and gitleaks' allowlists.
+const maxRuleFindings = 16
+
+// candidate applies gitleaks' secret-group, entropy and allowlist semantics
+// and the chat filters to the match m of rule ri, adding a finding to sc.
+func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w *work) {
+	r := s.rules[ri]
+	ms, me := m[0], m[1]
+	for me > ms && t[me-1] == '\n' {
+		me--
+	}
+	for ms < me && t[ms] == '\n' {
+		ms++
+	}
+	a, b := ms, me
+	if groups := len(m)/2 - 1; groups >= 1 {
+		if r.secretGroup > 0 {
+			if r.secretGroup > groups {
+				return
+			}
+			a, b = m[2*r.secretGroup], m[2*r.secretGroup+1]
+		} else {
+			for g := 1; g <= groups; g++ {
+				if m[2*g] >= 0 && m[2*g+1] > m[2*g] {
+					a, b = m[2*g], m[2*g+1]
+					break
 				}
 			}
 		}
-		if a < 0 || b <= a {
-			continue
-		}
-		key := [3]int{ri, a, b}
-		if sc.seen[key] || (r.conf == Low && sc.lowPhase && sc.overlapsHigh(a, b)) {
-			continue
-		}
-		secret := t[a:b]
-		if r.entropy != 0 && shannonEntropy(secret) <= r.entropy {
-			continue
-		}
-		line := lineAround(t, ms, me)
-		if allowed(s.globals, true, secret, t[ms:me], line, w) || allowed(r.allowlists, false, secret, t[ms:me], line, w) {
-			continue
-		}
-		if r.generic && chatNoise(secret) {
-			continue
-		}
-		if placeholder(secret, r.prefixes) {
-			continue
-		}
-		sc.seen[key] = true
-		sc.raw = append(sc.raw, rawFinding{
-			f: Finding{
-				RuleID:     r.id,
-				Provider:   r.provider,
-				Confidence: r.conf,
-				Start:      a,
-				End:        b,
-			},
-			rule:  ri,
-			aux:   aux,
-			match: [2]int{ms, me},
-		})
 	}
+	if a < 0 || b <= a {
+		return
+	}
+	key := [3]int{ri, a, b}
+	if sc.seen[key] || (r.conf == Low && sc.lowPhase && sc.overlapsHigh(a, b)) {
+		return
+	}
+	secret := t[a:b]
+	if r.entropy != 0 && shannonEntropy(secret) <= r.entropy {
+		return
+	}
+	// The chat filters first: they are cheaper than the allowlists.
+	if r.generic && chatNoise(secret) {
+		return
+	}
+	if placeholder(secret, r.prefixes) {
+		return
+	}
+	line := lineAround(t, ms, me)
+	// The verdict depends on the match, the secret's place in it and the
+	// line only: a repeated candidate is checked once per view.
+	vk := verdictKey{ri, a - ms, b - ms, t[ms:me], line}
+	allow, ok := sc.verdicts[vk]
+	if !ok {
+		allow = allowed(s.globals, true, secret, t[ms:me], line, w) || allowed(r.allowlists, false, secret, t[ms:me], line, w)
+		if sc.verdicts == nil {
+			sc.verdicts = map[verdictKey]bool{}
+		}
+		sc.verdicts[vk] = allow
+	}
+	if allow {
+		return
+	}
+	sc.seen[key] = true
+	if sc.found == nil {
+		sc.found = map[int]int{}
+	}
+	sc.found[ri]++
+	sc.raw = append(sc.raw, rawFinding{
+		f: Finding{
+			RuleID:     r.id,
+			Provider:   r.provider,
+			Confidence: r.conf,
+			Start:      a,
+			End:        b,
+		},
+		rule:  ri,
+		aux:   aux,
+		match: [2]int{ms, me},
+	})
 }
 
 // applyRequired implements gitleaks' composite rules: a finding of a rule
