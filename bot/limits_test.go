@@ -4,30 +4,18 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/bottest"
-	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 )
-
-type countingScanner struct {
-	bot.Scanner
-	scanned atomic.Int64
-}
-
-func (c *countingScanner) Scan(text string) []leaks.Finding {
-	c.scanned.Add(int64(len(text)))
-	return c.Scanner.Scan(text)
-}
 
 // A /tokens text over the limit is refused before it is scanned, by the
 // command and by Tokens; a cancelled request stops the count.
 func TestTokensLimitsFirst(t *testing.T) {
 	c := bottest.New(t, bottest.Options{})
-	sc := &countingScanner{Scanner: c.Router.Scanner}
+	sc := &bottest.CountingScanner{Scanner: c.Router.Scanner}
 	r := *c.Router
 	r.Scanner = sc
 	huge := strings.Repeat("z", r.Counter.MaxBytes()+1)
@@ -38,7 +26,7 @@ func TestTokensLimitsFirst(t *testing.T) {
 	if _, _, err := r.Tokens(context.Background(), huge, nil, ""); !errors.Is(err, tokens.ErrTooLarge) {
 		t.Errorf("Tokens err = %v, want ErrTooLarge", err)
 	}
-	if n := sc.scanned.Load(); n != 0 {
+	if n := sc.Scanned(); n != 0 {
 		t.Errorf("scanned %d bytes of refused texts", n)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -4,31 +4,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/bottest"
-	"github.com/tokenbot/tokenbot/bot/leaks"
 )
-
-// countingScanner counts the bytes it was asked to scan.
-type countingScanner struct {
-	bot.Scanner
-	scanned atomic.Int64
-}
-
-func (c *countingScanner) Scan(text string) []leaks.Finding {
-	c.scanned.Add(int64(len(text)))
-	return c.Scanner.Scan(text)
-}
 
 // newBareServer builds a server to call through its Handler, with a
 // scanner that counts its work; logs returns what it logged.
-func newBareServer(t *testing.T, cfg Config) (s *Server, sc *countingScanner, logs func() string) {
+func newBareServer(t *testing.T, cfg Config) (s *Server, sc *bottest.CountingScanner, logs func() string) {
 	t.Helper()
 	core := bottest.New(t, bottest.Options{})
-	sc = &countingScanner{Scanner: core.Router.Scanner}
+	sc = &bottest.CountingScanner{Scanner: core.Router.Scanner}
 	r := *core.Router
 	r.Scanner = sc
 	cfg.Addr = "127.0.0.1:0"
@@ -66,12 +52,12 @@ func TestSizeLimitsBeforeScan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sc.scanned.Store(0)
+			sc.Reset()
 			rec := serve(s, tt.path, tt.body)
 			if rec.Code != tt.want {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.want, rec.Body)
 			}
-			if n := sc.scanned.Load(); n != 0 {
+			if n := sc.Scanned(); n != 0 {
 				t.Errorf("scanned %d bytes of a refused text", n)
 			}
 		})
