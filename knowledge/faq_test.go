@@ -231,19 +231,26 @@ func TestKeyEntriesStateCurrentProviderFacts(t *testing.T) {
 		{"bot-help", "zh", []string{"/tokens <文本>", "model=<id>", "中文或英文", "吊销", "打码"}, []string{"gpt-4o"}},
 	}
 	for _, tt := range tests {
-		tx, ok := ix.Entry(tt.id, tt.lang)
-		if !ok {
-			t.Fatalf("no %s entry in %s", tt.id, tt.lang)
+		checkAnswerFacts(t, ix, tt.id, tt.lang, tt.want, tt.notWant)
+	}
+}
+
+// checkAnswerFacts fails when the entry's full answer lacks a wanted fact or
+// still makes a stale claim.
+func checkAnswerFacts(t *testing.T, ix *Index, id, lang string, want, stale []string) {
+	t.Helper()
+	tx, ok := ix.Entry(id, lang)
+	if !ok {
+		t.Fatalf("no %s entry in %s", id, lang)
+	}
+	for _, w := range want {
+		if !strings.Contains(tx.Answer, w) {
+			t.Errorf("%s %s answer lacks %q", id, lang, w)
 		}
-		for _, w := range tt.want {
-			if !strings.Contains(tx.Answer, w) {
-				t.Errorf("%s.%s answer lacks %q", tt.id, tt.lang, w)
-			}
-		}
-		for _, w := range tt.notWant {
-			if strings.Contains(tx.Answer, w) {
-				t.Errorf("%s.%s answer still says %q", tt.id, tt.lang, w)
-			}
+	}
+	for _, w := range stale {
+		if strings.Contains(tx.Answer, w) {
+			t.Errorf("%s %s answer still says %q", id, lang, w)
 		}
 	}
 }
@@ -302,20 +309,7 @@ func TestTokenEntriesStateCurrentFacts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.id+"/"+tt.lang, func(t *testing.T) {
-			tx, ok := ix.Entry(tt.id, tt.lang)
-			if !ok {
-				t.Fatalf("no %s entry in %s", tt.id, tt.lang)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(tx.Answer, w) {
-					t.Errorf("%s %s answer lacks %q", tt.id, tt.lang, w)
-				}
-			}
-			for _, f := range tt.forbid {
-				if strings.Contains(tx.Answer, f) {
-					t.Errorf("%s %s answer still says %q", tt.id, tt.lang, f)
-				}
-			}
+			checkAnswerFacts(t, ix, tt.id, tt.lang, tt.want, tt.forbid)
 		})
 	}
 }

@@ -161,6 +161,22 @@ func (h *harness) noLeak(secrets ...string) {
 	}
 }
 
+// firstAnswer waits for the first message sent with content: the answer
+// to an interaction.
+func (h *harness) firstAnswer() discordtest.Sent {
+	var got discordtest.Sent
+	h.eventually("the answer", func() bool {
+		for _, s := range h.srv.Sent() {
+			if s.Content != "" {
+				got = s
+				return true
+			}
+		}
+		return false
+	})
+	return got
+}
+
 func (h *harness) sentTo(channel string) []discordtest.Sent {
 	var out []discordtest.Sent
 	for _, s := range h.srv.Sent() {
@@ -449,16 +465,7 @@ func TestTokensCommandIsEphemeral(t *testing.T) {
 		map[string]string{"text": "Hello, world! Tokens are pieces of words.", "model": "gpt-4o"}))
 	// The answer comes at once, or after an ephemeral deferral when the
 	// encoding takes long to load.
-	var got discordtest.Sent
-	h.eventually("the answer", func() bool {
-		for _, s := range h.srv.Sent() {
-			if s.Content != "" {
-				got = s
-				return true
-			}
-		}
-		return false
-	})
+	got := h.firstAnswer()
 	first := h.srv.Sent()[0]
 	if first.Via != "callback" || first.Flags&64 == 0 || (first.Type != 4 && first.Type != 5) {
 		t.Fatalf("first response = %+v, want an ephemeral callback", first)

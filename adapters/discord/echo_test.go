@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tokenbot/tokenbot/adapters/discord/discordtest"
 )
 
 // A key sent as the /tokens model option is neither repeated in the answer
@@ -14,16 +13,7 @@ func TestTokensOptionKeyIsNotEchoed(t *testing.T) {
 	h := start(t, options{})
 	h.srv.Dispatch("INTERACTION_CREATE", h.srv.Interaction(guildID, generalID, alice,
 		map[string]string{"text": "hello world", "model": github}))
-	var got discordtest.Sent
-	h.eventually("the answer", func() bool {
-		for _, s := range h.srv.Sent() {
-			if s.Content != "" {
-				got = s
-				return true
-			}
-		}
-		return false
-	})
+	got := h.firstAnswer()
 	if !strings.Contains(got.Content, "rotate") {
 		t.Errorf("answer does not warn to rotate the key: %q", got.Content)
 	}
