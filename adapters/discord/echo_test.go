@@ -3,7 +3,6 @@ package discord
 import (
 	"strings"
 	"testing"
-
 )
 
 // A key sent as the /tokens model option is neither repeated in the answer
