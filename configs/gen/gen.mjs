@@ -202,7 +202,7 @@ function encoding(provider, id, display) {
   }
   return {
     encoding: 'o200k_base', exact: false,
-    estimate: `estimated with OpenAI's o200k_base; ${display}'s own tokenizer is not public, real counts typically differ by 10-30%`,
+    estimate: `estimated with OpenAI's o200k_base; ${display}'s own tokenizer is not public, real counts differ (the provider's token-counting endpoint gives the exact figure)`,
   }
 }
 
