@@ -364,26 +364,22 @@ func (c *Catalog) Current(now time.Time, provider string) []Model {
 	return out
 }
 
-// Lookup finds a model by id or alias, ignoring case, a "models/" or
-// "provider/" prefix, a snapshot date suffix (claude-sonnet-4-5-20250929,
-// gpt-4o-2024-08-06) and a missing "-preview". For an unknown name the error
-// (ErrUnknownModel) names the closest ids of models still served.
+// Lookup finds a model by name as Resolve does: by id or alias, ignoring
+// case, a "models/" or "provider/" prefix, a snapshot date suffix
+// (claude-sonnet-4-5-20250929, gpt-4o-2024-08-06) and a missing
+// "-preview", else by its words and version numbers as users type them
+// ("claude 3.5 sonnet"). For an unknown or ambiguous name the error
+// (ErrUnknownModel) names the closest or the candidate ids.
 func (c *Catalog) Lookup(name string) (Model, error) {
-	t := c.t()
-	if i, ok := t.find(strings.ToLower(strings.TrimSpace(name))); ok {
-		m := t.models[i]
-		m.Aliases = slices.Clone(m.Aliases)
-		return m, nil
-	}
-	key := strings.ToLower(strings.TrimSpace(name))
-	return Model{}, fmt.Errorf("%w %q; did you mean %s?", ErrUnknownModel, truncate(name, 64), strings.Join(t.closest(key, 3), ", "))
+	r, err := c.Resolve(name)
+	return r.Model, err
 }
 
 // snapshot matches the date suffix of a model snapshot id.
 var snapshot = regexp.MustCompile(`[-@](\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4})$`)
 
 func (c *table) find(key string) (int, bool) {
-	if len(key) > 200 {
+	if len(key) > maxNameBytes {
 		return 0, false
 	}
 	try := func(k string) (int, bool) {
