@@ -74,7 +74,7 @@ func TestAnswer(t *testing.T) {
 			[]string{"*gpt-4* is retired: its provider shut it down on 2026-10-23, and requests to it fail. Current models to use instead: gpt-5.6-sol. Its last known figures in the catalog:",
 				"*gpt-4* (openai): $30 per 1M input tokens"}, nil},
 		{"deprecated model in Chinese", "gpt-5 的价格是多少", false, "zh",
-			[]string{"注意：*gpt-5* 已弃用，将于 2026-12-11 停止服务；可改用：gpt-5.6-sol"}, nil},
+			[]string{"注意：*gpt-5* 已弃用，将于 2026-12-11 停止服务；可改用：gpt-6.1-sol"}, nil},
 		// Model names as users type them.
 		{"name in words", "how much is claude sonnet 4.6 vs gpt 5.4?", false, "en",
 			[]string{"Taking `claude sonnet 4.6` as *claude-sonnet-4-6*.", "*claude-sonnet-4-6* (anthropic): $3 per 1M input tokens",
@@ -87,6 +87,15 @@ func TestAnswer(t *testing.T) {
 			[]string{"`opus` could mean several models: claude-opus-5-5, claude-opus-5, claude-opus-4-8. Name one for its figures."}, []string{"$"}},
 		{"a line without a version, in Chinese", "sonnet 多少钱？", false, "zh",
 			[]string{"`sonnet` 可能指多个模型：claude-sonnet-5"}, []string{"$"}},
+		// Retired models: retired since when, what to use, then the last
+		// known figures, labelled.
+		{"retired model named as users type it", "claude 3.5 sonnet context?", false, "en",
+			[]string{"Taking `claude 3.5 sonnet` as *claude-3-5-sonnet*.",
+				"*claude-3-5-sonnet* is retired: its provider shut it down on 2025-10-28, and requests to it fail. Current models to use instead: claude-",
+				"Its last known figures in the catalog:", "*claude-3-5-sonnet* has a context window of 200,000 tokens."}, nil},
+		{"retired model in Chinese", "claude sonnet 4.5 的上下文多大？", false, "zh",
+			[]string{"*claude-sonnet-4-5* 已停用：厂商已于 2026-11-30 停止服务，调用会失败。可改用的当前模型：claude-sonnet-5-5。目录里它最后的数据：",
+				"*claude-sonnet-4-5* 的上下文窗口为 200,000 个 token，最多输出 64,000 个 token。"}, nil},
 		// Quantities people use, each with its stated assumption.
 		{"a book", "does a book fit in claude-sonnet-4-6's context?", false, "en",
 			[]string{"1 book ≈ " + round(90_000*word) + " tokens: that fits in *claude-sonnet-4-6*'s 1,000,000-token context window",

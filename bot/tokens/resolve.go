@@ -71,6 +71,7 @@ type parts struct {
 	words []string // sorted, without noise words
 	nums  []int    // in order; a trailing 0 dropped ("4.0" is "4")
 	noise int      // words and snapshot dates dropped
+	dated bool     // a snapshot date was dropped
 }
 
 // noiseWords say nothing about which model a name means.
@@ -83,7 +84,7 @@ var noiseWords = map[string]bool{"preview": true, "latest": true, "models": true
 func splitName(s string) parts {
 	var p parts
 	if d := snapshot.FindStringIndex(s); d != nil {
-		s, p.noise = s[:d[0]], 1
+		s, p.noise, p.dated = s[:d[0]], 1, true
 	}
 	if _, rest, ok := strings.Cut(s, "/"); ok {
 		s = rest
@@ -277,9 +278,17 @@ func (x *nameIndex) rank(key string, now time.Time) []ranked {
 		if !subset(q.words, n.p.words) || len(q.nums) > len(n.p.nums) || !slices.Equal(q.nums, n.p.nums[:len(q.nums)]) {
 			continue
 		}
-		s := score{extra: len(n.p.words) - len(q.words), noise: n.p.noise}
-		if len(q.nums) > 0 {
+		// A line ("gemini pro") is compared by its words alone: its newest
+		// model comes first whatever its version and "-preview", though
+		// after the undated one of the same name (gpt-4o, not
+		// gpt-4o-2024-05-13).
+		s := score{extra: len(n.p.words) - len(q.words)}
+		switch {
+		case len(q.nums) > 0:
 			s.extra += len(n.p.nums) - len(q.nums)
+			s.noise = n.p.noise
+		case n.p.dated:
+			s.noise = 1
 		}
 		if b, ok := best[n.model]; !ok || less(s, b.score) || (s == b.score && b.name.alias && !n.alias) {
 			best[n.model] = ranked{model: n.model, score: s, name: n}

@@ -40,8 +40,10 @@ func TestResolve(t *testing.T) {
 		{"deepsek-chat", "deepseek-chat", false, nil},
 		// A line without a version: its current models, newest first.
 		{"opus", "", false, []string{"claude-opus-5-5", "claude-opus-5"}},
-		{"claude sonnet", "", false, []string{"claude-sonnet-5"}},
+		{"claude sonnet", "", false, []string{"claude-sonnet-5-5", "claude-sonnet-5"}},
+		{"claude 3.5 sonnet context", "", false, nil}, // "context" is no model word: unknown
 		{"claude 4.5", "", false, []string{"claude-opus-4-5", "claude-haiku-4-5"}},
+		{"gemini pro", "", false, []string{"gemini-3.1-pro-preview"}}, // not the retired gemini-pro (1.0)
 	} {
 		r, err := cat.Resolve(tt.name)
 		if tt.id != "" {
