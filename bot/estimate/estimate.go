@@ -58,12 +58,13 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 		return Answer{}, false, nil
 	}
 	q := parse(question)
-	q.names = a.Catalog.Mentions(question, 2*MaxModels)
-	models, r := a.models(q.names)
 	wantsSize := q.size && q.qty != nil
-	switch {
-	case !q.price && !q.context && !wantsSize:
+	if !q.price && !q.context && !wantsSize {
 		return Answer{}, false, nil
+	}
+	q.names = a.Catalog.Mentions(question, MaxModels)
+	models, r := a.models(q.names)
+	switch {
 	case passive && (len(models) == 0 || !asks.MatchString(question)):
 		return Answer{}, false, nil
 	case len(models) == 0 && len(r.unknown) == 0 && len(r.ambiguous) == 0 && !wantsSize:
@@ -76,8 +77,8 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 	}
 	lang := knowledge.DetectLang(question)
 	w := writer{lang: lang}
-	for _, name := range r.unknown {
-		w.line("unknown", "name", name, "list", strings.Join(a.Catalog.Closest(name, 3), ", "))
+	for _, u := range r.unknown {
+		w.line("unknown", "name", u.name, "list", strings.Join(u.ids, ", "))
 	}
 	for _, amb := range r.ambiguous {
 		w.line("ambiguous", "name", amb.name, "list", strings.Join(amb.ids, ", "))
@@ -129,12 +130,15 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 
 // resolved is what the names in a question resolved to, besides models.
 type resolved struct {
-	read      []string // per model: the name as typed when it was not its id or alias
-	unknown   []string // names that fit no model
-	ambiguous []struct {
-		name string
-		ids  []string
-	}
+	read []string // per model: the name as typed when it was not its id or alias
+	// unknown are names that fit no model, with the closest ids; ambiguous
+	// names that fit several, with the candidates.
+	unknown, ambiguous []namedIDs
+}
+
+type namedIDs struct {
+	name string
+	ids  []string
 }
 
 // models resolves the names in a question with the catalog's resolver:
@@ -145,16 +149,9 @@ func (a *Answerer) models(names []string) (known []tokens.Model, r resolved) {
 		res, err := a.Catalog.Resolve(n)
 		switch {
 		case len(res.Candidates) > 0:
-			if len(r.ambiguous) < MaxModels {
-				r.ambiguous = append(r.ambiguous, struct {
-					name string
-					ids  []string
-				}{n, res.Candidates})
-			}
+			r.ambiguous = append(r.ambiguous, namedIDs{n, res.Candidates})
 		case err != nil:
-			if !slices.Contains(r.unknown, n) && len(r.unknown) < MaxModels {
-				r.unknown = append(r.unknown, n)
-			}
+			r.unknown = append(r.unknown, namedIDs{n, res.Closest})
 		case !slices.ContainsFunc(known, func(k tokens.Model) bool { return k.ID == res.Model.ID }) && len(known) < MaxModels:
 			known = append(known, res.Model)
 			read := ""
@@ -244,6 +241,9 @@ func (a *Answerer) how(w *writer, qty quantity) {
 }
 
 func (a *Answerer) lifecycle(w *writer, m tokens.Model) {
+	if m.StatusAt(a.now()) == tokens.Active {
+		return
+	}
 	list := strings.Join(a.Catalog.Successors(m, 3), ", ")
 	switch {
 	case m.StatusAt(a.now()) == tokens.ShutDown:
@@ -482,6 +482,9 @@ func parse(s string) question {
 	q.price = priceWords.MatchString(s)
 	q.context = ctxWords.MatchString(s)
 	q.size = sizeWords.MatchString(s)
+	if !q.price && !q.context && !q.size {
+		return q
+	}
 	lang := knowledge.DetectLang(s)
 	if m := amount.FindStringSubmatch(s); m != nil {
 		n, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)

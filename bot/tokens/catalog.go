@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -113,6 +115,9 @@ type table struct {
 	sources    []string
 	models     []Model
 	byName     map[string]int // lower-case id or alias → index
+
+	idxOnce sync.Once
+	idx     *nameIndex // names by words and versions, for Resolve
 }
 
 func (c *Catalog) t() *table { return c.cur.Load() }
@@ -419,15 +424,44 @@ func (c *table) closest(key string, n int) []string {
 	for i := range best {
 		best[i] = math.MaxInt
 	}
-	for name, i := range c.byName {
+	// top holds the n smallest distances of distinct models so far: a name
+	// farther than the last of them cannot make the list, so its distance
+	// is computed only up to that bound.
+	top := make([]int, 0, n+1)
+	bound := func() int {
+		if len(top) < n {
+			return math.MaxInt
+		}
+		return top[n-1]
+	}
+	// Names of the same family first ("gpt-9000" → the gpt models); all
+	// names when none shares the key's first word.
+	x := c.index()
+	f, _ := x.word(firstWord(key))
+	names := x.byFirst[f]
+	if len(names) == 0 {
+		names = slices.Collect(maps.Keys(c.byName))
+	}
+	for _, name := range names {
+		i := c.byName[name]
 		if c.models[i].StatusAt(now) == ShutDown {
 			continue
 		}
-		d := min(editDistance(key, name), editDistance(key, strings.TrimSuffix(name, "-preview")))
-		if len(key) >= 2 && strings.Contains(name, key) {
-			d = 1 // "claude" → the claude models
+		d := 1 // a name containing key: "claude" → the claude models
+		if len(key) < 2 || !strings.Contains(name, key) {
+			d = min(editDistanceMax(key, name, bound()), editDistanceMax(key, strings.TrimSuffix(name, "-preview"), bound()))
 		}
-		best[i] = min(best[i], d)
+		if d < best[i] {
+			if k := slices.Index(top, best[i]); best[i] != math.MaxInt && k >= 0 {
+				top = slices.Delete(top, k, k+1)
+			}
+			best[i] = d
+			at, _ := slices.BinarySearch(top, d)
+			top = slices.Insert(top, at, d)
+			if len(top) > n {
+				top = top[:n]
+			}
+		}
 	}
 	idx := make([]int, 0, len(c.models))
 	for i := range c.models {
@@ -470,28 +504,34 @@ func (c *Catalog) Successors(m Model, n int) []string {
 	}
 	t := c.t()
 	var out []string
-	add := func(id string) {
-		r, err := c.Lookup(id)
-		if err == nil && len(out) < n && id != m.ID && !slices.Contains(out, id) && r.Provider == m.Provider && r.StatusAt(now) == Active {
-			out = append(out, id)
+	add := func(r Model) {
+		if len(out) < n && r.ID != m.ID && !slices.Contains(out, r.ID) && r.Provider == m.Provider && r.StatusAt(now) == Active {
+			out = append(out, r.ID)
 		}
 	}
 	for _, r := range t.index().rank(strings.Join(splitName(strings.ToLower(m.ID)).words, " "), now) {
-		add(t.models[r.model].ID)
+		add(t.models[r.model])
 	}
 	if len(out) == 0 {
 		for _, id := range c.Closest(m.ID, 4*n) {
-			add(id)
+			if i, ok := t.find(id); ok {
+				add(t.models[i])
+			}
 		}
 	}
 	return out
 }
 
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
+// editDistanceMax is the Levenshtein distance between a and b, in runes,
+// or a number above max when it is larger than max.
+func editDistanceMax(a, b string, max int) int {
+	max = min(max, 1<<20)
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > 256 {
 		ra = ra[:256]
+	}
+	if d := len(ra) - len(rb); d > max || -d > max {
+		return max + 1
 	}
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
@@ -500,12 +540,17 @@ func editDistance(a, b string) int {
 	}
 	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
+		low := cur[0]
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			low = min(low, cur[j])
+		}
+		if low > max {
+			return max + 1
 		}
 		prev, cur = cur, prev
 	}

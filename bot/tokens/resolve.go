@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 )
@@ -21,6 +20,9 @@ type Resolution struct {
 	// Candidates are the ids the name could mean when it names several
 	// models ("opus", "claude 4.5"), best first; Model is zero then.
 	Candidates []string
+	// Closest are the ids of served models nearest to a name that fits
+	// none.
+	Closest []string
 }
 
 // Resolve finds the model a user means by name. An id or alias is found as
@@ -54,7 +56,8 @@ func (c *Catalog) Resolve(name string) (Resolution, error) {
 			return Resolution{Candidates: ids}, fmt.Errorf("%w %q: it could be %s; say which", ErrUnknownModel, truncate(name, 64), strings.Join(ids, ", "))
 		}
 	}
-	return Resolution{}, fmt.Errorf("%w %q; did you mean %s?", ErrUnknownModel, truncate(name, 64), strings.Join(t.closest(key, 3), ", "))
+	closest := t.closest(key, 3)
+	return Resolution{Closest: closest}, fmt.Errorf("%w %q; did you mean %s?", ErrUnknownModel, truncate(name, 64), strings.Join(closest, ", "))
 }
 
 // maxNameBytes bounds the names Resolve compares word by word.
@@ -152,6 +155,8 @@ func splitRuns(f string) []string {
 type nameIndex struct {
 	t       *table
 	names   []indexedName
+	byWord  map[string][]int    // word → the names (indexes in names) using it
+	byFirst map[string][]string // first word → the lower-case names starting with it
 	vocab   map[string]bool
 	anchors map[string]bool // words a model mention can start from
 }
@@ -168,23 +173,29 @@ var lineWords = []string{"opus", "sonnet", "haiku"}
 // notAnchors are first words of model ids that are ordinary words.
 var notAnchors = map[string]bool{"text": true}
 
-var indexes sync.Map // *table → *nameIndex
-
+// index returns the table's name index, built on first use.
 func (c *table) index() *nameIndex {
-	if x, ok := indexes.Load(c); ok {
-		return x.(*nameIndex)
+	c.idxOnce.Do(func() { c.idx = newNameIndex(c) })
+	return c.idx
+}
+
+func newNameIndex(c *table) *nameIndex {
+	x := &nameIndex{t: c, byWord: map[string][]int{}, byFirst: map[string][]string{}, vocab: map[string]bool{}, anchors: map[string]bool{}}
+	for name := range c.byName {
+		f := firstWord(name)
+		x.byFirst[f] = append(x.byFirst[f], name)
 	}
-	x := &nameIndex{t: c, vocab: map[string]bool{}, anchors: map[string]bool{}}
 	for _, w := range lineWords {
 		x.anchors[w] = true
 	}
 	for i, m := range c.models {
 		for j, n := range append([]string{m.ID}, m.Aliases...) {
 			p := splitName(strings.ToLower(n))
-			x.names = append(x.names, indexedName{model: i, p: p, alias: j > 0})
 			for _, w := range p.words {
 				x.vocab[w] = true
+				x.byWord[w] = append(x.byWord[w], len(x.names))
 			}
+			x.names = append(x.names, indexedName{model: i, p: p, alias: j > 0})
 		}
 		_, bare, ok := strings.Cut(strings.ToLower(m.ID), "/")
 		if !ok {
@@ -198,8 +209,7 @@ func (c *table) index() *nameIndex {
 			}
 		}
 	}
-	v, _ := indexes.LoadOrStore(c, x)
-	return v.(*nameIndex)
+	return x
 }
 
 // word maps a word of a user's name to a catalog word: itself when the
@@ -273,8 +283,16 @@ func (x *nameIndex) rank(key string, now time.Time) []ranked {
 	}
 	slices.Sort(q.words)
 	q.words = slices.Compact(q.words)
+	// Only names with the query's rarest word can hold all its words.
+	rare := x.byWord[q.words[0]]
+	for _, w := range q.words[1:] {
+		if l := x.byWord[w]; len(l) < len(rare) {
+			rare = l
+		}
+	}
 	best := map[int]ranked{}
-	for _, n := range x.names {
+	for _, k := range rare {
+		n := x.names[k]
 		if !subset(q.words, n.p.words) || len(q.nums) > len(n.p.nums) || !slices.Equal(q.nums, n.p.nums[:len(q.nums)]) {
 			continue
 		}
@@ -388,7 +406,7 @@ func (c *Catalog) Mentions(text string, max int) []string {
 		exact := x.anchors[firstWord(toks[i].s)]
 		hasNum := len(p.nums) > 0
 		j := i + 1
-		for ; j < len(toks) && toks[j].joined; j++ {
+		for ; j < len(toks) && toks[j].joined && j-i < maxMentionTokens; j++ {
 			if isVersion(toks[j].s) && !hasNum {
 				hasNum = true
 				continue
@@ -417,6 +435,10 @@ func (c *Catalog) Mentions(text string, max int) []string {
 	}
 	return out
 }
+
+// maxMentionTokens bounds a mention: model names run to four or five
+// words ("claude 3.5 sonnet latest").
+const maxMentionTokens = 5
 
 // known reports whether every word is a catalog word or a typo of one.
 func (x *nameIndex) known(words []string) bool {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tokenbot/tokenbot/configs"
 )
 
 func TestResolve(t *testing.T) {
@@ -106,4 +108,35 @@ func TestSplitName(t *testing.T) {
 			t.Errorf("splitName(%q) = %q; want %q", in, got, want)
 		}
 	}
+}
+
+// BenchmarkResolve measures resolving names as users type them: warm (the
+// name index built), and cold (a freshly loaded catalog builds its index on
+// the first name that is not an id).
+func BenchmarkResolve(b *testing.B) {
+	data, err := configs.FS.ReadFile(DefaultFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := LoadCatalog(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := []string{"claude sonnet 4.6", "gemni 2.5 pro", "opus", "gpt-5.4", "gpt-9000-ultra"}
+	b.Run("warm", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			cat.Resolve(names[i%len(names)])
+		}
+	})
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			c, err := LoadCatalog(data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r, err := c.Resolve("claude sonnet 4.6"); err != nil || r.Model.ID != "claude-sonnet-4-6" {
+				b.Fatal(r, err)
+			}
+		}
+	})
 }
