@@ -140,3 +140,35 @@ func BenchmarkResolve(b *testing.B) {
 		}
 	})
 }
+
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"claude 3.5 sonnet", "gemni 2.5 pro", "opus", "gpt4o-mini", "o3", "how much is gpt 5.4 vs claude-sonnet-4-6's?", "\xff-", "4.6 4.6 gemini", strings.Repeat("claude ", 300)} {
+		f.Add(s)
+	}
+	cat, err := DefaultCatalog()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := cat.Resolve(s)
+		switch {
+		case err == nil && r.Model.ID == "":
+			t.Fatalf("Resolve(%q): no error and no model", s)
+		case err != nil && !errors.Is(err, ErrUnknownModel):
+			t.Fatalf("Resolve(%q): %v", s, err)
+		case err == nil:
+			if _, err := cat.Lookup(r.Model.ID); err != nil {
+				t.Fatalf("Resolve(%q) = %s, which Lookup does not know", s, r.Model.ID)
+			}
+		}
+		ms := cat.Mentions(s, 4)
+		if len(ms) > 4 {
+			t.Fatalf("Mentions(%q) = %d names, want at most 4", s, len(ms))
+		}
+		for _, m := range ms {
+			if len(strings.Fields(m)) > maxMentionTokens {
+				t.Fatalf("Mentions(%q): %q has more than %d words", s, m, maxMentionTokens)
+			}
+		}
+	})
+}
