@@ -64,6 +64,7 @@ func TestDefaultCatalog(t *testing.T) {
 		"gpt-6.2-sol":       {2, 0.10, 2.5, 10, 1_050_000, 128_000},
 		"gpt-6.1-terra":     {1, 0.05, 1.25, 5, 1_050_000, 128_000},
 		"claude-sonnet-5-5": {2, 0.20, 2.5, 10, 1_000_000, 128_000},
+		"claude-haiku-5-5":  {0.1, 0.01, 0.125, 0.5, 1_000_000, 128_000},
 	} {
 		m, err := cat.Lookup(id)
 		got := [6]float64{m.InputPerMTok, m.CachedInputPerMTok, m.CacheWritePerMTok, m.OutputPerMTok, float64(m.ContextWindow), float64(m.MaxOutput)}
