@@ -373,15 +373,19 @@ func (c *Catalog) Current(now time.Time, provider string) []Model {
 	return out
 }
 
-// Lookup finds a model by name as Resolve does: by id or alias, ignoring
-// case, a "models/" or "provider/" prefix, a snapshot date suffix
-// (claude-sonnet-4-5-20250929, gpt-4o-2024-08-06) and a missing
-// "-preview", else by its words and version numbers as users type them
-// ("claude 3.5 sonnet"). For an unknown or ambiguous name the error
-// (ErrUnknownModel) names the closest or the candidate ids.
+// Lookup finds a model by id or alias, ignoring case, a "models/" or
+// "provider/" prefix, a snapshot date suffix (claude-sonnet-4-5-20250929,
+// gpt-4o-2024-08-06) and a missing "-preview": the strict lookup for
+// configuration and stored ids. Names typed by users go through Resolve.
+// For an unknown name the error (ErrUnknownModel) names the closest ids of
+// models still served.
 func (c *Catalog) Lookup(name string) (Model, error) {
-	r, err := c.Resolve(name)
-	return r.Model, err
+	t := c.t()
+	key := strings.ToLower(strings.TrimSpace(name))
+	if i, ok := t.find(key); ok {
+		return t.model(i), nil
+	}
+	return Model{}, fmt.Errorf("%w %q; did you mean %s?", ErrUnknownModel, truncate(name, 64), strings.Join(t.closest(key, 3), ", "))
 }
 
 // snapshot matches the date suffix of a model snapshot id.

@@ -195,10 +195,13 @@ func TestLookupUnknownSuggests(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, suggestion := range map[string]string{
+		"gpt5.5":             "gpt-5.5",
+		"claude-sonet-4-6":   "claude-sonnet-4-6",
 		"gemini-31-pro":      "gemini-3.1-pro-preview",
+		"claude":             "claude-",
 		"gpt-9000-ultra":     "gpt-",
+		"deepsek-chat":       "deepseek-chat",
 		"claude-opus-4-9000": "claude-opus-4",
-		"clod-sonnet-9":      "claude-sonnet-",
 	} {
 		_, err := cat.Lookup(name)
 		if !errors.Is(err, ErrUnknownModel) {
