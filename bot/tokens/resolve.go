@@ -487,7 +487,7 @@ func scanTokens(text string) []token {
 	}
 	start, spaces := -1, false
 	flush := func(end int) {
-		s := strings.TrimRight(text[start:end], "-._/:@'’")
+		s := strings.Trim(text[start:end], "-._/:@'’")
 		for _, suf := range []string{"'s", "’s"} {
 			s = strings.TrimRight(strings.TrimSuffix(s, suf), "-._/:@'’")
 		}
