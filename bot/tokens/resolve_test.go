@@ -84,6 +84,7 @@ func TestMentions(t *testing.T) {
 		"the gemni thing is slow":                         nil, // a typo counts only with a version
 		"I asked claude about it":                         nil,
 		"price of gpt-9000-ultra":                         {"gpt-9000-ultra"},
+		"is 'gpt-5.4' cheaper than -gpt-5.5-?":            {"gpt-5.4", "gpt-5.5"},
 	} {
 		if got := cat.Mentions(text, 4); !slices.Equal(got, want) {
 			t.Errorf("Mentions(%q) = %q; want %q", text, got, want)
