@@ -25,7 +25,8 @@ type TokensRequest struct {
 }
 
 // ParseTokens reads leading model=ID and encoding=NAME options (also
-// --model ID), then takes the rest of the argument verbatim as the text.
+// --model ID; a name with spaces in double quotes: model="claude 3.5
+// sonnet"), then takes the rest of the argument verbatim as the text.
 func ParseTokens(arg string) TokensRequest {
 	var req TokensRequest
 	rest := strings.TrimLeft(arg, " \t\n")
@@ -54,7 +55,14 @@ func ParseTokens(arg string) TokensRequest {
 	return req
 }
 
+// firstWord splits off the first word of s; a double-quoted part is one
+// word with its quotes dropped (model="claude 3.5 sonnet").
 func firstWord(s string) (word, rest string) {
+	if i := strings.IndexByte(s, '"'); i >= 0 && !strings.ContainsAny(s[:i], " \t\n") {
+		if j := strings.IndexByte(s[i+1:], '"'); j >= 0 {
+			return s[:i] + s[i+1:i+1+j], s[i+2+j:]
+		}
+	}
 	end := strings.IndexAny(s, " \t\n")
 	if end < 0 {
 		return s, ""
@@ -127,11 +135,15 @@ func (r *Router) Tokens(ctx context.Context, text string, names []string, encodi
 		for _, name := range names {
 			name, f := r.redact(name)
 			found = append(found, f...)
-			m, err := r.Catalog.Lookup(name)
+			res, err := r.Catalog.Resolve(name)
 			if err != nil {
 				return tokens.Report{}, tokensWarning(text, found), err
 			}
+			m := res.Model
 			models = append(models, m)
+			if !res.Exact {
+				notices = append(notices, fmt.Sprintf("Counted %q as %s.", name, m.ID))
+			}
 			if n := r.Catalog.Notice(m, time.Now()); n != "" {
 				notices = append(notices, n)
 			}

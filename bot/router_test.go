@@ -206,6 +206,8 @@ func TestParseTokens(t *testing.T) {
 		{"model=gpt-4o,o3 model=gpt-5  two  spaces", []string{"gpt-4o", "o3", "gpt-5"}, "", "two  spaces"},
 		{"--model gpt-4o encoding=cl100k_base x", []string{"gpt-4o"}, "cl100k_base", "x"},
 		{"a=b is text", nil, "", "a=b is text"},
+		{`model="claude 3.5 sonnet" say "hi"`, []string{"claude 3.5 sonnet"}, "", `say "hi"`},
+		{`model=gpt4o-mini "quoted" text`, []string{"gpt4o-mini"}, "", `"quoted" text`},
 		{"model=gpt-4o\nline one\nline two", []string{"gpt-4o"}, "", "line one\nline two"},
 		{"", nil, "", ""},
 	}

@@ -58,14 +58,16 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 		return Answer{}, false, nil
 	}
 	q := parse(question)
-	models, unknown := a.models(q.names)
 	wantsSize := q.size && q.qty != nil
-	switch {
-	case !q.price && !q.context && !wantsSize:
+	if !q.price && !q.context && !wantsSize {
 		return Answer{}, false, nil
+	}
+	q.names = a.Catalog.Mentions(question, MaxModels)
+	models, r := a.models(q.names)
+	switch {
 	case passive && (len(models) == 0 || !asks.MatchString(question)):
 		return Answer{}, false, nil
-	case len(models) == 0 && len(unknown) == 0 && !wantsSize:
+	case len(models) == 0 && len(r.unknown) == 0 && len(r.ambiguous) == 0 && !wantsSize:
 		return Answer{}, false, nil
 	}
 	if q.qty != nil && q.qty.unit != unitToken {
@@ -75,24 +77,38 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 	}
 	lang := knowledge.DetectLang(question)
 	w := writer{lang: lang}
-	for _, name := range unknown {
-		w.line("unknown", "name", name, "list", strings.Join(a.Catalog.Closest(name, 3), ", "))
+	for _, u := range r.unknown {
+		w.line("unknown", "name", u.name, "list", strings.Join(u.ids, ", "))
+	}
+	for _, amb := range r.ambiguous {
+		w.line("ambiguous", "name", amb.name, "list", strings.Join(amb.ids, ", "))
 	}
 	var ids []string
-	for _, m := range models {
+	for i, m := range models {
 		ids = append(ids, m.ID)
+		if name := r.read[i]; name != "" {
+			w.line("read_as", "name", name, "model", m.ID)
+		}
+		retired := m.StatusAt(a.now()) == tokens.ShutDown
+		if retired {
+			a.lifecycle(&w, m)
+		}
 		if q.price || (!q.context && !wantsSize) {
 			a.price(&w, m, q.qty)
 		}
 		if q.context {
 			a.fit(&w, m, q.qty)
 		}
-		a.lifecycle(&w, m)
+		if !retired {
+			a.lifecycle(&w, m)
+		}
 	}
 	if q.price && len(models) >= 2 {
 		ratio(&w, models)
 	}
-	if wantsSize && !q.context && q.qty.unit != unitToken {
+	// A size asked for, or asked to fit in no model the catalog could
+	// name: the size alone.
+	if q.qty != nil && q.qty.unit != unitToken && ((wantsSize && !q.context) || (q.context && len(models) == 0)) {
 		a.size(&w, *q.qty)
 	}
 	if q.qty != nil && q.qty.unit != unitToken && (q.context || wantsSize) {
@@ -112,21 +128,40 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 	return Answer{Lang: lang, Text: strings.Join(w.lines, "\n"), Models: ids}, true, nil
 }
 
-// models resolves the names in a question: catalog models (each once, at
-// most MaxModels) and names that look like a model but are not in it.
-func (a *Answerer) models(names []string) (known []tokens.Model, unknown []string) {
+// resolved is what the names in a question resolved to, besides models.
+type resolved struct {
+	read []string // per model: the name as typed when it was not its id or alias
+	// unknown are names that fit no model, with the closest ids; ambiguous
+	// names that fit several, with the candidates.
+	unknown, ambiguous []namedIDs
+}
+
+type namedIDs struct {
+	name string
+	ids  []string
+}
+
+// models resolves the names in a question with the catalog's resolver:
+// models (each once, at most MaxModels), names that fit several models and
+// names that fit none.
+func (a *Answerer) models(names []string) (known []tokens.Model, r resolved) {
 	for _, n := range names {
-		m, err := a.Catalog.Lookup(n)
+		res, err := a.Catalog.Resolve(n)
 		switch {
+		case len(res.Candidates) > 0:
+			r.ambiguous = append(r.ambiguous, namedIDs{n, res.Candidates})
 		case err != nil:
-			if !slices.Contains(unknown, n) && len(unknown) < MaxModels {
-				unknown = append(unknown, n)
+			r.unknown = append(r.unknown, namedIDs{n, res.Closest})
+		case !slices.ContainsFunc(known, func(k tokens.Model) bool { return k.ID == res.Model.ID }) && len(known) < MaxModels:
+			known = append(known, res.Model)
+			read := ""
+			if !res.Exact {
+				read = n
 			}
-		case !slices.ContainsFunc(known, func(k tokens.Model) bool { return k.ID == m.ID }) && len(known) < MaxModels:
-			known = append(known, m)
+			r.read = append(r.read, read)
 		}
 	}
-	return known, unknown
+	return known, r
 }
 
 func (a *Answerer) now() time.Time {
@@ -179,19 +214,36 @@ func (a *Answerer) size(w *writer, qty quantity) {
 	w.line("size", "qty", w.qty(qty), "tokens", round(a.tokensOf(qty, "o200k_base")), "cl100k", round(a.tokensOf(qty, "cl100k_base")))
 }
 
+// how says how a size was estimated: the measured rate, the sample it
+// was measured on and the size assumed for a page or a book.
 func (a *Answerer) how(w *writer, qty quantity) {
 	u := qty.unit
-	page := ""
-	if u == unitPage {
-		u = pageUnit(qty.lang)
-		page = w.say("page", "per", strconv.Itoa(wordsPerPage[qty.lang]), "unit", w.say(u.key()))
+	assume := ""
+	switch u {
+	case unitPage:
+		u = textUnit(qty.lang)
+		assume = w.say("page", "per", tokens.Group(wordsPerPage[qty.lang]), "units", w.say(u.key()+"_pl"))
+	case unitBook:
+		u = textUnit(qty.lang)
+		assume = w.say("book", "per", tokens.Group(wordsPerBook[qty.lang]), "units", w.say(u.key()+"_pl"))
+	case unitLine:
+		assume = w.say("code_sample")
+	}
+	if qty.doc {
+		assume += w.say("doc")
 	}
 	r := a.rates[u]
 	w.line("how", "rate", strconv.FormatFloat(r.perUnit["o200k_base"], 'f', 2, 64), "unit", w.say(u.key()),
-		"n", tokens.Group(r.units), "page", page)
+		"n", tokens.Group(r.units), "units", w.say(u.key()+"_pl"), "page", assume)
+	if qty.noPages {
+		w.line("doc_pages")
+	}
 }
 
 func (a *Answerer) lifecycle(w *writer, m tokens.Model) {
+	if m.StatusAt(a.now()) == tokens.Active {
+		return
+	}
 	list := strings.Join(a.Catalog.Successors(m, 3), ", ")
 	switch {
 	case m.StatusAt(a.now()) == tokens.ShutDown:
@@ -228,17 +280,25 @@ const (
 	unitZhChar      // Chinese characters
 	unitWord        // English words
 	unitPage        // pages: wordsPerPage words or characters of the asker's language
+	unitBook        // books: wordsPerBook words or characters of the asker's language
+	unitLine        // lines of source code
 )
 
 func (u unit) key() string {
-	return [...]string{"unit_token", "unit_char", "unit_zh_char", "unit_word", "unit_page"}[u]
+	return [...]string{"unit_token", "unit_char", "unit_zh_char", "unit_word", "unit_page", "unit_book", "unit_line"}[u]
 }
 
-// wordsPerPage is the size of a page assumed for "300 pages": a typical
-// printed page of English prose, and of Chinese (in characters).
-var wordsPerPage = map[string]int{"en": 500, "zh": 800}
+// The sizes assumed for a page and a book, stated in every answer that
+// uses them: a page of a document (PDF, Word) of English prose, single
+// spaced, and of Chinese in characters; a book as a novel-length text in
+// English words or Chinese characters (二十万字).
+var (
+	wordsPerPage = map[string]int{"en": 500, "zh": 800}
+	wordsPerBook = map[string]int{"en": 90_000, "zh": 200_000}
+)
 
-func pageUnit(lang string) unit {
+// textUnit is what a page or a book is made of in the asker's language.
+func textUnit(lang string) unit {
 	if lang == "zh" {
 		return unitZhChar
 	}
@@ -258,6 +318,12 @@ var sampleEN string
 //go:embed samples/zh.txt
 var sampleZH string
 
+// sampleCode is Go source (bufio/scan.go of the Go distribution, BSD
+// licence) for lines of code.
+//
+//go:embed samples/code.txt
+var sampleCode string
+
 // measure counts the sample texts once with the real counter.
 func (a *Answerer) measure(ctx context.Context) error {
 	a.once.Do(func() {
@@ -270,6 +336,7 @@ func (a *Answerer) measure(ctx context.Context) error {
 			{unitChar, sampleEN, utf8.RuneCountInString(sampleEN)},
 			{unitWord, sampleEN, len(strings.Fields(sampleEN))},
 			{unitZhChar, sampleZH, utf8.RuneCountInString(sampleZH)},
+			{unitLine, sampleCode, strings.Count(sampleCode, "\n")},
 		} {
 			rep, err := a.Counter.Report(ctx, s.text, nil, tokens.ReportOptions{Encodings: []string{"o200k_base", "cl100k_base"}})
 			if err != nil {
@@ -286,13 +353,16 @@ func (a *Answerer) measure(ctx context.Context) error {
 	return a.err
 }
 
-// Rate returns the measured tokens per unit ("char", "zh_char", "word") in
-// encoding, for documentation and tests.
+// Rate returns the measured tokens per unit ("char", "zh_char", "word",
+// "line") in encoding, for documentation and tests.
 func (a *Answerer) Rate(ctx context.Context, u, encoding string) (float64, error) {
 	if err := a.measure(ctx); err != nil {
 		return 0, err
 	}
-	k := map[string]unit{"char": unitChar, "zh_char": unitZhChar, "word": unitWord}[u]
+	k, ok := map[string]unit{"char": unitChar, "zh_char": unitZhChar, "word": unitWord, "line": unitLine}[u]
+	if !ok {
+		return 0, fmt.Errorf("no measured rate for %q", u)
+	}
 	return a.rates[k].perUnit[encoding], nil
 }
 
@@ -301,8 +371,9 @@ func (a *Answerer) tokensOf(q quantity, encoding string) float64 {
 	case unitToken:
 		return q.n
 	case unitPage:
-		u := pageUnit(q.lang)
-		return q.n * float64(wordsPerPage[q.lang]) * a.rates[u].perUnit[encoding]
+		return q.n * float64(wordsPerPage[q.lang]) * a.rates[textUnit(q.lang)].perUnit[encoding]
+	case unitBook:
+		return q.n * float64(wordsPerBook[q.lang]) * a.rates[textUnit(q.lang)].perUnit[encoding]
 	}
 	return q.n * a.rates[q.unit].perUnit[encoding]
 }
@@ -332,15 +403,13 @@ func braced(kv []string) []string {
 // qty writes a quantity with its unit: "2,000 Chinese characters", "300 页".
 func (w *writer) qty(q quantity) string {
 	n := round(q.n)
-	u := w.say(q.unit.key())
-	if w.lang == "zh" {
-		if q.unit == unitPage {
-			return n + " " + u
-		}
-		return n + " 个" + u
-	}
+	key := q.unit.key()
 	if q.n != 1 {
-		u += "s"
+		key += "_pl"
+	}
+	u := w.say(key)
+	if w.lang == "zh" && q.unit != unitPage && q.unit != unitBook && q.unit != unitLine {
+		return n + " 个" + u
 	}
 	return n + " " + u
 }
@@ -376,7 +445,7 @@ func share(v float64) string {
 
 // question is what parse found in a question.
 type question struct {
-	names                []string // model-shaped names, in order
+	names                []string // model names as written, in order
 	price, context, size bool
 	qty                  *quantity
 }
@@ -385,33 +454,37 @@ type question struct {
 type quantity struct {
 	n    float64
 	unit unit
-	lang string // the asker's language, for pages
+	lang string // the asker's language, for pages and books
+	// doc is set for a PDF or Word document, noPages when its page count
+	// was not given (n is then one page).
+	doc, noPages bool
 }
 
 var (
-	// A model id: a family prefix, then version parts. RE2's \w is ASCII,
-	// so a name ends at adjacent Chinese text.
-	modelName  = regexp.MustCompile(`(?i)(?:^|[^\w.\-/])((?:[a-z]+/)?(?:gpt|chatgpt|o[1-9]|claude|gemini|gemma|grok|deepseek|mistral|ministral|magistral|codestral|devstral|pixtral|mixtral|llama|qwen|kimi)(?:[\w.\-/:@]*\w)?)`)
 	priceWords = regexp.MustCompile(`(?i)\b(price[sd]?|pricing|cost[s]?|how much|cheap\w*|expensive|dollars?|usd|per (?:1m|million)|vs\.?|versus|compare\w*)\b|\$|价格|价钱|多少钱|费用|收费|贵|便宜|对比|比较`)
 	ctxWords   = regexp.MustCompile(`(?i)\b(context|window|fits?|max(?:imum)? output|output limit)\b|上下文|窗口|放得下|装得下|放进|塞得下|最大输出|多大`)
 	sizeWords  = regexp.MustCompile(`(?i)\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\broughly\b|多少(?:个)?\s*(?:token|词元|令牌)|几个\s*token`)
 	// A question rather than a remark, for passive mode.
 	asks = regexp.MustCompile(`(?i)[?？]|^\s*(how|what|which|does|do|is|are|can|will|would)\b|吗|多少|多大|几个|怎么|是否|能不能`)
-	// A number with an optional multiplier, then a unit.
-	amount = regexp.MustCompile(`(?i)(\d[\d,]*(?:\.\d+)?)\s*(k|m|million|thousand|万|千)?\s*(?:个)?\s*(chinese characters?|chinese chars?|characters?|chars?|words?|pages?|(?:input |output |prompt )?tokens?|汉字|中文字符?|字符|字|英文单词|单词|页|token|词元)`)
+	// A number with an optional multiplier, then a unit ("300-page").
+	amount = regexp.MustCompile(`(?i)(\d[\d,]*(?:\.\d+)?)\s*(k|m|million|thousand|万|千)?\s*(?:个)?\s*-?\s*(chinese characters?|chinese chars?|characters?|chars?|words?|pages?|books?|novels?|lines? of code|loc\b|(?:input |output |prompt )?tokens?|汉字|中文字符?|字符|字|英文单词|单词|页|本(?:书|小说)|行代码|token|词元)`)
+	// A book or a document named without a number of pages: "a book",
+	// "the PDF", "一本书", "一份 Word 文档".
+	oneThing = regexp.MustCompile(`(?i)\b(?:an?|one|the|this|my|our|whole|entire)\s+(?:whole\s+|entire\s+)?(book|novel|pdf|word doc(?:ument)?|docx?)\b|([一两二三四五六七八九十])\s*(?:本|部)\s*(书|小说)|([一两二三四五六七八九十])\s*(?:份|个)\s*(pdf|word|docx?|文档)`)
+	docWords = regexp.MustCompile(`(?i)\b(pdf|word doc(?:ument)?|docx?)\b|文档`)
 )
+
+// chineseDigit is the value of a Chinese numeral for "一本书", "两本书".
+var chineseDigit = map[string]float64{"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 func parse(s string) question {
 	var q question
-	for _, m := range modelName.FindAllStringSubmatch(s, -1) {
-		name := strings.TrimSuffix(strings.TrimSuffix(m[1], "'s"), "’s")
-		if len(name) > 1 && strings.ContainsAny(name, "0123456789") && !slices.Contains(q.names, name) {
-			q.names = append(q.names, name)
-		}
-	}
 	q.price = priceWords.MatchString(s)
 	q.context = ctxWords.MatchString(s)
 	q.size = sizeWords.MatchString(s)
+	if !q.price && !q.context && !q.size {
+		return q
+	}
 	lang := knowledge.DetectLang(s)
 	if m := amount.FindStringSubmatch(s); m != nil {
 		n, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
@@ -425,6 +498,19 @@ func parse(s string) question {
 				n *= 1e4
 			}
 			q.qty = &quantity{n: n, unit: unitOf(strings.ToLower(m[3]), lang), lang: lang}
+			q.qty.doc = q.qty.unit == unitPage && docWords.MatchString(s)
+		}
+	}
+	if q.qty == nil {
+		if m := oneThing.FindStringSubmatch(s); m != nil {
+			q.qty = &quantity{n: 1, unit: unitBook, lang: lang}
+			book := m[2] != "" || strings.EqualFold(m[1], "book") || strings.EqualFold(m[1], "novel")
+			switch {
+			case m[2] != "":
+				q.qty.n = chineseDigit[m[2]]
+			case !book:
+				q.qty.unit, q.qty.doc, q.qty.noPages = unitPage, true, true
+			}
 		}
 	}
 	return q
@@ -443,6 +529,10 @@ func unitOf(word, lang string) unit {
 		return unitWord
 	case strings.HasPrefix(word, "page"), word == "页":
 		return unitPage
+	case strings.HasPrefix(word, "book"), strings.HasPrefix(word, "novel"), strings.HasPrefix(word, "本"):
+		return unitBook
+	case strings.HasPrefix(word, "line"), word == "loc", word == "行代码":
+		return unitLine
 	}
 	return unitToken
 }

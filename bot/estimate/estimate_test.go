@@ -33,6 +33,9 @@ func TestAnswer(t *testing.T) {
 	}
 	zh2000 := round(2000 * rate("zh_char", "o200k_base"))
 	pages300 := round(300 * 500 * rate("word", "o200k_base"))
+	word := rate("word", "o200k_base")
+	zhChar := rate("zh_char", "o200k_base")
+	line := rate("line", "o200k_base")
 	tests := []struct {
 		name, q string
 		passive bool
@@ -65,12 +68,67 @@ func TestAnswer(t *testing.T) {
 			[]string{"2,000 个汉字 ≈ " + zh2000 + " 个 token（o200k_base", "这是估算"}, nil},
 		{"unknown model", "how much does gpt-9000-ultra cost?", false, "en",
 			[]string{"I don't know the model `gpt-9000-ultra`; the closest in the catalog: gpt-"}, nil},
-		{"unknown model in Chinese", "claude-sonet-4-6 多少钱？", false, "zh",
-			[]string{"目录里没有 `claude-sonet-4-6` 这个模型；最接近的：claude-sonnet-4-6"}, nil},
+		{"unknown model in Chinese", "gemini-9-ultra 多少钱？", false, "zh",
+			[]string{"目录里没有 `gemini-9-ultra` 这个模型；最接近的：gemini-"}, nil},
 		{"shut-down model", "what does gpt-4 cost per 1M tokens?", false, "en",
-			[]string{"*gpt-4* (openai): $30 per 1M input tokens", "Note: *gpt-4* was shut down on 2026-10-23; current models: gpt-5.6-sol"}, nil},
+			[]string{"*gpt-4* is retired: its provider shut it down on 2026-10-23, and requests to it fail. Current models to use instead: gpt-5.6-sol. Its last known figures in the catalog:",
+				"*gpt-4* (openai): $30 per 1M input tokens"}, nil},
 		{"deprecated model in Chinese", "gpt-5 的价格是多少", false, "zh",
-			[]string{"注意：*gpt-5* 已弃用，将于 2026-12-11 停止服务；可改用：gpt-5.6-sol"}, nil},
+			[]string{"注意：*gpt-5* 已弃用，将于 2026-12-11 停止服务；可改用：gpt-6.1-sol"}, nil},
+		// Model names as users type them.
+		{"name in words", "how much is claude sonnet 4.6 vs gpt 5.4?", false, "en",
+			[]string{"Taking `claude sonnet 4.6` as *claude-sonnet-4-6*.", "*claude-sonnet-4-6* (anthropic): $3 per 1M input tokens",
+				"Taking `gpt 5.4` as *gpt-5.4*.", "*gpt-5.4* (openai): $2.50"}, nil},
+		{"name run together", "gpt4o-mini price?", false, "en",
+			[]string{"Taking `gpt4o-mini` as *gpt-4o-mini*.", "*gpt-4o-mini* (openai): $0.15 per 1M input tokens"}, nil},
+		{"typo in the family word, in Chinese", "gemni 3.1 pro 的上下文多大？", false, "zh",
+			[]string{"把 `gemni 3.1 pro` 理解为 *gemini-3.1-pro-preview*。", "*gemini-3.1-pro-preview* 的上下文窗口为 1,048,576 个 token"}, nil},
+		{"a line without a version names its current models", "what does opus cost?", false, "en",
+			[]string{"`opus` could mean several models: claude-opus-5-5, claude-opus-5, claude-opus-4-8. Name one for its figures."}, []string{"$"}},
+		{"a line without a version, in Chinese", "sonnet 多少钱？", false, "zh",
+			[]string{"`sonnet` 可能指多个模型：claude-sonnet-5"}, []string{"$"}},
+		// Retired models: retired since when, what to use, then the last
+		// known figures, labelled.
+		{"retired model named as users type it", "claude 3.5 sonnet context?", false, "en",
+			[]string{"Taking `claude 3.5 sonnet` as *claude-3-5-sonnet*.",
+				"*claude-3-5-sonnet* is retired: its provider shut it down on 2025-10-28, and requests to it fail. Current models to use instead: claude-",
+				"Its last known figures in the catalog:", "*claude-3-5-sonnet* has a context window of 200,000 tokens."}, nil},
+		{"retired model in Chinese", "claude sonnet 4.5 的上下文多大？", false, "zh",
+			[]string{"*claude-sonnet-4-5* 已停用：厂商已于 2026-11-30 停止服务，调用会失败。可改用的当前模型：claude-sonnet-5-5。目录里它最后的数据：",
+				"*claude-sonnet-4-5* 的上下文窗口为 200,000 个 token，最多输出 64,000 个 token。"}, nil},
+		// Quantities people use, each with its stated assumption.
+		{"a book", "does a book fit in claude-sonnet-4-6's context?", false, "en",
+			[]string{"1 book ≈ " + round(90_000*word) + " tokens: that fits in *claude-sonnet-4-6*'s 1,000,000-token context window",
+				"a book is taken as 90,000 words"}, nil},
+		{"books in Chinese", "3本书能放进 gpt-5.5 的上下文吗？", false, "zh",
+			[]string{"3 本书 ≈ " + round(3*200_000*zhChar) + " 个 token：能放进 *gpt-5.5* 的 1,000,000 token 上下文窗口", "一本书按 200,000 个汉字计"}, nil},
+		{"a book of N pages", "how many tokens is a 400-page book?", false, "en",
+			[]string{"400 pages ≈ " + round(400*500*word) + " tokens with o200k_base", "a page is taken as 500 words"}, []string{"book is taken"}},
+		{"a book of N pages in Chinese", "一本 300 页的书大概多少 token？", false, "zh",
+			[]string{"300 页 ≈ " + round(300*800*zhChar) + " 个 token（o200k_base", "按每页 800 个汉字计"}, nil},
+		{"one book in Chinese", "一本书大概多少token？", false, "zh",
+			[]string{"1 本书 ≈ " + round(200_000*zhChar) + " 个 token（o200k_base", "这是估算"}, nil},
+		{"a PDF with its pages", "does a 40-page PDF fit in gpt-5.4's context window?", false, "en",
+			[]string{"40 pages ≈ " + round(40*500*word) + " tokens: that fits in *gpt-5.4*'s 1,050,000-token context window",
+				"a page is taken as 500 words; only the document's text is counted"}, nil},
+		{"a PDF with its pages, in Chinese", "20页的PDF能放进 claude sonnet 4.6 吗？", false, "zh",
+			[]string{"20 页 ≈ " + round(20*800*zhChar) + " 个 token：能放进 *claude-sonnet-4-6*", "按每页 800 个汉字计；只计算文档的文字"}, nil},
+		{"a Word doc without pages", "how many tokens is a Word doc?", false, "en",
+			[]string{"1 page ≈ " + round(500*word) + " tokens with o200k_base", "Without the number of pages these figures are for one page"}, nil},
+		{"words", "how many tokens is 2,000 words?", false, "en",
+			[]string{"2,000 words ≈ " + round(2000*word) + " tokens with o200k_base", "tokens per word with o200k_base"}, nil},
+		{"characters of English", "roughly how many tokens are 10k characters?", false, "en",
+			[]string{"10,000 characters ≈ " + round(10_000*rate("char", "o200k_base")) + " tokens"}, nil},
+		{"万字", "10万字大概多少个token？", false, "zh",
+			[]string{"100,000 个汉字 ≈ " + round(100_000*zhChar) + " 个 token"}, nil},
+		{"pages in Chinese", "300 页能放进 gemini-3.1-pro 的上下文吗？", false, "zh",
+			[]string{"300 页 ≈ " + round(300*800*zhChar) + " 个 token：能放进 *gemini-3.1-pro-preview*"}, nil},
+		{"lines of code", "how many tokens is 5000 lines of code?", false, "en",
+			[]string{"5,000 lines of code ≈ " + round(5000*line) + " tokens", "the sample is Go source"}, nil},
+		{"lines of code in Chinese", "2000 行代码能放进 gpt-5.4 的上下文吗？", false, "zh",
+			[]string{"2,000 行代码 ≈ " + round(2000*line) + " 个 token：能放进 *gpt-5.4*", "样本是 Go 源代码"}, nil},
+		{"size with an ambiguous model", "does 2000 words fit in claude sonnet's context?", false, "en",
+			[]string{"`claude sonnet` could mean several models", "2,000 words ≈ " + round(2000*word) + " tokens"}, nil},
 		{"passive: names a model and asks the price", "what's the price of claude-opus-4-7?", true, "en",
 			[]string{"*claude-opus-4-7* (anthropic): $5 per 1M input tokens"}, nil},
 	}

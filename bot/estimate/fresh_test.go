@@ -11,8 +11,10 @@ import (
 
 // freshFile is the FAQ's independent question set; its computed section asks
 // for prices, context windows and sizes the way users type them. It was
-// written without seeing this package and scored once (23/34); the floor
-// only catches a regression, and misses are not listed.
+// written without seeing this package and scored once (23/34), then once
+// more after names as typed, retired models and more quantities were
+// built from the list, not from the set (28/34); the floor only
+// catches a regression, and misses are not listed.
 const freshFile = "../../knowledge/testdata/fresh.yaml"
 
 func TestFreshComputedQuestions(t *testing.T) {
@@ -53,7 +55,7 @@ func TestFreshComputedQuestions(t *testing.T) {
 	}
 	t.Logf("fresh computed questions answered: %d/%d (price %d/%d, context %d/%d, size %d/%d)", n, len(set.Computed),
 		answered["price"], total["price"], answered["context"], total["context"], answered["size"], total["size"])
-	if n < 23 {
-		t.Errorf("answered %d/%d computed questions, want >= 23", n, len(set.Computed))
+	if n < 28 {
+		t.Errorf("answered %d/%d computed questions, want >= 28", n, len(set.Computed))
 	}
 }

@@ -58,6 +58,23 @@ func TestDefaultCatalog(t *testing.T) {
 			t.Errorf("%s = %v; want %v", id, got, want)
 		}
 	}
+	// Current models the pinned dataset version lacks, added from the
+	// providers' model pages.
+	for id, want := range map[string][6]float64{
+		"gpt-6.2-sol":       {2, 0.10, 2.5, 10, 1_050_000, 128_000},
+		"gpt-6.1-terra":     {1, 0.05, 1.25, 5, 1_050_000, 128_000},
+		"claude-sonnet-5-5": {2, 0.20, 2.5, 10, 1_000_000, 128_000},
+		"claude-haiku-5-5":  {0.1, 0.01, 0.125, 0.5, 1_000_000, 128_000},
+	} {
+		m, err := cat.Lookup(id)
+		got := [6]float64{m.InputPerMTok, m.CachedInputPerMTok, m.CacheWritePerMTok, m.OutputPerMTok, float64(m.ContextWindow), float64(m.MaxOutput)}
+		if err != nil || got != want || !strings.HasPrefix(m.Source, "https://") {
+			t.Errorf("%s = %v (source %q), %v; want %v", id, got, m.Source, err, want)
+		}
+	}
+	if m, _ := cat.Lookup("gpt-6.2-sol"); m.LongContext == nil || m.LongContext.AboveTokens != 272_000 || m.LongContext.InputPerMTok != 4 || m.LongContext.OutputPerMTok != 15 {
+		t.Errorf("gpt-6.2-sol long-context tier = %+v", m.LongContext)
+	}
 	if m, _ := cat.Lookup("claude-sonnet-4-6"); m.CacheWritePerMTok != 3.75 {
 		t.Errorf("claude-sonnet-4-6 cache write = %v; want 3.75", m.CacheWritePerMTok)
 	}
@@ -109,7 +126,11 @@ func TestLifecycle(t *testing.T) {
 		{"gpt-4", "2026-10-22", Deprecated, []string{"shuts down on 2026-10-23"}},
 		{"gpt-4-0613", "2026-12-01", ShutDown, []string{"gpt-4 was shut down"}},
 		{"claude-3-opus-20240229", "2026-12-01", ShutDown, []string{"2026-01-05", "claude-opus-4-8"}},
-		{"gpt-5", "2026-12-01", Deprecated, []string{"shuts down on 2026-12-11", "gpt-5.6-sol"}},
+		{"gpt-5", "2026-12-01", Deprecated, []string{"shuts down on 2026-12-11", "gpt-6.1-sol"}},
+		{"claude-3-5-sonnet-20241022", "2026-12-01", ShutDown, []string{"claude-3-5-sonnet was shut down on 2025-10-28; current models: claude-sonnet-5-5, claude-sonnet-5"}},
+		{"claude-sonnet-4-5", "2026-12-01", ShutDown, []string{"2026-11-30", "claude-sonnet-5-5"}},
+		{"gemini-2.0-flash", "2026-12-01", ShutDown, []string{"2026-06-01", "gemini-3.1-flash-lite"}},
+		{"claude-sonnet-5-5", "2026-12-01", Active, nil},
 		{"grok-2", "2026-12-01", Deprecated, []string{"grok-2-1212 is deprecated; current models: "}},
 		{"gpt-5.5", "2026-12-01", Active, nil},
 	}
@@ -130,6 +151,17 @@ func TestLifecycle(t *testing.T) {
 			if !strings.Contains(note, w) {
 				t.Errorf("%s on %s: notice %q lacks %q", tt.name, tt.on, note, w)
 			}
+		}
+	}
+	// Every date and every row the dataset lacks names the page it was read from.
+	for _, m := range cat.Models() {
+		if m.Shutdown != "" && !strings.HasPrefix(m.LifecycleSource, "https://") {
+			t.Errorf("%s: shutdown %s without a source", m.ID, m.Shutdown)
+		}
+	}
+	for _, m := range cat.Current(day("2026-12-01"), "anthropic") {
+		if m.ID == "claude-3-5-sonnet" || m.ID == "claude-sonnet-4-5" {
+			t.Errorf("Current(anthropic) lists retired %s", m.ID)
 		}
 	}
 	for _, m := range cat.Current(day("2026-12-01"), "openai") {

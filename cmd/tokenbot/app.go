@@ -71,12 +71,13 @@ func loadCatalog(cfg *config.Config) (*tokens.Catalog, error) {
 	return cat, nil
 }
 
-// lookupModels resolves model names; an unknown one is an error naming the
-// closest known ids.
-func lookupModels(cat *tokens.Catalog, names []string) ([]tokens.Model, error) {
+// lookupModels resolves model names with lookup (the catalog's strict
+// Lookup for configuration, Resolve for names users type); an unknown one
+// is an error naming the closest known ids.
+func lookupModels(names []string, lookup func(string) (tokens.Model, error)) ([]tokens.Model, error) {
 	models := make([]tokens.Model, 0, len(names))
 	for _, n := range names {
-		m, err := cat.Lookup(n)
+		m, err := lookup(n)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +146,7 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	if err != nil {
 		return nil, err
 	}
-	models, err := lookupModels(cat, cfg.Tokens.Models)
+	models, err := lookupModels(cfg.Tokens.Models, cat.Lookup)
 	if err != nil {
 		return nil, fmt.Errorf("tokens.models: %w", err)
 	}

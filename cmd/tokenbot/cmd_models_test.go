@@ -57,6 +57,18 @@ func TestTokensNamesAShutDownModel(t *testing.T) {
 	}
 }
 
+func TestTokensTakesNamesAsTyped(t *testing.T) {
+	code, out, stderr := tokenbot(t, t.TempDir(), "", "tokens", "--model", "claude 3.5 sonnet", "hello")
+	want := "Counted \"claude 3.5 sonnet\" as claude-3-5-sonnet.\nclaude-3-5-sonnet was shut down on 2025-10-28; current models: claude-sonnet-5-5, claude-sonnet-5, claude-sonnet-4-6.\n"
+	if code != 0 || !strings.Contains(out, "claude-3-5-sonnet ") || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want stderr %q", code, out, stderr, want)
+	}
+	code, _, stderr = tokenbot(t, t.TempDir(), "", "tokens", "--model", "opus", "hello")
+	if code == 0 || !strings.Contains(stderr, "could be claude-opus-5-5") {
+		t.Errorf("--model opus: exit %d, stderr %q; want the candidates", code, stderr)
+	}
+}
+
 func TestModelsJSON(t *testing.T) {
 	code, out, stderr := tokenbot(t, t.TempDir(), "", "models", "--json", "--provider", "google")
 	if code != 0 {

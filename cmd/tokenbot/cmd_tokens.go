@@ -35,11 +35,17 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	names := []string(models)
-	if len(names) == 0 {
-		names = cfg.Tokens.Models
+	names, lookup := []string(models), func(n string) (tokens.Model, error) {
+		r, err := cat.Resolve(n)
+		if err == nil && !r.Exact {
+			fmt.Fprintf(e.stderr, "Counted %q as %s.\n", n, r.Model.ID)
+		}
+		return r.Model, err
 	}
-	ms, err := lookupModels(cat, names)
+	if len(names) == 0 {
+		names, lookup = cfg.Tokens.Models, cat.Lookup
+	}
+	ms, err := lookupModels(names, lookup)
 	if err != nil {
 		return err
 	}

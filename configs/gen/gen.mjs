@@ -12,7 +12,10 @@
 // What the dataset lacks: maximum output tokens, and shutdown dates (it has a
 // bare `deprecated` flag on a few models). overrides.json adds those for the
 // models users ask about, each with the provider page it was read from.
-// max_output is 0 (unknown) elsewhere.
+// max_output is 0 (unknown) elsewhere. Its "additions" are current models
+// released after the pinned dataset version, each row read from the
+// provider's model page (kept in the row's source); a dataset version that
+// has one of them fails the run, so that the addition is dropped.
 //
 // Encodings (how tokenbot counts a model's tokens) are decided here:
 // OpenAI's GPT-4o, GPT-4.1, GPT-5, o-series and gpt-oss models use
@@ -71,7 +74,7 @@ function generate() {
   const pkg = JSON.parse(readFileSync(join(here, 'node_modules', '@pydantic', 'genai-prices', 'package.json'), 'utf8'))
   const date = RELEASED[pkg.version]
   if (!date) throw new Error(`no release date for ${DATASET} ${pkg.version}: add it to RELEASED`)
-  const overrides = JSON.parse(readFileSync(join(here, 'overrides.json'), 'utf8')).overrides
+  const { overrides, additions = [] } = JSON.parse(readFileSync(join(here, 'overrides.json'), 'utf8'))
   const used = new Set()
   const sources = []
   const models = []
@@ -88,6 +91,11 @@ function generate() {
       if (dsID === 'google' && /claude/.test(m.id)) continue
       if (!prices || NOT_TEXT.test(m.id) || !has(prices.input_mtok) || !has(prices.output_mtok)) continue
       rows.push(row(id, display, m, prices))
+    }
+    for (const a of additions.filter((a) => a.provider === dsID)) {
+      if (rows.some((r) => r.id === a.id)) throw new Error(`${DATASET} ${pkg.version} has ${a.id}: drop it from additions`)
+      rows.push(added(id, display, a))
+      if (!sources.includes(a.source)) sources.push(a.source)
     }
     rows.sort((a, b) => a.id.localeCompare(b.id))
     for (const r of rows) {
@@ -141,6 +149,23 @@ function pricesAt(prices, date) {
     if (con.type === 'start_date' && con.start_date <= date) best = c.prices
   }
   return best
+}
+
+// added makes a catalog row of an addition: the prices and limits as read
+// from the provider's page.
+function added(provider, display, a) {
+  const r = { id: a.id }
+  if (a.name) r.name = a.name
+  r.aliases = aliases({ id: a.id, match: { or: (a.aliases ?? []).map((x) => ({ equals: x })) } })
+  r.provider = provider
+  Object.assign(r, encoding(provider, a.id, display))
+  for (const k of ['input_per_mtok', 'cached_input_per_mtok', 'cache_write_per_mtok', 'output_per_mtok', 'long_context']) {
+    if (a.prices[k] !== undefined) r[k] = a.prices[k]
+  }
+  r.context_window = a.context_window
+  r.max_output = a.max_output
+  r.source = a.source
+  return r
 }
 
 function has(p) { return typeof p === 'number' || (p && typeof p.base === 'number') }
