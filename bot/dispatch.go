@@ -94,6 +94,10 @@ type Work struct {
 	acts    []Action
 	claimed []claimed
 	started time.Time
+	// routed is false for a slash command, routed by Run: it has nothing
+	// to take down, so nothing of it need be done before it is
+	// acknowledged.
+	routed bool
 }
 
 type claimed struct {
@@ -105,11 +109,11 @@ type claimed struct {
 func (w *Work) Takedowns() int { return len(w.claimed) }
 
 // Empty reports whether there is nothing left to do.
-func (w *Work) Empty() bool { return len(w.acts) == 0 && len(w.claimed) == 0 }
+func (w *Work) Empty() bool { return w.routed && len(w.acts) == 0 && len(w.claimed) == 0 }
 
 // dropActions forgets the actions other than takedowns (a duplicate
 // delivery's replies).
-func (w *Work) dropActions() { w.acts = nil }
+func (w *Work) dropActions() { w.acts, w.routed = nil, true }
 
 // Wait blocks until the takedowns in flight are finished or rescheduled,
 // or ctx ends.
@@ -141,15 +145,20 @@ func (d *Dispatcher) Dispatch(ctx context.Context, ev Event) error {
 // Accept runs the router on ev and claims its takedowns in the ledger, so
 // that once it returns they survive a crash: the platform may be told the
 // event was received. An error with a nil Work means nothing was claimed
-// and the event should be delivered again; an error with a Work is a
-// router failure, and the work is still to be run.
+// and the event should be delivered again (the scan was cancelled or the
+// ledger failed); an error with a Work is a router failure, and the work
+// is still to be run. A slash command is not routed here but by Run: it
+// has nothing to take down, and its count is not to delay the
+// acknowledgement (Slack allows 3 seconds).
 func (d *Dispatcher) Accept(ctx context.Context, ev Event) (*Work, error) {
-	start := time.Now()
-	acts, rerr := d.Router.Handle(ctx, ev)
-	if d.Observer != nil {
-		d.Observer.Handled(ev, acts, time.Since(start))
+	w := &Work{Event: ev, started: time.Now()}
+	if IsSlashCommand(ev) {
+		return w, nil
 	}
-	w := &Work{Event: ev, started: start}
+	acts, rerr := d.route(ctx, w)
+	if errors.Is(rerr, context.Canceled) || errors.Is(rerr, context.DeadlineExceeded) {
+		return nil, rerr
+	}
 	for _, a := range acts {
 		if a.Kind != Takedown {
 			w.acts = append(w.acts, a)
@@ -164,6 +173,16 @@ func (d *Dispatcher) Accept(ctx context.Context, ev Event) (*Work, error) {
 		}
 	}
 	return w, rerr
+}
+
+// route runs the router on w's event.
+func (d *Dispatcher) route(ctx context.Context, w *Work) ([]Action, error) {
+	acts, err := d.Router.Handle(ctx, w.Event)
+	if d.Observer != nil {
+		d.Observer.Handled(w.Event, acts, time.Since(w.started))
+	}
+	w.routed = true
+	return acts, err
 }
 
 func (d *Dispatcher) claim(ctx context.Context, p *Plan) (ledger.Record, bool, error) {
@@ -182,10 +201,18 @@ func (d *Dispatcher) claim(ctx context.Context, p *Plan) (ledger.Record, bool, e
 // its own timeout, carried on when ctx is cancelled, so that a started
 // attempt is recorded), then the other actions.
 func (d *Dispatcher) Run(ctx context.Context, w *Work) error {
+	var errs []error
+	if !w.routed {
+		// A slash command: nothing to take down.
+		acts, err := d.route(ctx, w)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		w.acts = acts
+	}
 	for _, c := range w.claimed {
 		d.attempt(ctx, c.plan, c.rec)
 	}
-	var errs []error
 	for _, a := range w.acts {
 		if err := d.execute(ctx, a); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", a.Kind, err))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/tokenbot/tokenbot/bot/bottest"
@@ -28,10 +27,8 @@ func TestCLINoEcho(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, stderr := tokenbot(t, t.TempDir(), tt.stdin, tt.args...)
-			for i := 13; i+8 <= len(tt.secret)-4; i++ {
-				if strings.Contains(out+stderr, tt.secret[i:i+8]) {
-					t.Fatalf("exit %d repeats the key:\n%s%s", code, out, stderr)
-				}
+			if w := bottest.Leaked(out+stderr, tt.secret); w != "" {
+				t.Fatalf("exit %d repeats %q of the key:\n%s%s", code, w, out, stderr)
 			}
 			if out+stderr == "" {
 				t.Errorf("exit %d with no output", code)
