@@ -128,7 +128,7 @@ func CommandText(text string) (string, bool) {
 }
 
 // scan returns the findings in the event's text, and those in the text and
-// its files together. Offsets are relative to the text each was found in.
+// its files (names and texts) together. Offsets are relative to the text each was found in.
 // It stops when ctx is done.
 func (r *Router) scan(ctx context.Context, ev Event) (inText, all []leaks.Finding, err error) {
 	if inText, err = r.scanText(ctx, ev.Text); err != nil {
@@ -136,11 +136,14 @@ func (r *Router) scan(ctx context.Context, ev Event) (inText, all []leaks.Findin
 	}
 	all = inText
 	for _, f := range ev.Files {
-		fs, err := r.scanText(ctx, f.Text)
-		if err != nil {
-			return nil, nil, err
+		// A file's name is shown with it: a key there leaks too.
+		for _, t := range []string{f.Name, f.Text} {
+			fs, err := r.scanText(ctx, t)
+			if err != nil {
+				return nil, nil, err
+			}
+			all = append(all[:len(all):len(all)], fs...)
 		}
-		all = append(all[:len(all):len(all)], fs...)
 	}
 	return inText, all, nil
 }

@@ -255,7 +255,8 @@ func (a *Adapter) userName(ctx context.Context, id string) string {
 
 // fetchFiles reads the text files and snippets shared in a message, up to
 // MaxFileBytes each, and remembers their ids so that a takedown deletes
-// them with the message.
+// them with the message. What it read (or found not to be text) is cached
+// by file id: a redelivery or an edit of the message reads nothing again.
 func (a *Adapter) fetchFiles(ctx context.Context, channel string, m *message) []bot.File {
 	if len(m.Files) == 0 {
 		return nil
@@ -271,10 +272,19 @@ func (a *Adapter) fetchFiles(ctx context.Context, channel string, m *message) []
 			continue
 		}
 		ids = append(ids, ref.ID)
-		f, err := a.fetchFile(ctx, ref.ID)
-		if err != nil {
-			a.log.Warn("shared file not scanned", "channel", channel, "file", ref.ID, "err", err)
-			continue
+		f, ok := a.texts.Get(ref.ID)
+		if !ok {
+			var err error
+			f, err = a.fetchFile(ctx, ref.ID)
+			switch {
+			case errors.Is(err, errFileTooLarge):
+				a.texts.Put(ref.ID, nil)
+				fallthrough
+			case err != nil:
+				a.log.Warn("shared file not scanned", "channel", channel, "file", ref.ID, "err", err)
+				continue
+			}
+			a.texts.Put(ref.ID, f)
 		}
 		if f != nil {
 			out = append(out, *f)
@@ -286,7 +296,7 @@ func (a *Adapter) fetchFiles(ctx context.Context, channel string, m *message) []
 	return out
 }
 
-var errSkipFile = errors.New("not a text file")
+var errFileTooLarge = errors.New("file too large to scan")
 
 func (a *Adapter) fetchFile(ctx context.Context, id string) (*bot.File, error) {
 	var f *slackapi.File
@@ -302,7 +312,7 @@ func (a *Adapter) fetchFile(ctx context.Context, id string) (*bot.File, error) {
 		return nil, nil
 	}
 	if f.Size > a.cfg.MaxFileBytes {
-		return nil, fmt.Errorf("file too large to scan (%d bytes, limit %d)", f.Size, a.cfg.MaxFileBytes)
+		return nil, fmt.Errorf("%w (%d bytes, limit %d)", errFileTooLarge, f.Size, a.cfg.MaxFileBytes)
 	}
 	src := f.URLPrivateDownload
 	if src == "" {

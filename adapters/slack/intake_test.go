@@ -50,11 +50,9 @@ type process struct {
 }
 
 // start starts the harness's process: its dispatcher on its ledger, with
-// the intake's default bounds. Its token counter is warm, as serve's is
-// once started: a slash command is counted before it is acknowledged.
+// the intake's default bounds.
 func (h *harness) start() *process {
 	h.t.Helper()
-	h.core.Router.Counter.Warm(context.Background())
 	return h.newProcess(h.core.Store, h.d, 0, 0)
 }
 
