@@ -38,11 +38,11 @@ var (
 )
 
 type harness struct {
-	t     *testing.T
-	fake  *fakeslack.Server
-	core  *bottest.Core
-	a     *Adapter
-	d     *bot.Dispatcher
+	t       *testing.T
+	fake    *fakeslack.Server
+	core    *bottest.Core
+	a       *Adapter
+	d       *bot.Dispatcher
 	mu      sync.Mutex
 	slept   []time.Duration
 	planted []string
