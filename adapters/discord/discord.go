@@ -468,20 +468,18 @@ func (a *Adapter) fetchFiles(ctx context.Context, atts []*discordgo.MessageAttac
 			a.log.Info("attachment too large to scan", "file_bytes", at.Size, "max_bytes", a.cfg.MaxFileBytes)
 			continue
 		}
-		if f, ok := a.files.Get(at.ID); ok && f != nil {
-			files = append(files, *f)
-			continue
-		}
-		text, err := a.download(ctx, at.URL)
+		f, err := a.files.Get(ctx, at.ID+"\x00"+at.URL, func() (*bot.File, error) {
+			text, err := a.download(ctx, at.URL)
+			if err != nil {
+				return nil, err
+			}
+			return &bot.File{Name: at.Filename, Text: text}, nil
+		})
 		if err != nil {
 			a.log.Warn("attachment download failed", "err", err)
 			continue
 		}
-		f := bot.File{Name: at.Filename, Text: text}
-		if at.ID != "" {
-			a.files.Put(at.ID, &f)
-		}
-		files = append(files, f)
+		files = append(files, *f)
 	}
 	return files
 }

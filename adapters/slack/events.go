@@ -272,19 +272,18 @@ func (a *Adapter) fetchFiles(ctx context.Context, channel string, m *message) []
 			continue
 		}
 		ids = append(ids, ref.ID)
-		f, ok := a.texts.Get(ref.ID)
-		if !ok {
-			var err error
-			f, err = a.fetchFile(ctx, ref.ID)
-			switch {
-			case errors.Is(err, errFileTooLarge):
-				a.texts.Put(ref.ID, nil)
-				fallthrough
-			case err != nil:
+		f, err := a.texts.Get(ctx, ref.ID, func() (*bot.File, error) {
+			f, err := a.fetchFile(ctx, ref.ID)
+			if errors.Is(err, errFileTooLarge) {
+				// Remembered as not to be scanned.
 				a.log.Warn("shared file not scanned", "channel", channel, "file", ref.ID, "err", err)
-				continue
+				return nil, nil
 			}
-			a.texts.Put(ref.ID, f)
+			return f, err
+		})
+		if err != nil {
+			a.log.Warn("shared file not scanned", "channel", channel, "file", ref.ID, "err", err)
+			continue
 		}
 		if f != nil {
 			out = append(out, *f)
