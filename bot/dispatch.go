@@ -61,8 +61,8 @@ type Dispatcher struct {
 	// ledger need different instances.
 	Instance string
 	// Lease is how long a claimed takedown stays ours before another
-	// replica may take it over (default DefaultLease); renewed before
-	// every action.
+	// replica may take it over (default DefaultLease); renewed before an
+	// action once half of it has passed.
 	Lease time.Duration
 	// Deadline bounds how long after its claim a takedown is retried
 	// (default DefaultDeadline).
@@ -101,8 +101,9 @@ type Work struct {
 }
 
 type claimed struct {
-	plan *Plan
-	rec  ledger.Record
+	plan   *Plan
+	rec    ledger.Record
+	leased time.Time // before the claim: the lease runs at least Lease from then
 }
 
 // Takedowns reports how many takedowns the work holds.
@@ -164,12 +165,13 @@ func (d *Dispatcher) Accept(ctx context.Context, ev Event) (*Work, error) {
 			w.acts = append(w.acts, a)
 			continue
 		}
+		leased := time.Now()
 		rec, ok, err := d.claim(ctx, a.Plan)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			w.claimed = append(w.claimed, claimed{a.Plan, rec})
+			w.claimed = append(w.claimed, claimed{a.Plan, rec, leased})
 		}
 	}
 	return w, rerr
@@ -211,7 +213,7 @@ func (d *Dispatcher) Run(ctx context.Context, w *Work) error {
 		w.acts = acts
 	}
 	for _, c := range w.claimed {
-		d.attempt(ctx, c.plan, c.rec)
+		d.attempt(ctx, c.plan, c.rec, c.leased)
 	}
 	for _, a := range w.acts {
 		if err := d.execute(ctx, a); err != nil {
@@ -252,6 +254,7 @@ func (d *Dispatcher) resume(ctx context.Context, claim func(limit int) ([]ledger
 	for ctx.Err() == nil {
 		// A batch no larger than what runs at once, so that no claimed
 		// record waits out its lease behind the others.
+		leased := time.Now()
 		recs, err := claim(n)
 		if err != nil {
 			return total, fmt.Errorf("claim pending takedowns: %w", err)
@@ -263,7 +266,7 @@ func (d *Dispatcher) resume(ctx context.Context, claim func(limit int) ([]ledger
 				defer wg.Done()
 				d.log().Info("resuming takedown", "platform", rec.Platform, "channel", rec.Channel, "message", rec.MessageID,
 					"provider", rec.Provider, "fingerprint", rec.Fingerprint, "attempts", rec.Attempts)
-				d.attempt(ctx, planFromRecord(rec, d.Router.SecurityChannel), rec)
+				d.attempt(ctx, planFromRecord(rec, d.Router.SecurityChannel), rec, leased)
 			}()
 		}
 		wg.Wait()
@@ -280,7 +283,7 @@ func (d *Dispatcher) resume(ctx context.Context, claim func(limit int) ([]ledger
 // that a resumed takedown repeats none. A failure before the deadline
 // reschedules the takedown; after it, a delete is escalated and a notice
 // given up.
-func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
+func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, leased time.Time) {
 	d.inflight.Add(1)
 	defer d.inflight.Done()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.timeout())
@@ -300,7 +303,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
 			pr.Result = ledger.Warned
 		} else {
 			pr.Attempts++
-			err := d.step(ctx, p, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
+			err := d.step(ctx, p, &leased, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
 				Reason: fmt.Sprintf("tokenbot: leaked %s credential (%s)", p.Leaks[0].Provider, p.Leaks[0].Fingerprint)})
 			switch {
 			case err == nil, errors.Is(err, ErrNotFound):
@@ -319,7 +322,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
 		}
 	}
 	if pr.Notified&ledger.NotifiedPoster == 0 {
-		if err := d.tellPoster(ctx, p, pr.Result); err != nil && !late {
+		if err := d.tellPoster(ctx, p, &leased, pr.Result); err != nil && !late {
 			d.reschedule(ctx, p, pr, since, "poster notice", err)
 			return
 		} else if err != nil {
@@ -333,7 +336,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
 	if pr.Notified&ledger.NotifiedSecurity == 0 {
 		if p.SecurityChannel != "" {
 			notice := Action{Kind: Notice, Channel: p.SecurityChannel, Text: SecurityNotice(p, pr.Result, pr.Detail), Plan: p}
-			if err := d.step(ctx, p, notice); err != nil && !late {
+			if err := d.step(ctx, p, &leased, notice); err != nil && !late {
 				d.reschedule(ctx, p, pr, since, "security notice", err)
 				return
 			} else if err != nil {
@@ -358,10 +361,16 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
 	}
 }
 
-// step renews the lease and runs one action once.
-func (d *Dispatcher) step(ctx context.Context, p *Plan, a Action) error {
-	if err := d.Ledger.Extend(ctx, p.Key, d.Owner, d.lease()); err != nil {
-		return fmt.Errorf("renew takedown lease: %w", err)
+// step runs one action once, renewing the lease first unless it was taken
+// or renewed less than half a lease ago (at *leased): the lease is then
+// certainly still ours, and a commit is saved.
+func (d *Dispatcher) step(ctx context.Context, p *Plan, leased *time.Time, a Action) error {
+	if time.Since(*leased) >= d.lease()/2 {
+		now := time.Now()
+		if err := d.Ledger.Extend(ctx, p.Key, d.Owner, d.lease()); err != nil {
+			return fmt.Errorf("renew takedown lease: %w", err)
+		}
+		*leased = now
 	}
 	return d.Exec.Execute(ctx, a)
 }
@@ -391,7 +400,7 @@ func (d *Dispatcher) reschedule(ctx context.Context, p *Plan, pr ledger.Progress
 
 // tellPoster reaches the poster privately: an ephemeral reply, else a
 // direct message, else a short channel notice that names no key.
-func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, outcome ledger.Outcome) error {
+func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, leased *time.Time, outcome ledger.Outcome) error {
 	text := PosterNotice(p, outcome)
 	tries := []Action{
 		{Kind: PrivateReply, Channel: p.Key.Channel, User: p.Poster, ThreadID: p.ThreadID, Text: text, Plan: p},
@@ -400,7 +409,7 @@ func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, outcome ledger.Out
 	}
 	var errs []error
 	for _, a := range tries {
-		err := d.step(ctx, p, a)
+		err := d.step(ctx, p, leased, a)
 		if err == nil {
 			return nil
 		}
