@@ -93,7 +93,6 @@ type Work struct {
 	Event   Event
 	acts    []Action
 	claimed []claimed
-	started time.Time
 	// routed is false for a slash command, routed by Run: it has nothing
 	// to take down, so nothing of it need be done before it is
 	// acknowledged.
@@ -152,7 +151,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, ev Event) error {
 // has nothing to take down, and its count is not to delay the
 // acknowledgement (Slack allows 3 seconds).
 func (d *Dispatcher) Accept(ctx context.Context, ev Event) (*Work, error) {
-	w := &Work{Event: ev, started: time.Now()}
+	w := &Work{Event: ev}
 	if IsSlashCommand(ev) {
 		return w, nil
 	}
@@ -179,9 +178,10 @@ func (d *Dispatcher) Accept(ctx context.Context, ev Event) (*Work, error) {
 
 // route runs the router on w's event.
 func (d *Dispatcher) route(ctx context.Context, w *Work) ([]Action, error) {
+	start := time.Now()
 	acts, err := d.Router.Handle(ctx, w.Event)
 	if d.Observer != nil {
-		d.Observer.Handled(w.Event, acts, time.Since(w.started))
+		d.Observer.Handled(w.Event, acts, time.Since(start))
 	}
 	w.routed = true
 	return acts, err

@@ -128,8 +128,8 @@ func CommandText(text string) (string, bool) {
 }
 
 // scan returns the findings in the event's text, and those in the text and
-// its files (names and texts) together. Offsets are relative to the text each was found in.
-// It stops when ctx is done.
+// its files (names and texts) together. Offsets are relative to the text
+// each was found in. It stops when ctx is done.
 func (r *Router) scan(ctx context.Context, ev Event) (inText, all []leaks.Finding, err error) {
 	if inText, err = r.scanText(ctx, ev.Text); err != nil {
 		return nil, nil, err

@@ -14,37 +14,35 @@ import (
 // Every input of the Events API path holds a planted key in turn: the
 // message text, the poster's display name or real name (repeated in the
 // #security notice), a shared file's name and text, an attachment, a
-// block, a question to the bot. The message is taken down (or answered)
-// and no output repeats the key: not the requests to Slack (deletes,
+// block, a question to the bot. The message is taken down and no output repeats the key: not the requests to Slack (deletes,
 // notices, replies), not the answers to Slack's deliveries, logs, ledger
 // rows or metrics (the harness searches them all when the test ends).
 func TestEventsNoEcho(t *testing.T) {
 	key, gh := bottest.AnthropicKey(61), bottest.GitHubToken(62)
 	tests := []struct {
-		name     string
-		user     *fakeslack.User
-		file     *fakeslack.File
-		event    map[string]any
-		takedown bool
-		secrets  []string
+		name    string
+		user    *fakeslack.User
+		file    *fakeslack.File
+		event   map[string]any
+		secrets []string
 	}{
-		{name: "message text", event: map[string]any{"text": "prod key " + key}, takedown: true, secrets: []string{key}},
+		{name: "message text", event: map[string]any{"text": "prod key " + key}, secrets: []string{key}},
 		{name: "display name in the notices", user: &fakeslack.User{ID: "U0EVE00001", Name: "eve", RealName: "Eve", DisplayName: "eve " + gh},
-			event: map[string]any{"user": "U0EVE00001", "text": "prod key " + key}, takedown: true, secrets: []string{key, gh}},
+			event: map[string]any{"user": "U0EVE00001", "text": "prod key " + key}, secrets: []string{key, gh}},
 		{name: "real name in the notices", user: &fakeslack.User{ID: "U0EVE00002", Name: "eve2", RealName: gh},
-			event: map[string]any{"user": "U0EVE00002", "text": "prod key " + key}, takedown: true, secrets: []string{key, gh}},
+			event: map[string]any{"user": "U0EVE00002", "text": "prod key " + key}, secrets: []string{key, gh}},
 		{name: "file name and text", file: &fakeslack.File{ID: "F0ECHO0001", Name: "keys-" + gh + ".env", Mimetype: "text/plain", Filetype: "text",
 			Mode: "hosted", Content: "ANTHROPIC_API_KEY=" + key + "\n"},
-			event: map[string]any{"subtype": "file_share", "text": "config", "files": []map[string]any{{"id": "F0ECHO0001"}}}, takedown: true, secrets: []string{key, gh}},
+			event: map[string]any{"subtype": "file_share", "text": "config", "files": []map[string]any{{"id": "F0ECHO0001"}}}, secrets: []string{key, gh}},
 		{name: "file name only", file: &fakeslack.File{ID: "F0ECHO0002", Name: gh + ".txt", Mimetype: "text/plain", Filetype: "text",
 			Mode: "hosted", Content: "nothing here\n"},
-			event: map[string]any{"subtype": "file_share", "text": "notes", "files": []map[string]any{{"id": "F0ECHO0002"}}}, takedown: true, secrets: []string{gh}},
+			event: map[string]any{"subtype": "file_share", "text": "notes", "files": []map[string]any{{"id": "F0ECHO0002"}}}, secrets: []string{gh}},
 		{name: "attachment", event: map[string]any{"text": "fwd", "attachments": []map[string]any{{"fallback": "[shared] " + key, "is_share": true,
-			"author_name": "bob " + gh, "text": "deploy with " + key}}}, takedown: true, secrets: []string{key}},
+			"author_name": "bob " + gh, "text": "deploy with " + key}}}, secrets: []string{key}},
 		{name: "block", event: map[string]any{"text": "see below", "blocks": []map[string]any{{"type": "section",
-			"text": map[string]any{"type": "mrkdwn", "text": "token `" + gh + "`"}}}}, takedown: true, secrets: []string{gh}},
+			"text": map[string]any{"type": "mrkdwn", "text": "token `" + gh + "`"}}}}, secrets: []string{gh}},
 		{name: "question with a key", event: map[string]any{"type": "app_mention", "text": "<@" + fakeslack.BotUserID + "> is " + key + " an API key or a token?"},
-			takedown: true, secrets: []string{key}},
+			secrets: []string{key}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,11 +63,11 @@ func TestEventsNoEcho(t *testing.T) {
 			p := h.start()
 			h.post(p.srv, "/slack/events", "application/json", mustJSON(h.messageEvent(fmt.Sprintf("EvEcho%d", i), ev)), time.Now(), nil)
 			h.drain(p)
-			if n := len(h.fake.Calls("chat.delete")); tt.takedown && n != 1 {
+			if n := len(h.fake.Calls("chat.delete")); n != 1 {
 				t.Fatalf("chat.delete calls = %d, want 1", n)
 			}
 			notices := postsTo(h.fake, security)
-			if tt.takedown && len(notices) != 1 {
+			if len(notices) != 1 {
 				t.Fatalf("security notices = %d, want 1", len(notices))
 			}
 			if tt.user != nil && !strings.Contains(notices[0].Params["text"], "eve") && !strings.Contains(notices[0].Params["text"], tt.user.ID) {
