@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/bottest"
@@ -46,6 +47,32 @@ func TestCancelledEventStopsScanning(t *testing.T) {
 	}
 	if n := len(exec.done(bot.Delete)); n != 1 {
 		t.Errorf("%d deletes on redelivery, want 1", n)
+	}
+}
+
+// A scan that outlasts the event's deadline (a delivery's time to be
+// acknowledged) stops, and makes the text unsafe: a redelivery would run
+// out of time the same way, so the message is taken down rather than
+// never handled.
+func TestTimedOutScanIsUnsafe(t *testing.T) {
+	c := bottest.New(t, bottest.Options{})
+	ctx, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
+	defer cancel()
+	ev := leakEvent(bottest.AnthropicKey(312))
+	acts, err := c.Router.Handle(ctx, ev)
+	if err != nil || len(acts) != 1 || acts[0].Kind != bot.Takedown || acts[0].Plan.Leaks[0].Rule != leaks.UnscannedRuleID {
+		t.Fatalf("Handle past the deadline = %+v, %v; want one takedown of an unscanned text", acts, err)
+	}
+	exec := &recorder{}
+	in := bot.NewIntake(c.Dispatcher(exec), c.Store, c.Log, 1, 4)
+	if err := in.Submit(ctx, ev, "e-late"); err != nil {
+		t.Fatalf("Submit past the deadline: %v", err)
+	}
+	if err := in.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(exec.done(bot.Delete)); n != 1 {
+		t.Errorf("%d deletes, want 1", n)
 	}
 }
 

@@ -145,9 +145,11 @@ func (d *Dispatcher) Dispatch(ctx context.Context, ev Event) error {
 // Accept runs the router on ev and claims its takedowns in the ledger, so
 // that once it returns they survive a crash: the platform may be told the
 // event was received. An error with a nil Work means nothing was claimed
-// and the event should be delivered again (the scan was cancelled or the
+// and the event should be delivered again (ctx was cancelled or the
 // ledger failed); an error with a Work is a router failure, and the work
-// is still to be run. A slash command is not routed here but by Run: it
+// is still to be run. A scan that outlasts ctx's deadline makes its text
+// unsafe: the message is taken down, not left to a redelivery that would
+// run out of time again. A slash command is not routed here but by Run: it
 // has nothing to take down, and its count is not to delay the
 // acknowledgement (Slack allows 3 seconds).
 func (d *Dispatcher) Accept(ctx context.Context, ev Event) (*Work, error) {
@@ -159,13 +161,17 @@ func (d *Dispatcher) Accept(ctx context.Context, ev Event) (*Work, error) {
 	if errors.Is(rerr, context.Canceled) || errors.Is(rerr, context.DeadlineExceeded) {
 		return nil, rerr
 	}
+	// The claims are made even when ctx ran out during the scan (its text
+	// is then unsafe): a claim is what keeps the takedown.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.timeout())
+	defer cancel()
 	for _, a := range acts {
 		if a.Kind != Takedown {
 			w.acts = append(w.acts, a)
 			continue
 		}
 		leased := time.Now()
-		rec, ok, err := d.claim(ctx, a.Plan)
+		rec, ok, err := d.claim(cctx, a.Plan)
 		if err != nil {
 			return nil, err
 		}

@@ -67,8 +67,8 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 	}
 	inText, found, err := r.scan(ctx, ev)
 	if err != nil {
-		// Cancelled or timed out: nothing is decided, and the event is
-		// to be delivered again.
+		// Cancelled: nothing is decided, and the event is to be
+		// delivered again.
 		return nil, err
 	}
 	var acts []Action
@@ -149,16 +149,18 @@ func (r *Router) scan(ctx context.Context, ev Event) (inText, all []leaks.Findin
 }
 
 // scanText returns the findings in one text. A text the scanner cannot
-// scan (too large, or the scanner failed) yields one finding with RuleID
-// leaks.UnscannedRuleID: it is treated as unsafe, since a key in it would
-// otherwise pass unseen. The only error is ctx's.
+// scan (too large, the scanner failed, or its scan outlasted the event's
+// deadline: a delivery that always runs out of time would otherwise never
+// be taken down) yields one finding with RuleID leaks.UnscannedRuleID: it
+// is treated as unsafe, since a key in it would otherwise pass unseen. The
+// only error is ctx's cancellation.
 func (r *Router) scanText(ctx context.Context, text string) ([]leaks.Finding, error) {
 	if r.Scanner == nil {
 		return nil, nil
 	}
 	fs, err := r.Scanner.ScanContext(ctx, text)
 	switch {
-	case errors.Is(err, leaks.ErrTooLarge), errors.Is(err, leaks.ErrScanFailed):
+	case errors.Is(err, leaks.ErrTooLarge), errors.Is(err, leaks.ErrScanFailed), errors.Is(err, context.DeadlineExceeded):
 		return []leaks.Finding{unscanned}, nil
 	case err != nil:
 		return nil, fmt.Errorf("leak scan: %w", err)

@@ -333,7 +333,10 @@ func TestFilesLookedUpOncePerMessage(t *testing.T) {
 		t.Errorf("files.info calls = %d, downloads = %d; want 1 each", n, m)
 	}
 
-	// A delete that fails once, then is resumed.
+	// A delete that fails once, then is resumed. (The edit above may have
+	// made a takedown of its own, whose delete looked the gone message up:
+	// calls are counted from here.)
+	replies := calls("conversations.replies")
 	ts = "1700004002.000100"
 	files = addFile("F0ONCE0002", ts)
 	h.fake.Fail("chat.delete", fakeslack.Failure{Error: "internal_error"})
@@ -344,7 +347,7 @@ func TestFilesLookedUpOncePerMessage(t *testing.T) {
 	if n, err := h.d.Resume(context.Background(), Platform); err != nil || n != 1 {
 		t.Fatalf("resumed %d takedowns (%v), want 1", n, err)
 	}
-	if n := calls("conversations.replies"); n != 0 {
+	if n := calls("conversations.replies") - replies; n != 0 {
 		t.Errorf("conversations.replies calls = %d, want none: the files were known", n)
 	}
 	if h.fake.HasMessage(general, ts) || h.fake.HasFile("F0ONCE0002") {
@@ -359,6 +362,7 @@ func TestFilesLookedUpOncePerMessage(t *testing.T) {
 	}
 	ts = "1700004003.000100"
 	addFile("F0ONCE0003", ts)
+	replies = calls("conversations.replies")
 	h.fake.Fail("chat.delete", fakeslack.Failure{Error: "internal_error"})
 	del := bot.Action{Kind: bot.Delete, Channel: general, MessageID: ts}
 	if err := other.Execute(context.Background(), del); err == nil {
@@ -367,7 +371,7 @@ func TestFilesLookedUpOncePerMessage(t *testing.T) {
 	if err := other.Execute(context.Background(), del); err != nil {
 		t.Fatal(err)
 	}
-	if n := calls("conversations.replies"); n != 1 {
+	if n := calls("conversations.replies") - replies; n != 1 {
 		t.Errorf("conversations.replies calls = %d over two attempts, want 1", n)
 	}
 	if h.fake.HasFile("F0ONCE0003") {
