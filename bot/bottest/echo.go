@@ -18,12 +18,9 @@ func Leaked(out, secret string) string {
 			start = len(p)
 		}
 	}
-	// Windows reaching into the prefix show at least one hidden character
-	// too, so they count from the prefix's end minus 7.
+	// A run that begins in the prefix and ends past it shows hidden
+	// characters too: the first one checked ends one past the prefix.
 	for i := max(start-7, 0); i+8 <= len(secret); i++ {
-		if i+8 <= start {
-			continue
-		}
 		if w := secret[i : i+8]; strings.Contains(out, w) {
 			return w
 		}
