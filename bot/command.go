@@ -79,7 +79,7 @@ func (r *Router) command(ctx context.Context, ev Event) ([]Action, error) {
 			Interaction: ev.Interaction, Text: text, Tokens: rep}}
 	}
 	if ev.Command != "" && ev.Command != "tokens" {
-		name, found := r.redact(ev.Command)
+		name, found := r.redact(ctx, ev.Command)
 		text := fmt.Sprintf("Unknown command /%s. %s", Clip(name, 64), TokensUsage)
 		if len(found) > 0 {
 			text = SecretWarning(knowledge.DetectLang(ev.Text), found) + "\n\n" + text
@@ -120,7 +120,10 @@ func (r *Router) Tokens(ctx context.Context, text string, names []string, encodi
 	if r.Counter != nil && len(text) > r.Counter.MaxBytes() {
 		return tokens.Report{}, "", fmt.Errorf("%w: %d bytes is above the limit of %d bytes", tokens.ErrTooLarge, len(text), r.Counter.MaxBytes())
 	}
-	found := r.scanText(text)
+	found, err := r.scanText(ctx, text)
+	if err != nil {
+		return tokens.Report{}, "", err
+	}
 	// The default models' rows as the catalog has them now (it may have
 	// been refreshed since start).
 	models := slices.Clone(r.Models)
@@ -133,7 +136,7 @@ func (r *Router) Tokens(ctx context.Context, text string, names []string, encodi
 	if len(names) > 0 {
 		models = nil
 		for _, name := range names {
-			name, f := r.redact(name)
+			name, f := r.redact(ctx, name)
 			found = append(found, f...)
 			res, err := r.Catalog.Resolve(name)
 			if err != nil {
@@ -149,7 +152,7 @@ func (r *Router) Tokens(ctx context.Context, text string, names []string, encodi
 			}
 		}
 	}
-	encoding, f := r.redact(encoding)
+	encoding, f := r.redact(ctx, encoding)
 	found = append(found, f...)
 	if encoding == "" && len(models) > 0 {
 		encoding = models[0].Encoding

@@ -61,8 +61,8 @@ type Dispatcher struct {
 	// ledger need different instances.
 	Instance string
 	// Lease is how long a claimed takedown stays ours before another
-	// replica may take it over (default DefaultLease); renewed before
-	// every action.
+	// replica may take it over (default DefaultLease); renewed before an
+	// action once half of it has passed.
 	Lease time.Duration
 	// Deadline bounds how long after its claim a takedown is retried
 	// (default DefaultDeadline).
@@ -93,23 +93,27 @@ type Work struct {
 	Event   Event
 	acts    []Action
 	claimed []claimed
-	started time.Time
+	// routed is false for a slash command, routed by Run: it has nothing
+	// to take down, so nothing of it need be done before it is
+	// acknowledged.
+	routed bool
 }
 
 type claimed struct {
-	plan *Plan
-	rec  ledger.Record
+	plan   *Plan
+	rec    ledger.Record
+	leased time.Time // before the claim: the lease runs at least Lease from then
 }
 
 // Takedowns reports how many takedowns the work holds.
 func (w *Work) Takedowns() int { return len(w.claimed) }
 
 // Empty reports whether there is nothing left to do.
-func (w *Work) Empty() bool { return len(w.acts) == 0 && len(w.claimed) == 0 }
+func (w *Work) Empty() bool { return w.routed && len(w.acts) == 0 && len(w.claimed) == 0 }
 
 // dropActions forgets the actions other than takedowns (a duplicate
 // delivery's replies).
-func (w *Work) dropActions() { w.acts = nil }
+func (w *Work) dropActions() { w.acts, w.routed = nil, true }
 
 // Wait blocks until the takedowns in flight are finished or rescheduled,
 // or ctx ends.
@@ -141,29 +145,52 @@ func (d *Dispatcher) Dispatch(ctx context.Context, ev Event) error {
 // Accept runs the router on ev and claims its takedowns in the ledger, so
 // that once it returns they survive a crash: the platform may be told the
 // event was received. An error with a nil Work means nothing was claimed
-// and the event should be delivered again; an error with a Work is a
-// router failure, and the work is still to be run.
+// and the event should be delivered again (ctx was cancelled or the
+// ledger failed); an error with a Work is a router failure, and the work
+// is still to be run. A scan that outlasts ctx's deadline makes its text
+// unsafe: the message is taken down, not left to a redelivery that would
+// run out of time again. A slash command is not routed here but by Run: it
+// has nothing to take down, and its count is not to delay the
+// acknowledgement (Slack allows 3 seconds).
 func (d *Dispatcher) Accept(ctx context.Context, ev Event) (*Work, error) {
-	start := time.Now()
-	acts, rerr := d.Router.Handle(ctx, ev)
-	if d.Observer != nil {
-		d.Observer.Handled(ev, acts, time.Since(start))
+	w := &Work{Event: ev}
+	if IsSlashCommand(ev) {
+		return w, nil
 	}
-	w := &Work{Event: ev, started: start}
+	acts, rerr := d.route(ctx, w)
+	if errors.Is(rerr, context.Canceled) || errors.Is(rerr, context.DeadlineExceeded) {
+		return nil, rerr
+	}
+	// The claims are made even when ctx ran out during the scan (its text
+	// is then unsafe): a claim is what keeps the takedown.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.timeout())
+	defer cancel()
 	for _, a := range acts {
 		if a.Kind != Takedown {
 			w.acts = append(w.acts, a)
 			continue
 		}
-		rec, ok, err := d.claim(ctx, a.Plan)
+		leased := time.Now()
+		rec, ok, err := d.claim(cctx, a.Plan)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			w.claimed = append(w.claimed, claimed{a.Plan, rec})
+			w.claimed = append(w.claimed, claimed{a.Plan, rec, leased})
 		}
 	}
 	return w, rerr
+}
+
+// route runs the router on w's event.
+func (d *Dispatcher) route(ctx context.Context, w *Work) ([]Action, error) {
+	start := time.Now()
+	acts, err := d.Router.Handle(ctx, w.Event)
+	if d.Observer != nil {
+		d.Observer.Handled(w.Event, acts, time.Since(start))
+	}
+	w.routed = true
+	return acts, err
 }
 
 func (d *Dispatcher) claim(ctx context.Context, p *Plan) (ledger.Record, bool, error) {
@@ -182,10 +209,18 @@ func (d *Dispatcher) claim(ctx context.Context, p *Plan) (ledger.Record, bool, e
 // its own timeout, carried on when ctx is cancelled, so that a started
 // attempt is recorded), then the other actions.
 func (d *Dispatcher) Run(ctx context.Context, w *Work) error {
-	for _, c := range w.claimed {
-		d.attempt(ctx, c.plan, c.rec)
-	}
 	var errs []error
+	if !w.routed {
+		// A slash command: nothing to take down.
+		acts, err := d.route(ctx, w)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		w.acts = acts
+	}
+	for _, c := range w.claimed {
+		d.attempt(ctx, c.plan, c.rec, c.leased)
+	}
 	for _, a := range w.acts {
 		if err := d.execute(ctx, a); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", a.Kind, err))
@@ -225,6 +260,7 @@ func (d *Dispatcher) resume(ctx context.Context, claim func(limit int) ([]ledger
 	for ctx.Err() == nil {
 		// A batch no larger than what runs at once, so that no claimed
 		// record waits out its lease behind the others.
+		leased := time.Now()
 		recs, err := claim(n)
 		if err != nil {
 			return total, fmt.Errorf("claim pending takedowns: %w", err)
@@ -236,7 +272,7 @@ func (d *Dispatcher) resume(ctx context.Context, claim func(limit int) ([]ledger
 				defer wg.Done()
 				d.log().Info("resuming takedown", "platform", rec.Platform, "channel", rec.Channel, "message", rec.MessageID,
 					"provider", rec.Provider, "fingerprint", rec.Fingerprint, "attempts", rec.Attempts)
-				d.attempt(ctx, planFromRecord(rec, d.Router.SecurityChannel), rec)
+				d.attempt(ctx, planFromRecord(rec, d.Router.SecurityChannel), rec, leased)
 			}()
 		}
 		wg.Wait()
@@ -253,7 +289,7 @@ func (d *Dispatcher) resume(ctx context.Context, claim func(limit int) ([]ledger
 // that a resumed takedown repeats none. A failure before the deadline
 // reschedules the takedown; after it, a delete is escalated and a notice
 // given up.
-func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
+func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, leased time.Time) {
 	d.inflight.Add(1)
 	defer d.inflight.Done()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.timeout())
@@ -273,7 +309,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
 			pr.Result = ledger.Warned
 		} else {
 			pr.Attempts++
-			err := d.step(ctx, p, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
+			err := d.step(ctx, p, &leased, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
 				Reason: fmt.Sprintf("tokenbot: leaked %s credential (%s)", p.Leaks[0].Provider, p.Leaks[0].Fingerprint)})
 			switch {
 			case err == nil, errors.Is(err, ErrNotFound):
@@ -292,7 +328,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
 		}
 	}
 	if pr.Notified&ledger.NotifiedPoster == 0 {
-		if err := d.tellPoster(ctx, p, pr.Result); err != nil && !late {
+		if err := d.tellPoster(ctx, p, &leased, pr.Result); err != nil && !late {
 			d.reschedule(ctx, p, pr, since, "poster notice", err)
 			return
 		} else if err != nil {
@@ -306,7 +342,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
 	if pr.Notified&ledger.NotifiedSecurity == 0 {
 		if p.SecurityChannel != "" {
 			notice := Action{Kind: Notice, Channel: p.SecurityChannel, Text: SecurityNotice(p, pr.Result, pr.Detail), Plan: p}
-			if err := d.step(ctx, p, notice); err != nil && !late {
+			if err := d.step(ctx, p, &leased, notice); err != nil && !late {
 				d.reschedule(ctx, p, pr, since, "security notice", err)
 				return
 			} else if err != nil {
@@ -331,10 +367,16 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record) {
 	}
 }
 
-// step renews the lease and runs one action once.
-func (d *Dispatcher) step(ctx context.Context, p *Plan, a Action) error {
-	if err := d.Ledger.Extend(ctx, p.Key, d.Owner, d.lease()); err != nil {
-		return fmt.Errorf("renew takedown lease: %w", err)
+// step runs one action once, renewing the lease first unless it was taken
+// or renewed less than half a lease ago (at *leased): the lease is then
+// certainly still ours, and a commit is saved.
+func (d *Dispatcher) step(ctx context.Context, p *Plan, leased *time.Time, a Action) error {
+	if time.Since(*leased) >= d.lease()/2 {
+		now := time.Now()
+		if err := d.Ledger.Extend(ctx, p.Key, d.Owner, d.lease()); err != nil {
+			return fmt.Errorf("renew takedown lease: %w", err)
+		}
+		*leased = now
 	}
 	return d.Exec.Execute(ctx, a)
 }
@@ -364,7 +406,7 @@ func (d *Dispatcher) reschedule(ctx context.Context, p *Plan, pr ledger.Progress
 
 // tellPoster reaches the poster privately: an ephemeral reply, else a
 // direct message, else a short channel notice that names no key.
-func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, outcome ledger.Outcome) error {
+func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, leased *time.Time, outcome ledger.Outcome) error {
 	text := PosterNotice(p, outcome)
 	tries := []Action{
 		{Kind: PrivateReply, Channel: p.Key.Channel, User: p.Poster, ThreadID: p.ThreadID, Text: text, Plan: p},
@@ -373,7 +415,7 @@ func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, outcome ledger.Out
 	}
 	var errs []error
 	for _, a := range tries {
-		err := d.step(ctx, p, a)
+		err := d.step(ctx, p, leased, a)
 		if err == nil {
 			return nil
 		}

@@ -101,7 +101,7 @@ func assertNoSecret(t *testing.T, c *bottest.Core, rec *recorder, secret string)
 		t.Fatal("the test ledger has no file to search")
 	}
 	for where, text := range texts {
-		if strings.Contains(text, secret) || strings.Contains(text, secret[len(secret)-12:len(secret)-4]) {
+		if bottest.Leaked(text, secret) != "" {
 			t.Errorf("the secret appears in the %s", where)
 		}
 	}
@@ -483,4 +483,60 @@ func TestLowConfidenceWarnsOnly(t *testing.T) {
 		t.Errorf("record = %+v, want a warned warning", r)
 	}
 	assertNoSecret(t, c, rec, secret)
+}
+
+// extendCounter counts lease renewals; lost makes them fail as when
+// another replica took the takedown over.
+type extendCounter struct {
+	ledger.Store
+	mu      sync.Mutex
+	extends int
+	lost    bool
+}
+
+func (e *extendCounter) Extend(ctx context.Context, key ledger.Key, owner string, lease time.Duration) error {
+	e.mu.Lock()
+	e.extends++
+	lost := e.lost
+	e.mu.Unlock()
+	if lost {
+		return ledger.ErrNotOwner
+	}
+	return e.Store.Extend(ctx, key, owner, lease)
+}
+
+// A takedown's lease is renewed before an action only once half of it has
+// passed since it was taken: a fresh claim costs no renewal, a lease that
+// was lost stops the attempt before it acts.
+func TestLeaseRenewedWhenHalfGone(t *testing.T) {
+	tests := []struct {
+		name        string
+		lease       time.Duration
+		lost        bool
+		wantExtends int // at least
+		wantDeletes int
+	}{
+		{"fresh lease", time.Hour, false, 0, 1},
+		{"lease half gone before every step", time.Nanosecond, false, 3, 1},
+		{"lease lost", time.Nanosecond, true, 1, 0},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := bottest.New(t, bottest.Options{})
+			store := &extendCounter{Store: c.Store, lost: tt.lost}
+			rec := &recorder{}
+			d := c.Dispatcher(rec)
+			d.Ledger, d.Lease = store, tt.lease
+			ev := leakEvent(bottest.AnthropicKey(uint64(320 + i)))
+			if err := d.Dispatch(context.Background(), ev); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(rec.done(bot.Delete)); n != tt.wantDeletes {
+				t.Errorf("%d deletes, want %d", n, tt.wantDeletes)
+			}
+			if tt.wantExtends == 0 && store.extends != 0 || store.extends < tt.wantExtends {
+				t.Errorf("%d lease renewals, want %d or more (none when 0)", store.extends, tt.wantExtends)
+			}
+		})
+	}
 }

@@ -67,3 +67,9 @@ func (e Event) Where() string {
 	}
 	return e.Channel
 }
+
+// IsSlashCommand reports whether ev is a slash command: a command seen by
+// its caller only (no message id, no files), with nothing to take down.
+func IsSlashCommand(ev Event) bool {
+	return ev.Kind == Command && ev.MessageID == "" && len(ev.Files) == 0
+}

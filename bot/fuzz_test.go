@@ -26,7 +26,7 @@ func FuzzHandle(f *testing.F) {
 		if err != nil {
 			return
 		}
-		found := c.Router.Scanner.Scan(text)
+		found, _ := c.Router.Scanner.ScanContext(context.Background(), text)
 		for _, a := range acts {
 			if !utf8.ValidString(a.Text) && a.Kind != bot.Takedown {
 				t.Errorf("%s action text is not valid UTF-8", a.Kind)

@@ -59,7 +59,7 @@ func TestNoEcho(t *testing.T) {
 					out.WriteString(a.Plan.PosterName + a.Plan.ChannelName + "\n")
 				}
 			}
-			if s := out.String(); leaked(s, tt.secret) {
+			if s := out.String(); bottest.Leaked(s, tt.secret) != "" {
 				t.Errorf("output repeats the key:\n%s", s)
 			}
 			if tt.wantWarn && !strings.Contains(out.String(), "rotate") {
@@ -72,25 +72,14 @@ func TestNoEcho(t *testing.T) {
 func TestRedactMasksBeforeClipping(t *testing.T) {
 	c := bottest.New(t, bottest.Options{})
 	gh := bottest.GitHubToken(23)
-	out, found := bot.Redact(c.Router.Scanner, "name "+gh)
-	if len(found) != 1 || leaked(out, gh) {
+	out, found := bot.Redact(context.Background(), c.Router.Scanner, "name "+gh)
+	if len(found) != 1 || bottest.Leaked(out, gh) != "" {
 		t.Fatalf("Redact = %q, %d findings", out, len(found))
 	}
-	if clipped := bot.Clip(out, 24); leaked(clipped, gh) {
+	if clipped := bot.Clip(out, 24); bottest.Leaked(clipped, gh) != "" {
 		t.Errorf("clipped = %q", clipped)
 	}
-	if out, found := bot.Redact(nil, gh); out != gh || found != nil {
+	if out, found := bot.Redact(context.Background(), nil, gh); out != gh || found != nil {
 		t.Errorf("nil scanner: %q %v", out, found)
 	}
-}
-
-// leaked reports whether s shows any 8 characters of secret beyond what a
-// masked preview may (a known prefix, up to 13 characters, and the last 4).
-func leaked(s, secret string) bool {
-	for i := 13; i+8 <= len(secret)-4; i++ {
-		if strings.Contains(s, secret[i:i+8]) {
-			return true
-		}
-	}
-	return false
 }

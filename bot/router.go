@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,9 +21,11 @@ type Asker interface {
 	Entry(id, lang string) (knowledge.Text, bool)
 }
 
-// Scanner finds credentials in text.
+// Scanner finds credentials in text; *leaks.Scanner implements it. It
+// stops when ctx is done and returns ctx's error, and reports a text it
+// cannot scan with leaks.ErrTooLarge or leaks.ErrScanFailed.
 type Scanner interface {
-	Scan(text string) []leaks.Finding
+	ScanContext(ctx context.Context, text string) ([]leaks.Finding, error)
 }
 
 // Router turns an event into actions. It holds no platform state and is
@@ -57,16 +60,21 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 			ev.Kind, ev.Command, ev.Text = Command, "tokens", rest
 		}
 	}
-	if ev.Kind == Command && ev.MessageID == "" && len(ev.Files) == 0 {
-		// A slash command is seen by its caller only: nothing to take
-		// down, and Tokens checks its size before it scans.
+	if IsSlashCommand(ev) {
+		// Nothing to take down, and Tokens checks its size before it
+		// scans.
 		return r.command(ctx, ev)
 	}
-	inText, found := r.scan(ev)
+	inText, found, err := r.scan(ctx, ev)
+	if err != nil {
+		// Cancelled: nothing is decided, and the event is to be
+		// delivered again.
+		return nil, err
+	}
 	var acts []Action
 	// A message others can see (it has an id; a slash command has none) is
 	// taken down, whatever else it asks for.
-	if plan := r.plan(ev, inText, found); plan != nil {
+	if plan := r.plan(ctx, ev, inText, found); plan != nil {
 		acts = append(acts, Action{Kind: Takedown, Channel: ev.Channel, User: ev.User, MessageID: ev.MessageID, Plan: plan})
 		if plan.Decision == leaks.Takedown {
 			// The message is going away: answering it would only draw
@@ -120,23 +128,48 @@ func CommandText(text string) (string, bool) {
 }
 
 // scan returns the findings in the event's text, and those in the text and
-// its files together. Offsets are relative to the text each was found in.
-func (r *Router) scan(ev Event) (inText, all []leaks.Finding) {
-	inText = r.scanText(ev.Text)
+// its files (names and texts) together. Offsets are relative to the text
+// each was found in. It stops when ctx is done.
+func (r *Router) scan(ctx context.Context, ev Event) (inText, all []leaks.Finding, err error) {
+	if inText, err = r.scanText(ctx, ev.Text); err != nil {
+		return nil, nil, err
+	}
 	all = inText
 	for _, f := range ev.Files {
-		all = append(all[:len(all):len(all)], r.scanText(f.Text)...)
+		// A file's name is shown with it: a key there leaks too.
+		for _, t := range []string{f.Name, f.Text} {
+			fs, err := r.scanText(ctx, t)
+			if err != nil {
+				return nil, nil, err
+			}
+			all = append(all[:len(all):len(all)], fs...)
+		}
 	}
-	return inText, all
+	return inText, all, nil
 }
 
-// scanText returns the findings in one text.
-func (r *Router) scanText(text string) []leaks.Finding {
+// scanText returns the findings in one text. A text the scanner cannot
+// scan (too large, the scanner failed, or its scan outlasted the event's
+// deadline: a delivery that always runs out of time would otherwise never
+// be taken down) yields one finding with RuleID leaks.UnscannedRuleID: it
+// is treated as unsafe, since a key in it would otherwise pass unseen. The
+// only error is ctx's cancellation.
+func (r *Router) scanText(ctx context.Context, text string) ([]leaks.Finding, error) {
 	if r.Scanner == nil {
-		return nil
+		return nil, nil
 	}
-	return r.Scanner.Scan(text)
+	fs, err := r.Scanner.ScanContext(ctx, text)
+	switch {
+	case errors.Is(err, leaks.ErrTooLarge), errors.Is(err, leaks.ErrScanFailed), errors.Is(err, context.DeadlineExceeded):
+		return []leaks.Finding{unscanned}, nil
+	case err != nil:
+		return nil, fmt.Errorf("leak scan: %w", err)
+	}
+	return fs, nil
 }
+
+// unscanned stands for the key a text that could not be scanned may hold.
+var unscanned = leaks.Finding{RuleID: leaks.UnscannedRuleID, Provider: "Unknown", Confidence: leaks.High, Masked: "…"}
 
 func (r *Router) passive(ev Event) bool {
 	return slices.ContainsFunc(r.PassiveChannels, func(c string) bool {
@@ -162,13 +195,13 @@ func (r *Router) reply(ev Event, ans knowledge.Answer) Action {
 }
 
 // plan returns the takedown or warning that the findings call for, or nil.
-func (r *Router) plan(ev Event, inText, found []leaks.Finding) *Plan {
+func (r *Router) plan(ctx context.Context, ev Event, inText, found []leaks.Finding) *Plan {
 	if len(found) == 0 || ev.MessageID == "" {
 		return nil
 	}
 	// Names are the user's to choose: a key in one is masked like any other.
-	posterName, _ := r.redact(ev.UserName)
-	channelName, _ := r.redact(ev.ChannelName)
+	posterName, _ := r.redact(ctx, ev.UserName)
+	channelName, _ := r.redact(ctx, ev.ChannelName)
 	p := &Plan{
 		Key: ledger.Key{Platform: ev.Platform, Workspace: ev.Workspace, Channel: ev.Channel,
 			MessageID: ev.MessageID, Revision: ev.Revision},

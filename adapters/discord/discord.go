@@ -136,6 +136,7 @@ type Adapter struct {
 	wg           sync.WaitGroup
 	stopping     bool
 	inFlight     chan struct{} // one per event being handled
+	files        *bot.FileCache
 }
 
 // New builds an adapter; Run connects it.
@@ -196,7 +197,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	// de-duplicated by the core.
 	s.SyncEvents = true
 	return &Adapter{cfg: cfg, log: log.With("platform", Platform), s: s, http: client,
-		deferAfter: 1500 * time.Millisecond, recent: newRecentSet(4096),
+		deferAfter: 1500 * time.Millisecond, recent: newRecentSet(4096), files: bot.NewFileCache(bot.DefaultFileCacheBytes),
 		interactions: map[string]*interaction{}, channelNames: map[string]string{}, automodDone: map[string]bool{},
 		inFlight: make(chan struct{}, maxInFlight)}, nil
 }
@@ -454,7 +455,9 @@ func textAttachment(name string) bool {
 	return i >= 0 && textExts[n[i:]]
 }
 
-// fetchFiles downloads the text attachments that fit the size limit.
+// fetchFiles downloads the text attachments that fit the size limit. What
+// it downloaded is cached by attachment id: a replayed event or an edit of
+// the message downloads nothing again.
 func (a *Adapter) fetchFiles(ctx context.Context, atts []*discordgo.MessageAttachment) []bot.File {
 	var files []bot.File
 	for _, at := range atts {
@@ -465,12 +468,18 @@ func (a *Adapter) fetchFiles(ctx context.Context, atts []*discordgo.MessageAttac
 			a.log.Info("attachment too large to scan", "file_bytes", at.Size, "max_bytes", a.cfg.MaxFileBytes)
 			continue
 		}
-		text, err := a.download(ctx, at.URL)
+		f, err := a.files.Get(ctx, at.ID+"\x00"+at.URL, func() (*bot.File, error) {
+			text, err := a.download(ctx, at.URL)
+			if err != nil {
+				return nil, err
+			}
+			return &bot.File{Name: at.Filename, Text: text}, nil
+		})
 		if err != nil {
 			a.log.Warn("attachment download failed", "err", err)
 			continue
 		}
-		files = append(files, bot.File{Name: at.Filename, Text: text})
+		files = append(files, *f)
 	}
 	return files
 }

@@ -162,3 +162,21 @@ func TestBurstIsBoundedAndNothingDropped(t *testing.T) {
 		t.Errorf("%d takedowns in the ledger, want %d", n, burst)
 	}
 }
+
+// A message's attachment is downloaded once: not again when the gateway
+// replays the event, nor for an edit of the message.
+func TestAttachmentDownloadedOncePerMessage(t *testing.T) {
+	t.Parallel()
+	h := start(t, options{})
+	url := h.srv.AddAttachment("once.env", "ANTHROPIC_API_KEY="+anthropic+"\n")
+	m := h.srv.Message(guildID, generalID, alice, "config attached",
+		discordtest.Attachment{ID: "900000000000000081", Filename: "once.env", Size: 19 + len(anthropic), URL: url})
+	h.srv.Dispatch("MESSAGE_CREATE", m)
+	h.srv.Dispatch("MESSAGE_CREATE", m) // replayed after a RESUME
+	h.srv.Dispatch("MESSAGE_UPDATE", h.srv.Edit(m, "config attached, see it", time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)))
+	h.eventually("the message deleted", func() bool { return len(h.srv.Deleted()) == 1 })
+	h.settle()
+	if n := len(h.requests("GET", "/attachments/")); n != 1 {
+		t.Errorf("attachment downloaded %d times, want 1", n)
+	}
+}

@@ -45,6 +45,7 @@ type Adapter struct {
 	chanID   *cache // channel name → id
 	dms      *cache // user id → DM channel id
 	files    *cache // channel/ts → file ids of the message, to delete with it
+	texts    *bot.FileCache
 
 	listMu   sync.Mutex
 	listedAt time.Time
@@ -93,6 +94,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		chanID:   newCache(5000),
 		dms:      newCache(5000),
 		files:    newCache(2000),
+		texts:    bot.NewFileCache(bot.DefaultFileCacheBytes),
 		inFlight: make(chan struct{}, maxInFlight),
 	}
 	if cfg.AdminToken != "" {

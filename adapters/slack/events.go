@@ -255,7 +255,8 @@ func (a *Adapter) userName(ctx context.Context, id string) string {
 
 // fetchFiles reads the text files and snippets shared in a message, up to
 // MaxFileBytes each, and remembers their ids so that a takedown deletes
-// them with the message.
+// them with the message. What it read (or found not to be text) is cached
+// by file id: a redelivery or an edit of the message reads nothing again.
 func (a *Adapter) fetchFiles(ctx context.Context, channel string, m *message) []bot.File {
 	if len(m.Files) == 0 {
 		return nil
@@ -271,7 +272,15 @@ func (a *Adapter) fetchFiles(ctx context.Context, channel string, m *message) []
 			continue
 		}
 		ids = append(ids, ref.ID)
-		f, err := a.fetchFile(ctx, ref.ID)
+		f, err := a.texts.Get(ctx, ref.ID, func() (*bot.File, error) {
+			f, err := a.fetchFile(ctx, ref.ID)
+			if errors.Is(err, errFileTooLarge) {
+				// Remembered as not to be scanned.
+				a.log.Warn("shared file not scanned", "channel", channel, "file", ref.ID, "err", err)
+				return nil, nil
+			}
+			return f, err
+		})
 		if err != nil {
 			a.log.Warn("shared file not scanned", "channel", channel, "file", ref.ID, "err", err)
 			continue
@@ -286,7 +295,7 @@ func (a *Adapter) fetchFiles(ctx context.Context, channel string, m *message) []
 	return out
 }
 
-var errSkipFile = errors.New("not a text file")
+var errFileTooLarge = errors.New("file too large to scan")
 
 func (a *Adapter) fetchFile(ctx context.Context, id string) (*bot.File, error) {
 	var f *slackapi.File
@@ -302,7 +311,7 @@ func (a *Adapter) fetchFile(ctx context.Context, id string) (*bot.File, error) {
 		return nil, nil
 	}
 	if f.Size > a.cfg.MaxFileBytes {
-		return nil, fmt.Errorf("file too large to scan (%d bytes, limit %d)", f.Size, a.cfg.MaxFileBytes)
+		return nil, fmt.Errorf("%w (%d bytes, limit %d)", errFileTooLarge, f.Size, a.cfg.MaxFileBytes)
 	}
 	src := f.URLPrivateDownload
 	if src == "" {

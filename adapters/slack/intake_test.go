@@ -50,11 +50,9 @@ type process struct {
 }
 
 // start starts the harness's process: its dispatcher on its ledger, with
-// the intake's default bounds. Its token counter is warm, as serve's is
-// once started: a slash command is counted before it is acknowledged.
+// the intake's default bounds.
 func (h *harness) start() *process {
 	h.t.Helper()
-	h.core.Router.Counter.Warm(context.Background())
 	return h.newProcess(h.core.Store, h.d, 0, 0)
 }
 
@@ -301,4 +299,82 @@ func TestSocketModeAcksAfterClaim(t *testing.T) {
 	}
 	h.drain(up)
 	h.assertTakenDownOnce(ts)
+}
+
+// A message's files are looked up and downloaded once: not again for
+// Slack's retry of the delivery or for an edit of the message; a second
+// attempt at its delete asks Slack nothing about its files, and a delete
+// resumed by another process asks once for all its attempts.
+func TestFilesLookedUpOncePerMessage(t *testing.T) {
+	h := newHarness(t, options{})
+	addFile := func(id, ts string) []map[string]any {
+		h.fake.AddFile(fakeslack.File{ID: id, Name: ".env", Mimetype: "text/plain", Filetype: "text", Mode: "hosted",
+			Content: "ANTHROPIC_API_KEY=" + anthropicKey + "\n"})
+		h.fake.AddMessage(general, ts, alice, id)
+		return []map[string]any{{"id": id}}
+	}
+	calls := func(method string) int { return len(h.fake.Calls(method)) }
+
+	// Delivered, delivered again, edited.
+	ts := "1700004000.000100"
+	files := addFile("F0ONCE0001", ts)
+	p := h.start()
+	post := mustJSON(h.messageEvent("EvOnce1", map[string]any{"channel": general, "user": alice, "ts": ts, "subtype": "file_share",
+		"text": "config", "files": files}))
+	h.post(p.srv, "/slack/events", "application/json", post, time.Now(), nil)
+	h.post(p.srv, "/slack/events", "application/json", post, time.Now(), http.Header{"X-Slack-Retry-Num": {"1"}, "X-Slack-Retry-Reason": {"http_timeout"}})
+	edit := mustJSON(map[string]any{"type": "event_callback", "team_id": fakeslack.TeamID, "event_id": "EvOnce2", "event": map[string]any{
+		"type": "message", "subtype": "message_changed", "channel": general, "channel_type": "channel", "ts": "1700004001.000100",
+		"message":          map[string]any{"user": alice, "ts": ts, "text": "config, see file", "files": files, "edited": map[string]any{"user": alice, "ts": "1700004001.000100"}},
+		"previous_message": map[string]any{"user": alice, "ts": ts, "text": "config", "files": files}}})
+	h.post(p.srv, "/slack/events", "application/json", edit, time.Now(), nil)
+	h.drain(p)
+	if n, m := calls("files.info"), calls("file.download"); n != 1 || m != 1 {
+		t.Errorf("files.info calls = %d, downloads = %d; want 1 each", n, m)
+	}
+
+	// A delete that fails once, then is resumed. (The edit above may have
+	// made a takedown of its own, whose delete looked the gone message up:
+	// calls are counted from here.)
+	replies := calls("conversations.replies")
+	ts = "1700004002.000100"
+	files = addFile("F0ONCE0002", ts)
+	h.fake.Fail("chat.delete", fakeslack.Failure{Error: "internal_error"})
+	p = h.newProcess(h.core.Store, h.d, 0, 0)
+	h.post(p.srv, "/slack/events", "application/json", mustJSON(h.messageEvent("EvOnce3", map[string]any{"channel": general, "user": alice,
+		"ts": ts, "subtype": "file_share", "text": "config", "files": files})), time.Now(), nil)
+	h.drain(p)
+	if n, err := h.d.Resume(context.Background(), Platform); err != nil || n != 1 {
+		t.Fatalf("resumed %d takedowns (%v), want 1", n, err)
+	}
+	if n := calls("conversations.replies") - replies; n != 0 {
+		t.Errorf("conversations.replies calls = %d, want none: the files were known", n)
+	}
+	if h.fake.HasMessage(general, ts) || h.fake.HasFile("F0ONCE0002") {
+		t.Error("the message or its file is still there")
+	}
+
+	// Another process, which never saw the message, resumes a delete that
+	// fails once.
+	other, err := New(h.a.cfg, h.core.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts = "1700004003.000100"
+	addFile("F0ONCE0003", ts)
+	replies = calls("conversations.replies")
+	h.fake.Fail("chat.delete", fakeslack.Failure{Error: "internal_error"})
+	del := bot.Action{Kind: bot.Delete, Channel: general, MessageID: ts}
+	if err := other.Execute(context.Background(), del); err == nil {
+		t.Fatal("the failing delete succeeded")
+	}
+	if err := other.Execute(context.Background(), del); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls("conversations.replies") - replies; n != 1 {
+		t.Errorf("conversations.replies calls = %d over two attempts, want 1", n)
+	}
+	if h.fake.HasFile("F0ONCE0003") {
+		t.Error("the resumed delete left the message's file")
+	}
 }

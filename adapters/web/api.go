@@ -242,7 +242,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	now := time.Now().UTC()
 	// Redacted before it is cut to length: a cut key is no longer found.
 	name := displayName("", viewer)
-	if n, found := bot.Redact(s.router.Scanner, req.Name); len(found) == 0 {
+	if n, found := bot.Redact(r.Context(), s.router.Scanner, req.Name); len(found) == 0 {
 		name = displayName(n, viewer)
 	}
 	ev := bot.Event{Platform: Platform, Workspace: s.cfg.Workspace, Channel: s.cfg.Channel, ChannelName: s.cfg.Channel,
@@ -260,7 +260,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	// What the page will ever see of this text: redacted from the start
 	// when the scan finds anything.
-	shown := s.redact(text)
+	shown := s.redact(r.Context(), text)
 	id := s.nextID()
 	msg := &stored{Message: Message{ID: id, Channel: s.cfg.Channel, Author: name, Kind: "message", Text: shown, Time: now}, user: viewer}
 	if isCommand {
@@ -302,8 +302,8 @@ func (s *Server) dispatch(ctx context.Context, ev bot.Event) error {
 }
 
 // redact masks any credential in a text about to be stored or sent.
-func (s *Server) redact(text string) string {
-	out, _ := bot.Redact(s.router.Scanner, text)
+func (s *Server) redact(ctx context.Context, text string) string {
+	out, _ := bot.Redact(ctx, s.router.Scanner, text)
 	return out
 }
 
@@ -390,7 +390,7 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) {
 	out := make([]ledger.Audit, 0, len(recs))
 	for _, rec := range recs {
 		row := rec.Audit()
-		row.Detail = s.redact(row.Detail)
+		row.Detail = s.redact(r.Context(), row.Detail)
 		out = append(out, row)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": out})
@@ -470,7 +470,7 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) {
 		v.SinceStart = &snap
 		v.Unanswered = s.deps.Metrics.Unanswered()
 		for i := range v.Unanswered {
-			v.Unanswered[i].Text = s.redact(v.Unanswered[i].Text)
+			v.Unanswered[i].Text = s.redact(r.Context(), v.Unanswered[i].Text)
 		}
 	}
 	writeJSON(w, http.StatusOK, v)

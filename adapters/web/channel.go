@@ -119,14 +119,14 @@ func (c *channels) view(channel, viewer string) ([]Message, bool) {
 
 // Execute carries out one action of the core on the playground: the web
 // adapter is its own platform.
-func (s *Server) Execute(_ context.Context, a bot.Action) error {
+func (s *Server) Execute(ctx context.Context, a bot.Action) error {
 	now := time.Now().UTC()
 	// The core never puts a secret in an action; masking again costs
 	// little and keeps the page safe whatever a future handler does.
-	text, answer := s.redact(a.Text), a.Answer
+	text, answer := s.redact(ctx, a.Text), a.Answer
 	if answer != nil {
 		cp := *answer
-		cp.Question = s.redact(cp.Question)
+		cp.Question = s.redact(ctx, cp.Question)
 		answer = &cp
 	}
 	bm := func(channel, kind, visible, via string) *stored {

@@ -102,7 +102,7 @@ func startServer(t testing.TB, cfg Config, opts bottest.Options) *testServer {
 		cfg.Addr = "127.0.0.1:0"
 	}
 	core := bottest.New(t, opts)
-	m := metrics.New(metrics.Options{})
+	m := core.Metrics
 	s, err := New(cfg, Deps{Router: core.Router, Store: core.Store, Metrics: m, Log: core.Log, Owner: "web-test"})
 	if err != nil {
 		t.Fatalf("New: %v", err)

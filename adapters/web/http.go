@@ -143,7 +143,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		case errors.As(err, &typ):
 			fail(w, http.StatusBadRequest, "bad_json", "field %q must be a %s", typ.Field, typ.Type)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			field, _ := bot.Redact(s.router.Scanner, strings.TrimPrefix(err.Error(), "json: unknown field "))
+			field, _ := bot.Redact(r.Context(), s.router.Scanner, strings.TrimPrefix(err.Error(), "json: unknown field "))
 			fail(w, http.StatusBadRequest, "bad_json", "unknown field %s", bot.Clip(field, 80))
 		default:
 			fail(w, http.StatusBadRequest, "bad_json", "request body is not a valid JSON object")

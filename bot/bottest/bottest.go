@@ -7,16 +7,23 @@ package bottest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"maps"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/estimate"
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
+	"github.com/tokenbot/tokenbot/bot/metrics"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 	"github.com/tokenbot/tokenbot/knowledge"
 )
@@ -36,7 +43,9 @@ type Core struct {
 	Router *bot.Router
 	Store  ledger.Store
 	Log    *slog.Logger
-	logs   *Buffer
+	// Metrics observes every Dispatcher made by Dispatcher.
+	Metrics *metrics.Metrics
+	logs    *Buffer
 }
 
 var (
@@ -107,17 +116,42 @@ func New(t testing.TB, opts Options) *Core {
 			Policy: leaks.DefaultPolicy(), FingerprintKey: []byte("bottest-fingerprint-key-0123456789"),
 			SecurityChannel: sec, PassiveChannels: opts.PassiveChannels, MaxPieces: 200,
 			Estimates: &estimate.Answerer{Catalog: catalog, Counter: counter}},
-		Store: store,
-		Log:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		logs:  logs,
+		Store:   store,
+		Log:     slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Metrics: metrics.New(metrics.Options{Registry: prometheus.NewRegistry()}),
+		logs:    logs,
 	}
 }
 
 // Dispatcher returns a dispatcher on this core for one platform's executor.
 // Retries wait 1ms instead of their real backoff.
 func (c *Core) Dispatcher(exec bot.Executor) *bot.Dispatcher {
-	return &bot.Dispatcher{Router: c.Router, Ledger: c.Store, Exec: exec, Log: c.Log, Owner: "bottest",
+	return &bot.Dispatcher{Router: c.Router, Ledger: c.Store, Exec: exec, Log: c.Log, Observer: c.Metrics, Owner: "bottest",
 		Lease: time.Minute, Backoff: time.Millisecond}
+}
+
+// AssertNoEcho fails t when secret shows, beyond what a masked preview may
+// (see Leaked), in any output of the core (its logs, its ledger's rows, its
+// metrics and their list of unanswered questions) or in one of outputs,
+// named by what they are (requests to a platform, HTTP answers…).
+func (c *Core) AssertNoEcho(t testing.TB, secret string, outputs map[string]string) {
+	t.Helper()
+	all := map[string]string{"logs": c.Logs()}
+	recs, err := c.Store.List(context.Background(), ledger.Filter{Limit: ledger.MaxListLimit})
+	if err != nil {
+		t.Fatalf("list the ledger: %v", err)
+	}
+	all["ledger rows"] = fmt.Sprintf("%+v", recs)
+	rec := httptest.NewRecorder()
+	c.Metrics.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	all["metrics"] = rec.Body.String()
+	all["unanswered questions"] = fmt.Sprintf("%+v", c.Metrics.Unanswered())
+	maps.Copy(all, outputs)
+	for where, out := range all {
+		if w := Leaked(out, secret); w != "" {
+			t.Errorf("the %s repeat %q of a planted key", where, w)
+		}
+	}
 }
 
 // Logs returns every log line written so far.

@@ -1,6 +1,7 @@
 package bottest
 
 import (
+	"context"
 	"sync/atomic"
 
 	"github.com/tokenbot/tokenbot/bot"
@@ -14,10 +15,10 @@ type CountingScanner struct {
 	scanned atomic.Int64
 }
 
-// Scan counts text's bytes, then scans it.
-func (c *CountingScanner) Scan(text string) []leaks.Finding {
+// ScanContext counts text's bytes, then scans it.
+func (c *CountingScanner) ScanContext(ctx context.Context, text string) ([]leaks.Finding, error) {
 	c.scanned.Add(int64(len(text)))
-	return c.Scanner.Scan(text)
+	return c.Scanner.ScanContext(ctx, text)
 }
 
 // Scanned is how many bytes were scanned so far.

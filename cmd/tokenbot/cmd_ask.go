@@ -43,7 +43,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			return errors.New("the question is not valid UTF-8")
 		}
 		// A question that holds a key is answered, and echoed, masked.
-		q, found := bot.Redact(scanner, q)
+		q, found := bot.Redact(ctx, scanner, q)
 		if len(found) > 0 {
 			fmt.Fprintln(e.stderr, bot.SecretWarning(knowledge.DetectLang(q), found))
 		}

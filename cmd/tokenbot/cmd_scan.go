@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 )
@@ -76,6 +77,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	}
 	takedown, bad := false, 0
 	err = eachMessage(ctx, in, *jsonl, maxScanLine, func(id, text string) error {
+		// The id is the user's too: a key in it is masked like any other.
+		id, _ = bot.Redact(ctx, scanner, id)
 		res := scanResult{ID: id, Findings: []scanFinding{}}
 		for _, f := range scanner.Scan(text) {
 			d := cfg.Leaks.Policy.Decide(f, f.Fingerprint(key), *channel)

@@ -52,6 +52,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer c.Close()
+	// The encoders are loaded before any port listens or any platform
+	// connects: the first /tokens does not pay for it, and /readyz is true
+	// from the first request.
+	c.counter.Warm(ctx)
+	if ctx.Err() != nil {
+		return nil
+	}
 	obs := metrics.New(metrics.Options{})
 	dispatcher := func(exec bot.Executor) *bot.Dispatcher {
 		d := c.dispatcher(log, exec)

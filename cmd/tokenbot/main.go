@@ -102,7 +102,7 @@ func redact(s string) string {
 	if err != nil {
 		return s
 	}
-	out, _ := bot.Redact(sc, s)
+	out, _ := bot.Redact(context.Background(), sc, s)
 	return out
 }
 

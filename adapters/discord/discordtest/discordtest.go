@@ -477,9 +477,10 @@ func (s *Server) wsURL() string { return "ws" + strings.TrimPrefix(s.HTTP.URL, "
 
 // User is a message author.
 type User struct {
-	ID       string `json:"id"`
-	Username string `json:"username"`
-	Bot      bool   `json:"bot,omitempty"`
+	ID         string `json:"id"`
+	Username   string `json:"username"`
+	GlobalName string `json:"global_name,omitempty"`
+	Bot        bool   `json:"bot,omitempty"`
 }
 
 // Attachment is a message attachment.

@@ -52,6 +52,11 @@ type Failure struct {
 	Error      string // Slack error code, e.g. "cant_delete_message"
 }
 
+// User is a member of the fake workspace, as users.info describes them.
+type User struct {
+	ID, Name, RealName, DisplayName string
+}
+
 // File is a file the fake serves.
 type File struct {
 	ID, Name, Mimetype, Filetype, Mode string
@@ -69,6 +74,7 @@ type Server struct {
 	holds       map[string]chan struct{} // method → closed when released
 	channels    map[string]string        // id → name
 	users       map[string]string        // id → name
+	people      map[string]User          // users.info answers, over users
 	files       map[string]File
 	messages    map[string]string   // channel/ts → poster
 	msgFiles    map[string][]string // channel/ts → ids of the files shared with it
@@ -87,6 +93,7 @@ func New(t testing.TB) *Server {
 		t: t, failures: map[string][]Failure{}, holds: map[string]chan struct{}{},
 		channels:  map[string]string{"C0GENERAL1": "general", "C0SECURITY": "security", "C0RANDOM01": "random"},
 		users:     map[string]string{"U0ALICE001": "alice", "U0BOB00001": "bob", AdminUser: "admin", BotUserID: "tokenbot"},
+		people:    map[string]User{},
 		files:     map[string]File{},
 		messages:  map[string]string{},
 		msgFiles:  map[string][]string{},
@@ -146,6 +153,13 @@ func (s *Server) HasFile(id string) bool {
 	defer s.mu.Unlock()
 	_, ok := s.files[id]
 	return ok
+}
+
+// AddUser adds or replaces a member, names and all.
+func (s *Server) AddUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.people[u.ID] = u
 }
 
 // NotInChannel makes user a non-member of channel (chat.postEphemeral
@@ -393,6 +407,10 @@ func (s *Server) method(method, token string, p map[string]string) (map[string]a
 		}
 		return map[string]any{"ok": true, "channels": chans, "response_metadata": map[string]any{"next_cursor": ""}}, 0
 	case "users.info":
+		if u, ok := s.people[p["user"]]; ok {
+			return map[string]any{"ok": true, "user": map[string]any{"id": u.ID, "name": u.Name, "real_name": u.RealName,
+				"profile": map[string]any{"display_name": u.DisplayName, "real_name": u.RealName}}}, 0
+		}
 		name, ok := s.users[p["user"]]
 		if !ok {
 			return fail("user_not_found"), 0
