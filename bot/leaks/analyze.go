@@ -60,6 +60,14 @@ type ruleShape struct {
 	lead        []syntax.Op
 	prefixMax   int
 	prefixClass *[256]bool
+
+	// filter (set with compile, for windowed rules) rejects keyword hits
+	// no match can hold before any regex runs: for a keyed rule it is the
+	// regex after its context prefix, started at the hits; otherwise the
+	// whole regex, started anywhere within span bytes before a hit
+	// (filterEvery).
+	filter      *prefilter
+	filterEvery bool
 }
 
 // analyzeRule inspects re (compiled by gitleaks' config package with Go's
@@ -121,18 +129,21 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		rest = subs[0]
 	}
 	lits, ok := literalPrefixes(rest, true)
-	if !ok || len(lits) == 0 || len(keywords) == 0 {
-		return shape
-	}
+	keyed := ok && len(lits) > 0 && len(keywords) > 0
 	for _, l := range lits {
-		if !startsWithKeyword(l, keywords) {
-			return shape
+		keyed = keyed && startsWithKeyword(l, keywords)
+	}
+	if !keyed {
+		if compile && shape.windowed {
+			shape.filter, shape.filterEvery = newPrefilter(tree), true
 		}
+		return shape
 	}
 	shape.keyed, shape.windowed = true, true
 	if !compile {
 		return shape
 	}
+	shape.filter = newPrefilter(rest)
 	// The gate is the longest leading part of rest whose matches are at
 	// most maxGateSpan bytes long (a keyword, its name and the assignment
 	// before the secret): still a necessary condition, and cheap to try

@@ -493,6 +493,11 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 	}
 	f := r.fastPath()
 	span := max(r.span, 1)
+	if f.filter != nil {
+		if qs = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
+			return
+		}
+	}
 	last := 0
 	emit := func(m []int) bool {
 		if m[0] < last {
