@@ -4,35 +4,58 @@ import (
 	"regexp/syntax"
 	"slices"
 	"sync"
-	"unsafe"
 )
 
-// A prefilter is a lazily built DFA for a superset of a regex's matches:
-// zero-width assertions are taken to hold everywhere and captures are
-// ignored, so wherever the regex matches, the prefilter matches too, with
-// the same end. It runs over normalized (ASCII) text one table lookup per
-// byte, never restarts at a position it has already passed, and so
-// rejects a keyword hit that cannot begin a match (`twitter` repeated, no
-// assignment after it) without handing anything to Go's regexp.
+// A prefilter is a lazily built DFA for the match ends of a regex:
+// captures and match priorities are ignored, so wherever the regex
+// matches, the prefilter reports the same end (and maybe more). It runs
+// over normalized (ASCII) text one table lookup per byte and never
+// restarts at a position it has already passed, so it rejects a keyword
+// hit that cannot begin a match (`twitter` repeated, no assignment after
+// it) without handing anything to Go's regexp.
 //
-// The DFA's states are sets of the program's instructions, built as the
-// text needs them and cached (up to maxDFAStates per cache; a full cache
-// is emptied and rebuilt, as RE2 does, so a text that visits many states
-// costs at most the program's size per byte, never more).
+// A state is a set of the program's instructions not yet followed
+// through empty-width ones, with the kind of the byte before it (text
+// start, newline, word byte, other): zero-width assertions (\b, ^, $) are
+// evaluated when the next byte is known, as Go's regexp does. States are
+// built as the text needs them and cached, up to maxDFAStates per cache;
+// a full cache is emptied and rebuilt (as RE2 does), so a text that visits
+// many states costs at most the program's size per byte.
 type prefilter struct {
 	insts  []syntax.Inst
 	bytes  [][4]uint64 // per instruction: the bytes a rune instruction matches
-	start  []uint32    // the start's closure: consuming instructions
-	startM bool        // the start's closure holds a match
 	class  [256]uint8  // byte -> equivalence class
 	rep    []byte      // a representative byte per class
-	caches sync.Pool   // *dfaCache
+	start  uint32
+	caches sync.Pool // *dfaCache
 }
 
 // maxDFAStates bounds the states one cache holds before it is emptied.
 const maxDFAStates = 4096
 
-// newPrefilter compiles re's superset DFA; nil when re cannot be compiled.
+// Kinds of the byte before a position, for zero-width assertions.
+const (
+	kindBegin = iota
+	kindNewline
+	kindWord
+	kindOther
+	numKinds
+)
+
+func byteKind(b byte) uint8 {
+	switch {
+	case b == '\n':
+		return kindNewline
+	case isWordByte(b):
+		return kindWord
+	}
+	return kindOther
+}
+
+// kindRune is a rune of the kind, for syntax.EmptyOpContext.
+var kindRune = [numKinds]rune{kindBegin: -1, kindNewline: '\n', kindWord: 'a', kindOther: ' '}
+
+// newPrefilter compiles re's DFA; nil when re cannot be compiled.
 func newPrefilter(re *syntax.Regexp) *prefilter {
 	tree, err := syntax.Parse(re.String(), syntax.Perl)
 	if err != nil {
@@ -42,7 +65,7 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 	if err != nil {
 		return nil
 	}
-	p := &prefilter{insts: prog.Inst, bytes: make([][4]uint64, len(prog.Inst))}
+	p := &prefilter{insts: prog.Inst, bytes: make([][4]uint64, len(prog.Inst)), start: uint32(prog.Start)}
 	for pc := range prog.Inst {
 		in := &prog.Inst[pc]
 		switch in.Op {
@@ -56,149 +79,163 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 			}
 		}
 	}
-	// Bytes every rune instruction treats alike share a class.
+	// Bytes of one kind that every rune instruction treats alike share a
+	// class.
 	sig := map[string]uint8{}
-	key := make([]byte, 0, len(prog.Inst))
+	key := make([]byte, 0, len(prog.Inst)+1)
 	for b := 0; b < 256; b++ {
-		key = key[:0]
+		key = append(key[:0], byteKind(byte(b)))
 		for pc := range prog.Inst {
-			if p.bytes[pc][b>>6]&(1<<(b&63)) != 0 {
-				key = append(key, 1)
-			} else {
-				key = append(key, 0)
-			}
+			key = append(key, byte(p.bytes[pc][b>>6]>>(b&63)&1))
 		}
 		c, ok := sig[string(key)]
 		if !ok {
-			c = uint8(len(p.rep))
 			if len(p.rep) == 256 {
 				return nil
 			}
+			c = uint8(len(p.rep))
 			sig[string(key)] = c
 			p.rep = append(p.rep, byte(b))
 		}
 		p.class[b] = c
 	}
-	var seen []bool
-	p.start, p.startM = p.closure(nil, []uint32{uint32(prog.Start)}, &seen)
 	p.caches.New = func() any { return p.newCache() }
 	return p
 }
 
-// closure adds to set the consuming instructions reachable from pcs
-// without consuming a byte, and reports whether a match is reachable.
-func (p *prefilter) closure(set []uint32, pcs []uint32, seen *[]bool) ([]uint32, bool) {
-	if len(*seen) < len(p.insts) {
-		*seen = make([]bool, len(p.insts))
+// dfaCache holds the DFA states built so far. State 0 is the dead state.
+type dfaCache struct {
+	sets   [][]uint32      // per state: instructions, sorted
+	kind   []uint8         // per state: the kind of the byte before
+	trans  []int32         // state*classes + class -> state, -1 not built
+	endAt  []uint8         // state*classes + class: 1 a match ends before the byte, 2 not, 0 not built
+	eot    []uint8         // per state: 1 a match ends at the text's end, 2 not, 0 not built
+	inj    []int32         // state -> state with the start added, -1 not built
+	starts [numKinds]int32 // the start alone after a byte of each kind, 0 not built
+	index  map[string]int32
+	mark   []bool
+	stack  []uint32
+	buf    []uint32
+	key    []byte
+}
+
+func (p *prefilter) newCache() *dfaCache {
+	c := &dfaCache{index: map[string]int32{}, mark: make([]bool, len(p.insts))}
+	c.add(p, nil, kindBegin)
+	return c
+}
+
+func (c *dfaCache) reset(p *prefilter) {
+	c.sets, c.kind, c.trans, c.endAt, c.eot, c.inj = c.sets[:0], c.kind[:0], c.trans[:0], c.endAt[:0], c.eot[:0], c.inj[:0]
+	clear(c.index)
+	c.starts = [numKinds]int32{}
+	c.add(p, nil, kindBegin)
+}
+
+// add returns the state of set (sorted, without duplicates) after a byte
+// of kind, creating it if needed. Every empty set is the dead state 0.
+func (c *dfaCache) add(p *prefilter, set []uint32, kind uint8) int32 {
+	if len(set) == 0 && len(c.sets) > 0 {
+		return 0
 	}
-	mark := *seen
+	c.key = append(c.key[:0], kind)
 	for _, pc := range set {
-		mark[pc] = true
+		c.key = append(c.key, byte(pc), byte(pc>>8), byte(pc>>16), byte(pc>>24))
 	}
+	if id, ok := c.index[string(c.key)]; ok {
+		return id
+	}
+	id := int32(len(c.sets))
+	c.sets = append(c.sets, slices.Clone(set))
+	c.kind = append(c.kind, kind)
+	for range p.rep {
+		c.trans = append(c.trans, -1)
+		c.endAt = append(c.endAt, 0)
+	}
+	c.eot = append(c.eot, 0)
+	c.inj = append(c.inj, -1)
+	c.index[string(c.key)] = id
+	return id
+}
+
+// closure follows the instructions of set through the empty-width ones
+// that hold between a byte of kind before and the rune after (-1: the
+// text's end), and returns the rune instructions reached (in c.buf) and
+// whether a match is.
+func (c *dfaCache) closure(p *prefilter, set []uint32, before uint8, after rune) ([]uint32, bool) {
+	out := c.buf[:0]
 	match := false
-	stack := append([]uint32(nil), pcs...)
-	for len(stack) > 0 {
-		pc := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if mark[pc] {
+	c.stack = append(c.stack[:0], set...)
+	var touched []uint32
+	for len(c.stack) > 0 {
+		pc := c.stack[len(c.stack)-1]
+		c.stack = c.stack[:len(c.stack)-1]
+		if c.mark[pc] {
 			continue
 		}
-		mark[pc] = true
+		c.mark[pc] = true
+		touched = append(touched, pc)
 		in := &p.insts[pc]
 		switch in.Op {
 		case syntax.InstMatch:
 			match = true
 		case syntax.InstAlt, syntax.InstAltMatch:
-			stack = append(stack, in.Out, in.Arg)
-		case syntax.InstCapture, syntax.InstNop, syntax.InstEmptyWidth:
-			stack = append(stack, in.Out)
+			c.stack = append(c.stack, in.Arg, in.Out)
+		case syntax.InstCapture, syntax.InstNop:
+			c.stack = append(c.stack, in.Out)
+		case syntax.InstEmptyWidth:
+			if in.MatchEmptyWidth(kindRune[before], after) {
+				c.stack = append(c.stack, in.Out)
+			}
 		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
-			set = append(set, pc)
+			out = append(out, pc)
 		}
 	}
-	for i := range mark {
-		mark[i] = false
+	for _, pc := range touched {
+		c.mark[pc] = false
 	}
-	return set, match
+	c.buf = out
+	return out, match
 }
 
-// dfaCache holds the DFA states built so far. State 0 is the empty set.
-type dfaCache struct {
-	sets  [][]uint32
-	match []bool
-	trans []int32 // state*classes + class -> state, -1 not built
-	inj   []int32 // state -> state with the start added, -1 not built
-	index map[string]int32
-	seen  []bool
-	buf   []uint32
-}
-
-func (p *prefilter) newCache() *dfaCache {
-	c := &dfaCache{index: map[string]int32{}}
-	c.add(p, nil, false)
-	return c
-}
-
-func (c *dfaCache) reset(p *prefilter) {
-	c.sets, c.match, c.trans, c.inj = c.sets[:0], c.match[:0], c.trans[:0], c.inj[:0]
-	clear(c.index)
-	c.add(p, nil, false)
-}
-
-// add returns the state of set (sorted in place), creating it if needed.
-func (c *dfaCache) add(p *prefilter, set []uint32, match bool) int32 {
-	slices.Sort(set)
-	key := unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(set))), len(set)*4)
-	if match {
-		key += "m"
-	}
-	if id, ok := c.index[key]; ok {
-		return id
-	}
-	id := int32(len(c.sets))
-	c.sets = append(c.sets, slices.Clone(set))
-	c.match = append(c.match, match)
-	for range p.rep {
-		c.trans = append(c.trans, -1)
-	}
-	c.inj = append(c.inj, -1)
-	c.index[string([]byte(key))] = id
-	return id
-}
-
-// step builds the transition of state s on byte b.
-func (c *dfaCache) step(p *prefilter, s int32, b byte) int32 {
+// step builds the transition of state s on a byte of class cls: whether
+// a match ends before the byte, and the state after it.
+func (c *dfaCache) step(p *prefilter, s int32, cls uint8) (bool, int32) {
+	b := p.rep[cls]
+	runes, match := c.closure(p, c.sets[s], c.kind[s], rune(b))
 	var outs []uint32
-	for _, pc := range c.sets[s] {
+	for _, pc := range runes {
 		if p.bytes[pc][b>>6]&(1<<(b&63)) != 0 {
 			outs = append(outs, p.insts[pc].Out)
 		}
 	}
-	set, match := p.closure(c.buf[:0], outs, &c.seen)
-	c.buf = set
-	return c.add(p, set, match)
+	slices.Sort(outs)
+	return match, c.add(p, slices.Compact(outs), byteKind(b))
 }
 
-// inject builds the state of s with the start added.
+// inject returns the state of s with the start added.
 func (c *dfaCache) inject(p *prefilter, s int32) int32 {
-	set := append(append(c.buf[:0], c.sets[s]...), p.start...)
-	set = slices.Compact(func() []uint32 { slices.Sort(set); return set }())
+	set := append(c.buf[:0], c.sets[s]...)
+	if !slices.Contains(set, p.start) {
+		set = append(set, p.start)
+		slices.Sort(set)
+	}
 	c.buf = set
-	return c.add(p, set, c.match[s] || p.startM)
+	return c.add(p, set, c.kind[s])
 }
 
-// ends returns the positions of t where a match of the superset ends that
-// started at a position of starts (sorted) or, with every set, at any
-// position within reach bytes before one of starts (a match holding the
-// hit at its start's right). The DFA skips over text where no started
-// match is alive. work counts the bytes stepped.
-func (p *prefilter) ends(t string, starts []int, every bool, reach int, work *int) []int {
+// ends returns the positions of t where a match ends that started at a
+// position of starts (sorted) or, with every set, at any position at most
+// reach bytes before one of them. The DFA skips text where no started
+// match is alive. n counts the bytes stepped.
+func (p *prefilter) ends(t string, starts []int, every bool, reach int, n *int) []int {
 	c := p.caches.Get().(*dfaCache)
 	defer p.caches.Put(c)
 	ncls := len(p.rep)
 	var out []int
 	s := int32(0)
-	next := 0 // index into starts
+	kind := uint8(kindBegin) // of the byte before i
+	next := 0                // index into starts
 	injectUntil := -1
 	for i := 0; ; {
 		for next < len(starts) && (every && starts[next]-reach <= i || !every && starts[next] <= i) {
@@ -209,55 +246,71 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach int, work *in
 			}
 			next++
 		}
+		if len(c.sets) >= maxDFAStates {
+			keep, k := slices.Clone(c.sets[s]), c.kind[s]
+			c.reset(p)
+			s = c.add(p, keep, k)
+		}
 		if i <= injectUntil {
-			if len(c.sets) >= maxDFAStates {
-				keep := slices.Clone(c.sets[s])
-				m := c.match[s]
-				c.reset(p)
-				s = c.add(p, keep, m)
+			if s == 0 {
+				if c.starts[kind] <= 0 {
+					c.starts[kind] = c.add(p, []uint32{p.start}, kind)
+				}
+				s = c.starts[kind]
+			} else {
+				in := c.inj[s]
+				if in < 0 {
+					in = c.inject(p, s)
+					c.inj[s] = in
+				}
+				s = in
 			}
-			n := c.inj[s]
-			if n < 0 {
-				n = c.inject(p, s)
-				c.inj[s] = n
-			}
-			s = n
 		}
-		if c.match[s] {
-			out = append(out, i)
-		}
-		if s == 0 && i > injectUntil {
+		if s == 0 {
 			if next == len(starts) {
 				break
 			}
-			i = starts[next]
+			j := starts[next]
 			if every {
-				i = max(i-reach, 0)
+				j = max(j-reach, 0)
 			}
-			if i >= len(t) {
-				i = len(t)
+			if j > i {
+				i = j
+				kind = byteKind(t[i-1])
 			}
 			continue
 		}
-		if i >= len(t) {
+		if i == len(t) {
+			if c.eot[s] == 0 {
+				_, m := c.closure(p, c.sets[s], c.kind[s], -1)
+				c.eot[s] = 2
+				if m {
+					c.eot[s] = 1
+				}
+			}
+			if c.eot[s] == 1 {
+				out = append(out, i)
+			}
 			break
 		}
-		if len(c.sets) >= maxDFAStates {
-			keep := slices.Clone(c.sets[s])
-			m := c.match[s]
-			c.reset(p)
-			s = c.add(p, keep, m)
-		}
 		b := t[i]
-		k := int(s)*ncls + int(p.class[b])
-		n := c.trans[k]
-		if n < 0 {
-			n = c.step(p, s, p.rep[p.class[b]])
-			c.trans[k] = n
+		cls := p.class[b]
+		k := int(s)*ncls + int(cls)
+		if c.endAt[k] == 0 {
+			m, nx := c.step(p, s, cls)
+			c.trans[k] = nx
+			c.endAt[k] = 2
+			if m {
+				c.endAt[k] = 1
+			}
 		}
-		s = n
+		if c.endAt[k] == 1 {
+			out = append(out, i)
+		}
+		s = c.trans[k]
+		kind = byteKind(b)
 		i++
-		*work++
+		*n++
 	}
 	return out
 }
