@@ -226,9 +226,9 @@ func (c *dfaCache) inject(p *prefilter, s int32) int32 {
 
 // ends returns the positions of t where a match ends that started at a
 // position of starts (sorted) or, with every set, at any position at most
-// reach bytes before one of them. The DFA skips text where no started
-// match is alive. n counts the bytes stepped.
-func (p *prefilter) ends(t string, starts []int, every bool, reach int, n *int) []int {
+// reach bytes before one of them, up to stop. The DFA skips text where no
+// started match is alive. n counts the bytes stepped.
+func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n *int) []int {
 	c := p.caches.Get().(*dfaCache)
 	defer p.caches.Put(c)
 	ncls := len(p.rep)
@@ -307,6 +307,9 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach int, n *int) 
 		if c.endAt[k] == 1 {
 			out = append(out, i)
 		}
+		if i == stop {
+			break
+		}
 		s = c.trans[k]
 		kind = byteKind(b)
 		i++
@@ -316,21 +319,40 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach int, n *int) 
 }
 
 // keep returns the positions of qs (sorted) where a match may begin (or,
-// with every, that a match within span bytes may hold): those with a
-// superset match ending after them, at most span bytes on.
-func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []int {
+// with every, that a match within span bytes may hold): those with a match
+// end after them, at most span bytes on. Without every it also returns,
+// for each, one byte past the last end of a match begun there (capped at
+// the text's end), where an anchored attempt there may stop; lims is nil
+// when finding those would cost more than attemptFactor times the text.
+func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) (kept, lims []int) {
 	n := 0
-	ends := p.ends(t, qs, every, span, &n)
-	w.add(n)
-	var out []int
+	ends := p.ends(t, qs, every, span, len(t), &n)
 	k := 0
 	for _, q := range qs {
 		for k < len(ends) && ends[k] <= q {
 			k++
 		}
 		if k < len(ends) && ends[k]-q <= span {
-			out = append(out, q)
+			kept = append(kept, q)
 		}
 	}
-	return out
+	if !every {
+		// The pass above mixes the matches begun at every hit; one run
+		// per kept hit finds where its own end (or that none does).
+		budget := n + attemptFactor*len(t)
+		var own []int
+		for _, q := range kept {
+			if n > budget {
+				w.add(n)
+				return kept, nil
+			}
+			if e := p.ends(t, []int{q}, false, 0, min(len(t), q+span), &n); len(e) > 0 {
+				own = append(own, q)
+				lims = append(lims, min(len(t), e[len(e)-1]+1))
+			}
+		}
+		kept = own
+	}
+	w.add(n)
+	return kept, lims
 }

@@ -493,10 +493,19 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 	}
 	f := r.fastPath()
 	span := max(r.span, 1)
+	// lims[k]: where an anchored attempt from qs[k] may stop (one byte past
+	// the last match end the filter allows, for the assertion after it).
+	var lims []int
 	if f.filter != nil {
-		if qs = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
+		if qs, lims = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
 			return
 		}
+	}
+	limit := func(q int) int {
+		if lims == nil {
+			return min(len(t), q+span+1)
+		}
+		return lims[sort.SearchInts(qs, q)]
 	}
 	last := 0
 	emit := func(m []int) bool {
@@ -510,6 +519,15 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 		pass, every := hs, true
 		switch {
 		case f.gate == nil:
+		case lims != nil:
+			// The filter has run the regex after the context prefix at
+			// each hit: only the leading assertions are left to check.
+			pass = nil
+			for _, q := range hs {
+				if f.anchored == nil || leadHolds(f.lead, t, q) {
+					pass = append(pass, q)
+				}
+			}
 		case len(hs)*min(f.gateSpan+1, we-ws) <= attemptFactor*(we-ws):
 			pass = nil
 			for _, q := range hs {
@@ -532,14 +550,20 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 			}
 		}
 		return forWindows(pass, span, len(t), func(ws, we int, ps []int) bool {
-			if every && f.gate != nil && f.anchored != nil && len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws) {
-				if ms, ok := r.anchoredMatches(t[:we], f, ps, span, w); ok {
-					for _, m := range ms {
-						if !emit(m) {
-							return false
+			if every && f.gate != nil && f.anchored != nil {
+				cost := 0
+				for _, q := range ps {
+					cost += limit(q) - q + f.prefixMax
+				}
+				if cost <= attemptFactor*(we-ws) {
+					if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, w); ok {
+						for _, m := range ms {
+							if !emit(m) {
+								return false
+							}
 						}
+						return true
 					}
-					return true
 				}
 			}
 			w.add(we - ws)
@@ -602,12 +626,12 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // anchoredMatches emulates FindAllStringSubmatchIndex from the candidate
 // starts: the leftmost start reachable from a passing keyword position
 // through at most prefixMax bytes of the prefix class. Each attempt sees at
-// most span+1 bytes. When the anchored regex fails at a start, no match
+// most the bytes up to the largest limit of its positions. When the anchored regex fails at a start, no match
 // starts between it and the keyword positions it was reached from (the
 // regex's own prefix could have taken those bytes), so those positions are
 // dropped: there is at most one attempt per position. ok is false if the
 // emulation cannot vouch for its result (the caller then runs the regex).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, span int, w *work) (out [][]int, ok bool) {
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) int, w *work) (out [][]int, ok bool) {
 	pos, i := 0, 0
 	dead := make([]bool, len(pass))
 	var group []int
@@ -643,7 +667,11 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, span int, w *
 		if best < 0 {
 			return out, true
 		}
-		lim := min(len(t), best+span+1)
+		lim := 0
+		for _, k := range group {
+			lim = max(lim, limit(pass[k]))
+		}
+		lim = min(len(t), lim)
 		w.add(lim - best)
 		m := f.anchored.FindStringSubmatchIndex(t[best:lim])
 		if m == nil {
