@@ -234,9 +234,9 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 	ncls := len(p.rep)
 	var out []int
 	s := int32(0)
-	kind := uint8(kindBegin) // of the byte before i
-	next := 0                // index into starts
+	next := 0 // index into starts
 	injectUntil := -1
+	steps := 0
 	for i := 0; ; {
 		for next < len(starts) && (every && starts[next]-reach <= i || !every && starts[next] <= i) {
 			if every {
@@ -253,7 +253,11 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 		}
 		if i <= injectUntil {
 			if s == 0 {
-				if c.starts[kind] <= 0 {
+				kind := uint8(kindBegin)
+				if i > 0 {
+					kind = byteKind(t[i-1])
+				}
+				if c.starts[kind] == 0 {
 					c.starts[kind] = c.add(p, []uint32{p.start}, kind)
 				}
 				s = c.starts[kind]
@@ -274,10 +278,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			if every {
 				j = max(j-reach, 0)
 			}
-			if j > i {
-				i = j
-				kind = byteKind(t[i-1])
-			}
+			i = max(i, j)
 			continue
 		}
 		if i == len(t) {
@@ -293,8 +294,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			}
 			break
 		}
-		b := t[i]
-		cls := p.class[b]
+		cls := p.class[t[i]]
 		k := int(s)*ncls + int(cls)
 		if c.endAt[k] == 0 {
 			m, nx := c.step(p, s, cls)
@@ -311,10 +311,10 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			break
 		}
 		s = c.trans[k]
-		kind = byteKind(b)
 		i++
-		*n++
+		steps++
 	}
+	*n += steps
 	return out
 }
 

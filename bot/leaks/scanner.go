@@ -325,17 +325,16 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	lowerText := string(lower)
 
 	// Keyword prefilter: positions of every keyword, per rule.
-	type hit struct{ rule, pos int }
-	var hits []hit
+	hits := map[int][]int{}
 	s.trie.Walk(lower, func(end, n, pattern int64) bool {
 		pos := int(end - n + 1)
 		for _, ri := range s.kwRules[pattern] {
-			hits = append(hits, hit{ri, pos})
+			hits[ri] = append(hits[ri], pos)
 		}
 		return true
 	})
 	for _, ri := range s.always {
-		hits = append(hits, hit{ri, -1})
+		hits[ri] = nil // no positions: the regex runs over the whole view
 	}
 	if len(hits) == 0 {
 		return nil, nil
@@ -343,31 +342,27 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	// High-confidence rules run first: a low-confidence match overlapping
 	// one of their findings would lose in dedupe, so it is skipped before
 	// its (costly) allowlist checks.
-	sort.Slice(hits, func(i, j int) bool {
-		hi, hj := s.rules[hits[i].rule].conf == High, s.rules[hits[j].rule].conf == High
-		if hi != hj {
-			return hi
+	order := make([]int, 0, len(hits))
+	for ri := range hits {
+		order = append(order, ri)
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if ha, hb := s.rules[a].conf == High, s.rules[b].conf == High; ha != hb {
+			if ha {
+				return -1
+			}
+			return 1
 		}
-		if hits[i].rule != hits[j].rule {
-			return hits[i].rule < hits[j].rule
-		}
-		return hits[i].pos < hits[j].pos
+		return a - b
 	})
 
 	sc := &viewScan{seen: map[[3]int]bool{}}
 	var relaxed string
 	ran := map[int]bool{}
-	for i := 0; i < len(hits); {
+	for _, ri := range order {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		ri := hits[i].rule
-		j := i
-		for j < len(hits) && hits[j].rule == ri {
-			j++
-		}
-		positions := hits[i:j]
-		i = j
 		r := s.rules[ri]
 		if r.skipReport || (r.literal != "" && !strings.Contains(lowerText, r.literal)) {
 			continue
@@ -375,12 +370,12 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		if r.conf == Low && !sc.lowPhase {
 			sc.startLow()
 		}
-		var qs []int
-		for _, h := range positions {
-			if h.pos >= 0 && (len(qs) == 0 || qs[len(qs)-1] != h.pos) {
-				qs = append(qs, h.pos)
-			}
+		// Keywords of different lengths are reported by their ends.
+		qs := hits[ri]
+		if !slices.IsSorted(qs) {
+			slices.Sort(qs)
 		}
+		qs = slices.Compact(qs)
 		ran[ri] = true
 		s.detect(ri, norm, sc, false, qs, w)
 		if r.relax {
