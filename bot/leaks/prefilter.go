@@ -320,13 +320,12 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 
 // keep returns the positions of qs (sorted) where a match may begin (or,
 // with every, that a match within span bytes may hold): those with a match
-// end after them, at most span bytes on. Without every it also returns,
-// for each, one byte past the last end of a match begun there (capped at
-// the text's end), where an anchored attempt there may stop; lims is nil
-// when finding those would cost more than attemptFactor times the text.
-func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) (kept, lims []int) {
+// end after them, at most span bytes on.
+func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []int {
 	n := 0
 	ends := p.ends(t, qs, every, span, len(t), &n)
+	w.add(n)
+	var kept []int
 	k := 0
 	for _, q := range qs {
 		for k < len(ends) && ends[k] <= q {
@@ -336,23 +335,18 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) (kep
 			kept = append(kept, q)
 		}
 	}
-	if !every {
-		// The pass above mixes the matches begun at every hit; one run
-		// per kept hit finds where its own end (or that none does).
-		budget := n + attemptFactor*len(t)
-		var own []int
-		for _, q := range kept {
-			if n > budget {
-				w.add(n)
-				return kept, nil
-			}
-			if e := p.ends(t, []int{q}, false, 0, min(len(t), q+span), &n); len(e) > 0 {
-				own = append(own, q)
-				lims = append(lims, min(len(t), e[len(e)-1]+1))
-			}
-		}
-		kept = own
+	return kept
+}
+
+// limit returns one byte past the last end of a match begun at q at most
+// span bytes on (capped at the text's end; q itself when none ends), where
+// an anchored attempt at q may stop, and the bytes stepped to find it.
+// keep's pass mixes the matches begun at every position; this run is q's
+// own.
+func (p *prefilter) limit(t string, q, span int) (lim, cost int) {
+	e := p.ends(t, []int{q}, false, 0, min(len(t), q+span), &cost)
+	if len(e) == 0 {
+		return q, cost
 	}
-	w.add(n)
-	return kept, lims
+	return min(len(t), e[len(e)-1]+1), cost
 }

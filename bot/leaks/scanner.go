@@ -488,19 +488,20 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 	}
 	f := r.fastPath()
 	span := max(r.span, 1)
-	// lims[k]: where an anchored attempt from qs[k] may stop (one byte past
-	// the last match end the filter allows, for the assertion after it).
-	var lims []int
+	filtered := f.filter != nil && !f.filterEvery
 	if f.filter != nil {
-		if qs, lims = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
+		if qs = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
 			return
 		}
 	}
-	limit := func(q int) int {
-		if lims == nil {
-			return min(len(t), q+span+1)
+	// limit returns where an anchored attempt from q may stop and what
+	// finding that cost: one byte past the last end of a match the filter
+	// lets begin at q (for the assertion after it), or span bytes on.
+	limit := func(q int) (lim, cost int) {
+		if !filtered {
+			return min(len(t), q+span+1), 0
 		}
-		return lims[sort.SearchInts(qs, q)]
+		return f.filter.limit(t, q, span)
 	}
 	last := 0
 	emit := func(m []int) bool {
@@ -514,7 +515,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 		pass, every := hs, true
 		switch {
 		case f.gate == nil:
-		case lims != nil:
+		case filtered:
 			// The filter has run the regex after the context prefix at
 			// each hit: only the leading assertions are left to check.
 			pass = nil
@@ -545,20 +546,14 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 			}
 		}
 		return forWindows(pass, span, len(t), func(ws, we int, ps []int) bool {
-			if every && f.gate != nil && f.anchored != nil {
-				cost := 0
-				for _, q := range ps {
-					cost += limit(q) - q + f.prefixMax
-				}
-				if cost <= attemptFactor*(we-ws) {
-					if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, w); ok {
-						for _, m := range ms {
-							if !emit(m) {
-								return false
-							}
+			if every && f.gate != nil && f.anchored != nil && (filtered || len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws)) {
+				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, attemptFactor*(we-ws), w); ok {
+					for _, m := range ms {
+						if !emit(m) {
+							return false
 						}
-						return true
 					}
+					return true
 				}
 			}
 			w.add(we - ws)
@@ -626,7 +621,7 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // regex's own prefix could have taken those bytes), so those positions are
 // dropped: there is at most one attempt per position. ok is false if the
 // emulation cannot vouch for its result (the caller then runs the regex).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) int, w *work) (out [][]int, ok bool) {
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim, cost int), budget int, w *work) (out [][]int, ok bool) {
 	pos, i := 0, 0
 	dead := make([]bool, len(pass))
 	var group []int
@@ -664,9 +659,15 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 		}
 		lim := 0
 		for _, k := range group {
-			lim = max(lim, limit(pass[k]))
+			l, c := limit(pass[k])
+			lim = max(lim, l)
+			w.add(c)
+			budget -= c
 		}
 		lim = min(len(t), lim)
+		if budget -= lim - best; budget < 0 {
+			return nil, false
+		}
 		w.add(lim - best)
 		m := f.anchored.FindStringSubmatchIndex(t[best:lim])
 		if m == nil {
