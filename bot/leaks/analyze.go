@@ -56,10 +56,14 @@ type ruleShape struct {
 	// hold there. anchored is the rule's regex without lead, anchored with
 	// ^, so the scanner can run it at those few starts instead of sliding
 	// the full regex over the whole message.
-	anchored    *regexp.Regexp
-	lead        []syntax.Op
-	prefixMax   int
-	prefixClass *[256]bool
+	anchored  *regexp.Regexp
+	lead      []syntax.Op
+	prefixMax int
+	// anchoredRest is anchored without the context prefix: the match at a
+	// start is the prefix up to the first of its keyword positions where
+	// anchoredRest matches.
+	anchoredRest *regexp.Regexp
+	prefixClass  *[256]bool
 
 	// filter (set with compile, for windowed rules) rejects keyword hits
 	// no match can hold before any regex runs: for a keyed rule it is the
@@ -201,6 +205,11 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	shape.anchored = anchored
 	shape.lead = lead
 	shape.prefixMax = width
+	if width > 0 {
+		if ar, err := regexp.Compile(`^(?:` + rest.String() + `)`); err == nil && ar.NumSubexp() == re.NumSubexp() {
+			shape.anchoredRest = ar
+		}
+	}
 	if class != nil {
 		var tab [256]bool
 		for i := 0; i+1 < len(class.Rune); i += 2 {

@@ -657,32 +657,61 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 		if best < 0 {
 			return out, true
 		}
-		lim := 0
-		for _, k := range group {
-			l, c := limit(pass[k])
-			lim = max(lim, l)
-			w.add(c)
-			budget -= c
+		var m []int
+		if f.anchoredRest != nil {
+			// The lazy context prefix takes the first hit of the group
+			// where the rest matches: try the rest there, without the
+			// prefix (a smaller program, cheaper per byte).
+			for _, k := range group {
+				q := pass[k]
+				lim, c := limit(q)
+				w.add(c + lim - q)
+				if budget -= c + lim - q; budget < 0 {
+					return nil, false
+				}
+				if m = f.anchoredRest.FindStringSubmatchIndex(t[q:lim]); m == nil {
+					continue
+				}
+				if q+m[1] == lim && lim < len(t) {
+					return nil, false
+				}
+				for k := range m {
+					if m[k] >= 0 {
+						m[k] += q
+					}
+				}
+				m[0] = best
+				break
+			}
+		} else {
+			lim := 0
+			for _, k := range group {
+				l, c := limit(pass[k])
+				lim = max(lim, l)
+				w.add(c)
+				budget -= c
+			}
+			lim = min(len(t), lim)
+			if budget -= lim - best; budget < 0 {
+				return nil, false
+			}
+			w.add(lim - best)
+			if m = f.anchored.FindStringSubmatchIndex(t[best:lim]); m != nil {
+				if best+m[1] == lim && lim < len(t) {
+					return nil, false
+				}
+				for k := range m {
+					if m[k] >= 0 {
+						m[k] += best
+					}
+				}
+			}
 		}
-		lim = min(len(t), lim)
-		if budget -= lim - best; budget < 0 {
-			return nil, false
-		}
-		w.add(lim - best)
-		m := f.anchored.FindStringSubmatchIndex(t[best:lim])
 		if m == nil {
 			for _, k := range group {
 				dead[k] = true
 			}
 			continue
-		}
-		if best+m[1] == lim && lim < len(t) {
-			return nil, false
-		}
-		for k := range m {
-			if m[k] >= 0 {
-				m[k] += best
-			}
 		}
 		out = append(out, m)
 		pos = m[1]
