@@ -63,7 +63,10 @@ type ruleShape struct {
 	// start is the prefix up to the first of its keyword positions where
 	// anchoredRest matches.
 	anchoredRest *regexp.Regexp
-	prefixClass  *[256]bool
+	// plain: the regex has no capture groups, so a match is known by its
+	// start and end alone.
+	plain       bool
+	prefixClass *[256]bool
 
 	// filter (set with compile, for windowed rules) rejects keyword hits
 	// no match can hold before any regex runs: for a keyed rule it is the
@@ -203,6 +206,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		return shape
 	}
 	shape.anchored = anchored
+	shape.plain = anchored.NumSubexp() == 0
 	shape.lead = lead
 	shape.prefixMax = width
 	if width > 0 {

@@ -497,9 +497,9 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 	// limit returns where an anchored attempt from q may stop and what
 	// finding that cost: one byte past the last end of a match the filter
 	// lets begin at q (for the assertion after it), or span bytes on.
-	limit := func(q int) (lim, cost int) {
+	limit := func(q int) (lim int, only bool, cost int) {
 		if !filtered {
-			return min(len(t), q+span+1), 0
+			return min(len(t), q+span+1), false, 0
 		}
 		return f.filter.limit(t, q, span)
 	}
@@ -621,7 +621,7 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // regex's own prefix could have taken those bytes), so those positions are
 // dropped: there is at most one attempt per position. ok is false if the
 // emulation cannot vouch for its result (the caller then runs the regex).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim, cost int), budget int, w *work) (out [][]int, ok bool) {
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), budget int, w *work) (out [][]int, ok bool) {
 	pos, i := 0, 0
 	dead := make([]bool, len(pass))
 	var group []int
@@ -664,7 +664,13 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 			// prefix (a smaller program, cheaper per byte).
 			for _, k := range group {
 				q := pass[k]
-				lim, c := limit(q)
+				lim, only, c := limit(q)
+				if only && f.plain {
+					// A match begun at q can end in one place only.
+					m = []int{best, lim - 1}
+					break
+				}
+				lim = min(len(t), lim)
 				w.add(c + lim - q)
 				if budget -= c + lim - q; budget < 0 {
 					return nil, false
@@ -684,12 +690,18 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 				break
 			}
 		} else {
-			lim := 0
+			lim, only := 0, len(group) == 1
 			for _, k := range group {
-				l, c := limit(pass[k])
-				lim = max(lim, l)
+				l, o, c := limit(pass[k])
+				lim, only = max(lim, l), only && o
 				w.add(c)
 				budget -= c
+			}
+			if only && f.plain {
+				// A match begun at the one hit can end in one place only.
+				out = append(out, []int{best, lim - 1})
+				pos = max(lim-1, best+1)
+				continue
 			}
 			lim = min(len(t), lim)
 			if budget -= lim - best; budget < 0 {
