@@ -105,10 +105,11 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 
 // dfaCache holds the DFA states built so far. State 0 is the dead state.
 type dfaCache struct {
-	sets   [][]uint32      // per state: instructions, sorted
-	kind   []uint8         // per state: the kind of the byte before
-	trans  []int32         // state*classes + class -> state, -1 not built
-	endAt  []uint8         // state*classes + class: 1 a match ends before the byte, 2 not, 0 not built
+	sets [][]uint32 // per state: instructions, sorted
+	kind []uint8    // per state: the kind of the byte before
+	// trans[state*classes+class]: the next state<<1, |1 when a match ends
+	// before the byte; -1 not built.
+	trans  []int32
 	eot    []uint8         // per state: 1 a match ends at the text's end, 2 not, 0 not built
 	inj    []int32         // state -> state with the start added, -1 not built
 	starts [numKinds]int32 // the start alone after a byte of each kind, 0 not built
@@ -126,7 +127,7 @@ func (p *prefilter) newCache() *dfaCache {
 }
 
 func (c *dfaCache) reset(p *prefilter) {
-	c.sets, c.kind, c.trans, c.endAt, c.eot, c.inj = c.sets[:0], c.kind[:0], c.trans[:0], c.endAt[:0], c.eot[:0], c.inj[:0]
+	c.sets, c.kind, c.trans, c.eot, c.inj = c.sets[:0], c.kind[:0], c.trans[:0], c.eot[:0], c.inj[:0]
 	clear(c.index)
 	c.starts = [numKinds]int32{}
 	c.add(p, nil, kindBegin)
@@ -150,7 +151,6 @@ func (c *dfaCache) add(p *prefilter, set []uint32, kind uint8) int32 {
 	c.kind = append(c.kind, kind)
 	for range p.rep {
 		c.trans = append(c.trans, -1)
-		c.endAt = append(c.endAt, 0)
 	}
 	c.eot = append(c.eot, 0)
 	c.inj = append(c.inj, -1)
@@ -294,25 +294,48 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			}
 			break
 		}
-		cls := p.class[t[i]]
-		k := int(s)*ncls + int(cls)
-		if c.endAt[k] == 0 {
-			m, nx := c.step(p, s, cls)
-			c.trans[k] = nx
-			c.endAt[k] = 2
-			if m {
-				c.endAt[k] = 1
+		// The next injection, the stop or the text's end bounds a run of
+		// plain steps.
+		end := len(t)
+		if stop < end {
+			end = stop
+		}
+		if next < len(starts) {
+			j := starts[next]
+			if every {
+				j = max(j-reach, 0)
+			}
+			end = min(end, j)
+		}
+		if every && injectUntil >= i {
+			end = i
+		}
+		// One step at least (end may be i), then plain steps to end.
+		for {
+			k := int(s)*ncls + int(p.class[t[i]])
+			x := c.trans[k]
+			if x < 0 {
+				m, nx := c.step(p, s, p.class[t[i]])
+				x = nx << 1
+				if m {
+					x |= 1
+				}
+				c.trans[k] = x
+			}
+			if x&1 != 0 {
+				out = append(out, i)
+			}
+			if i == stop {
+				*n += steps
+				return out
+			}
+			s = x >> 1
+			i++
+			steps++
+			if i >= end || s == 0 || len(c.sets) >= maxDFAStates {
+				break
 			}
 		}
-		if c.endAt[k] == 1 {
-			out = append(out, i)
-		}
-		if i == stop {
-			break
-		}
-		s = c.trans[k]
-		i++
-		steps++
 	}
 	*n += steps
 	return out

@@ -1177,15 +1177,31 @@ func shannonEntropy(data string) float64 {
 	if data == "" {
 		return 0
 	}
-	counts := make(map[rune]int, 64)
+	var ascii [utf8.RuneSelf]int
+	var counts map[rune]int // runes beyond ASCII
 	for _, c := range data {
+		if c < utf8.RuneSelf {
+			ascii[c]++
+			continue
+		}
+		if counts == nil {
+			counts = map[rune]int{}
+		}
 		counts[c]++
 	}
 	inv := 1.0 / float64(len(data))
 	e := 0.0
-	for _, n := range counts {
+	add := func(n int) {
 		f := float64(n) * inv
 		e -= f * math.Log2(f)
+	}
+	for _, n := range ascii {
+		if n > 0 {
+			add(n)
+		}
+	}
+	for _, n := range counts {
+		add(n)
 	}
 	return e
 }
