@@ -44,8 +44,10 @@ type ruleShape struct {
 	// it), so the regex only needs to run within span bytes of keyword
 	// hits, without a gate.
 	windowed bool
-	// span bounds the length in bytes of a match (see maxSpan).
-	span int
+	// span bounds the length in bytes of a match (see maxSpan); bounded:
+	// exactly, the regex has no unbounded repeat.
+	span    int
+	bounded bool
 	// required is a lower-cased literal every match contains: a text
 	// without it cannot match ("" when none is known).
 	required string
@@ -95,6 +97,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	shape.span = min(matchSpan(tree), maxSpan)
 	shape.required = requiredLiteral(tree)
 	shape.windowed = len(keywords) > 0 && containsKeyword(tree, keywords)
+	shape.bounded = !unbounded(tree) && matchSpan(tree) < maxSpan
 
 	subs := []*syntax.Regexp{tree}
 	if tree.Op == syntax.OpConcat {
@@ -141,7 +144,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		keyed = keyed && startsWithKeyword(l, keywords)
 	}
 	if !keyed {
-		if compile && shape.windowed {
+		if compile {
 			shape.filter, shape.filterEvery = newPrefilter(tree), true
 		}
 		return shape
@@ -293,6 +296,19 @@ func matchSpan(re *syntax.Regexp) int {
 		return n
 	}
 	return 0
+}
+
+// unbounded reports whether re has a repeat without a maximum.
+func unbounded(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpStar, syntax.OpPlus:
+		return true
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return true
+		}
+	}
+	return slices.ContainsFunc(re.Sub, unbounded)
 }
 
 // repeatClass returns the character class repeated by re and the maximum

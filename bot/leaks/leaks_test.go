@@ -197,11 +197,11 @@ func compareFastSlow(t *testing.T, s *Scanner, text string) {
 		}
 		return true
 	})
+	for _, ri := range s.always {
+		qs[ri] = nil
+	}
 	for ri, pos := range qs {
 		r := s.rules[ri]
-		if !r.windowed {
-			continue
-		}
 		sort.Ints(pos)
 		pos = slices.Compact(pos)
 		slow := r.re.FindAllStringSubmatchIndex(text, -1)

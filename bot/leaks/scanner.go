@@ -477,19 +477,38 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 // starting before the end of the previous one (found again in the overlap)
 // is skipped.
 func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) {
-	if qs == nil || !r.windowed {
-		w.add(len(t))
-		for _, m := range r.re.FindAllStringSubmatchIndex(t, -1) {
-			if !yield(m) {
-				return
-			}
-		}
-		return
-	}
 	f := r.fastPath()
 	span := max(r.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
-	if f.filter != nil {
+	switch {
+	case qs == nil || !r.windowed:
+		// No keyword bounds where a match lies: the filter, started at
+		// every position, finds where matches end, if anywhere; windows
+		// around those ends take the place of keyword hits when a match's
+		// length is bounded.
+		var ends []int
+		if f.filter != nil {
+			n := 0
+			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), &n)
+			w.add(n)
+			if len(ends) == 0 {
+				return
+			}
+		}
+		if f.filter == nil || !f.bounded || ends[0] == 0 {
+			w.add(len(t))
+			for _, m := range r.re.FindAllStringSubmatchIndex(t, -1) {
+				if !yield(m) {
+					return
+				}
+			}
+			return
+		}
+		qs = ends
+		for k := range qs {
+			qs[k]-- // a byte of the match
+		}
+	case f.filter != nil:
 		if qs = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
 			return
 		}
