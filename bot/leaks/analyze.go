@@ -66,7 +66,8 @@ type ruleShape struct {
 	// anchoredRest matches.
 	anchoredRest *regexp.Regexp
 	// plain: the regex has no capture groups, so a match is known by its
-	// start and end alone.
+	// start and end alone, and its match from a start is the longest one
+	// (see longestFirst).
 	plain       bool
 	prefixClass *[256]bool
 
@@ -209,7 +210,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		return shape
 	}
 	shape.anchored = anchored
-	shape.plain = anchored.NumSubexp() == 0
+	shape.plain = anchored.NumSubexp() == 0 && longestFirst(rest)
 	shape.lead = lead
 	shape.prefixMax = width
 	if width > 0 {
@@ -296,6 +297,72 @@ func matchSpan(re *syntax.Regexp) int {
 		return n
 	}
 	return 0
+}
+
+// longestFirst reports whether the leftmost-first match of re at a start
+// is its longest match there: fixed-width pieces (literals, classes, fixed
+// repeats, alternations of one width), then at most one greedy repeat of
+// one character, then zero-width assertions only. Nothing before the
+// repeat has a choice that changes where it starts, and the repeat takes
+// the most it can that lets the assertions after it hold.
+func longestFirst(re *syntax.Regexp) bool {
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
+	}
+	i := 0
+	for i < len(subs) && fixedWidth(subs[i]) >= 0 {
+		i++
+	}
+	if i < len(subs) {
+		switch c := subs[i]; c.Op {
+		case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+			if c.Flags&syntax.NonGreedy == 0 && fixedWidth(c.Sub[0]) == 1 {
+				i++
+			}
+		}
+	}
+	for i < len(subs) && fixedWidth(subs[i]) == 0 {
+		i++
+	}
+	return i == len(subs)
+}
+
+// fixedWidth returns the one length of re's matches, -1 when they vary
+// (or re holds a capture).
+func fixedWidth(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpEndLine,
+		syntax.OpBeginText, syntax.OpEndText, syntax.OpEmptyMatch:
+		return 0
+	case syntax.OpRepeat:
+		if n := fixedWidth(re.Sub[0]); n >= 0 && re.Min == re.Max {
+			return n * re.Min
+		}
+	case syntax.OpConcat:
+		w := 0
+		for _, s := range re.Sub {
+			n := fixedWidth(s)
+			if n < 0 {
+				return -1
+			}
+			w += n
+		}
+		return w
+	case syntax.OpAlternate:
+		w := fixedWidth(re.Sub[0])
+		for _, s := range re.Sub[1:] {
+			if fixedWidth(s) != w {
+				return -1
+			}
+		}
+		return w
+	}
+	return -1
 }
 
 // unbounded reports whether re has a repeat without a maximum.

@@ -364,13 +364,12 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []in
 // limit returns one byte past the last end of a match begun at q at most
 // span bytes on (q itself when none ends), where an anchored attempt at q
 // may stop (the byte after is for an assertion; the caller caps it at the
-// text's end); whether that end is the only one; and
-// the bytes stepped to find it. keep's pass mixes the matches begun at
-// every position; this run is q's own.
-func (p *prefilter) limit(t string, q, span int) (lim int, only bool, cost int) {
+// text's end), and the bytes stepped to find it. keep's pass mixes the
+// matches begun at every position; this run is q's own.
+func (p *prefilter) limit(t string, q, span int) (lim, cost int) {
 	e := p.ends(t, []int{q}, false, 0, min(len(t), q+span), &cost)
 	if len(e) == 0 {
-		return q, false, cost
+		return q, cost
 	}
-	return e[len(e)-1] + 1, len(e) == 1, cost
+	return e[len(e)-1] + 1, cost
 }

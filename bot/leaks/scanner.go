@@ -516,9 +516,9 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 	// limit returns where an anchored attempt from q may stop and what
 	// finding that cost: one byte past the last end of a match the filter
 	// lets begin at q (for the assertion after it), or span bytes on.
-	limit := func(q int) (lim int, only bool, cost int) {
+	limit := func(q int) (lim, cost int) {
 		if !filtered {
-			return min(len(t), q+span+1), false, 0
+			return min(len(t), q+span+1), 0
 		}
 		return f.filter.limit(t, q, span)
 	}
@@ -566,7 +566,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 		}
 		return forWindows(pass, span, len(t), func(ws, we int, ps []int) bool {
 			if every && f.gate != nil && f.anchored != nil && (filtered || len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws)) {
-				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, attemptFactor*(we-ws), w); ok {
+				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, attemptFactor*(we-ws), w); ok {
 					for _, m := range ms {
 						if !emit(m) {
 							return false
@@ -635,12 +635,15 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // anchoredMatches emulates FindAllStringSubmatchIndex from the candidate
 // starts: the leftmost start reachable from a passing keyword position
 // through at most prefixMax bytes of the prefix class. Each attempt sees at
-// most the bytes up to the largest limit of its positions. When the anchored regex fails at a start, no match
+// most the bytes up to the largest limit of its positions; with exact
+// limits (the prefilter's), a position whose limit is itself begins no
+// match, and a plain rule's match is known without a regex. When the
+// anchored regex fails at a start, no match
 // starts between it and the keyword positions it was reached from (the
 // regex's own prefix could have taken those bytes), so those positions are
 // dropped: there is at most one attempt per position. ok is false if the
 // emulation cannot vouch for its result (the caller then runs the regex).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), budget int, w *work) (out [][]int, ok bool) {
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim, cost int), exact bool, budget int, w *work) (out [][]int, ok bool) {
 	pos, i := 0, 0
 	dead := make([]bool, len(pass))
 	var group []int
@@ -683,9 +686,12 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 			// prefix (a smaller program, cheaper per byte).
 			for _, k := range group {
 				q := pass[k]
-				lim, only, c := limit(q)
-				if only && f.plain {
-					// A match begun at q can end in one place only.
+				lim, c := limit(q)
+				if exact && lim <= q {
+					continue // no match begins at q
+				}
+				if exact && f.plain {
+					// The longest match begun at q is the regex's.
 					m = []int{best, lim - 1}
 					break
 				}
@@ -709,17 +715,22 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 				break
 			}
 		} else {
-			lim, only := 0, len(group) == 1
+			lim := 0
 			for _, k := range group {
-				l, o, c := limit(pass[k])
-				lim, only = max(lim, l), only && o
+				l, c := limit(pass[k])
+				lim = max(lim, l)
 				w.add(c)
 				budget -= c
 			}
-			if only && f.plain {
-				// A match begun at the one hit can end in one place only.
-				out = append(out, []int{best, lim - 1})
-				pos = max(lim-1, best+1)
+			if exact && f.plain && len(group) == 1 {
+				// The longest match begun at the one hit is the regex's,
+				// if one begins there.
+				if q := pass[group[0]]; lim <= q {
+					dead[group[0]] = true
+				} else {
+					out = append(out, []int{best, lim - 1})
+					pos = max(lim-1, best+1)
+				}
 				continue
 			}
 			lim = min(len(t), lim)
