@@ -1,6 +1,7 @@
 package leaks
 
 import (
+	"fmt"
 	"regexp/syntax"
 	"slices"
 	"sync"
@@ -22,12 +23,33 @@ import (
 // a full cache is emptied and rebuilt (as RE2 does), so a text that visits
 // many states costs at most the program's size per byte.
 type prefilter struct {
-	insts  []syntax.Inst
-	bytes  [][4]uint64 // per instruction: the bytes a rune instruction matches
-	class  [256]uint8  // byte -> equivalence class
-	rep    []byte      // a representative byte per class
-	start  uint32
+	insts []syntax.Inst
+	bytes [][4]uint64 // per instruction: the bytes a rune instruction matches
+	class [256]uint8  // byte -> equivalence class
+	rep   []byte      // a representative byte per class
+	start uint32
+	// shared is the cache scans use, one at a time (a pool's caches would
+	// be dropped at every garbage collection, and their states rebuilt);
+	// a scan that finds it in use takes one from caches.
+	mu     sync.Mutex
+	shared *dfaCache
 	caches sync.Pool // *dfaCache
+}
+
+// cache returns a cache for one run; release gives it back.
+func (p *prefilter) cache() *dfaCache {
+	if p.mu.TryLock() {
+		return p.shared
+	}
+	return p.caches.Get().(*dfaCache)
+}
+
+func (p *prefilter) release(c *dfaCache) {
+	if c == p.shared {
+		p.mu.Unlock()
+		return
+	}
+	p.caches.Put(c)
 }
 
 // maxDFAStates bounds the states one cache holds before it is emptied.
@@ -66,33 +88,43 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 		return nil
 	}
 	p := &prefilter{insts: prog.Inst, bytes: make([][4]uint64, len(prog.Inst)), start: uint32(prog.Start)}
+	// Repeats expand into many instructions of one class: each distinct
+	// class is expanded into bytes once.
+	var sets [][4]uint64
+	byKey := map[string]int{}
 	for pc := range prog.Inst {
 		in := &prog.Inst[pc]
 		switch in.Op {
 		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
-			for b := 0; b < 256; b++ {
-				// Bytes of the normalized text are ASCII; a byte above
-				// (never given) is let through by every rune instruction.
-				if b >= 0x80 || in.MatchRune(rune(b)) {
-					p.bytes[pc][b>>6] |= 1 << (b & 63)
+			key := fmt.Sprint(in.Op, in.Arg, in.Rune)
+			i, ok := byKey[key]
+			if !ok {
+				var set [4]uint64
+				for b := 0; b < 256; b++ {
+					// Bytes of the normalized text are ASCII; a byte
+					// above (never given) is let through by every rune
+					// instruction.
+					if b >= 0x80 || in.MatchRune(rune(b)) {
+						set[b>>6] |= 1 << (b & 63)
+					}
 				}
+				i = len(sets)
+				byKey[key] = i
+				sets = append(sets, set)
 			}
+			p.bytes[pc] = sets[i]
 		}
 	}
-	// Bytes of one kind that every rune instruction treats alike share a
-	// class.
+	// Bytes of one kind that every class treats alike share a class.
 	sig := map[string]uint8{}
-	key := make([]byte, 0, len(prog.Inst)+1)
+	key := make([]byte, 0, len(sets)+1)
 	for b := 0; b < 256; b++ {
 		key = append(key[:0], byteKind(byte(b)))
-		for pc := range prog.Inst {
-			key = append(key, byte(p.bytes[pc][b>>6]>>(b&63)&1))
+		for _, set := range sets {
+			key = append(key, byte(set[b>>6]>>(b&63)&1))
 		}
 		c, ok := sig[string(key)]
 		if !ok {
-			if len(p.rep) == 256 {
-				return nil
-			}
 			c = uint8(len(p.rep))
 			sig[string(key)] = c
 			p.rep = append(p.rep, byte(b))
@@ -100,6 +132,7 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 		p.class[b] = c
 	}
 	p.caches.New = func() any { return p.newCache() }
+	p.shared = p.newCache()
 	return p
 }
 
@@ -229,8 +262,8 @@ func (c *dfaCache) inject(p *prefilter, s int32) int32 {
 // reach bytes before one of them, up to stop. The DFA skips text where no
 // started match is alive. n counts the bytes stepped.
 func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n *int) []int {
-	c := p.caches.Get().(*dfaCache)
-	defer p.caches.Put(c)
+	c := p.cache()
+	defer p.release(c)
 	ncls := len(p.rep)
 	var out []int
 	s := int32(0)
