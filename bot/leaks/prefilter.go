@@ -344,30 +344,37 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			end = i
 		}
 		// One step at least (end may be i), then plain steps to end.
+		trans, class := c.trans, &p.class
+		done := false
 		for {
-			k := int(s)*ncls + int(p.class[t[i]])
-			x := c.trans[k]
+			k := int(s)*ncls + int(class[t[i]])
+			x := trans[k]
 			if x < 0 {
-				m, nx := c.step(p, s, p.class[t[i]])
+				m, nx := c.step(p, s, class[t[i]])
 				x = nx << 1
 				if m {
 					x |= 1
 				}
 				c.trans[k] = x
+				trans = c.trans
+				end = i // a state was built: back to the checks above
 			}
 			if x&1 != 0 {
 				out = append(out, i)
 			}
 			if i == stop {
-				*n += steps
-				return out
+				done = true
+				break
 			}
 			s = x >> 1
 			i++
 			steps++
-			if i >= end || s == 0 || len(c.sets) >= maxDFAStates {
+			if i >= end || s == 0 {
 				break
 			}
+		}
+		if done {
+			break
 		}
 	}
 	*n += steps
