@@ -369,7 +369,23 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			s = x >> 1
 			i++
 			steps++
-			if i >= end || s == 0 {
+			if i < end && s != 0 {
+				continue
+			}
+			// A live state at the next hit takes it in here, when that
+			// state is built; anything else goes back to the checks above.
+			if every || s == 0 || i == len(t) || next == len(starts) || starts[next] != i || c.inj[s] < 0 {
+				break
+			}
+			s = c.inj[s]
+			for next < len(starts) && starts[next] <= i {
+				next++
+			}
+			end = min(len(t), stop)
+			if next < len(starts) {
+				end = min(end, starts[next])
+			}
+			if end == i {
 				break
 			}
 		}
