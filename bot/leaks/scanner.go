@@ -1173,33 +1173,63 @@ func allowed(lists []*config.Allowlist, global bool, secret, match, line string,
 	return false
 }
 
-var (
-	uuidRe  = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	hexRe   = regexp.MustCompile(`^(?i)[0-9a-f]+$`)
-	digitRe = regexp.MustCompile(`^[0-9]+$`)
-)
-
 // chatNoise recognises values that low-confidence rules pick up in chat but
 // that are not credentials: UUIDs, git SHAs and sha256/sha512 digests,
 // numeric ids (Discord/Slack snowflakes, timestamps).
 // It applies to generic rules only: Snyk and Heroku keys are UUIDs, Asana
 // and Discord client ids numbers, Sentry and Meraki tokens hex.
 func chatNoise(secret string) bool {
-	if uuidRe.MatchString(secret) || digitRe.MatchString(secret) {
+	if isUUID(secret) || allBytes(secret, isDigit) {
 		return true
 	}
-	if hexRe.MatchString(secret) {
+	if allBytes(secret, isHexDigit) {
 		switch len(secret) {
 		case 40, 64, 128:
 			return true
 		}
 	}
 	for _, p := range []string{"sha1:", "sha256:", "sha512:", "sha384:"} {
-		if strings.HasPrefix(strings.ToLower(secret), p) {
+		if len(secret) >= len(p) && strings.EqualFold(secret[:len(p)], p) {
 			return true
 		}
 	}
 	return false
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isHexDigit(c byte) bool {
+	return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
+
+// allBytes reports whether s is non-empty and every byte satisfies ok.
+func allBytes(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isUUID reports whether s is 8-4-4-4-12 hex digits.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch i {
+		case 8, 13, 18, 23:
+			if s[i] != '-' {
+				return false
+			}
+		default:
+			if !isHexDigit(s[i]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // shannonEntropy is gitleaks' entropy measure (bits per byte over runes).
