@@ -237,8 +237,8 @@ func (s *Scanner) ScanContext(ctx context.Context, text string) ([]Finding, erro
 }
 
 // work counts what a scan costs: bytes handed to regular expressions (rule
-// regexes, gates, allowlists) and bytes of views built for matching. The
-// scanner's cost is proportional to it.
+// regexes, gates, allowlists) or stepped by a rule's prefilter, and bytes
+// of views built for matching. The scanner's cost is proportional to it.
 type work struct {
 	regexBytes int
 	viewBytes  int
