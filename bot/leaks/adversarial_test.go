@@ -2,7 +2,12 @@ package leaks
 
 import (
 	"context"
+	"encoding/json"
+	"flag"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -204,5 +209,45 @@ func TestAdversarialFastEqualsFull(t *testing.T) {
 	s := scanner(t)
 	for _, a := range adversarialInputs(s, 1<<10) {
 		compareFastSlow(t, s, normalize(a.text))
+	}
+}
+
+var (
+	writeInputs = flag.String("write-inputs", "", "TestWriteInputs: the `dir` to write 64 KiB inputs to, as tokenbot scan --jsonl reads them")
+	inputsMatch = flag.String("inputs", "", "TestWriteInputs: a `regexp` of the adversarial inputs (family/name) to write besides ordinary chat")
+)
+
+// TestWriteInputs writes 64 KiB of ordinary chat and the adversarial inputs
+// -inputs matches, one message per file, for measuring the whole process
+// (`tokenbot scan --jsonl FILE`, docs/PERFORMANCE.md). It runs only with
+// -write-inputs.
+func TestWriteInputs(t *testing.T) {
+	if *writeInputs == "" {
+		t.Skip("no -write-inputs")
+	}
+	match, err := regexp.Compile(*inputsMatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 64 << 10
+	write := func(name, text string) {
+		line, err := json.Marshal(map[string]string{"id": name, "text": text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(*writeInputs, strings.NewReplacer("/", "-", ".", "_").Replace(name)+".jsonl")
+		if err := os.WriteFile(file, append(line, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", file)
+	}
+	write("ordinary-chat", ordinaryChat(t, size))
+	if *inputsMatch == "" {
+		return
+	}
+	for _, a := range adversarialInputs(scanner(t), size) {
+		if match.MatchString(a.family + "/" + a.name) {
+			write(a.family+"/"+a.name, a.text)
+		}
 	}
 }
