@@ -71,11 +71,11 @@ type ruleShape struct {
 	plain       bool
 	prefixClass *[256]bool
 
-	// filter (set with compile, for windowed rules) rejects keyword hits
-	// no match can hold before any regex runs: for a keyed rule it is the
-	// regex after its context prefix, started at the hits; otherwise the
-	// whole regex, started anywhere within span bytes before a hit
-	// (filterEvery).
+	// filter (set with compile) finds where matches can be before any
+	// regex runs: for a keyed rule it is the regex after its context
+	// prefix, started at the keyword hits; otherwise the whole regex,
+	// started anywhere within span bytes before a hit, or anywhere at all
+	// for a rule without keyword windows (filterEvery).
 	filter      *prefilter
 	filterEvery bool
 }

@@ -19,7 +19,7 @@ import (
 // through empty-width ones, with the kind of the byte before it (text
 // start, newline, word byte, other): zero-width assertions (\b, ^, $) are
 // evaluated when the next byte is known, as Go's regexp does. States are
-// built as the text needs them and cached, up to maxDFAStates per cache;
+// built as the text needs them and cached, up to maxDFAWords per cache;
 // a full cache is emptied and rebuilt (as RE2 does), so a text that visits
 // many states costs at most the program's size per byte.
 type prefilter struct {
@@ -28,6 +28,8 @@ type prefilter struct {
 	class [256]uint8  // byte -> equivalence class
 	rep   []byte      // a representative byte per class
 	start uint32
+	// maxWords is maxDFAWords (lowered by tests to exercise a full cache).
+	maxWords int
 	// shared is the cache scans use, one at a time (a pool's caches would
 	// be dropped at every garbage collection, and their states rebuilt);
 	// a scan that finds it in use takes one from caches.
@@ -52,8 +54,10 @@ func (p *prefilter) release(c *dfaCache) {
 	p.caches.Put(c)
 }
 
-// maxDFAStates bounds the states one cache holds before it is emptied.
-const maxDFAStates = 4096
+// maxDFAWords bounds the memory of one cache (its states' instruction sets
+// and transitions, in 4-byte words: 128 KiB) before it is emptied; each
+// rule keeps one cache for the life of the scanner.
+const maxDFAWords = 1 << 15
 
 // Kinds of the byte before a position, for zero-width assertions.
 const (
@@ -87,7 +91,7 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 	if err != nil {
 		return nil
 	}
-	p := &prefilter{insts: prog.Inst, bytes: make([][4]uint64, len(prog.Inst)), start: uint32(prog.Start)}
+	p := &prefilter{insts: prog.Inst, bytes: make([][4]uint64, len(prog.Inst)), start: uint32(prog.Start), maxWords: maxDFAWords}
 	// Repeats expand into many instructions of one class: each distinct
 	// class is expanded into bytes once.
 	var sets [][4]uint64
@@ -147,6 +151,7 @@ type dfaCache struct {
 	inj    []int32         // state -> state with the start added, -1 not built
 	starts [numKinds]int32 // the start alone after a byte of each kind, 0 not built
 	index  map[string]int32
+	words  int // memory held, in 4-byte words (see maxDFAWords)
 	mark   []bool
 	stack  []uint32
 	buf    []uint32
@@ -162,6 +167,7 @@ func (p *prefilter) newCache() *dfaCache {
 func (c *dfaCache) reset(p *prefilter) {
 	c.sets, c.kind, c.trans, c.eot, c.inj = c.sets[:0], c.kind[:0], c.trans[:0], c.eot[:0], c.inj[:0]
 	clear(c.index)
+	c.words = 0
 	c.starts = [numKinds]int32{}
 	c.add(p, nil, kindBegin)
 }
@@ -188,6 +194,7 @@ func (c *dfaCache) add(p *prefilter, set []uint32, kind uint8) int32 {
 	c.eot = append(c.eot, 0)
 	c.inj = append(c.inj, -1)
 	c.index[string(c.key)] = id
+	c.words += 2*len(set) + len(p.rep) + 4
 	return id
 }
 
@@ -279,7 +286,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			}
 			next++
 		}
-		if len(c.sets) >= maxDFAStates {
+		if c.words >= p.maxWords {
 			keep, k := slices.Clone(c.sets[s]), c.kind[s]
 			c.reset(p)
 			s = c.add(p, keep, k)

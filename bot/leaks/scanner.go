@@ -687,6 +687,8 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 			for _, k := range group {
 				q := pass[k]
 				lim, c := limit(q)
+				w.add(c)
+				budget -= c
 				if exact && lim <= q {
 					continue // no match begins at q
 				}
@@ -696,8 +698,8 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 					break
 				}
 				lim = min(len(t), lim)
-				w.add(c + lim - q)
-				if budget -= c + lim - q; budget < 0 {
+				w.add(lim - q)
+				if budget -= lim - q; budget < 0 {
 					return nil, false
 				}
 				if m = f.anchoredRest.FindStringSubmatchIndex(t[q:lim]); m == nil {
