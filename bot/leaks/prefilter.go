@@ -264,15 +264,27 @@ func (c *dfaCache) inject(p *prefilter, s int32) int32 {
 	return c.add(p, set, c.kind[s])
 }
 
-// ends returns the positions of t where a match ends that started at a
+// An endRun is a run of consecutive positions where matches end.
+type endRun struct{ first, last int }
+
+// addEnd adds the end i (after every end in runs) to runs.
+func addEnd(runs []endRun, i int) []endRun {
+	if n := len(runs); n > 0 && runs[n-1].last == i-1 {
+		runs[n-1].last = i
+		return runs
+	}
+	return append(runs, endRun{i, i})
+}
+
+// ends returns, as runs, the positions of t where a match ends that started at a
 // position of starts (sorted) or, with every set, at any position at most
 // reach bytes before one of them, up to stop. The DFA skips text where no
 // started match is alive. n counts the bytes stepped.
-func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n *int) []int {
+func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n *int) []endRun {
 	c := p.cache()
 	defer p.release(c)
 	ncls := len(p.rep)
-	var out []int
+	var out []endRun
 	s := int32(0)
 	next := 0 // index into starts
 	injectUntil := -1
@@ -330,7 +342,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 				}
 			}
 			if c.eot[s] == 1 {
-				out = append(out, i)
+				out = addEnd(out, i)
 			}
 			break
 		}
@@ -367,7 +379,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 				end = i // a state was built: back to the checks above
 			}
 			if x&1 != 0 {
-				out = append(out, i)
+				out = addEnd(out, i)
 			}
 			if i == stop {
 				done = true
@@ -409,15 +421,15 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 // end after them, at most span bytes on.
 func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []int {
 	n := 0
-	ends := p.ends(t, qs, every, span, len(t), &n)
+	runs := p.ends(t, qs, every, span, len(t), &n)
 	w.add(n)
 	var kept []int
 	k := 0
 	for _, q := range qs {
-		for k < len(ends) && ends[k] <= q {
+		for k < len(runs) && runs[k].last <= q {
 			k++
 		}
-		if k < len(ends) && ends[k]-q <= span {
+		if k < len(runs) && max(runs[k].first, q+1)-q <= span {
 			kept = append(kept, q)
 		}
 	}
@@ -430,9 +442,24 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []in
 // text's end), and the bytes stepped to find it. keep's pass mixes the
 // matches begun at every position; this run is q's own.
 func (p *prefilter) limit(t string, q, span int) (lim, cost int) {
-	e := p.ends(t, []int{q}, false, 0, min(len(t), q+span), &cost)
-	if len(e) == 0 {
+	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), &cost)
+	if len(runs) == 0 {
 		return q, cost
 	}
-	return e[len(e)-1] + 1, cost
+	return runs[len(runs)-1].last + 1, cost
+}
+
+// positions returns a position inside each match ending in runs whose
+// length is at most span, such that every such match holds one or ends
+// at most span bytes after one: one byte before each run's first and last
+// end, and every span bytes between.
+func positions(runs []endRun, span int) []int {
+	var ps []int
+	for _, r := range runs {
+		for e := r.first; e < r.last; e += span {
+			ps = append(ps, e-1)
+		}
+		ps = append(ps, r.last-1)
+	}
+	return ps
 }

@@ -486,7 +486,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 		// every position, finds where matches end, if anywhere; windows
 		// around those ends take the place of keyword hits when a match's
 		// length is bounded.
-		var ends []int
+		var ends []endRun
 		if f.filter != nil {
 			n := 0
 			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), &n)
@@ -495,7 +495,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 				return
 			}
 		}
-		if f.filter == nil || !f.bounded || ends[0] == 0 {
+		if f.filter == nil || !f.bounded || ends[0].first == 0 {
 			w.add(len(t))
 			for _, m := range r.re.FindAllStringSubmatchIndex(t, -1) {
 				if !yield(m) {
@@ -504,10 +504,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 			}
 			return
 		}
-		qs = ends
-		for k := range qs {
-			qs[k]-- // a byte of the match
-		}
+		qs = positions(ends, span)
 	case f.filter != nil:
 		if qs = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
 			return
