@@ -276,10 +276,10 @@ func addEnd(runs []endRun, i int) []endRun {
 	return append(runs, endRun{i, i})
 }
 
-// ends returns, as runs, the positions of t where a match ends that started at a
-// position of starts (sorted) or, with every set, at any position at most
-// reach bytes before one of them, up to stop. The DFA skips text where no
-// started match is alive. n counts the bytes stepped.
+// ends returns, as runs, the positions of t where a match ends that
+// started at a position of starts (sorted) or, with every set, at any
+// position at most reach bytes before one of them, up to stop. The DFA
+// skips text where no started match is alive. n counts the bytes stepped.
 func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n *int) []endRun {
 	c := p.cache()
 	defer p.release(c)

@@ -460,10 +460,13 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 
 // eachMatch calls yield with the rule's matches in t, in order, as
 // FindAllStringSubmatchIndex would find them, from the keyword positions
-// qs (nil: the rule has no keyword positions to go by and its regex runs
-// over all of t), until yield returns false.
+// qs (nil: the rule has no keyword positions to go by), until yield
+// returns false.
 //
-// The regex runs only in windows around keyword hits: a match of a
+// First the rule's prefilter drops the hits no match can hold (for a rule
+// without keyword positions, it finds where matches end, and those ends
+// stand for the hits when a match's length is bounded; with no end, no
+// regex runs at all). The regex runs only in windows around hits: a match of a
 // windowed rule contains a keyword and is at most span bytes long, so it lies within
 // span bytes of a hit; matches cut at a window's edge (which the full text
 // would not give) are dropped. Overlapping windows are merged, up to
