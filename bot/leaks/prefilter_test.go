@@ -12,13 +12,7 @@ import (
 // that it is emptied again and again.
 func TestPrefilterFindsEveryMatchEnd(t *testing.T) {
 	s := scanner(t)
-	var texts []string
-	for _, p := range loadJSON[positive](t, "positives.json") {
-		texts = append(texts, normalize(p.Text))
-	}
-	for _, l := range loadJSON[lookalike](t, "lookalikes.json") {
-		texts = append(texts, normalize(l.Text))
-	}
+	texts := corpusTexts(t)
 	for i, a := range adversarialInputs(s, 256) {
 		if i%10 == 0 {
 			texts = append(texts, normalize(a.text))
