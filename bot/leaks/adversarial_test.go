@@ -100,8 +100,7 @@ func ordinaryChat(tb testing.TB, size int) string {
 // workBudget is the most work a scan of text may cost: a bounded number
 // of passes over it per rule family whose keyword it holds (prefilter,
 // rule regex, gate and anchored attempts, twice with the relaxed pass, for
-// the text and each of its views), plus bounded allowlist checks. It was
-// 24 per byte before the prefilter; the worst input now costs about 5.
+// the text and each of its views), plus bounded allowlist checks.
 func workBudget(text string, w work) int {
 	return 12*len(text)*max(1, w.viewBytes/max(1, len(text))) + 1<<20
 }

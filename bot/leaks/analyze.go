@@ -45,7 +45,8 @@ type ruleShape struct {
 	// hits, without a gate.
 	windowed bool
 	// span bounds the length in bytes of a match (see maxSpan); bounded:
-	// exactly, the regex has no unbounded repeat.
+	// the bound is exact (no unbounded repeat, under maxSpan), so windows
+	// around a match's end hold the whole match.
 	span    int
 	bounded bool
 	// required is a lower-cased literal every match contains: a text
