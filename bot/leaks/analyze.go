@@ -44,8 +44,11 @@ type ruleShape struct {
 	// it), so the regex only needs to run within span bytes of keyword
 	// hits, without a gate.
 	windowed bool
-	// span bounds the length in bytes of a match (see maxSpan).
-	span int
+	// span bounds the length in bytes of a match (see maxSpan); bounded:
+	// the bound is exact (no unbounded repeat, under maxSpan), so windows
+	// around a match's end hold the whole match.
+	span    int
+	bounded bool
 	// required is a lower-cased literal every match contains: a text
 	// without it cannot match ("" when none is known).
 	required string
@@ -56,10 +59,26 @@ type ruleShape struct {
 	// hold there. anchored is the rule's regex without lead, anchored with
 	// ^, so the scanner can run it at those few starts instead of sliding
 	// the full regex over the whole message.
-	anchored    *regexp.Regexp
-	lead        []syntax.Op
-	prefixMax   int
+	anchored  *regexp.Regexp
+	lead      []syntax.Op
+	prefixMax int
+	// anchoredRest is anchored without the context prefix: the match at a
+	// start is the prefix up to the first of its keyword positions where
+	// anchoredRest matches.
+	anchoredRest *regexp.Regexp
+	// plain: the regex has no capture groups, so a match is known by its
+	// start and end alone, and its match from a start is the longest one
+	// (see longestFirst).
+	plain       bool
 	prefixClass *[256]bool
+
+	// filter (set with compile) finds where matches can be before any
+	// regex runs: for a keyed rule it is the regex after its context
+	// prefix, started at the keyword hits; otherwise the whole regex,
+	// started anywhere within span bytes before a hit, or anywhere at all
+	// for a rule without keyword windows (filterEvery).
+	filter      *prefilter
+	filterEvery bool
 }
 
 // analyzeRule inspects re (compiled by gitleaks' config package with Go's
@@ -80,6 +99,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	shape.span = min(matchSpan(tree), maxSpan)
 	shape.required = requiredLiteral(tree)
 	shape.windowed = len(keywords) > 0 && containsKeyword(tree, keywords)
+	shape.bounded = !unbounded(tree) && matchSpan(tree) < maxSpan
 
 	subs := []*syntax.Regexp{tree}
 	if tree.Op == syntax.OpConcat {
@@ -121,18 +141,21 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		rest = subs[0]
 	}
 	lits, ok := literalPrefixes(rest, true)
-	if !ok || len(lits) == 0 || len(keywords) == 0 {
-		return shape
-	}
+	keyed := ok && len(lits) > 0 && len(keywords) > 0
 	for _, l := range lits {
-		if !startsWithKeyword(l, keywords) {
-			return shape
+		keyed = keyed && startsWithKeyword(l, keywords)
+	}
+	if !keyed {
+		if compile {
+			shape.filter, shape.filterEvery = newPrefilter(tree), true
 		}
+		return shape
 	}
 	shape.keyed, shape.windowed = true, true
 	if !compile {
 		return shape
 	}
+	shape.filter = newPrefilter(rest)
 	// The gate is the longest leading part of rest whose matches are at
 	// most maxGateSpan bytes long (a keyword, its name and the assignment
 	// before the secret): still a necessary condition, and cheap to try
@@ -188,8 +211,14 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		return shape
 	}
 	shape.anchored = anchored
+	shape.plain = anchored.NumSubexp() == 0 && longestFirst(rest)
 	shape.lead = lead
 	shape.prefixMax = width
+	if width > 0 {
+		if ar, err := regexp.Compile(`^(?:` + rest.String() + `)`); err == nil && ar.NumSubexp() == re.NumSubexp() {
+			shape.anchoredRest = ar
+		}
+	}
 	if class != nil {
 		var tab [256]bool
 		for i := 0; i+1 < len(class.Rune); i += 2 {
@@ -269,6 +298,85 @@ func matchSpan(re *syntax.Regexp) int {
 		return n
 	}
 	return 0
+}
+
+// longestFirst reports whether the leftmost-first match of re at a start
+// is its longest match there: fixed-width pieces (literals, classes, fixed
+// repeats, alternations of one width), then at most one greedy repeat of
+// one character, then zero-width assertions only. Nothing before the
+// repeat has a choice that changes where it starts, and the repeat takes
+// the most it can that lets the assertions after it hold.
+func longestFirst(re *syntax.Regexp) bool {
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
+	}
+	i := 0
+	for i < len(subs) && fixedWidth(subs[i]) >= 0 {
+		i++
+	}
+	if i < len(subs) {
+		switch c := subs[i]; c.Op {
+		case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+			if c.Flags&syntax.NonGreedy == 0 && fixedWidth(c.Sub[0]) == 1 {
+				i++
+			}
+		}
+	}
+	for i < len(subs) && fixedWidth(subs[i]) == 0 {
+		i++
+	}
+	return i == len(subs)
+}
+
+// fixedWidth returns the one length of re's matches, -1 when they vary
+// (or re holds a capture).
+func fixedWidth(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpEndLine,
+		syntax.OpBeginText, syntax.OpEndText, syntax.OpEmptyMatch:
+		return 0
+	case syntax.OpRepeat:
+		if n := fixedWidth(re.Sub[0]); n >= 0 && re.Min == re.Max {
+			return n * re.Min
+		}
+	case syntax.OpConcat:
+		w := 0
+		for _, s := range re.Sub {
+			n := fixedWidth(s)
+			if n < 0 {
+				return -1
+			}
+			w += n
+		}
+		return w
+	case syntax.OpAlternate:
+		w := fixedWidth(re.Sub[0])
+		for _, s := range re.Sub[1:] {
+			if fixedWidth(s) != w {
+				return -1
+			}
+		}
+		return w
+	}
+	return -1
+}
+
+// unbounded reports whether re has a repeat without a maximum.
+func unbounded(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpStar, syntax.OpPlus:
+		return true
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return true
+		}
+	}
+	return slices.ContainsFunc(re.Sub, unbounded)
 }
 
 // repeatClass returns the character class repeated by re and the maximum

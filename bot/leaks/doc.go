@@ -18,14 +18,18 @@
 // side effects), with gitleaks' own merge semantics, so a security team can
 // bring its existing gitleaks config and allowlists. The chat matcher is
 // small: an Aho–Corasick keyword prefilter over the lower-cased message (as
-// in gitleaks), then for each rule whose keyword occurs its regex in bounded
-// windows around the keyword hits (merged, so each byte is handed to a
-// rule's regex a bounded number of times whatever the number of hits), with
-// a short anchored "gate" (the regex's leading keyword-and-assignment part,
-// from its syntax tree) tried at each hit first, and gitleaks' secretGroup,
-// entropy and allowlists on each match, so findings are the ones gitleaks'
-// semantics give; a rule stops after 16 findings in one view of a message. A text over ScanLimit is not scanned, and a scan that fails is
-// reported unsafe (see Scan); docs/decisions/scanner.md records the choices.
+// in gitleaks); then for each rule whose keyword occurs, a lazily built DFA
+// of the rule's regex (prefilter.go: assertions evaluated, captures
+// ignored) run once over the text from the keyword hits, which drops every
+// hit no match can begin at without any regex; then the regex itself,
+// anchored at the hits that are left and stopped where the DFA says a
+// match there can end (or, where hits are too dense, in bounded windows
+// around them, merged so each byte is handed to a rule's regex a bounded
+// number of times), and gitleaks' secretGroup, entropy and allowlists on
+// each match, so findings are the ones gitleaks' semantics give; a rule
+// stops after 16 findings in one view of a message. A text over ScanLimit
+// is not scanned, and a scan that fails is reported unsafe (see Scan);
+// docs/decisions/scanner.md records the choices.
 //
 // # Chat is not source code
 //

@@ -237,8 +237,8 @@ func (s *Scanner) ScanContext(ctx context.Context, text string) ([]Finding, erro
 }
 
 // work counts what a scan costs: bytes handed to regular expressions (rule
-// regexes, gates, allowlists) and bytes of views built for matching. The
-// scanner's cost is proportional to it.
+// regexes, gates, allowlists) or stepped by a rule's prefilter, and bytes
+// of views built for matching. The scanner's cost is proportional to it.
 type work struct {
 	regexBytes int
 	viewBytes  int
@@ -325,17 +325,16 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	lowerText := string(lower)
 
 	// Keyword prefilter: positions of every keyword, per rule.
-	type hit struct{ rule, pos int }
-	var hits []hit
+	hits := map[int][]int{}
 	s.trie.Walk(lower, func(end, n, pattern int64) bool {
 		pos := int(end - n + 1)
 		for _, ri := range s.kwRules[pattern] {
-			hits = append(hits, hit{ri, pos})
+			hits[ri] = append(hits[ri], pos)
 		}
 		return true
 	})
 	for _, ri := range s.always {
-		hits = append(hits, hit{ri, -1})
+		hits[ri] = nil // no positions: the regex runs over the whole view
 	}
 	if len(hits) == 0 {
 		return nil, nil
@@ -343,31 +342,27 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	// High-confidence rules run first: a low-confidence match overlapping
 	// one of their findings would lose in dedupe, so it is skipped before
 	// its (costly) allowlist checks.
-	sort.Slice(hits, func(i, j int) bool {
-		hi, hj := s.rules[hits[i].rule].conf == High, s.rules[hits[j].rule].conf == High
-		if hi != hj {
-			return hi
+	order := make([]int, 0, len(hits))
+	for ri := range hits {
+		order = append(order, ri)
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if ha, hb := s.rules[a].conf == High, s.rules[b].conf == High; ha != hb {
+			if ha {
+				return -1
+			}
+			return 1
 		}
-		if hits[i].rule != hits[j].rule {
-			return hits[i].rule < hits[j].rule
-		}
-		return hits[i].pos < hits[j].pos
+		return a - b
 	})
 
 	sc := &viewScan{seen: map[[3]int]bool{}}
 	var relaxed string
 	ran := map[int]bool{}
-	for i := 0; i < len(hits); {
+	for _, ri := range order {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		ri := hits[i].rule
-		j := i
-		for j < len(hits) && hits[j].rule == ri {
-			j++
-		}
-		positions := hits[i:j]
-		i = j
 		r := s.rules[ri]
 		if r.skipReport || (r.literal != "" && !strings.Contains(lowerText, r.literal)) {
 			continue
@@ -375,12 +370,12 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		if r.conf == Low && !sc.lowPhase {
 			sc.startLow()
 		}
-		var qs []int
-		for _, h := range positions {
-			if h.pos >= 0 && (len(qs) == 0 || qs[len(qs)-1] != h.pos) {
-				qs = append(qs, h.pos)
-			}
+		// Keywords of different lengths are reported by their ends.
+		qs := hits[ri]
+		if !slices.IsSorted(qs) {
+			slices.Sort(qs)
 		}
+		qs = slices.Compact(qs)
 		ran[ri] = true
 		s.detect(ri, norm, sc, false, qs, w)
 		if r.relax {
@@ -465,10 +460,13 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 
 // eachMatch calls yield with the rule's matches in t, in order, as
 // FindAllStringSubmatchIndex would find them, from the keyword positions
-// qs (nil: the rule has no keyword positions to go by and its regex runs
-// over all of t), until yield returns false.
+// qs (nil: the rule has no keyword positions to go by), until yield
+// returns false.
 //
-// The regex runs only in windows around keyword hits: a match of a
+// First the rule's prefilter drops the hits no match can hold (for a rule
+// without keyword positions, it finds where matches end, and those ends
+// stand for the hits when a match's length is bounded; with no end, no
+// regex runs at all). The regex runs only in windows around hits: a match of a
 // windowed rule contains a keyword and is at most span bytes long, so it lies within
 // span bytes of a hit; matches cut at a window's edge (which the full text
 // would not give) are dropped. Overlapping windows are merged, up to
@@ -482,17 +480,48 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 // starting before the end of the previous one (found again in the overlap)
 // is skipped.
 func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) {
-	if qs == nil || !r.windowed {
-		w.add(len(t))
-		for _, m := range r.re.FindAllStringSubmatchIndex(t, -1) {
-			if !yield(m) {
+	f := r.fastPath()
+	span := max(r.span, 1)
+	filtered := f.filter != nil && !f.filterEvery
+	switch {
+	case qs == nil || !r.windowed:
+		// No keyword bounds where a match lies: the filter, started at
+		// every position, finds where matches end, if anywhere; windows
+		// around those ends take the place of keyword hits when a match's
+		// length is bounded.
+		var ends []endRun
+		if f.filter != nil {
+			n := 0
+			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), &n)
+			w.add(n)
+			if len(ends) == 0 {
 				return
 			}
 		}
-		return
+		if f.filter == nil || !f.bounded || ends[0].first == 0 {
+			w.add(len(t))
+			for _, m := range r.re.FindAllStringSubmatchIndex(t, -1) {
+				if !yield(m) {
+					return
+				}
+			}
+			return
+		}
+		qs = positions(ends, span)
+	case f.filter != nil:
+		if qs = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
+			return
+		}
 	}
-	f := r.fastPath()
-	span := max(r.span, 1)
+	// limit returns where an anchored attempt from q may stop and what
+	// finding that cost: one byte past the last end of a match the filter
+	// lets begin at q (for the assertion after it), or span bytes on.
+	limit := func(q int) (lim, cost int) {
+		if !filtered {
+			return min(len(t), q+span+1), 0
+		}
+		return f.filter.limit(t, q, span)
+	}
 	last := 0
 	emit := func(m []int) bool {
 		if m[0] < last {
@@ -505,6 +534,15 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 		pass, every := hs, true
 		switch {
 		case f.gate == nil:
+		case filtered:
+			// The filter has run the regex after the context prefix at
+			// each hit: only the leading assertions are left to check.
+			pass = nil
+			for _, q := range hs {
+				if f.anchored == nil || leadHolds(f.lead, t, q) {
+					pass = append(pass, q)
+				}
+			}
 		case len(hs)*min(f.gateSpan+1, we-ws) <= attemptFactor*(we-ws):
 			pass = nil
 			for _, q := range hs {
@@ -527,8 +565,8 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 			}
 		}
 		return forWindows(pass, span, len(t), func(ws, we int, ps []int) bool {
-			if every && f.gate != nil && f.anchored != nil && len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws) {
-				if ms, ok := r.anchoredMatches(t[:we], f, ps, span, w); ok {
+			if every && f.gate != nil && f.anchored != nil && (filtered || len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws)) {
+				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, attemptFactor*(we-ws), w); ok {
 					for _, m := range ms {
 						if !emit(m) {
 							return false
@@ -597,12 +635,15 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // anchoredMatches emulates FindAllStringSubmatchIndex from the candidate
 // starts: the leftmost start reachable from a passing keyword position
 // through at most prefixMax bytes of the prefix class. Each attempt sees at
-// most span+1 bytes. When the anchored regex fails at a start, no match
+// most the bytes up to the largest limit of its positions; with exact
+// limits (the prefilter's), a position whose limit is itself begins no
+// match, and a plain rule's match is known without a regex. When the
+// anchored regex fails at a start, no match
 // starts between it and the keyword positions it was reached from (the
 // regex's own prefix could have taken those bytes), so those positions are
 // dropped: there is at most one attempt per position. ok is false if the
 // emulation cannot vouch for its result (the caller then runs the regex).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, span int, w *work) (out [][]int, ok bool) {
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim, cost int), exact bool, budget int, w *work) (out [][]int, ok bool) {
 	pos, i := 0, 0
 	dead := make([]bool, len(pass))
 	var group []int
@@ -638,22 +679,83 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, span int, w *
 		if best < 0 {
 			return out, true
 		}
-		lim := min(len(t), best+span+1)
-		w.add(lim - best)
-		m := f.anchored.FindStringSubmatchIndex(t[best:lim])
+		var m []int
+		if f.anchoredRest != nil {
+			// The lazy context prefix takes the first hit of the group
+			// where the rest matches: try the rest there, without the
+			// prefix (a smaller program, cheaper per byte).
+			for _, k := range group {
+				q := pass[k]
+				lim, c := limit(q)
+				w.add(c)
+				budget -= c
+				if exact && lim <= q {
+					continue // no match begins at q
+				}
+				if exact && f.plain {
+					// The longest match begun at q is the regex's.
+					m = []int{best, lim - 1}
+					break
+				}
+				lim = min(len(t), lim)
+				w.add(lim - q)
+				if budget -= lim - q; budget < 0 {
+					return nil, false
+				}
+				if m = f.anchoredRest.FindStringSubmatchIndex(t[q:lim]); m == nil {
+					continue
+				}
+				if q+m[1] == lim && lim < len(t) {
+					return nil, false
+				}
+				for k := range m {
+					if m[k] >= 0 {
+						m[k] += q
+					}
+				}
+				m[0] = best
+				break
+			}
+		} else {
+			lim := 0
+			for _, k := range group {
+				l, c := limit(pass[k])
+				lim = max(lim, l)
+				w.add(c)
+				budget -= c
+			}
+			if exact && f.plain && len(group) == 1 {
+				// The longest match begun at the one hit is the regex's,
+				// if one begins there.
+				if q := pass[group[0]]; lim <= q {
+					dead[group[0]] = true
+				} else {
+					out = append(out, []int{best, lim - 1})
+					pos = max(lim-1, best+1)
+				}
+				continue
+			}
+			lim = min(len(t), lim)
+			if budget -= lim - best; budget < 0 {
+				return nil, false
+			}
+			w.add(lim - best)
+			if m = f.anchored.FindStringSubmatchIndex(t[best:lim]); m != nil {
+				if best+m[1] == lim && lim < len(t) {
+					return nil, false
+				}
+				for k := range m {
+					if m[k] >= 0 {
+						m[k] += best
+					}
+				}
+			}
+		}
 		if m == nil {
 			for _, k := range group {
 				dead[k] = true
 			}
 			continue
-		}
-		if best+m[1] == lim && lim < len(t) {
-			return nil, false
-		}
-		for k := range m {
-			if m[k] >= 0 {
-				m[k] += best
-			}
 		}
 		out = append(out, m)
 		pos = m[1]
@@ -1073,33 +1175,63 @@ func allowed(lists []*config.Allowlist, global bool, secret, match, line string,
 	return false
 }
 
-var (
-	uuidRe  = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	hexRe   = regexp.MustCompile(`^(?i)[0-9a-f]+$`)
-	digitRe = regexp.MustCompile(`^[0-9]+$`)
-)
-
 // chatNoise recognises values that low-confidence rules pick up in chat but
 // that are not credentials: UUIDs, git SHAs and sha256/sha512 digests,
 // numeric ids (Discord/Slack snowflakes, timestamps).
 // It applies to generic rules only: Snyk and Heroku keys are UUIDs, Asana
 // and Discord client ids numbers, Sentry and Meraki tokens hex.
 func chatNoise(secret string) bool {
-	if uuidRe.MatchString(secret) || digitRe.MatchString(secret) {
+	if isUUID(secret) || allBytes(secret, isDigit) {
 		return true
 	}
-	if hexRe.MatchString(secret) {
+	if allBytes(secret, isHexDigit) {
 		switch len(secret) {
 		case 40, 64, 128:
 			return true
 		}
 	}
 	for _, p := range []string{"sha1:", "sha256:", "sha512:", "sha384:"} {
-		if strings.HasPrefix(strings.ToLower(secret), p) {
+		if len(secret) >= len(p) && strings.EqualFold(secret[:len(p)], p) {
 			return true
 		}
 	}
 	return false
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isHexDigit(c byte) bool {
+	return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
+
+// allBytes reports whether s is non-empty and every byte satisfies ok.
+func allBytes(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isUUID reports whether s is 8-4-4-4-12 hex digits.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch i {
+		case 8, 13, 18, 23:
+			if s[i] != '-' {
+				return false
+			}
+		default:
+			if !isHexDigit(s[i]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // shannonEntropy is gitleaks' entropy measure (bits per byte over runes).
@@ -1107,15 +1239,31 @@ func shannonEntropy(data string) float64 {
 	if data == "" {
 		return 0
 	}
-	counts := make(map[rune]int, 64)
+	var ascii [utf8.RuneSelf]int
+	var counts map[rune]int // runes beyond ASCII
 	for _, c := range data {
+		if c < utf8.RuneSelf {
+			ascii[c]++
+			continue
+		}
+		if counts == nil {
+			counts = map[rune]int{}
+		}
 		counts[c]++
 	}
 	inv := 1.0 / float64(len(data))
 	e := 0.0
-	for _, n := range counts {
+	add := func(n int) {
 		f := float64(n) * inv
 		e -= f * math.Log2(f)
+	}
+	for _, n := range ascii {
+		if n > 0 {
+			add(n)
+		}
+	}
+	for _, n := range counts {
+		add(n)
 	}
 	return e
 }

@@ -148,11 +148,9 @@ func joinedView(text string) *view {
 	if !needsJoin(text) {
 		return nil
 	}
-	var (
-		raw    []byte
-		lo, hi []int32
-		joined bool
-	)
+	raw := make([]byte, 0, len(text))
+	lo, hi := make([]int32, 0, len(text)), make([]int32, 0, len(text))
+	joined := false
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c >= utf8.RuneSelf {

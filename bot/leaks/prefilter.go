@@ -1,0 +1,465 @@
+package leaks
+
+import (
+	"fmt"
+	"regexp/syntax"
+	"slices"
+	"sync"
+)
+
+// A prefilter is a lazily built DFA for the match ends of a regex:
+// captures and match priorities are ignored, so wherever the regex
+// matches, the prefilter reports the same end (and maybe more). It runs
+// over normalized (ASCII) text one table lookup per byte and never
+// restarts at a position it has already passed, so it rejects a keyword
+// hit that cannot begin a match (`twitter` repeated, no assignment after
+// it) without handing anything to Go's regexp.
+//
+// A state is a set of the program's instructions not yet followed
+// through empty-width ones, with the kind of the byte before it (text
+// start, newline, word byte, other): zero-width assertions (\b, ^, $) are
+// evaluated when the next byte is known, as Go's regexp does. States are
+// built as the text needs them and cached, up to maxDFAWords per cache;
+// a full cache is emptied and rebuilt (as RE2 does), so a text that visits
+// many states costs at most the program's size per byte.
+type prefilter struct {
+	insts []syntax.Inst
+	bytes [][4]uint64 // per instruction: the bytes a rune instruction matches
+	class [256]uint8  // byte -> equivalence class
+	rep   []byte      // a representative byte per class
+	start uint32
+	// maxWords is maxDFAWords (lowered by tests to exercise a full cache).
+	maxWords int
+	// shared is the cache scans use, one at a time (a pool's caches would
+	// be dropped at every garbage collection, and their states rebuilt);
+	// a scan that finds it in use takes one from caches.
+	mu     sync.Mutex
+	shared *dfaCache
+	caches sync.Pool // *dfaCache
+}
+
+// cache returns a cache for one run; release gives it back.
+func (p *prefilter) cache() *dfaCache {
+	if p.mu.TryLock() {
+		return p.shared
+	}
+	return p.caches.Get().(*dfaCache)
+}
+
+func (p *prefilter) release(c *dfaCache) {
+	if c == p.shared {
+		p.mu.Unlock()
+		return
+	}
+	p.caches.Put(c)
+}
+
+// maxDFAWords bounds the memory of one cache (its states' instruction sets
+// and transitions, in 4-byte words: 128 KiB) before it is emptied; each
+// rule keeps one cache for the life of the scanner.
+const maxDFAWords = 1 << 15
+
+// Kinds of the byte before a position, for zero-width assertions.
+const (
+	kindBegin = iota
+	kindNewline
+	kindWord
+	kindOther
+	numKinds
+)
+
+func byteKind(b byte) uint8 {
+	switch {
+	case b == '\n':
+		return kindNewline
+	case isWordByte(b):
+		return kindWord
+	}
+	return kindOther
+}
+
+// kindRune is a rune of the kind, for syntax.EmptyOpContext.
+var kindRune = [numKinds]rune{kindBegin: -1, kindNewline: '\n', kindWord: 'a', kindOther: ' '}
+
+// newPrefilter compiles re's DFA; nil when re cannot be compiled.
+func newPrefilter(re *syntax.Regexp) *prefilter {
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	prog, err := syntax.Compile(tree.Simplify())
+	if err != nil {
+		return nil
+	}
+	p := &prefilter{insts: prog.Inst, bytes: make([][4]uint64, len(prog.Inst)), start: uint32(prog.Start), maxWords: maxDFAWords}
+	// Repeats expand into many instructions of one class: each distinct
+	// class is expanded into bytes once.
+	var sets [][4]uint64
+	byKey := map[string]int{}
+	for pc := range prog.Inst {
+		in := &prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			key := fmt.Sprint(in.Op, in.Arg, in.Rune)
+			i, ok := byKey[key]
+			if !ok {
+				var set [4]uint64
+				for b := 0; b < 256; b++ {
+					// Bytes of the normalized text are ASCII; a byte
+					// above (never given) is let through by every rune
+					// instruction.
+					if b >= 0x80 || in.MatchRune(rune(b)) {
+						set[b>>6] |= 1 << (b & 63)
+					}
+				}
+				i = len(sets)
+				byKey[key] = i
+				sets = append(sets, set)
+			}
+			p.bytes[pc] = sets[i]
+		}
+	}
+	// Bytes of one kind that every class treats alike share a class.
+	sig := map[string]uint8{}
+	key := make([]byte, 0, len(sets)+1)
+	for b := 0; b < 256; b++ {
+		key = append(key[:0], byteKind(byte(b)))
+		for _, set := range sets {
+			key = append(key, byte(set[b>>6]>>(b&63)&1))
+		}
+		c, ok := sig[string(key)]
+		if !ok {
+			c = uint8(len(p.rep))
+			sig[string(key)] = c
+			p.rep = append(p.rep, byte(b))
+		}
+		p.class[b] = c
+	}
+	p.caches.New = func() any { return p.newCache() }
+	p.shared = p.newCache()
+	return p
+}
+
+// dfaCache holds the DFA states built so far. State 0 is the dead state.
+type dfaCache struct {
+	sets [][]uint32 // per state: instructions, sorted
+	kind []uint8    // per state: the kind of the byte before
+	// trans[state*classes+class]: the next state<<1, |1 when a match ends
+	// before the byte; -1 not built.
+	trans  []int32
+	eot    []uint8         // per state: 1 a match ends at the text's end, 2 not, 0 not built
+	inj    []int32         // state -> state with the start added, -1 not built
+	starts [numKinds]int32 // the start alone after a byte of each kind, 0 not built
+	index  map[string]int32
+	words  int // memory held, in 4-byte words (see maxDFAWords)
+	mark   []bool
+	stack  []uint32
+	buf    []uint32
+	key    []byte
+}
+
+func (p *prefilter) newCache() *dfaCache {
+	c := &dfaCache{index: map[string]int32{}, mark: make([]bool, len(p.insts))}
+	c.add(p, nil, kindBegin)
+	return c
+}
+
+func (c *dfaCache) reset(p *prefilter) {
+	c.sets, c.kind, c.trans, c.eot, c.inj = c.sets[:0], c.kind[:0], c.trans[:0], c.eot[:0], c.inj[:0]
+	clear(c.index)
+	c.words = 0
+	c.starts = [numKinds]int32{}
+	c.add(p, nil, kindBegin)
+}
+
+// add returns the state of set (sorted, without duplicates) after a byte
+// of kind, creating it if needed. Every empty set is the dead state 0.
+func (c *dfaCache) add(p *prefilter, set []uint32, kind uint8) int32 {
+	if len(set) == 0 && len(c.sets) > 0 {
+		return 0
+	}
+	c.key = append(c.key[:0], kind)
+	for _, pc := range set {
+		c.key = append(c.key, byte(pc), byte(pc>>8), byte(pc>>16), byte(pc>>24))
+	}
+	if id, ok := c.index[string(c.key)]; ok {
+		return id
+	}
+	id := int32(len(c.sets))
+	c.sets = append(c.sets, slices.Clone(set))
+	c.kind = append(c.kind, kind)
+	for range p.rep {
+		c.trans = append(c.trans, -1)
+	}
+	c.eot = append(c.eot, 0)
+	c.inj = append(c.inj, -1)
+	c.index[string(c.key)] = id
+	c.words += 2*len(set) + len(p.rep) + 4
+	return id
+}
+
+// closure follows the instructions of set through the empty-width ones
+// that hold between a byte of kind before and the rune after (-1: the
+// text's end), and returns the rune instructions reached (in c.buf) and
+// whether a match is.
+func (c *dfaCache) closure(p *prefilter, set []uint32, before uint8, after rune) ([]uint32, bool) {
+	out := c.buf[:0]
+	match := false
+	c.stack = append(c.stack[:0], set...)
+	var touched []uint32
+	for len(c.stack) > 0 {
+		pc := c.stack[len(c.stack)-1]
+		c.stack = c.stack[:len(c.stack)-1]
+		if c.mark[pc] {
+			continue
+		}
+		c.mark[pc] = true
+		touched = append(touched, pc)
+		in := &p.insts[pc]
+		switch in.Op {
+		case syntax.InstMatch:
+			match = true
+		case syntax.InstAlt, syntax.InstAltMatch:
+			c.stack = append(c.stack, in.Arg, in.Out)
+		case syntax.InstCapture, syntax.InstNop:
+			c.stack = append(c.stack, in.Out)
+		case syntax.InstEmptyWidth:
+			if in.MatchEmptyWidth(kindRune[before], after) {
+				c.stack = append(c.stack, in.Out)
+			}
+		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			out = append(out, pc)
+		}
+	}
+	for _, pc := range touched {
+		c.mark[pc] = false
+	}
+	c.buf = out
+	return out, match
+}
+
+// step builds the transition of state s on a byte of class cls: whether
+// a match ends before the byte, and the state after it.
+func (c *dfaCache) step(p *prefilter, s int32, cls uint8) (bool, int32) {
+	b := p.rep[cls]
+	runes, match := c.closure(p, c.sets[s], c.kind[s], rune(b))
+	var outs []uint32
+	for _, pc := range runes {
+		if p.bytes[pc][b>>6]&(1<<(b&63)) != 0 {
+			outs = append(outs, p.insts[pc].Out)
+		}
+	}
+	slices.Sort(outs)
+	return match, c.add(p, slices.Compact(outs), byteKind(b))
+}
+
+// inject returns the state of s with the start added.
+func (c *dfaCache) inject(p *prefilter, s int32) int32 {
+	set := append(c.buf[:0], c.sets[s]...)
+	if !slices.Contains(set, p.start) {
+		set = append(set, p.start)
+		slices.Sort(set)
+	}
+	c.buf = set
+	return c.add(p, set, c.kind[s])
+}
+
+// An endRun is a run of consecutive positions where matches end.
+type endRun struct{ first, last int }
+
+// addEnd adds the end i (after every end in runs) to runs.
+func addEnd(runs []endRun, i int) []endRun {
+	if n := len(runs); n > 0 && runs[n-1].last == i-1 {
+		runs[n-1].last = i
+		return runs
+	}
+	return append(runs, endRun{i, i})
+}
+
+// ends returns, as runs, the positions of t where a match ends that
+// started at a position of starts (sorted) or, with every set, at any
+// position at most reach bytes before one of them, up to stop. The DFA
+// skips text where no started match is alive. n counts the bytes stepped.
+func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n *int) []endRun {
+	c := p.cache()
+	defer p.release(c)
+	ncls := len(p.rep)
+	var out []endRun
+	s := int32(0)
+	next := 0 // index into starts
+	injectUntil := -1
+	steps := 0
+	for i := 0; ; {
+		for next < len(starts) && (every && starts[next]-reach <= i || !every && starts[next] <= i) {
+			if every {
+				injectUntil = max(injectUntil, starts[next])
+			} else if starts[next] == i {
+				injectUntil = i
+			}
+			next++
+		}
+		if c.words >= p.maxWords {
+			keep, k := slices.Clone(c.sets[s]), c.kind[s]
+			c.reset(p)
+			s = c.add(p, keep, k)
+		}
+		if i <= injectUntil {
+			if s == 0 {
+				kind := uint8(kindBegin)
+				if i > 0 {
+					kind = byteKind(t[i-1])
+				}
+				if c.starts[kind] == 0 {
+					c.starts[kind] = c.add(p, []uint32{p.start}, kind)
+				}
+				s = c.starts[kind]
+			} else {
+				in := c.inj[s]
+				if in < 0 {
+					in = c.inject(p, s)
+					c.inj[s] = in
+				}
+				s = in
+			}
+		}
+		if s == 0 {
+			if next == len(starts) {
+				break
+			}
+			j := starts[next]
+			if every {
+				j = max(j-reach, 0)
+			}
+			i = max(i, j)
+			continue
+		}
+		if i == len(t) {
+			if c.eot[s] == 0 {
+				_, m := c.closure(p, c.sets[s], c.kind[s], -1)
+				c.eot[s] = 2
+				if m {
+					c.eot[s] = 1
+				}
+			}
+			if c.eot[s] == 1 {
+				out = addEnd(out, i)
+			}
+			break
+		}
+		// The next injection, the stop or the text's end bounds a run of
+		// plain steps.
+		end := len(t)
+		if stop < end {
+			end = stop
+		}
+		if next < len(starts) {
+			j := starts[next]
+			if every {
+				j = max(j-reach, 0)
+			}
+			end = min(end, j)
+		}
+		if every && injectUntil >= i {
+			end = i
+		}
+		// One step at least (end may be i), then plain steps to end.
+		trans, class := c.trans, &p.class
+		done := false
+		for {
+			k := int(s)*ncls + int(class[t[i]])
+			x := trans[k]
+			if x < 0 {
+				m, nx := c.step(p, s, class[t[i]])
+				x = nx << 1
+				if m {
+					x |= 1
+				}
+				c.trans[k] = x
+				trans = c.trans
+				end = i // a state was built: back to the checks above
+			}
+			if x&1 != 0 {
+				out = addEnd(out, i)
+			}
+			if i == stop {
+				done = true
+				break
+			}
+			s = x >> 1
+			i++
+			steps++
+			if i < end && s != 0 {
+				continue
+			}
+			// A live state at the next hit takes it in here, when that
+			// state is built; anything else goes back to the checks above.
+			if every || s == 0 || i == len(t) || next == len(starts) || starts[next] != i || c.inj[s] < 0 {
+				break
+			}
+			s = c.inj[s]
+			for next < len(starts) && starts[next] <= i {
+				next++
+			}
+			end = min(len(t), stop)
+			if next < len(starts) {
+				end = min(end, starts[next])
+			}
+			if end == i {
+				break
+			}
+		}
+		if done {
+			break
+		}
+	}
+	*n += steps
+	return out
+}
+
+// keep returns the positions of qs (sorted) where a match may begin (or,
+// with every, that a match within span bytes may hold): those with a match
+// end after them, at most span bytes on.
+func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []int {
+	n := 0
+	runs := p.ends(t, qs, every, span, len(t), &n)
+	w.add(n)
+	var kept []int
+	k := 0
+	for _, q := range qs {
+		for k < len(runs) && runs[k].last <= q {
+			k++
+		}
+		if k < len(runs) && max(runs[k].first, q+1)-q <= span {
+			kept = append(kept, q)
+		}
+	}
+	return kept
+}
+
+// limit returns one byte past the last end of a match begun at q at most
+// span bytes on (q itself when none ends), where an anchored attempt at q
+// may stop (the byte after is for an assertion; the caller caps it at the
+// text's end), and the bytes stepped to find it. keep's pass mixes the
+// matches begun at every position; this run is q's own.
+func (p *prefilter) limit(t string, q, span int) (lim, cost int) {
+	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), &cost)
+	if len(runs) == 0 {
+		return q, cost
+	}
+	return runs[len(runs)-1].last + 1, cost
+}
+
+// positions returns a position inside each match ending in runs whose
+// length is at most span, such that every such match holds one or ends
+// at most span bytes after one: one byte before each run's first and last
+// end, and every span bytes between.
+func positions(runs []endRun, span int) []int {
+	var ps []int
+	for _, r := range runs {
+		for e := r.first; e < r.last; e += span {
+			ps = append(ps, e-1)
+		}
+		ps = append(ps, r.last-1)
+	}
+	return ps
+}
