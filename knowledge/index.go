@@ -58,6 +58,9 @@ const (
 	// DefaultPassiveMinScore is the lowest intent-model probability of the
 	// winning topic at which a passive question is answered.
 	DefaultPassiveMinScore = 0.20
+	// requestMinScore is the lowest intent-model probability at which a
+	// passive line that is a help request but not a question is answered.
+	requestMinScore = 0.4
 	// passiveMinMargin is the lowest lead of a passive answer's combined
 	// score (see Answer.Score) over the runner-up's.
 	passiveMinMargin = 0.4
@@ -595,7 +598,8 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		return notAnswered()
 	}
 	nq := ix.normalize(q)
-	if mode == Passive && (!IsQuestion(nq) || !inDomain(nq)) {
+	asks := IsQuestion(nq)
+	if mode == Passive && (!(asks || helpRequest(nq)) || !inDomain(nq)) {
 		return notAnswered()
 	}
 	hits, err := ix.search(ctx, nq, lang)
@@ -622,13 +626,18 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	switch mode {
 	case Passive:
 		margin := best.score - ranked[1].score
-		if len(hits) == 0 || pOff >= pBest || pBest < ix.passive || ix.order[argmax] != best.id || margin < passiveMinMargin {
+		minScore := ix.passive
+		if !asks {
+			minScore = max(minScore, requestMinScore)
+		}
+		if len(hits) == 0 || pOff >= pBest || pBest < minScore || ix.order[argmax] != best.id || margin < passiveMinMargin {
 			return notAnswered()
 		}
 		// Without a core term ("budget", "bill" or "environment" alone), or
 		// next to a distractor, the line is likely everyday chatter: answer
 		// only a clear-cut one.
-		if !passiveDomain(nq) && (pBest < weakMinScore || pOff > weakMaxOffTopic) {
+		// A help request that is not a question needs a core term.
+		if !passiveDomain(nq) && (!asks || pBest < weakMinScore || pOff > weakMaxOffTopic) {
 			return notAnswered()
 		}
 	default:
