@@ -31,8 +31,9 @@ const (
 // Training settings, chosen on testdata/questions.yaml and dev.yaml.
 var (
 	trigrams    = false
-	trainEpochs = 20
-	trainRate   = 0.5
+	averaged    = true
+	trainEpochs = 10
+	trainRate   = 2.0
 	// keywordWeight scales the gradient of one-keyword examples: a keyword is
 	// evidence for its topic but weaker than a whole phrasing.
 	keywordWeight = 0.5
@@ -155,6 +156,12 @@ func features(s string) []string {
 		if prevWord != "" {
 			add("b:" + prevWord + "_" + st)
 		}
+		if trigrams && len(w) > 3 {
+			pw := "^" + w + "$"
+			for i := 0; i+3 <= len(pw); i++ {
+				add("t:" + pw[i:i+3])
+			}
+		}
 		prevWord = st
 	}
 	return out
@@ -263,6 +270,15 @@ func train(texts []trainText, classes int) *classifier {
 		order[i] = i
 	}
 	probs := make([]float64, classes)
+	// Averaged SGD: the model returned is the mean of the weights after
+	// every step, which is steadier on unseen questions than the last
+	// weights. ua and ub accumulate step*update, so the mean is w - ua/steps.
+	var ua, ub []float32
+	if averaged {
+		ua = make([]float32, len(c.w))
+		ub = make([]float32, classes)
+	}
+	step := float32(1)
 	for epoch := range trainEpochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		rate := trainRate / (1 + float64(epoch)/10)
@@ -282,7 +298,22 @@ func train(texts []trainText, classes int) *classifier {
 				for j, f := range ex.feats {
 					c.w[int(f)*classes+k] -= float32(g) * ex.vals[j]
 				}
+				if averaged {
+					ub[k] -= step * float32(g)
+					for j, f := range ex.feats {
+						ua[int(f)*classes+k] -= step * float32(g) * ex.vals[j]
+					}
+				}
 			}
+			step++
+		}
+	}
+	if averaged {
+		for i := range c.w {
+			c.w[i] -= ua[i] / step
+		}
+		for k := range c.b {
+			c.b[k] -= ub[k] / step
 		}
 	}
 	return c
@@ -331,13 +362,27 @@ type speller struct {
 	byLen map[int][]string // vocabulary words by length, sorted
 }
 
-func newSpeller(texts []string) *speller {
+// newSpeller learns the words of texts, and the words that occur in at
+// least two of seconds (texts that may hold deliberate typos).
+func newSpeller(texts, seconds []string) *speller {
 	sp := &speller{freq: map[string]int{}, byLen: map[int][]string{}}
-	for _, t := range texts {
+	latin := func(t string, visit func(string)) {
 		for _, w := range splitRuns(t) {
 			if w[0] < utf8.RuneSelf && len(w) >= 2 && !isDigits(w) {
-				sp.freq[w]++
+				visit(w)
 			}
+		}
+	}
+	for _, t := range texts {
+		latin(t, func(w string) { sp.freq[w]++ })
+	}
+	seen := map[string]int{}
+	for _, t := range seconds {
+		latin(t, func(w string) { seen[w]++ })
+	}
+	for w, n := range seen {
+		if n >= 2 || sp.freq[w] > 0 {
+			sp.freq[w] += n
 		}
 	}
 	for w := range sp.freq {

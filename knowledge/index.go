@@ -61,9 +61,6 @@ const (
 	// requestMinScore is the lowest intent-model probability at which a
 	// passive line that is a help request but not a question is answered.
 	requestMinScore = 0.4
-	// passiveMinMargin is the lowest lead of a passive answer's combined
-	// score (see Answer.Score) over the runner-up's.
-	passiveMinMargin = 0.4
 	// mentionMinScore: a mention with no domain vocabulary whose best topic
 	// scores below this (see Answer.Score) gets the "not sure" reply.
 	mentionMinScore = 0.35
@@ -404,36 +401,47 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 // trainModel builds the speller's vocabulary and trains the intent model on
 // every entry's question, phrasings and keywords in both languages, plus the
 // off-topic examples as one more class.
+//
+// The speller's vocabulary is the FAQ's own wording (questions, short and
+// full answers, keywords, synonyms, off-topic examples) plus the words that
+// two or more phrasings use: phrasings deliberately hold typos ("kye"), and
+// a typo written once must not become a word the speller keeps. Training
+// texts are corrected like questions, so both meet the same features.
 func (ix *Index) trainModel(entries []Entry) {
+	var vocab, han, phrasings []string
+	for _, e := range entries {
+		for _, lang := range Languages {
+			t := e.Text[lang]
+			vocab = append(vocab, t.Question, t.Short, t.Answer)
+			han = append(han, t.Phrasings...)
+			phrasings = append(phrasings, t.Phrasings...)
+		}
+		vocab = append(vocab, e.Keywords...)
+	}
+	vocab = append(vocab, offTopicExamples...)
+	for _, w := range sortedKeys(synonyms) {
+		vocab = append(vocab, w, synonyms[w])
+	}
+	ix.spell = newSpeller(vocab, phrasings)
+	ix.zhChars = newSimplifiedChars(append(han, vocab...))
+	prep := func(s string) string { return prepare(ix.spell.correct(s)) }
 	var texts []trainText
-	var vocab, han []string
 	for k, e := range entries {
 		for _, lang := range Languages {
 			t := e.Text[lang]
 			// The entry's own question states its focus and act most plainly.
-			texts = append(texts, trainText{text: prepare(t.Question), class: k, weight: questionWeight})
-			vocab = append(vocab, t.Question)
+			texts = append(texts, trainText{text: prep(t.Question), class: k, weight: questionWeight})
 			for _, p := range t.Phrasings {
-				texts = append(texts, trainText{text: prepare(p), class: k, weight: 1})
-				vocab = append(vocab, p)
+				texts = append(texts, trainText{text: prep(p), class: k, weight: 1})
 			}
-			vocab = append(vocab, t.Short)
-			han = append(han, t.Answer)
 		}
 		for _, kw := range e.Keywords {
-			texts = append(texts, trainText{text: prepare(kw), class: k, weight: keywordWeight})
-			vocab = append(vocab, kw)
+			texts = append(texts, trainText{text: prep(kw), class: k, weight: keywordWeight})
 		}
 	}
 	for _, q := range offTopicExamples {
-		texts = append(texts, trainText{text: prepare(q), class: len(entries), weight: offTopicWeight})
-		vocab = append(vocab, q)
+		texts = append(texts, trainText{text: prep(q), class: len(entries), weight: offTopicWeight})
 	}
-	for _, w := range sortedKeys(synonyms) {
-		vocab = append(vocab, w, synonyms[w])
-	}
-	ix.spell = newSpeller(vocab)
-	ix.zhChars = newSimplifiedChars(append(han, vocab...))
 	ix.model = train(texts, len(entries)+1)
 }
 
@@ -547,6 +555,10 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 	}
 	return hits, nil
 }
+
+// passiveMinMargin is the lowest lead of a passive answer's combined
+// score (see Answer.Score) over the runner-up's.
+var passiveMinMargin = 0.4
 
 // bleveWeight weighs the BM25 score (relative to the best hit's) against
 // the intent model's probability in an entry's combined score.
