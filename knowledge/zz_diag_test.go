@@ -66,3 +66,101 @@ func TestZZDiag(t *testing.T) {
 	}
 	t.Log(counts)
 }
+
+func devScore(t *testing.T) string {
+	entries, err := Load(Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := NewIndex(entries, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tot setFigures
+	tot.n, tot.hits = map[string]int{}, map[string]int{}
+	out := ""
+	for _, file := range []string{"testdata/questions.yaml", "testdata/dev.yaml", "testdata/dev2.yaml"} {
+		f := measureQuiet(t, ix, file)
+		out += fmt.Sprintf(" [%.1f %.1f %d/%d w%d c%d]", 100*f.mention("en"), 100*f.mention("zh"), f.passiveRight, f.onTopic, f.passiveWrong, f.chatterA)
+		for _, l := range Languages {
+			tot.n[l] += f.n[l]
+			tot.hits[l] += f.hits[l]
+		}
+		tot.passiveRight += f.passiveRight
+		tot.onTopic += f.onTopic
+		tot.passiveWrong += f.passiveWrong
+		tot.chatterA += f.chatterA
+	}
+	return fmt.Sprintf("ALL en %.1f zh %.1f pas %.1f w%d c%d |", 100*tot.mention("en"), 100*tot.mention("zh"), 100*float64(tot.passiveRight)/float64(tot.onTopic), tot.passiveWrong, tot.chatterA) + out
+}
+
+func TestZZSweep(t *testing.T) {
+	if os.Getenv("SWEEP") == "" {
+		t.Skip()
+	}
+	t.Log("base", devScore(t))
+	f64 := func(name string, p *float64, vals ...float64) {
+		old := *p
+		for _, v := range vals {
+			*p = v
+			t.Logf("%s=%v %s", name, v, devScore(t))
+		}
+		*p = old
+	}
+	switch os.Getenv("SWEEP") {
+	case "3":
+		averaged = true
+		t.Log("avg", devScore(t))
+		f64("trainRate", &trainRate, 1, 2)
+		trainEpochs = 10
+		t.Log("avg e10", devScore(t))
+		averaged = false
+	case "4":
+		averaged = true
+		trainEpochs = 10
+		f64("trainRate", &trainRate, 2, 4)
+		trainEpochs = 15
+		f64("trainRate", &trainRate, 2, 4)
+		averaged = false
+	case "2":
+		f64("bleveWeight", &bleveWeight, 0, 0.15, 0.3)
+		f64("passiveMinMargin", &passiveMinMargin, 0.3, 0.5)
+	case "1":
+		f64("bleveWeight", &bleveWeight, 0.3, 0.7, 1.0)
+		f64("keywordWeight", &keywordWeight, 0.25, 1)
+		f64("questionWeight", &questionWeight, 1, 3)
+		f64("trainRate", &trainRate, 0.25, 1)
+		trigrams = true
+		t.Log("trigrams", devScore(t))
+		trigrams = false
+		for _, e := range []int{10, 30} {
+			old := trainEpochs
+			trainEpochs = e
+			t.Logf("epochs=%d %s", e, devScore(t))
+			trainEpochs = old
+		}
+	}
+}
+
+func TestZZOne(t *testing.T) {
+	q := os.Getenv("Q")
+	if q == "" {
+		t.Skip()
+	}
+	ix := testIndex(t)
+	nq := ix.normalize(q)
+	t.Logf("norm %q feats %v", nq, features(nq))
+	probs := ix.model.predict(nq)
+	hits, _ := ix.search(context.Background(), nq, DetectLang(q))
+	r := ix.rank(hits, probs)
+	for _, h := range r[:4] {
+		k := 0
+		for i, id := range ix.order {
+			if id == h.id {
+				k = i
+			}
+		}
+		t.Logf("%s %.3f p=%.3f", h.id, h.score, probs[k])
+	}
+	t.Logf("off %.3f", probs[len(ix.order)])
+}
