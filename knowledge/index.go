@@ -500,14 +500,27 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 		mq.SetField(field(lang, part))
 		parts = append(parts, mq)
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(parts...), searchWindow, 0, false)
-	// Ties at the window's edge are broken by document id, not by the
-	// index's internal numbering (which follows the batch's map order), so
-	// every build of the index gives the same answers.
-	req.SortBy([]string{"-_score", "_id"})
+	q0 := bleve.NewDisjunctionQuery(parts...)
+	// Sorting by score alone is cheap: document ids are loaded for the
+	// window only. One hit beyond the window shows whether a tie crosses its
+	// edge; only then, since the index's internal numbering follows the
+	// batch's map order, is the search repeated with ties broken by
+	// document id, so every build of the index gives the same answers.
+	req := bleve.NewSearchRequestOptions(q0, searchWindow+1, 0, false)
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search faq: %w", err)
+	}
+	if n := len(res.Hits); n > searchWindow {
+		if res.Hits[searchWindow].Score == res.Hits[searchWindow-1].Score {
+			req = bleve.NewSearchRequestOptions(q0, searchWindow, 0, false)
+			req.SortBy([]string{"-_score", "_id"})
+			if res, err = ix.idx.SearchInContext(ctx, req); err != nil {
+				return nil, fmt.Errorf("search faq: %w", err)
+			}
+		} else {
+			res.Hits = res.Hits[:searchWindow]
+		}
 	}
 	type agg struct{ best, sum, meta float64 }
 	per := map[string]*agg{}
