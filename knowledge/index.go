@@ -596,6 +596,21 @@ func (ix *Index) rank(hits []hit, probs []float64) []hit {
 	return out
 }
 
+// decisive reports whether the best topic's probability leads the
+// runner-up's by more than bleveWeight (probs holds the topics, then the
+// off-topic class).
+func (ix *Index) decisive(probs []float64) bool {
+	p1, p2 := 0.0, 0.0
+	for _, p := range probs[:len(ix.order)] {
+		if p > p1 {
+			p1, p2 = p, p1
+		} else if p > p2 {
+			p2 = p
+		}
+	}
+	return p1-p2 > bleveWeight && p1 >= mentionMinScore
+}
+
 // Ask answers question in the asker's language. In Mention mode it always
 // returns an answer: the best entry, or a "not sure" text offering the
 // closest topics. In Passive mode it answers only a confident, on-topic
@@ -627,14 +642,22 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	if mode == Passive && (!(asks || helpRequest(nq)) || !inDomain(nq)) {
 		return notAnswered()
 	}
-	hits, err := ix.search(ctx, nq, lang)
-	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return Answer{}, fmt.Errorf("ask: %w", err)
-		}
-		return Answer{}, err
-	}
 	probs := ix.model.predict(nq)
+	var hits []hit
+	// BM25 adds at most bleveWeight to an entry's score. When the intent
+	// model's best topic leads the runner-up by more than that, no search
+	// can change a mention's answer (nor push its score below
+	// mentionMinScore), so the search is skipped and Score is the model's
+	// probability alone.
+	if mode != Mention || !ix.decisive(probs) {
+		var err error
+		if hits, err = ix.search(ctx, nq, lang); err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return Answer{}, fmt.Errorf("ask: %w", err)
+			}
+			return Answer{}, err
+		}
+	}
 	ranked = ix.rank(hits, probs)
 	best := ranked[0]
 	ans.Score = best.score

@@ -12,6 +12,9 @@ var offTopicExamples = []string{
 	"the spare key for the front door is at reception",
 	"can someone let me in, forgot my keycard",
 	"we need a new lock on the bike shed",
+	"the server room door is locked, who can open it",
+	"where is the key for the server rack cabinet",
+	"who has access to the data center cage",
 	// other kinds of keys
 	"my ssh key is rejected by the server",
 	"how do i add my public ssh key to gitlab",
@@ -68,6 +71,8 @@ var offTopicExamples = []string{
 	"谁有会议室的钥匙",
 	"门禁卡丢了怎么办",
 	"钥匙落在车里了",
+	"机房的门钥匙谁拿着",
+	"机柜钥匙放哪了",
 	"SSH 密钥怎么配置到服务器",
 	"GPG 密钥过期了怎么续期",
 	"这张表的主键用什么",
