@@ -20,7 +20,7 @@ func TestZZDiag(t *testing.T) {
 			q := sanitize(l.q)
 			nq := ix.normalize(q)
 			reason := ""
-			if !IsQuestion(nq) {
+			if !IsQuestion(nq) && !helpRequest(nq) {
 				reason = "notq"
 			} else if !inDomain(nq) {
 				reason = "notdomain"
