@@ -571,7 +571,7 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 
 // passiveMinMargin is the lowest lead of a passive answer's combined
 // score (see Answer.Score) over the runner-up's.
-var passiveMinMargin = 0.4
+var passiveMinMargin = 0.35
 
 // bleveWeight weighs the BM25 score (relative to the best hit's) against
 // the intent model's probability in an entry's combined score.
