@@ -391,10 +391,18 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 		ix.entries[e.ID] = e
 		ix.order = append(ix.order, e.ID)
 	}
-	if err := idx.Batch(batch); err != nil {
+	// The intent model trains while bleve analyses the batch: the two share
+	// nothing, and start-up takes the longer of them rather than the sum.
+	trained := make(chan struct{})
+	go func() {
+		defer close(trained)
+		ix.trainModel(entries)
+	}()
+	err = idx.Batch(batch)
+	<-trained
+	if err != nil {
 		return fail(fmt.Errorf("index faq: %w", err))
 	}
-	ix.trainModel(entries)
 	return ix, nil
 }
 
