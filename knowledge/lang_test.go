@@ -38,10 +38,43 @@ func TestIsQuestion(t *testing.T) {
 		{"the token ring diagram is on page 4", false},
 		{"deploying now", false},
 		{"我把 key 换了", false},
+		{"测试和生产用同一个 key 行不行", true},
+		{"key和token是一个东西不", true},
 	}
 	for _, tt := range tests {
 		if got := IsQuestion(tt.in); got != tt.want {
 			t.Errorf("IsQuestion(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestHelpRequest(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		// problem reports
+		{"leaked my key on discord", true},
+		{"usage suddenly 10x overnight", true},
+		{"reply truncated at 200 tokens", true},
+		{"key 泄露了", true},
+		{"费用突然翻倍了", true},
+		// search-style queries
+		{"tokens to words ratio", true},
+		{"cap output tokens", true},
+		{"token 和单词的换算比例", true},
+		// narration, thanks, and statements with a subject
+		{"rotated the key this morning", false},
+		{"we moved the nightly jobs to the batch api last week", false},
+		{"thanks, the 429 errors are gone", false},
+		{"tokens are cheap these days", false},
+		{"我已经把 key 换了", false},
+		{"谢谢，报错没有了", false},
+		{"新模型的上下文窗口真大", false},
+	}
+	for _, tt := range tests {
+		if got := helpRequest(tt.in); got != tt.want {
+			t.Errorf("helpRequest(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
@@ -134,6 +167,19 @@ func TestPrepareNormalisesChatVocabulary(t *testing.T) {
 	for _, tt := range tests {
 		if got := prepare(tt.in); got != tt.want {
 			t.Errorf("prepare(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSpellerKeepsOnlyRepeatedPhrasingWords(t *testing.T) {
+	sp := newSpeller([]string{"what is an api key", "rotate the key"}, []string{"wat is a kye", "my kye", "rotaet it", "ratelimit", "ratelimit"})
+	for _, tt := range []struct{ in, want string }{
+		{"rotaet my key", "rotate my key"}, // a one-off typo in a phrasing is still corrected
+		{"kye", "kye"},                     // written twice: a word of the FAQ
+		{"ratelimt", "ratelimit"},          // words two phrasings share are targets too
+	} {
+		if got := sp.correct(tt.in); got != tt.want {
+			t.Errorf("correct(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
