@@ -3,7 +3,6 @@ package knowledge
 import (
 	"math"
 	"math/rand/v2"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -345,14 +344,18 @@ func (c *classifier) predict(s string) []float64 {
 // transposition of neighbours) from a word it does use, becomes the most
 // frequent such word ("kye" → "key", "rotaet" → "rotate", "wat" → "what").
 type speller struct {
-	freq  map[string]int
-	byLen map[int][]string // vocabulary words by length, sorted
+	freq map[string]int
+	// near maps each vocabulary word, and each string one deletion away
+	// from it, to the words it came from: two words one edit apart share a
+	// key (the word itself or a common deletion), so a misspelling's
+	// candidates are a few map lookups instead of a scan of the vocabulary.
+	near map[string][]string
 }
 
 // newSpeller learns the words of texts, and the words that occur in at
 // least two of seconds (texts that may hold deliberate typos).
 func newSpeller(texts, seconds []string) *speller {
-	sp := &speller{freq: map[string]int{}, byLen: map[int][]string{}}
+	sp := &speller{freq: map[string]int{}, near: map[string][]string{}}
 	latin := func(t string, visit func(string)) {
 		for _, w := range splitRuns(t) {
 			if w[0] < utf8.RuneSelf && len(w) >= 2 && !isDigits(w) {
@@ -373,12 +376,21 @@ func newSpeller(texts, seconds []string) *speller {
 		}
 	}
 	for w := range sp.freq {
-		sp.byLen[len(w)] = append(sp.byLen[len(w)], w)
-	}
-	for _, ws := range sp.byLen {
-		sort.Strings(ws)
+		forNear(w, func(k string) { sp.near[k] = append(sp.near[k], w) })
 	}
 	return sp
+}
+
+// forNear calls visit with w and every string one deletion away from w
+// (each once).
+func forNear(w string, visit func(string)) {
+	visit(w)
+	for i := 0; i < len(w); i++ {
+		if i > 0 && w[i] == w[i-1] {
+			continue // deleting either of two equal letters gives the same string
+		}
+		visit(w[:i] + w[i+1:])
+	}
 }
 
 func isDigits(w string) bool {
@@ -427,14 +439,18 @@ func (sp *speller) fix(w string) string {
 	if len(w) < 3 || len(w) > 20 || sp.freq[w] > 0 || enStop[w] || commonEN[w] {
 		return ""
 	}
+	// The most frequent candidate wins; ties go to the shorter, then the
+	// alphabetically first word, so the choice never depends on map order.
 	best, bestFreq := "", 0
-	for n := len(w) - 1; n <= len(w)+1; n++ {
-		for _, v := range sp.byLen[n] {
-			if sp.freq[v] > bestFreq && oneEdit(w, v) {
-				best, bestFreq = v, sp.freq[v]
+	forNear(w, func(k string) {
+		for _, v := range sp.near[k] {
+			f := sp.freq[v]
+			better := f > bestFreq || f == bestFreq && (len(v) < len(best) || len(v) == len(best) && v < best)
+			if better && oneEdit(w, v) {
+				best, bestFreq = v, f
 			}
 		}
-	}
+	})
 	return best
 }
 

@@ -99,47 +99,6 @@ func TestZZSweep(t *testing.T) {
 		t.Skip()
 	}
 	t.Log("base", devScore(t))
-	f64 := func(name string, p *float64, vals ...float64) {
-		old := *p
-		for _, v := range vals {
-			*p = v
-			t.Logf("%s=%v %s", name, v, devScore(t))
-		}
-		*p = old
-	}
-	switch os.Getenv("SWEEP") {
-	case "3":
-		averaged = true
-		t.Log("avg", devScore(t))
-		f64("trainRate", &trainRate, 1, 2)
-		trainEpochs = 10
-		t.Log("avg e10", devScore(t))
-		averaged = false
-	case "4":
-		averaged = true
-		trainEpochs = 10
-		f64("trainRate", &trainRate, 2, 4)
-		trainEpochs = 15
-		f64("trainRate", &trainRate, 2, 4)
-		averaged = false
-	case "2":
-		f64("bleveWeight", &bleveWeight, 0, 0.15, 0.3)
-		f64("passiveMinMargin", &passiveMinMargin, 0.3, 0.5)
-	case "1":
-		f64("bleveWeight", &bleveWeight, 0.3, 0.7, 1.0)
-		f64("keywordWeight", &keywordWeight, 0.25, 1)
-		f64("questionWeight", &questionWeight, 1, 3)
-		f64("trainRate", &trainRate, 0.25, 1)
-		trigrams = true
-		t.Log("trigrams", devScore(t))
-		trigrams = false
-		for _, e := range []int{10, 30} {
-			old := trainEpochs
-			trainEpochs = e
-			t.Logf("epochs=%d %s", e, devScore(t))
-			trainEpochs = old
-		}
-	}
 }
 
 func TestZZOne(t *testing.T) {
