@@ -30,7 +30,7 @@ const (
 // Training settings, chosen on testdata/questions.yaml, dev.yaml and
 // dev2.yaml.
 var (
-	trainEpochs = 7
+	trainEpochs = 5
 	trainRate   = 2.0
 	// keywordWeight scales the gradient of one-keyword examples: a keyword is
 	// evidence for its topic but weaker than a whole phrasing.
@@ -74,10 +74,26 @@ var acts = []struct {
 	{"trouble", []string{"error", "fail", "failed", "failing", "broken", "stopped", "not working", "doesn't work", "help", "429", "what now", "what do i do", "what do we do", "报错", "错误", "失败", "怎么办", "用不了", "不能用", "挂了"}},
 }
 
+// actCues holds each act's cues as matched: English cues padded with spaces
+// so that they match whole words only.
+var actCues = func() [][]string {
+	out := make([][]string, len(acts))
+	for i, a := range acts {
+		for _, c := range a.cues {
+			if c[0] < utf8.RuneSelf {
+				c = " " + c + " "
+			}
+			out[i] = append(out[i], c)
+		}
+	}
+	return out
+}()
+
 // questionActs returns the names of the acts whose cues occur in s.
 func questionActs(s string) []string {
 	// Pad words with spaces so English cues match whole words only.
 	var b strings.Builder
+	b.Grow(len(s) + 2)
 	b.WriteByte(' ')
 	for _, r := range strings.ToLower(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' {
@@ -89,13 +105,10 @@ func questionActs(s string) []string {
 	b.WriteByte(' ')
 	padded := b.String()
 	var found []string
-	for _, a := range acts {
-		for _, c := range a.cues {
-			if c[0] < utf8.RuneSelf {
-				c = " " + c + " "
-			}
+	for i, cues := range actCues {
+		for _, c := range cues {
 			if strings.Contains(padded, c) {
-				found = append(found, a.name)
+				found = append(found, acts[i].name)
 				break
 			}
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"testing"
+	"time"
 )
 
 func TestZZDiag(t *testing.T) {
@@ -122,4 +124,49 @@ func TestZZOne(t *testing.T) {
 		t.Logf("%s %.3f p=%.3f", h.id, h.score, probs[k])
 	}
 	t.Logf("off %.3f", probs[len(ix.order)])
+}
+
+func TestZZLat(t *testing.T) {
+	if os.Getenv("LAT") == "" {
+		t.Skip()
+	}
+	ix := testIndex(t)
+	ctx := context.Background()
+	for _, q := range benchQuestions {
+		best := time.Hour
+		for range 200 {
+			s := time.Now()
+			ix.Ask(ctx, q, Mention)
+			best = min(best, time.Since(s))
+		}
+		nq := ix.normalize(q)
+		t.Logf("%8v decisive=%v %q", best, ix.decisive(ix.model.predict(nq)), q)
+	}
+}
+
+func TestZZLatDev(t *testing.T) {
+	if os.Getenv("LAT") == "" {
+		t.Skip()
+	}
+	ix := testIndex(t)
+	ctx := context.Background()
+	var lat []time.Duration
+	dec := 0
+	n := 0
+	for _, file := range []string{"testdata/questions.yaml", "testdata/dev.yaml", "testdata/dev2.yaml"} {
+		on, _ := loadQuestionFile(t, file)
+		for _, l := range on {
+			n++
+			if ix.decisive(ix.model.predict(ix.normalize(l.q))) {
+				dec++
+			}
+			for range 3 {
+				s := time.Now()
+				ix.Ask(ctx, l.q, Mention)
+				lat = append(lat, time.Since(s))
+			}
+		}
+	}
+	slices.Sort(lat)
+	t.Logf("decisive %d/%d p50 %v p90 %v p99 %v", dec, n, lat[len(lat)/2], lat[len(lat)*9/10], lat[len(lat)*99/100])
 }
