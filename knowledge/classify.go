@@ -345,11 +345,22 @@ func (c *classifier) probs(ids []int32, vals []float32, out []float64) {
 }
 
 // predict returns the class probabilities of a normalised question.
-func (c *classifier) predict(s string) []float64 {
-	ids, vals := c.vectorize(features(s), false)
-	out := make([]float64, c.classes)
-	c.probs(ids, vals, out)
-	return out
+//
+// subject reports whether any of the question's words is known to the
+// model: a question act alone ("what is the airspeed of a swallow?") is no
+// evidence for any topic.
+func (c *classifier) predict(s string) (probs []float64, subject bool) {
+	fs := features(s)
+	for _, f := range fs {
+		if _, ok := c.feat[f]; ok && !strings.HasPrefix(f, "a:") {
+			subject = true
+			break
+		}
+	}
+	ids, vals := c.vectorize(fs, false)
+	probs = make([]float64, c.classes)
+	c.probs(ids, vals, probs)
+	return probs, subject
 }
 
 // speller corrects misspelt English words to the FAQ's vocabulary: a word

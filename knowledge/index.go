@@ -650,7 +650,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	if mode == Passive && (!(asks || helpRequest(nq)) || !inDomain(nq)) {
 		return notAnswered()
 	}
-	probs := ix.model.predict(nq)
+	probs, subject := ix.model.predict(nq)
 	var hits []hit
 	// BM25 adds at most bleveWeight to an entry's score. When the intent
 	// model's best topic leads the runner-up by more than that, no search
@@ -697,7 +697,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 			return notAnswered()
 		}
 	default:
-		unsure := pOff >= pBest || best.score < mentionMinScore
+		unsure := pOff >= pBest || best.score < mentionMinScore || !subject
 		if (unsure && !inDomain(nq)) || (pOff >= mentionMaxOffTopic && !strongDomain(nq)) {
 			return notAnswered()
 		}

@@ -44,6 +44,9 @@ func TestRouting(t *testing.T) {
 		{"traditional", "快取 token 是什麼？", Mention, "cached-tokens"},
 		{"traditional", "金鑰外洩了怎麼辦？", Mention, "key-leaked"},
 		{"traditional passive", "上下文視窗是什麼意思？", Passive, "context-window"},
+		// mention: a question act alone is no topic
+		{"unrelated en", "what is the boiling point of olive oil?", Mention, ""},
+		{"unrelated zh", "珠穆朗玛峰有多高？", Mention, ""},
 		// passive: on-topic questions are answered
 		{"passive en", "what's the difference between an api key and a token?", Passive, "key-vs-token"},
 		{"passive zh", "为什么一直报 429？", Passive, "rate-limits"},
@@ -135,7 +138,7 @@ func TestSkippedSearchKeepsTheAnswer(t *testing.T) {
 		on, _ := loadQuestionFile(t, file)
 		for _, l := range on {
 			nq := ix.normalize(sanitize(l.q))
-			probs := ix.model.predict(nq)
+			probs, _ := ix.model.predict(nq)
 			if !ix.decisive(probs) {
 				continue
 			}
