@@ -41,6 +41,8 @@ var (
 	offTopicWeight = 1.0
 	// shortWeight scales the gradient of an entry's short answer.
 	shortWeight = 0.5
+	// answerWeight scales the gradient of each sentence of an entry's answer.
+	answerWeight = 0.3
 )
 
 type example struct {

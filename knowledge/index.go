@@ -442,6 +442,12 @@ func (ix *Index) trainModel(entries []Entry) {
 			for _, p := range t.Phrasings {
 				texts = append(texts, trainText{text: prep(p), class: k, weight: 1})
 			}
+			// The answer's sentences name the topic's vocabulary ("hardcode",
+			// "secrets manager", 写死…) that no phrasing may use.
+			texts = append(texts, trainText{text: prep(t.Short), class: k, weight: shortWeight})
+			for _, line := range answerSentences(t.Answer) {
+				texts = append(texts, trainText{text: prep(line), class: k, weight: answerWeight})
+			}
 		}
 		for _, kw := range e.Keywords {
 			texts = append(texts, trainText{text: prep(kw), class: k, weight: keywordWeight})
@@ -451,6 +457,13 @@ func (ix *Index) trainModel(entries []Entry) {
 		texts = append(texts, trainText{text: prep(q), class: len(entries), weight: offTopicWeight})
 	}
 	ix.model = train(texts, len(entries)+1)
+}
+
+// answerSentences splits an answer into its lines and sentences.
+func answerSentences(a string) []string {
+	return strings.FieldsFunc(a, func(r rune) bool {
+		return r == '\n' || r == '。' || r == '；' || r == '：'
+	})
 }
 
 func sortedKeys(m map[string]string) []string {
