@@ -256,6 +256,15 @@ var synonyms = map[string]string{
 	"吃掉":  "消耗", "烧掉": "消耗", "烧钱": "消耗",
 	"普通话": "中文", "汉语": "中文",
 	"用光": "用完", "耗尽": "用完", "烧完": "用完", "花光": "用完",
+	// domain concepts under other names
+	"thinking tokens": "reasoning tokens", "thinking token": "reasoning tokens", "thought tokens": "reasoning tokens",
+	"thinking budget": "reasoning effort", "extended thinking": "reasoning",
+	"refill": "top up", "refills": "top up", "recharge": "top up", "reload": "top up", "topup": "top up", "top-up": "top up",
+	"through the roof": "spike", "skyrocketed": "spike", "skyrocketing": "spike", "ballooned": "spike", "blew up": "spike", "went crazy": "spike", "shot up": "spike", "surged": "spike",
+	"prompt tokens": "input tokens", "completion tokens": "output tokens", "tokens in": "input tokens", "tokens out": "output tokens",
+	"思考 token": "推理 token", "思考token": "推理 token", "思维链": "推理",
+	"影片": "视频", "补充额度": "充值", "续费": "充值",
+	"暴增": "暴涨", "激增": "暴涨", "猛增": "暴涨", "飙升": "暴涨", "爆表": "暴涨",
 	"混淆": "搞混", "弄混": "搞混", "说混": "搞混", "分不清": "搞混", "混为一谈": "搞混",
 }
 
