@@ -378,8 +378,11 @@ type speller struct {
 	near map[string][]string
 }
 
-// newSpeller learns the words of texts, and the words that occur in at
-// least two of seconds (texts that may hold deliberate typos).
+// typoRatio: see newSpeller.
+const typoRatio = 20
+
+// newSpeller learns the words of texts, and some words of seconds (texts
+// that may hold deliberate typos, see below).
 func newSpeller(texts, seconds []string) *speller {
 	sp := &speller{freq: map[string]int{}, near: map[string][]string{}}
 	latin := func(t string, visit func(string)) {
@@ -392,17 +395,29 @@ func newSpeller(texts, seconds []string) *speller {
 	for _, t := range texts {
 		latin(t, func(w string) { sp.freq[w]++ })
 	}
+	index := func(w string) { forNear(w, func(k string) { sp.near[k] = append(sp.near[k], w) }) }
+	for w := range sp.freq {
+		index(w)
+	}
+	// A word of seconds is learnt unless it is one edit from a word of
+	// texts that is far more frequent: "tokns" (2 uses, "tokens" 600) is a
+	// typo, "safe" (6 uses, "same" 55) a word. Decided against texts' words
+	// only, so the order of the map does not matter.
 	seen := map[string]int{}
 	for _, t := range seconds {
 		latin(t, func(w string) { seen[w]++ })
 	}
+	var learnt []string
 	for w, n := range seen {
-		if n >= 2 || sp.freq[w] > 0 {
-			sp.freq[w] += n
+		if fix := sp.fix(w); sp.freq[w] > 0 || fix == "" || sp.freq[fix] < typoRatio*n {
+			learnt = append(learnt, w)
 		}
 	}
-	for w := range sp.freq {
-		forNear(w, func(k string) { sp.near[k] = append(sp.near[k], w) })
+	for _, w := range learnt {
+		if sp.freq[w] == 0 {
+			index(w)
+		}
+		sp.freq[w] += seen[w]
 	}
 	return sp
 }

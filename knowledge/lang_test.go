@@ -1,6 +1,9 @@
 package knowledge
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDetectLang(t *testing.T) {
 	tests := []struct {
@@ -171,12 +174,14 @@ func TestPrepareNormalisesChatVocabulary(t *testing.T) {
 	}
 }
 
-func TestSpellerKeepsOnlyRepeatedPhrasingWords(t *testing.T) {
-	sp := newSpeller([]string{"what is an api key", "rotate the key"}, []string{"wat is a kye", "my kye", "rotaet it", "ratelimit", "ratelimit"})
+func TestSpellerLearnsPhrasingWordsButNotTheirTypos(t *testing.T) {
+	faq := strings.Repeat("what is an api key, rotate the key, the same key. ", 30)
+	sp := newSpeller([]string{faq}, []string{"wat is a kye", "my kye", "rotaet it", "is it safe", "safe?", "hackathon"})
 	for _, tt := range []struct{ in, want string }{
-		{"rotaet my key", "rotate my key"}, // a one-off typo in a phrasing is still corrected
-		{"kye", "kye"},                     // written twice: a word of the FAQ
-		{"ratelimt", "ratelimit"},          // words two phrasings share are targets too
+		{"rotaet my kye", "rotate my key"}, // one edit from far more frequent FAQ words: typos
+		{"is it safe", "is it safe"},       // a phrasing's word, not much rarer than "same"
+		{"hackathon", "hackathon"},
+		{"hackaton", "hackathon"},
 	} {
 		if got := sp.correct(tt.in); got != tt.want {
 			t.Errorf("correct(%q) = %q, want %q", tt.in, got, tt.want)
