@@ -218,6 +218,10 @@ var zhColloquial = strings.NewReplacer(
 	"为啥", "为什么", "干啥", "做什么", "干嘛", "做什么", "是个啥", "是什么", "是啥", "是什么", "啥", "什么",
 	"咋办", "怎么办", "咋", "怎么", "秘钥", "密钥", "密匙", "密钥", "泄漏", "泄露", "令牌", "token",
 	"词元", "token", "機器人", "机器人",
+	// Taiwan usage written in characters that Simplified shares, which the
+	// Traditional converter therefore never sees
+	"快取", "缓存", "金钥", "密钥", "权杖", "令牌", "视窗", "窗口", "呼叫", "调用", "帐单", "账单",
+	"伺服器", "服务器", "预设", "默认", "回传", "返回", "档案", "文件", "程式", "程序", "讯息", "消息",
 )
 
 // synonyms map words that chat uses to the FAQ's wording. They apply to the
