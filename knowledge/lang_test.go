@@ -66,6 +66,9 @@ func TestHelpRequest(t *testing.T) {
 		{"tokens to words ratio", true},
 		{"cap output tokens", true},
 		{"token 和单词的换算比例", true},
+		// imperatives and choices
+		{"walk me through one request from key to invoice", true},
+		{"每个环境一把密钥还是所有环境共用一把", true},
 		// narration, thanks, and statements with a subject
 		{"rotated the key this morning", false},
 		{"we moved the nightly jobs to the batch api last week", false},

@@ -44,6 +44,7 @@ func TestRouting(t *testing.T) {
 		{"traditional", "快取 token 是什麼？", Mention, "cached-tokens"},
 		{"traditional", "金鑰外洩了怎麼辦？", Mention, "key-leaked"},
 		{"traditional passive", "上下文視窗是什麼意思？", Passive, "context-window"},
+		{"taiwan usage", "快取命中能省多少錢", Mention, "cached-tokens"},
 		// mention: a question act alone is no topic
 		{"unrelated en", "what is the boiling point of olive oil?", Mention, ""},
 		{"unrelated zh", "珠穆朗玛峰有多高？", Mention, ""},
@@ -54,6 +55,7 @@ func TestRouting(t *testing.T) {
 		{"passive report en", "leaked my openai key in a public repo", Passive, "key-leaked"},
 		{"passive report en", "429 too many requests from openai", Passive, "rate-limits"},
 		{"passive query en", "tokens to words ratio", Passive, "token-word-ratio"},
+		{"passive choice en", "one api key per service or one shared by all?", Passive, "key-per-environment"},
 		{"passive report zh", "不小心把密钥发到群里了", Passive, "key-leaked"},
 		{"passive report zh", "token 用量一夜之间翻了十倍", Passive, "usage-spike"},
 		{"traditional passive report", "金鑰外洩了", Passive, "key-leaked"},
