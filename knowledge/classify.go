@@ -103,7 +103,7 @@ var actCues = func() (c struct {
 // questionActs returns the names of the acts whose cues occur in s, in the
 // order of acts.
 func questionActs(s string) []string {
-	var found [8]bool // len(acts) <= 8
+	found := make([]bool, len(acts))
 	// English: every run of one to actCues.words words is looked up.
 	var words []string
 	start := -1
@@ -142,7 +142,8 @@ func questionActs(s string) []string {
 }
 
 // features returns the feature strings of s, already normalised (see
-// Index.normalize), in order of appearance, without duplicates.
+// Index.normalize), in order of appearance, without duplicates. The result
+// is named: the deferred function appends the question acts to it.
 func features(s string) (out []string) {
 	seen := map[string]bool{}
 	add := func(f string) {
