@@ -424,10 +424,11 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 // off-topic examples as one more class.
 //
 // The speller's vocabulary is the FAQ's own wording (questions, short and
-// full answers, keywords, synonyms, off-topic examples) plus the words that
-// two or more phrasings use: phrasings deliberately hold typos ("kye"), and
-// a typo written once must not become a word the speller keeps. Training
-// texts are corrected like questions, so both meet the same features.
+// full answers, keywords, synonyms, off-topic examples) plus the phrasings'
+// words, except those that look like typos of that wording: phrasings hold
+// typos on purpose ("kye"), and those must not become words the speller
+// keeps (see newSpeller). Training texts are corrected like questions, so
+// both meet the same features.
 func (ix *Index) trainModel(entries []Entry) {
 	var vocab, han, phrasings []string
 	for _, e := range entries {

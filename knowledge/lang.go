@@ -107,8 +107,9 @@ var (
 const maxQueryWords = 8
 
 // helpRequest reports whether a chat line that does not read as a question
-// (see IsQuestion) still asks for help: a problem report, or a short
-// search-style query with no narration.
+// (see IsQuestion) still asks for help: a problem report, or, without
+// narration, an imperative, a choice or a short search-style query. Thanks
+// and problems that are over never are.
 func helpRequest(s string) bool {
 	if resolvedEN.MatchString(s) || resolvedZH.MatchString(s) {
 		return false
