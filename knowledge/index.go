@@ -58,9 +58,9 @@ const (
 	// DefaultPassiveMinScore is the lowest intent-model probability of the
 	// winning topic at which a passive question is answered.
 	DefaultPassiveMinScore = 0.20
-	// passiveMinMargin is the lowest lead of a passive answer's combined
-	// score (see Answer.Score) over the runner-up's.
-	passiveMinMargin = 0.4
+	// requestMinScore is the lowest intent-model probability at which a
+	// passive line that is a help request but not a question is answered.
+	requestMinScore = 0.4
 	// mentionMinScore: a mention with no domain vocabulary whose best topic
 	// scores below this (see Answer.Score) gets the "not sure" reply.
 	mentionMinScore = 0.35
@@ -218,6 +218,10 @@ var zhColloquial = strings.NewReplacer(
 	"为啥", "为什么", "干啥", "做什么", "干嘛", "做什么", "是个啥", "是什么", "是啥", "是什么", "啥", "什么",
 	"咋办", "怎么办", "咋", "怎么", "秘钥", "密钥", "密匙", "密钥", "泄漏", "泄露", "令牌", "token",
 	"词元", "token", "機器人", "机器人",
+	// Taiwan usage written in characters that Simplified shares, which the
+	// Traditional converter therefore never sees
+	"快取", "缓存", "金钥", "密钥", "权杖", "令牌", "视窗", "窗口", "呼叫", "调用", "帐单", "账单",
+	"伺服器", "服务器", "预设", "默认", "回传", "返回", "档案", "文件", "程式", "程序", "讯息", "消息",
 )
 
 // synonyms map words that chat uses to the FAQ's wording. They apply to the
@@ -256,6 +260,15 @@ var synonyms = map[string]string{
 	"吃掉":  "消耗", "烧掉": "消耗", "烧钱": "消耗",
 	"普通话": "中文", "汉语": "中文",
 	"用光": "用完", "耗尽": "用完", "烧完": "用完", "花光": "用完",
+	// domain concepts under other names
+	"thinking tokens": "reasoning tokens", "thinking token": "reasoning tokens", "thought tokens": "reasoning tokens",
+	"thinking budget": "reasoning effort", "extended thinking": "reasoning",
+	"refill": "top up", "refills": "top up", "recharge": "top up", "reload": "top up", "topup": "top up", "top-up": "top up",
+	"through the roof": "spike", "skyrocketed": "spike", "skyrocketing": "spike", "ballooned": "spike", "blew up": "spike", "went crazy": "spike", "shot up": "spike", "surged": "spike",
+	"prompt tokens": "input tokens", "completion tokens": "output tokens", "tokens in": "input tokens", "tokens out": "output tokens",
+	"思考 token": "推理 token", "思考token": "推理 token", "思维链": "推理",
+	"影片": "视频", "补充额度": "充值", "续费": "充值",
+	"暴增": "暴涨", "激增": "暴涨", "猛增": "暴涨", "飙升": "暴涨", "爆表": "暴涨",
 	"混淆": "搞混", "弄混": "搞混", "说混": "搞混", "分不清": "搞混", "混为一谈": "搞混",
 }
 
@@ -391,47 +404,80 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 		ix.entries[e.ID] = e
 		ix.order = append(ix.order, e.ID)
 	}
-	if err := idx.Batch(batch); err != nil {
+	// The intent model trains while bleve analyses the batch: the two share
+	// nothing, and start-up takes the longer of them rather than the sum.
+	trained := make(chan struct{})
+	go func() {
+		defer close(trained)
+		ix.trainModel(entries)
+	}()
+	err = idx.Batch(batch)
+	<-trained
+	if err != nil {
 		return fail(fmt.Errorf("index faq: %w", err))
 	}
-	ix.trainModel(entries)
 	return ix, nil
 }
 
 // trainModel builds the speller's vocabulary and trains the intent model on
 // every entry's question, phrasings and keywords in both languages, plus the
 // off-topic examples as one more class.
+//
+// The speller's vocabulary is the FAQ's own wording (questions, short and
+// full answers, keywords, synonyms, off-topic examples) plus the phrasings'
+// words, except those that look like typos of that wording: phrasings hold
+// typos on purpose ("kye"), and those must not become words the speller
+// keeps (see newSpeller). Training texts are corrected like questions, so
+// both meet the same features.
 func (ix *Index) trainModel(entries []Entry) {
+	var vocab, han, phrasings []string
+	for _, e := range entries {
+		for _, lang := range Languages {
+			t := e.Text[lang]
+			vocab = append(vocab, t.Question, t.Short, t.Answer)
+			han = append(han, t.Phrasings...)
+			phrasings = append(phrasings, t.Phrasings...)
+		}
+		vocab = append(vocab, e.Keywords...)
+	}
+	vocab = append(vocab, offTopicExamples...)
+	for _, w := range sortedKeys(synonyms) {
+		vocab = append(vocab, w, synonyms[w])
+	}
+	ix.spell = newSpeller(vocab, phrasings)
+	ix.zhChars = newSimplifiedChars(append(han, vocab...))
+	prep := func(s string) string { return prepare(ix.spell.correct(s)) }
 	var texts []trainText
-	var vocab, han []string
 	for k, e := range entries {
 		for _, lang := range Languages {
 			t := e.Text[lang]
 			// The entry's own question states its focus and act most plainly.
-			texts = append(texts, trainText{text: prepare(t.Question), class: k, weight: questionWeight})
-			vocab = append(vocab, t.Question)
+			texts = append(texts, trainText{text: prep(t.Question), class: k, weight: questionWeight})
 			for _, p := range t.Phrasings {
-				texts = append(texts, trainText{text: prepare(p), class: k, weight: 1})
-				vocab = append(vocab, p)
+				texts = append(texts, trainText{text: prep(p), class: k, weight: 1})
 			}
-			vocab = append(vocab, t.Short)
-			han = append(han, t.Answer)
+			// The answer's sentences name the topic's vocabulary ("hardcode",
+			// "secrets manager", 写死…) that no phrasing may use.
+			texts = append(texts, trainText{text: prep(t.Short), class: k, weight: shortWeight})
+			for _, line := range answerSentences(t.Answer) {
+				texts = append(texts, trainText{text: prep(line), class: k, weight: answerWeight})
+			}
 		}
 		for _, kw := range e.Keywords {
-			texts = append(texts, trainText{text: prepare(kw), class: k, weight: keywordWeight})
-			vocab = append(vocab, kw)
+			texts = append(texts, trainText{text: prep(kw), class: k, weight: keywordWeight})
 		}
 	}
 	for _, q := range offTopicExamples {
-		texts = append(texts, trainText{text: prepare(q), class: len(entries), weight: offTopicWeight})
-		vocab = append(vocab, q)
+		texts = append(texts, trainText{text: prep(q), class: len(entries), weight: offTopicWeight})
 	}
-	for _, w := range sortedKeys(synonyms) {
-		vocab = append(vocab, w, synonyms[w])
-	}
-	ix.spell = newSpeller(vocab)
-	ix.zhChars = newSimplifiedChars(append(han, vocab...))
 	ix.model = train(texts, len(entries)+1)
+}
+
+// answerSentences splits an answer into its lines and sentences.
+func answerSentences(a string) []string {
+	return strings.FieldsFunc(a, func(r rune) bool {
+		return r == '\n' || r == '。' || r == '；' || r == '：'
+	})
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -489,14 +535,27 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 		mq.SetField(field(lang, part))
 		parts = append(parts, mq)
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(parts...), searchWindow, 0, false)
-	// Ties at the window's edge are broken by document id, not by the
-	// index's internal numbering (which follows the batch's map order), so
-	// every build of the index gives the same answers.
-	req.SortBy([]string{"-_score", "_id"})
+	q0 := bleve.NewDisjunctionQuery(parts...)
+	// Sorting by score alone is cheap: document ids are loaded for the
+	// window only. One hit beyond the window shows whether a tie crosses its
+	// edge; only then, since the index's internal numbering follows the
+	// batch's map order, is the search repeated with ties broken by
+	// document id, so every build of the index gives the same answers.
+	req := bleve.NewSearchRequestOptions(q0, searchWindow+1, 0, false)
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search faq: %w", err)
+	}
+	if n := len(res.Hits); n > searchWindow {
+		if res.Hits[searchWindow].Score == res.Hits[searchWindow-1].Score {
+			req = bleve.NewSearchRequestOptions(q0, searchWindow, 0, false)
+			req.SortBy([]string{"-_score", "_id"})
+			if res, err = ix.idx.SearchInContext(ctx, req); err != nil {
+				return nil, fmt.Errorf("search faq: %w", err)
+			}
+		} else {
+			res.Hits = res.Hits[:searchWindow]
+		}
 	}
 	type agg struct{ best, sum, meta float64 }
 	per := map[string]*agg{}
@@ -545,6 +604,10 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 	return hits, nil
 }
 
+// passiveMinMargin is the lowest lead of a passive answer's combined
+// score (see Answer.Score) over the runner-up's.
+var passiveMinMargin = 0.35
+
 // bleveWeight weighs the BM25 score (relative to the best hit's) against
 // the intent model's probability in an entry's combined score.
 var bleveWeight = 0.5
@@ -566,6 +629,21 @@ func (ix *Index) rank(hits []hit, probs []float64) []hit {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out
+}
+
+// decisive reports whether the best topic's probability leads the
+// runner-up's by more than bleveWeight (probs holds the topics, then the
+// off-topic class).
+func (ix *Index) decisive(probs []float64) bool {
+	p1, p2 := 0.0, 0.0
+	for _, p := range probs[:len(ix.order)] {
+		if p > p1 {
+			p1, p2 = p, p1
+		} else if p > p2 {
+			p2 = p
+		}
+	}
+	return p1-p2 > bleveWeight && p1 >= mentionMinScore
 }
 
 // Ask answers question in the asker's language. In Mention mode it always
@@ -595,17 +673,26 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		return notAnswered()
 	}
 	nq := ix.normalize(q)
-	if mode == Passive && (!IsQuestion(nq) || !inDomain(nq)) {
+	asks := IsQuestion(nq)
+	if mode == Passive && (!(asks || helpRequest(nq)) || !inDomain(nq)) {
 		return notAnswered()
 	}
-	hits, err := ix.search(ctx, nq, lang)
-	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return Answer{}, fmt.Errorf("ask: %w", err)
+	probs, subject := ix.model.predict(nq)
+	var hits []hit
+	// BM25 adds at most bleveWeight to an entry's score. When the intent
+	// model's best topic leads the runner-up by more than that, no search
+	// can change a mention's answer (nor push its score below
+	// mentionMinScore), so the search is skipped and Score is the model's
+	// probability alone.
+	if mode != Mention || !ix.decisive(probs) {
+		var err error
+		if hits, err = ix.search(ctx, nq, lang); err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return Answer{}, fmt.Errorf("ask: %w", err)
+			}
+			return Answer{}, err
 		}
-		return Answer{}, err
 	}
-	probs := ix.model.predict(nq)
 	ranked = ix.rank(hits, probs)
 	best := ranked[0]
 	ans.Score = best.score
@@ -622,17 +709,22 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	switch mode {
 	case Passive:
 		margin := best.score - ranked[1].score
-		if len(hits) == 0 || pOff >= pBest || pBest < ix.passive || ix.order[argmax] != best.id || margin < passiveMinMargin {
+		minScore := ix.passive
+		if !asks {
+			minScore = max(minScore, requestMinScore)
+		}
+		if len(hits) == 0 || pOff >= pBest || pBest < minScore || ix.order[argmax] != best.id || margin < passiveMinMargin {
 			return notAnswered()
 		}
 		// Without a core term ("budget", "bill" or "environment" alone), or
 		// next to a distractor, the line is likely everyday chatter: answer
 		// only a clear-cut one.
-		if !passiveDomain(nq) && (pBest < weakMinScore || pOff > weakMaxOffTopic) {
+		// A help request that is not a question needs a core term.
+		if !passiveDomain(nq) && (!asks || pBest < weakMinScore || pOff > weakMaxOffTopic) {
 			return notAnswered()
 		}
 	default:
-		unsure := pOff >= pBest || best.score < mentionMinScore
+		unsure := pOff >= pBest || best.score < mentionMinScore || !subject
 		if (unsure && !inDomain(nq)) || (pOff >= mentionMaxOffTopic && !strongDomain(nq)) {
 			return notAnswered()
 		}

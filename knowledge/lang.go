@@ -65,9 +65,9 @@ func DetectLang(s string) string {
 }
 
 var (
-	enQuestionStart = regexp.MustCompile(`(?i)^\s*(?:@\S+\s+)?(?:hey|hi|so|ok|okay|btw|quick question|question)?[,:\s]*(what|what's|whats|how|how's|why|when|where|which|who|whose|is|isn't|are|aren't|does|doesn't|do|don't|did|can|can't|could|should|would|will|won't|shall|may|anyone|any|explain|tell me|difference)\b`)
+	enQuestionStart = regexp.MustCompile(`(?i)^\s*(?:@\S+\s+)?(?:hey|hi|so|ok|okay|btw|quick question|question)?[,:\s]*(what|what's|whats|how|how's|why|when|where|which|who|whose|is|isn't|are|aren't|does|doesn't|do|don't|did|can|can't|could|should|would|will|won't|shall|may|am|was|were|has|have|anyone|any|explain|tell me|difference|wat|wats|wut)\b`)
 	enQuestionWord  = regexp.MustCompile(`(?i)\b(what|how|why|which|whats|difference between|is it|is there|does it|do i|do we|can i|can we|should i|should we|vs)\b`)
-	zhQuestionWord  = regexp.MustCompile(`什么|啥|怎么|怎样|咋|为什么|为啥|吗|嘛|呢|如何|多少|多大|多长|多久|是否|哪|几个|几种|能不能|能否|可不可以|可以不|有没有|是不是|区别|差别|不同`)
+	zhQuestionWord  = regexp.MustCompile(`什么|啥|怎么|怎样|咋|为什么|为啥|吗|嘛|呢|如何|多少|多大|多长|多久|是否|哪|几个|几种|能不能|能否|可不可以|可以不|有没有|是不是|区别|差别|不同|行不行|对不对|好不好|要不要|会不会|算不算|用不用|够不够|一样不|不[。.!！\s]*$`)
 )
 
 // IsQuestion reports whether a chat line reads as a question.
@@ -81,17 +81,70 @@ func IsQuestion(s string) bool {
 	return enQuestionStart.MatchString(s) || enQuestionWord.MatchString(s)
 }
 
+// Chat lines that are not phrased as questions can still ask for help: a
+// problem report ("leaked my key", "usage suddenly 10x", "429 too many
+// requests") or a search-style query of a few words ("tokens to words
+// ratio", "cap output tokens"). Narration ("rotated the key this morning",
+// "we moved to the batch api") is neither: it has a subject or a finished
+// verb and no trouble word.
+var (
+	troubleEN = regexp.MustCompile(`(?i)\b(help|error|errors|fail\w*|broken|stopped working|not working|doesn'?t work|leak\w*|stolen|exposed|compromised|committed|pushed|pasted|posted|shared|spik\w*|doubled|tripled|jump\w*|surg\w*|explod\w*|skyrocket\w*|suddenly|unexpected|truncat\w*|cut off|ran out|run out|out of|exceeded|expired|too many|4\d\d|insufficient quota|what now|asap|urgent|emergency|oops|accidentally)\b`)
+	troubleZH = regexp.MustCompile(`报错|错误|失败|不能用|用不了|失效|泄露|泄漏|外泄|被盗|盗用|暴露|不小心|误把|推到|提交到|发到|贴到|暴涨|激增|猛增|飙升|翻倍|翻了|突然|异常|截断|用完|用光|超限|超出|超过|过期了|到期了|报\s*[a-z0-9]|4\d\d|求助|紧急|救命`)
+	// requestEN and requestZH: imperatives and choices ("walk me through
+	// a request", "one key per app or per env", 帮我讲讲, 还是).
+	requestEN = regexp.MustCompile(`(?i)\b(walk me|tell me|show me|help me|explain|or)\b`)
+	requestZH = regexp.MustCompile(`帮我|带我|告诉我|讲讲|说说|解释一下|介绍一下|还是`)
+	// narrationEN: a subject or a finite verb of a statement.
+	narrationEN = regexp.MustCompile(`(?i)\b(i|i'm|i'll|i've|we|we're|we'll|we've|you|he|she|they|it|it's|is|are|was|were|has|have|had|will|just|lol|done|merged|moved|rotated|added|deployed|finished|nice|great)\b`)
+	narrationZH = regexp.MustCompile(`我|你|他|她|咱|已经|了|过|真|挺|哈哈|提醒`)
+	// resolvedEN and resolvedZH: thanks or a problem that is over.
+	resolvedEN = regexp.MustCompile(`(?i)\b(thanks|thank you|thx|ty|fixed now|works now|working now|all good|gone now|resolved|sorted)\b`)
+	resolvedZH = regexp.MustCompile(`谢谢|多谢|感谢|好了|解决了|没有了|没问题了|恢复了`)
+)
+
+// maxQueryWords is the most words (or Han characters / 3) of a search-style
+// query without a question form.
+const maxQueryWords = 8
+
+// helpRequest reports whether a chat line that does not read as a question
+// (see IsQuestion) still asks for help: a problem report, or, without
+// narration, an imperative, a choice or a short search-style query. Thanks
+// and problems that are over never are.
+func helpRequest(s string) bool {
+	if resolvedEN.MatchString(s) || resolvedZH.MatchString(s) {
+		return false
+	}
+	if troubleEN.MatchString(s) || troubleZH.MatchString(s) {
+		return true
+	}
+	if narrationEN.MatchString(s) || narrationZH.MatchString(s) {
+		return false
+	}
+	if requestEN.MatchString(s) || requestZH.MatchString(s) {
+		return true
+	}
+	words, han := 0, 0
+	for _, w := range splitRuns(s) {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.Is(unicode.Han, r) {
+			han += utf8.RuneCountInString(w)
+		} else {
+			words++
+		}
+	}
+	return words+han/3 <= maxQueryWords
+}
+
 // Domain vocabulary. Strong terms only occur when people talk about AI APIs;
 // weak terms ("key", "token", "limit") also name office keys, board-game
 // tokens and the like, so they count only without a distractor nearby.
 var (
-	strongEN = regexp.MustCompile(`(?i)\b(api|apis|apikeys?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|tiktoken|tokeni[sz]\w*|api credits?|rate[- ]?limit\w*|429s?|rpm|tpm|context[- ]window|context length|reasoning tokens?|thinking tokens?|cached tokens?|prompt caching|bearer|oauth|x-api-key|x-goog-api-key|authorization header|secret keys?|sk-\w*|access tokens?|input tokens?|output tokens?|tokens? per|per token|/tokens|tokenscommand|tokenbot|model=\S+)\b`)
-	weakEN   = regexp.MustCompile(`(?i)\b(billing|billed|invoice|quota|keys?|tokens?|cost|costs|costing|price|pricing|charged?|charges|limits?|limited|budgets?|cache|secret|secrets|credits?|reasoning|leak\w*|rotat\w*|revok\w*|expire\w*|bill|usage|spend\w*|models?|prompts?|completions?|cached|caching|the bot|bot|words?|characters?|chinese|conversation|chat history|env|environment|staging|prod|production|header|credential\w*|paid|pay|dollars?|cheap\w*|prepaid|top[- ]?ups?|\$\d+)\b`)
-	strongZH = regexp.MustCompile(`(?i)密钥|秘钥|令牌|计费|扣费|收费|账单|费用|配额|限流|速率|限速|上下文|大模型|模型|提示词|缓存|推理|泄露|泄漏|轮换|吊销|撤销|分词|预算|花费|开销|请求头|凭证|凭据|机器人`)
-	weakZH   = regexp.MustCompile(`额度|余额|充值|中文|英文|汉字|单词|字数|对话|聊天记录|历史消息|多轮|贵|钱|便宜|收费|扣|功能|命令|环境|线上|生产|测试环境|用量|用完|换新|更换|请求|接口|调用|响应|报错|错误`)
+	strongEN = regexp.MustCompile(`(?i)\b(api|apis|apikeys?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|tiktoken|tokeni[sz]\w*|api credits?|rate[- ]?limit\w*|429s?|rpm|tpm|context[- ]window|context length|reasoning tokens?|thinking tokens?|cached tokens?|prompt caching|bearer|oauth|x-api-key|x-goog-api-key|authorization header|secret keys?|sk-\w*|access tokens?|input tokens?|output tokens?|tokens? per|per token|/tokens|tokenscommand|tokenbot|model=\S+|finish_reason|stop_reason|max_\w*tokens|o200k\w*|cl100k\w*|batch api)\b`)
+	weakEN   = regexp.MustCompile(`(?i)\b(billing|billed|invoice|quota|keys?|tokens?|cost|costs|costing|price|pricing|charged?|charges|limits?|limited|budgets?|cache|secret|secrets|credits?|reasoning|leak\w*|rotat\w*|revok\w*|expire\w*|bill|usage|spend\w*|models?|prompts?|completions?|cached|caching|the bot|bot|words?|characters?|chinese|conversation|chat history|context|chat|chats|batch|batches|discount|truncated|env|environment|staging|prod|production|header|credential\w*|paid|pay|dollars?|cheap\w*|prepaid|top[- ]?ups?|\$\d+)\b`)
+	strongZH = regexp.MustCompile(`(?i)密钥|秘钥|令牌|计费|扣费|收费|账单|帐单|费用|配额|限流|速率|限速|上下文|大模型|模型|提示词|缓存|推理|泄露|泄漏|轮换|吊销|撤销|分词|预算|花费|开销|请求头|凭证|凭据|机器人`)
+	weakZH   = regexp.MustCompile(`截断|回复|批量|批处理|折扣|额度|余额|充值|中文|英文|汉字|单词|字数|对话|聊天记录|历史消息|多轮|贵|钱|便宜|收费|扣|功能|命令|环境|线上|生产|测试环境|用量|用完|换新|更换|请求|接口|调用|响应|报错|错误`)
 	// distractors: physical keys, games, food, meetings, transport, crypto.
-	distractorEN = regexp.MustCompile(`(?i)\b(sales|offsite|off-site|hotel|flight|travel|vacation|electricity|rent|ssh|gpg|pgp|csrf|xsrf|jwt|session|primary key|foreign key|unexpected token|syntaxerror|cdn|browser cache|office|door|doors|room|building|car|cars|house|home|locker|cabinet|drawer|front desk|reception|keycard|key card|badge|board ?games?|game|games|arcade|casino|poker|chips|ring|subway|bus|metro|train|transit|laundry|coin|coins|crypto|nft|blockchain|lunch|dinner|coffee|pizza|standup|stand-up|sprint|retro|meeting|birthday|party|piano|keyboard|music|song|map|lock|locks|locksmith|spare|bike|gym|parking|pokemon|quest|level)\b`)
-	distractorZH = regexp.MustCompile(`(?i)cdn|钥匙|早高峰|晚高峰|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|区块链|币圈|加密货币|键盘|钢琴`)
+	distractorEN = regexp.MustCompile(`(?i)\b(sales|offsite|off-site|hotel|flight|travel|vacation|electricity|rent|ssh|gpg|pgp|csrf|xsrf|jwt|session tokens?|session cookies?|login session|log ?in again|re-?login|login tokens?|sessions? expire\w*|primary key|foreign key|unexpected token|syntaxerror|cdn|browser cache|redis|memcached|docker|office|door|doors|room|building|car|cars|house|home|locker|cabinet|drawer|front desk|reception|keycard|key card|badge|board ?games?|game|games|arcade|casino|poker|chips|ring|subway|bus|metro|train|transit|laundry|coin|coins|crypto|nft|blockchain|lunch|dinner|coffee|pizza|standup|stand-up|sprint|retro|meeting|birthday|party|piano|keyboard|music|song|map|lock|locks|locksmith|spare|bike|gym|parking|pokemon|quest|level)\b`)
+	distractorZH = regexp.MustCompile(`(?i)cdn|重新登录|登录\s*token|登录令牌|钥匙|早高峰|晚高峰|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|几点|redis|区块链|币圈|加密货币|键盘|钢琴`)
 )
 
 // core vocabulary: what the bot is about (keys, tokens, models, credits).

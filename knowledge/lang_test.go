@@ -1,6 +1,9 @@
 package knowledge
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDetectLang(t *testing.T) {
 	tests := []struct {
@@ -38,10 +41,46 @@ func TestIsQuestion(t *testing.T) {
 		{"the token ring diagram is on page 4", false},
 		{"deploying now", false},
 		{"我把 key 换了", false},
+		{"测试和生产用同一个 key 行不行", true},
+		{"key和token是一个东西不", true},
 	}
 	for _, tt := range tests {
 		if got := IsQuestion(tt.in); got != tt.want {
 			t.Errorf("IsQuestion(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestHelpRequest(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		// problem reports
+		{"leaked my key on discord", true},
+		{"usage suddenly 10x overnight", true},
+		{"reply truncated at 200 tokens", true},
+		{"key 泄露了", true},
+		{"费用突然翻倍了", true},
+		// search-style queries
+		{"tokens to words ratio", true},
+		{"cap output tokens", true},
+		{"token 和单词的换算比例", true},
+		// imperatives and choices
+		{"walk me through one request from key to invoice", true},
+		{"每个环境一把密钥还是所有环境共用一把", true},
+		// narration, thanks, and statements with a subject
+		{"rotated the key this morning", false},
+		{"we moved the nightly jobs to the batch api last week", false},
+		{"thanks, the 429 errors are gone", false},
+		{"tokens are cheap these days", false},
+		{"我已经把 key 换了", false},
+		{"谢谢，报错没有了", false},
+		{"新模型的上下文窗口真大", false},
+	}
+	for _, tt := range tests {
+		if got := helpRequest(tt.in); got != tt.want {
+			t.Errorf("helpRequest(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
@@ -134,6 +173,21 @@ func TestPrepareNormalisesChatVocabulary(t *testing.T) {
 	for _, tt := range tests {
 		if got := prepare(tt.in); got != tt.want {
 			t.Errorf("prepare(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSpellerLearnsPhrasingWordsButNotTheirTypos(t *testing.T) {
+	faq := strings.Repeat("what is an api key, rotate the key, the same key. ", 30)
+	sp := newSpeller([]string{faq}, []string{"wat is a kye", "my kye", "rotaet it", "is it safe", "safe?", "hackathon"})
+	for _, tt := range []struct{ in, want string }{
+		{"rotaet my kye", "rotate my key"}, // one edit from far more frequent FAQ words: typos
+		{"is it safe", "is it safe"},       // a phrasing's word, not much rarer than "same"
+		{"hackathon", "hackathon"},
+		{"hackaton", "hackathon"},
+	} {
+		if got := sp.correct(tt.in); got != tt.want {
+			t.Errorf("correct(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -44,9 +44,26 @@ func TestRouting(t *testing.T) {
 		{"traditional", "快取 token 是什麼？", Mention, "cached-tokens"},
 		{"traditional", "金鑰外洩了怎麼辦？", Mention, "key-leaked"},
 		{"traditional passive", "上下文視窗是什麼意思？", Passive, "context-window"},
+		{"taiwan usage", "快取命中能省多少錢", Mention, "cached-tokens"},
+		// mention: a question act alone is no topic
+		{"unrelated en", "what is the boiling point of olive oil?", Mention, ""},
+		{"unrelated zh", "珠穆朗玛峰有多高？", Mention, ""},
 		// passive: on-topic questions are answered
 		{"passive en", "what's the difference between an api key and a token?", Passive, "key-vs-token"},
 		{"passive zh", "为什么一直报 429？", Passive, "rate-limits"},
+		// passive: help requests that are not phrased as questions are answered
+		{"passive report en", "leaked my openai key in a public repo", Passive, "key-leaked"},
+		{"passive report en", "429 too many requests from openai", Passive, "rate-limits"},
+		{"passive query en", "tokens to words ratio", Passive, "token-word-ratio"},
+		{"passive choice en", "one api key per service or one shared by all?", Passive, "key-per-environment"},
+		{"passive report zh", "不小心把密钥发到群里了", Passive, "key-leaked"},
+		{"passive report zh", "token 用量一夜之间翻了十倍", Passive, "usage-spike"},
+		{"traditional passive report", "金鑰外洩了", Passive, "key-leaked"},
+		// passive: narration and thanks about our domain stay silent
+		{"narration", "rotated the openai key this morning, all good", Passive, ""},
+		{"narration", "thanks, the 429s are gone now", Passive, ""},
+		{"narration zh", "今天已经把 key 换好了", Passive, ""},
+		{"narration zh", "谢谢，限流的问题解决了", Passive, ""},
 		// passive: chatter that uses our words in other senses stays silent
 		{"chatter", "who has the key to the server room?", Passive, ""},
 		{"chatter", "my ssh key is rejected by the bastion, any idea?", Passive, ""},
@@ -109,5 +126,40 @@ func TestTrainingIsDeterministic(t *testing.T) {
 				t.Errorf("Ask(%q, %s) differs between two builds: %s %v vs %s %v", l.q, mode, a.ID, a.Score, b.ID, b.Score)
 			}
 		}
+	}
+}
+
+// TestSkippedSearchKeepsTheAnswer checks the shortcut of Ask: when the
+// intent model is decisive, searching could not have changed a mention's
+// answer, so the answer is the one the full ranking gives.
+func TestSkippedSearchKeepsTheAnswer(t *testing.T) {
+	ix := testIndex(t)
+	ctx := context.Background()
+	skipped := 0
+	for _, file := range []string{"testdata/questions.yaml", "testdata/dev.yaml", "testdata/dev2.yaml"} {
+		on, _ := loadQuestionFile(t, file)
+		for _, l := range on {
+			nq := ix.normalize(sanitize(l.q))
+			probs, _ := ix.model.predict(nq)
+			if !ix.decisive(probs) {
+				continue
+			}
+			skipped++
+			hits, err := ix.search(ctx, nq, DetectLang(l.q))
+			if err != nil {
+				t.Fatal(err)
+			}
+			full := ix.rank(hits, probs)[0].id
+			a, err := ix.Ask(ctx, l.q, Mention)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Answered || a.ID != full {
+				t.Errorf("Ask(%q) = %q (answered %v), the full ranking gives %q", l.q, a.ID, a.Answered, full)
+			}
+		}
+	}
+	if skipped == 0 {
+		t.Error("no question skipped the search")
 	}
 }
