@@ -14,6 +14,9 @@ const (
 	// once, after the intent model, the new topics and the content review
 	// were finished.
 	freshFile = "testdata/fresh.yaml"
+	// fresh2File is a second measured set, written the same way after the
+	// fresh set's work had landed (2026-12-02), and scored once.
+	fresh2File = "testdata/fresh2.yaml"
 )
 
 // TestIndependentSetsAreSound checks each independent set's labels and
