@@ -325,27 +325,26 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	lowerText := string(lower)
 
 	// Keyword prefilter: positions of every keyword, per rule.
-	hits := map[int][]int{}
+	// order lists the rules to run; a rule without keywords has no
+	// positions (nil): its regex runs over the whole view.
+	hits := make([][]int, len(s.rules))
+	order := slices.Clone(s.always)
 	s.trie.Walk(lower, func(end, n, pattern int64) bool {
 		pos := int(end - n + 1)
 		for _, ri := range s.kwRules[pattern] {
+			if hits[ri] == nil {
+				order = append(order, ri)
+			}
 			hits[ri] = append(hits[ri], pos)
 		}
 		return true
 	})
-	for _, ri := range s.always {
-		hits[ri] = nil // no positions: the regex runs over the whole view
-	}
-	if len(hits) == 0 {
+	if len(order) == 0 {
 		return nil, nil
 	}
 	// High-confidence rules run first: a low-confidence match overlapping
 	// one of their findings would lose in dedupe, so it is skipped before
 	// its (costly) allowlist checks.
-	order := make([]int, 0, len(hits))
-	for ri := range hits {
-		order = append(order, ri)
-	}
 	slices.SortFunc(order, func(a, b int) int {
 		if ha, hb := s.rules[a].conf == High, s.rules[b].conf == High; ha != hb {
 			if ha {
