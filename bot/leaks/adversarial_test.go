@@ -250,3 +250,41 @@ func TestWriteInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyAfterRejectedCandidates: a key after a message's worth of
+// candidates the rule's checks reject (allowlisted, low-entropy,
+// placeholder; repeated or each different) is still found, with the
+// checks' verdicts memoised and the allowlists' prefilters in use.
+func TestKeyAfterRejectedCandidates(t *testing.T) {
+	s := scanner(t)
+	r := rand.New(rand.NewPCG(7, 8))
+	key := randomString(r, alnum, 12) + "7Qz" + randomString(r, alnum, 17)
+	same := randomString(r, alnum, 32)
+	decoys := map[string]func() string{
+		"allowlisted":        func() string { return `rapidapi="` + randomString(r, alnum, 32) + `" ` },
+		"allowlisted-repeat": func() string { return `rapidapi="` + same + `" ` },
+		"low-entropy":        func() string { return `api_key="` + strings.Repeat("ab", 16) + `" ` },
+		"placeholder":        func() string { return `api_key="your-api-key-here" ` },
+		"global-allowlisted": func() string { return `api_key="${API_KEY_` + randomString(r, "ABCDEFGHIJ", 8) + `}" ` },
+	}
+	for name, decoy := range decoys {
+		var b strings.Builder
+		for b.Len() < 60<<10 {
+			b.WriteString(decoy())
+		}
+		n := b.Len()
+		b.WriteString(`api_key="` + key + `"` + "\n")
+		found := false
+		for _, f := range s.Scan(b.String()) {
+			if f.Start < n {
+				t.Errorf("%s: a decoy was reported: %s at %d", name, f.RuleID, f.Start)
+			}
+			if f.RuleID == "generic-api-key" && b.String()[f.Start:f.End] == key {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: the key after %d bytes of decoys was not found", name, n)
+		}
+	}
+}

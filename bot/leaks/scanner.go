@@ -396,13 +396,13 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 type viewScan struct {
 	raw      []rawFinding
 	seen     map[[3]int]bool
-	found    map[int]int // findings per rule
-	verdicts map[verdictKey]bool
+	found    map[int]int         // findings per rule
+	verdicts map[verdictKey]bool // whether a candidate is dropped (see dropped)
 	lowPhase bool
 	high     [][2]int // sorted, disjoint
 }
 
-// verdictKey identifies an allowlist verdict: rule, the secret's offsets
+// verdictKey identifies a candidate's verdict: rule, the secret's offsets
 // in the match, the match and its line.
 type verdictKey struct {
 	rule, a, b  int
@@ -848,30 +848,19 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 	if sc.seen[key] || (r.conf == Low && sc.lowPhase && sc.overlapsHigh(a, b)) {
 		return
 	}
-	secret := t[a:b]
-	if r.entropy != 0 && shannonEntropy(secret) <= r.entropy {
-		return
-	}
-	// The chat filters first: they are cheaper than the allowlists.
-	if r.generic && chatNoise(secret) {
-		return
-	}
-	if placeholder(secret, r.prefixes) {
-		return
-	}
 	line := lineAround(t, ms, me)
 	// The verdict depends on the match, the secret's place in it and the
 	// line only: a repeated candidate is checked once per view.
 	vk := verdictKey{ri, a - ms, b - ms, t[ms:me], line}
-	allow, ok := sc.verdicts[vk]
+	drop, ok := sc.verdicts[vk]
 	if !ok {
-		allow = allowed(s.globals, true, secret, t[ms:me], line, w) || allowed(r.allowlists, false, secret, t[ms:me], line, w)
+		drop = s.dropped(r, t[a:b], t[ms:me], line, w)
 		if sc.verdicts == nil {
 			sc.verdicts = map[verdictKey]bool{}
 		}
-		sc.verdicts[vk] = allow
+		sc.verdicts[vk] = drop
 	}
-	if allow {
+	if drop {
 		return
 	}
 	sc.seen[key] = true
@@ -891,6 +880,23 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 		aux:   aux,
 		match: [2]int{ms, me},
 	})
+}
+
+// dropped reports whether rule r's candidate secret (in match, on line)
+// is not a finding: too little entropy, chat noise, a placeholder, or
+// allowed by an allowlist.
+func (s *Scanner) dropped(r *rule, secret, match, line string, w *work) bool {
+	if r.entropy != 0 && shannonEntropy(secret) <= r.entropy {
+		return true
+	}
+	// The chat filters first: they are cheaper than the allowlists.
+	if r.generic && chatNoise(secret) {
+		return true
+	}
+	if placeholder(secret, r.prefixes) {
+		return true
+	}
+	return allowed(s.globals, true, secret, match, line, w) || allowed(r.allowlists, false, secret, match, line, w)
 }
 
 // applyRequired implements gitleaks' composite rules: a finding of a rule
@@ -1146,28 +1152,23 @@ func allowed(lists []*config.Allowlist, global bool, secret, match, line string,
 		// anchored or literal and fail fast on a long secret.
 		regexOK := false
 		for _, re := range a.Regexes {
-			w.add(len(target))
-			loc := re.FindStringIndex(target)
-			if loc != nil && loc[1] > loc[0] && (!global || a.RegexTarget != "" || loc[1]-loc[0] == len(target)) {
+			if allowMatch(re, target, global && a.RegexTarget == "", w) {
 				regexOK = true
 				break
 			}
 		}
-		stopOK, _ := a.ContainsStopWord(secret)
+		// The stop words last, and only when they decide.
 		if a.MatchCondition == config.AllowlistMatchAnd {
-			all := true
-			if len(a.Regexes) > 0 && !regexOK {
-				all = false
+			if len(a.Regexes) == 0 && len(a.StopWords) == 0 || len(a.Regexes) > 0 && !regexOK {
+				continue
 			}
-			if len(a.StopWords) > 0 && !stopOK {
-				all = false
-			}
-			if all && (len(a.Regexes) > 0 || len(a.StopWords) > 0) {
+			if len(a.StopWords) == 0 {
 				return true
 			}
-			continue
+		} else if regexOK {
+			return true
 		}
-		if regexOK || stopOK {
+		if stopOK, _ := a.ContainsStopWord(secret); stopOK {
 			return true
 		}
 	}
