@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"sync"
+
+	"github.com/zricethezav/gitleaks/v8/config"
 )
 
 // An allowFilter decides, for most targets, whether an allowlist regex
@@ -22,16 +24,8 @@ type allowFilter struct {
 	empty bool
 }
 
-// allowFilters holds the allowFilter of each allowlist regex, built on
-// first use (*regexp.Regexp -> *allowFilter).
-var allowFilters sync.Map
-
-func filterFor(re *regexp.Regexp) *allowFilter {
-	v, ok := allowFilters.Load(re)
-	if !ok {
-		v, _ = allowFilters.LoadOrStore(re, &allowFilter{})
-	}
-	f := v.(*allowFilter)
+// build compiles the filter of re on first use.
+func (f *allowFilter) build(re *regexp.Regexp) {
 	f.once.Do(func() {
 		tree, err := syntax.Parse(re.String(), syntax.Perl)
 		if err != nil {
@@ -40,14 +34,35 @@ func filterFor(re *regexp.Regexp) *allowFilter {
 		f.pf = newPrefilter(tree)
 		f.empty = f.pf != nil && f.pf.nullable()
 	})
-	return f
+}
+
+// allowFilters returns an allowFilter (not yet built) per regex of lists.
+func allowFilters(lists ...[]*config.Allowlist) map[*regexp.Regexp]*allowFilter {
+	m := map[*regexp.Regexp]*allowFilter{}
+	for _, l := range lists {
+		for _, a := range l {
+			if a == nil {
+				continue
+			}
+			for _, re := range a.Regexes {
+				if m[re] == nil {
+					m[re] = &allowFilter{}
+				}
+			}
+		}
+	}
+	return m
 }
 
 // allowMatch reports whether re's leftmost match in target is non-empty
 // and, with whole, spans the target: what allowed checks. The filter
 // answers when no such match can exist; otherwise the regex runs.
-func allowMatch(re *regexp.Regexp, target string, whole bool, w *work) bool {
-	if f := filterFor(re); f.pf != nil && ascii(target) {
+// A nil f always runs the regex.
+func allowMatch(re *regexp.Regexp, f *allowFilter, target string, whole bool, w *work) bool {
+	if f != nil {
+		f.build(re)
+	}
+	if f != nil && f.pf != nil && ascii(target) {
 		n := 0
 		if whole {
 			// A match spanning the target begins at 0 and ends at its end.

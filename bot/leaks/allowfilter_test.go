@@ -94,7 +94,7 @@ func TestAllowMatchAgreesWithRegex(t *testing.T) {
 				for _, whole := range []bool{false, true} {
 					loc := re.FindStringIndex(target)
 					want := loc != nil && loc[1] > loc[0] && (!whole || loc[1]-loc[0] == len(target))
-					if got := allowMatch(re, target, whole, &work{}); got != want {
+					if got := allowMatch(re, s.filters[re], target, whole, &work{}); got != want {
 						t.Fatalf("%s on %q (whole %v): allowMatch %v, regex %v", re, target, whole, got, want)
 					}
 					if want {
@@ -111,7 +111,7 @@ func TestAllowMatchAgreesWithRegex(t *testing.T) {
 	// A regex that may match the empty string leftmost: the filter defers
 	// to the regex.
 	re := regexp.MustCompile(`x*|abc`)
-	if allowMatch(re, "zabc", false, &work{}) {
+	if allowMatch(re, &allowFilter{}, "zabc", false, &work{}) {
 		t.Fatal("x*|abc on zabc: the leftmost match is empty")
 	}
 }

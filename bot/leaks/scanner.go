@@ -29,6 +29,7 @@ type Scanner struct {
 	kwNames []string
 	always  []int // rules without keywords: run on every message
 	globals []*config.Allowlist
+	filters map[*regexp.Regexp]*allowFilter // per allowlist regex
 
 	failures atomic.Int64
 }
@@ -153,6 +154,11 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 		}
 	}
 	s.kwNames = kws
+	lists := [][]*config.Allowlist{s.globals}
+	for _, r := range s.rules {
+		lists = append(lists, r.allowlists)
+	}
+	s.filters = allowFilters(lists...)
 	s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
 	return s, nil
 }
@@ -896,7 +902,7 @@ func (s *Scanner) dropped(r *rule, secret, match, line string, w *work) bool {
 	if placeholder(secret, r.prefixes) {
 		return true
 	}
-	return allowed(s.globals, true, secret, match, line, w) || allowed(r.allowlists, false, secret, match, line, w)
+	return s.allowed(s.globals, true, secret, match, line, w) || s.allowed(r.allowlists, false, secret, match, line, w)
 }
 
 // applyRequired implements gitleaks' composite rules: a finding of a rule
@@ -1133,7 +1139,7 @@ func lineAround(t string, ms, me int) string {
 // For the global allowlist (global set), a regex only allows a secret it
 // matches whole: gitleaks' `(?i)^true|false|null$` would otherwise allow
 // every random key that happens to contain "false".
-func allowed(lists []*config.Allowlist, global bool, secret, match, line string, w *work) bool {
+func (s *Scanner) allowed(lists []*config.Allowlist, global bool, secret, match, line string, w *work) bool {
 	for _, a := range lists {
 		if a == nil {
 			continue
@@ -1152,7 +1158,7 @@ func allowed(lists []*config.Allowlist, global bool, secret, match, line string,
 		// anchored or literal and fail fast on a long secret.
 		regexOK := false
 		for _, re := range a.Regexes {
-			if allowMatch(re, target, global && a.RegexTarget == "", w) {
+			if allowMatch(re, s.filters[re], target, global && a.RegexTarget == "", w) {
 				regexOK = true
 				break
 			}
