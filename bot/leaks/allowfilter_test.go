@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,6 +79,7 @@ func TestAllowMatchAgreesWithRegex(t *testing.T) {
 	}
 	n := 0
 	for _, a := range lists {
+		var all []string // every target of the allowlist's regexes
 		for _, re := range a.Regexes {
 			tree, err := syntax.Parse(re.String(), syntax.Perl)
 			if err != nil {
@@ -90,6 +92,7 @@ func TestAllowMatchAgreesWithRegex(t *testing.T) {
 				m := b.String()
 				targets = append(targets, m, m[:len(m)/2], randomString(r, alnum, 8)+m+randomString(r, alnum+`"'=: `, 8), randomString(r, alnum+"-_./", 40))
 			}
+			all = append(all, targets...)
 			for _, target := range targets {
 				for _, whole := range []bool{false, true} {
 					loc := re.FindStringIndex(target)
@@ -100,6 +103,18 @@ func TestAllowMatchAgreesWithRegex(t *testing.T) {
 					if want {
 						n++
 					}
+				}
+			}
+		}
+		// The allowlist's filter, for all its regexes at once.
+		for _, target := range all {
+			for _, whole := range []bool{false, true} {
+				want := slices.ContainsFunc(a.Regexes, func(re *regexp.Regexp) bool {
+					loc := re.FindStringIndex(target)
+					return loc != nil && loc[1] > loc[0] && (!whole || loc[1]-loc[0] == len(target))
+				})
+				if got, known := s.listFilters[a].decide(target, whole, &work{}); known && got != want {
+					t.Fatalf("allowlist %v on %q (whole %v): decided %v, its regexes %v", a.Regexes, target, whole, got, want)
 				}
 			}
 		}

@@ -29,7 +29,9 @@ type Scanner struct {
 	kwNames []string
 	always  []int // rules without keywords: run on every message
 	globals []*config.Allowlist
-	filters map[*regexp.Regexp]*allowFilter // per allowlist regex
+	// filters per allowlist regex, and per allowlist of several regexes
+	filters     map[*regexp.Regexp]*allowFilter
+	listFilters map[*config.Allowlist]*allowFilter
 
 	failures atomic.Int64
 }
@@ -158,7 +160,7 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 	for _, r := range s.rules {
 		lists = append(lists, r.allowlists)
 	}
-	s.filters = allowFilters(lists...)
+	s.filters, s.listFilters = allowFilters(lists...)
 	s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
 	return s, nil
 }
@@ -1156,12 +1158,12 @@ func (s *Scanner) allowed(lists []*config.Allowlist, global bool, secret, match,
 		}
 		// The individual regexes, not gitleaks' joined alternation: most are
 		// anchored or literal and fail fast on a long secret.
-		regexOK := false
-		for _, re := range a.Regexes {
-			if allowMatch(re, s.filters[re], target, global && a.RegexTarget == "", w) {
-				regexOK = true
-				break
-			}
+		whole := global && a.RegexTarget == ""
+		regexOK, known := s.listFilters[a].decide(target, whole, w)
+		if !known {
+			regexOK = slices.ContainsFunc(a.Regexes, func(re *regexp.Regexp) bool {
+				return allowMatch(re, s.filters[re], target, whole, w)
+			})
 		}
 		// The stop words last, and only when they decide.
 		if a.MatchCondition == config.AllowlistMatchAnd {
