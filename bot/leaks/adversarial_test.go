@@ -55,6 +55,16 @@ func adversarialInputs(s *Scanner, size int) []adversarial {
 		add("keyword-assign", kw, kw+`="`+randomString(r, alnum, 32)+`" `)
 		add("keyword-curl", kw, `curl -H "Authorization: Bearer `+kw)
 	}
+	// A different key-shaped value in each assignment: no two candidates
+	// share a verdict. Generic-api-key's keywords and the words its
+	// allowlist rejects a match by (rapidapi, keyboard).
+	for _, kw := range []string{"api", "key", "token", "secret", "rapidapi", "keyboard"} {
+		var b strings.Builder
+		for b.Len() < size {
+			b.WriteString(kw + `="` + randomString(r, alnum, 32) + `" `)
+		}
+		out = append(out, adversarial{"keyword-assign-distinct", kw, b.String()[:size]})
+	}
 	var prefixes []string
 	for _, ru := range s.rules {
 		for _, p := range ru.prefixes {
