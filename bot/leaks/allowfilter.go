@@ -70,16 +70,17 @@ func (f *allowFilter) decide(target string, whole bool, w *work) (ok, known bool
 		return false, false
 	}
 	n := 0
-	defer func() { w.add(n) }()
 	if whole {
 		// A match spanning the target begins at 0 and ends at its end.
 		runs := f.pf.ends(target, []int{0}, false, 0, len(target), &n)
+		w.add(n)
 		if len(runs) == 0 || runs[len(runs)-1].last != len(target) {
 			return false, true
 		}
 		return false, false
 	}
 	runs := f.pf.ends(target, []int{len(target)}, true, len(target), len(target), &n)
+	w.add(n)
 	if len(runs) == 0 {
 		return false, true
 	}

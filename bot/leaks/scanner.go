@@ -1156,8 +1156,9 @@ func (s *Scanner) allowed(lists []*config.Allowlist, global bool, secret, match,
 		case "line":
 			target = line
 		}
-		// The individual regexes, not gitleaks' joined alternation: most are
-		// anchored or literal and fail fast on a long secret.
+		// One DFA pass for all the regexes when it can tell; else the
+		// individual regexes (not gitleaks' joined alternation: most are
+		// anchored or literal and fail fast on a long secret).
 		whole := global && a.RegexTarget == ""
 		regexOK, known := s.listFilters[a].decide(target, whole, w)
 		if !known {
