@@ -130,3 +130,41 @@ func TestAllowMatchAgreesWithRegex(t *testing.T) {
 		t.Fatal("x*|abc on zabc: the leftmost match is empty")
 	}
 }
+
+// TestContainsStopWordAgreesWithGitleaks: containsStopWord gives what
+// gitleaks' Allowlist.ContainsStopWord gives, for every allowlist with
+// stop words, on each stop word inside random text (upper-cased too),
+// random strings and non-ASCII text.
+func TestContainsStopWordAgreesWithGitleaks(t *testing.T) {
+	s := scanner(t)
+	lists := append([]*config.Allowlist(nil), s.globals...)
+	for _, ru := range s.rules {
+		lists = append(lists, ru.allowlists...)
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	small, found := 0, 0
+	for _, a := range lists {
+		if a == nil || len(a.StopWords) == 0 {
+			continue
+		}
+		if len(a.StopWords) <= maxDirectStopWords {
+			small++
+		}
+		targets := []string{randomString(r, alnum, 32), "ключ" + randomString(r, alnum, 8)}
+		for _, w := range a.StopWords {
+			targets = append(targets, randomString(r, alnum, 6)+w+randomString(r, alnum, 6), strings.ToUpper(w)+randomString(r, alnum, 3), w[:len(w)/2])
+		}
+		for _, target := range targets {
+			want, _ := a.ContainsStopWord(target)
+			if got := containsStopWord(a, target); got != want {
+				t.Fatalf("stop words %v on %q: %v, gitleaks %v", a.StopWords, target, got, want)
+			}
+			if want {
+				found++
+			}
+		}
+	}
+	if small == 0 || found == 0 {
+		t.Fatalf("%d small stop-word lists, %d targets with a stop word: nothing tested", small, found)
+	}
+}

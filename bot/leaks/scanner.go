@@ -1177,7 +1177,31 @@ func (s *Scanner) allowed(lists []*config.Allowlist, global bool, secret, match,
 		} else if regexOK {
 			return true
 		}
-		if stopOK, _ := a.ContainsStopWord(secret); stopOK {
+		if containsStopWord(a, secret) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxDirectStopWords is the most stop words an allowlist may have to be
+// looked for one by one; above it, gitleaks' trie (which copies and
+// lower-cases the secret on each call) finds them.
+const maxDirectStopWords = 32
+
+// containsStopWord is gitleaks' Allowlist.ContainsStopWord: whether the
+// lower-cased secret contains one of a's stop words.
+func containsStopWord(a *config.Allowlist, secret string) bool {
+	if len(a.StopWords) == 0 {
+		return false
+	}
+	if len(a.StopWords) > maxDirectStopWords || !ascii(secret) || slices.Contains(a.StopWords, "") {
+		ok, _ := a.ContainsStopWord(secret)
+		return ok
+	}
+	lower := strings.ToLower(secret) // ASCII: no copy when already lower
+	for _, w := range a.StopWords {
+		if strings.Contains(lower, w) {
 			return true
 		}
 	}
