@@ -335,15 +335,16 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	// Keyword prefilter: positions of every keyword, per rule.
 	// order lists the rules to run; a rule without keywords has no
 	// positions (nil): its regex runs over the whole view.
-	hits := make([][]int, len(s.rules))
+	hits := map[int][]int{}
 	order := slices.Clone(s.always)
 	s.trie.Walk(lower, func(end, n, pattern int64) bool {
 		pos := int(end - n + 1)
 		for _, ri := range s.kwRules[pattern] {
-			if hits[ri] == nil {
+			l, ok := hits[ri]
+			if !ok {
 				order = append(order, ri)
 			}
-			hits[ri] = append(hits[ri], pos)
+			hits[ri] = append(l, pos)
 		}
 		return true
 	})
@@ -405,7 +406,7 @@ type viewScan struct {
 	raw      []rawFinding
 	seen     map[[3]int]bool
 	found    map[int]int         // findings per rule
-	verdicts map[verdictKey]bool // whether a candidate is dropped (see dropped)
+	verdicts map[verdictKey]bool // whether a candidate that reached the allowlists is dropped
 	lowPhase bool
 	high     [][2]int // sorted, disjoint
 }
@@ -862,11 +863,13 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 	vk := verdictKey{ri, a - ms, b - ms, t[ms:me], line}
 	drop, ok := sc.verdicts[vk]
 	if !ok {
-		drop = s.dropped(r, t[a:b], t[ms:me], line, w)
-		if sc.verdicts == nil {
-			sc.verdicts = map[verdictKey]bool{}
+		var costly bool
+		if drop, costly = s.dropped(r, t[a:b], t[ms:me], line, w); costly {
+			if sc.verdicts == nil {
+				sc.verdicts = map[verdictKey]bool{}
+			}
+			sc.verdicts[vk] = drop
 		}
-		sc.verdicts[vk] = drop
 	}
 	if drop {
 		return
@@ -892,19 +895,20 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 
 // dropped reports whether rule r's candidate secret (in match, on line)
 // is not a finding: too little entropy, chat noise, a placeholder, or
-// allowed by an allowlist.
-func (s *Scanner) dropped(r *rule, secret, match, line string, w *work) bool {
+// allowed by an allowlist; costly when the allowlists were checked (the
+// verdict is then worth remembering).
+func (s *Scanner) dropped(r *rule, secret, match, line string, w *work) (drop, costly bool) {
 	if r.entropy != 0 && shannonEntropy(secret) <= r.entropy {
-		return true
+		return true, false
 	}
 	// The chat filters first: they are cheaper than the allowlists.
 	if r.generic && chatNoise(secret) {
-		return true
+		return true, false
 	}
 	if placeholder(secret, r.prefixes) {
-		return true
+		return true, false
 	}
-	return s.allowed(s.globals, true, secret, match, line, w) || s.allowed(r.allowlists, false, secret, match, line, w)
+	return s.allowed(s.globals, true, secret, match, line, w) || s.allowed(r.allowlists, false, secret, match, line, w), true
 }
 
 // applyRequired implements gitleaks' composite rules: a finding of a rule
