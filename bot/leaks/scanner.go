@@ -335,16 +335,14 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	// Keyword prefilter: positions of every keyword, per rule.
 	// order lists the rules to run; a rule without keywords has no
 	// positions (nil): its regex runs over the whole view.
-	hits := map[int][]int{}
+	var hits ruleHits
 	order := slices.Clone(s.always)
 	s.trie.Walk(lower, func(end, n, pattern int64) bool {
 		pos := int(end - n + 1)
 		for _, ri := range s.kwRules[pattern] {
-			l, ok := hits[ri]
-			if !ok {
+			if hits.add(ri, pos, len(s.rules)) {
 				order = append(order, ri)
 			}
-			hits[ri] = append(l, pos)
 		}
 		return true
 	})
@@ -379,7 +377,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 			sc.startLow()
 		}
 		// Keywords of different lengths are reported by their ends.
-		qs := hits[ri]
+		qs := hits.of(ri)
 		if !slices.IsSorted(qs) {
 			slices.Sort(qs)
 		}
@@ -397,6 +395,47 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		}
 	}
 	return s.applyRequired(sc, norm, ran, w), nil
+}
+
+// ruleHits holds keyword positions per rule: in a map while they are
+// few (a chat message has a few, and a slice with an entry per rule
+// would cost more to clear), in that slice once they outnumber the rules.
+type ruleHits struct {
+	n      int
+	sparse map[int][]int
+	dense  [][]int
+}
+
+// add adds the position of a hit of rule ri (of rules) and reports
+// whether it is the rule's first.
+func (h *ruleHits) add(ri, pos, rules int) bool {
+	h.n++
+	if h.dense == nil && h.n > rules {
+		h.dense = make([][]int, rules)
+		for r, l := range h.sparse {
+			h.dense[r] = l
+		}
+		h.sparse = nil
+	}
+	if h.dense != nil {
+		first := h.dense[ri] == nil
+		h.dense[ri] = append(h.dense[ri], pos)
+		return first
+	}
+	if h.sparse == nil {
+		h.sparse = map[int][]int{}
+	}
+	l, ok := h.sparse[ri]
+	h.sparse[ri] = append(l, pos)
+	return !ok
+}
+
+// of returns rule ri's positions.
+func (h *ruleHits) of(ri int) []int {
+	if h.dense != nil {
+		return h.dense[ri]
+	}
+	return h.sparse[ri]
 }
 
 // viewScan is the state of one view's scan: its raw findings, which
