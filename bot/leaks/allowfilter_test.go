@@ -62,16 +62,22 @@ func sampleMatch(r *rand.Rand, b *strings.Builder, re *syntax.Regexp) {
 	}
 }
 
+// allowlistsOf returns the global allowlists of s and its rules'.
+func allowlistsOf(s *Scanner) []*config.Allowlist {
+	lists := append([]*config.Allowlist(nil), s.globals...)
+	for _, ru := range s.rules {
+		lists = append(lists, ru.allowlists...)
+	}
+	return lists
+}
+
 // TestAllowMatchAgreesWithRegex: for every allowlist regex of the loaded
 // rules and global allowlists, allowMatch gives what the regex itself
 // gives, on strings the regex matches (alone, inside random text, cut
 // short), random key-shaped strings and the adversarial units.
 func TestAllowMatchAgreesWithRegex(t *testing.T) {
 	s := scanner(t)
-	lists := append([]*config.Allowlist(nil), s.globals...)
-	for _, ru := range s.rules {
-		lists = append(lists, ru.allowlists...)
-	}
+	lists := allowlistsOf(s)
 	r := rand.New(rand.NewPCG(5, 6))
 	var units []string
 	for _, a := range adversarialInputs(s, 96) {
@@ -137,10 +143,7 @@ func TestAllowMatchAgreesWithRegex(t *testing.T) {
 // random strings and non-ASCII text.
 func TestContainsStopWordAgreesWithGitleaks(t *testing.T) {
 	s := scanner(t)
-	lists := append([]*config.Allowlist(nil), s.globals...)
-	for _, ru := range s.rules {
-		lists = append(lists, ru.allowlists...)
-	}
+	lists := allowlistsOf(s)
 	r := rand.New(rand.NewPCG(9, 10))
 	small, found := 0, 0
 	for _, a := range lists {
