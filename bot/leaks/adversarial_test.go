@@ -55,6 +55,16 @@ func adversarialInputs(s *Scanner, size int) []adversarial {
 		add("keyword-assign", kw, kw+`="`+randomString(r, alnum, 32)+`" `)
 		add("keyword-curl", kw, `curl -H "Authorization: Bearer `+kw)
 	}
+	// A different key-shaped value in each assignment: no two candidates
+	// share a verdict. Generic-api-key's keywords and the words its
+	// allowlist rejects a match by (rapidapi, keyboard).
+	for _, kw := range []string{"api", "key", "token", "secret", "rapidapi", "keyboard"} {
+		var b strings.Builder
+		for b.Len() < size {
+			b.WriteString(kw + `="` + randomString(r, alnum, 32) + `" `)
+		}
+		out = append(out, adversarial{"keyword-assign-distinct", kw, b.String()[:size]})
+	}
 	var prefixes []string
 	for _, ru := range s.rules {
 		for _, p := range ru.prefixes {
@@ -247,6 +257,44 @@ func TestWriteInputs(t *testing.T) {
 	for _, a := range adversarialInputs(scanner(t), size) {
 		if match.MatchString(a.family + "/" + a.name) {
 			write(a.family+"/"+a.name, a.text)
+		}
+	}
+}
+
+// TestKeyAfterRejectedCandidates: a key after a message's worth of
+// candidates the rule's checks reject (allowlisted, low-entropy,
+// placeholder; repeated or each different) is still found, with the
+// checks' verdicts memoised and the allowlists' prefilters in use.
+func TestKeyAfterRejectedCandidates(t *testing.T) {
+	s := scanner(t)
+	r := rand.New(rand.NewPCG(7, 8))
+	key := randomString(r, alnum, 12) + "7Qz" + randomString(r, alnum, 17)
+	same := randomString(r, alnum, 32)
+	decoys := map[string]func() string{
+		"allowlisted":        func() string { return `rapidapi="` + randomString(r, alnum, 32) + `" ` },
+		"allowlisted-repeat": func() string { return `rapidapi="` + same + `" ` },
+		"low-entropy":        func() string { return `api_key="` + strings.Repeat("ab", 16) + `" ` },
+		"placeholder":        func() string { return `api_key="your-api-key-here" ` },
+		"global-allowlisted": func() string { return `api_key="${API_KEY_` + randomString(r, "ABCDEFGHIJ", 8) + `}" ` },
+	}
+	for name, decoy := range decoys {
+		var b strings.Builder
+		for b.Len() < 60<<10 {
+			b.WriteString(decoy())
+		}
+		n := b.Len()
+		b.WriteString(`api_key="` + key + `"` + "\n")
+		found := false
+		for _, f := range s.Scan(b.String()) {
+			if f.Start < n {
+				t.Errorf("%s: a decoy was reported: %s at %d", name, f.RuleID, f.Start)
+			}
+			if f.RuleID == "generic-api-key" && b.String()[f.Start:f.End] == key {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: the key after %d bytes of decoys was not found", name, n)
 		}
 	}
 }

@@ -140,6 +140,31 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 	return p
 }
 
+// nullable reports whether the regex may match the empty string: its
+// match is reached from the start without a rune instruction (taking
+// every zero-width assertion to hold).
+func (p *prefilter) nullable() bool {
+	seen := make([]bool, len(p.insts))
+	stack := []uint32{p.start}
+	for len(stack) > 0 {
+		pc := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[pc] {
+			continue
+		}
+		seen[pc] = true
+		switch in := &p.insts[pc]; in.Op {
+		case syntax.InstMatch:
+			return true
+		case syntax.InstAlt, syntax.InstAltMatch:
+			stack = append(stack, in.Arg, in.Out)
+		case syntax.InstCapture, syntax.InstNop, syntax.InstEmptyWidth:
+			stack = append(stack, in.Out)
+		}
+	}
+	return false
+}
+
 // dfaCache holds the DFA states built so far. State 0 is the dead state.
 type dfaCache struct {
 	sets [][]uint32 // per state: instructions, sorted
@@ -303,6 +328,15 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			c.reset(p)
 			s = c.add(p, keep, k)
 		}
+		if every && i <= injectUntil {
+			// Every position up to injectUntil takes the start in: while
+			// the states and transitions are built, inject and step in a
+			// tight loop (the general path below builds what is missing).
+			i, s, steps, out = c.injectRun(p, t, starts, &next, &injectUntil, reach, stop, i, s, steps, out)
+			if i > stop {
+				break
+			}
+		}
 		if i <= injectUntil {
 			if s == 0 {
 				kind := uint8(kindBegin)
@@ -414,6 +448,47 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 	}
 	*n += steps
 	return out
+}
+
+// injectRun steps from i in state s while every position takes the start
+// in (up to injectUntil, extended by the starts it passes), as long as the
+// states and transitions it needs are built. It returns where it stopped,
+// before the injection at i (i > stop: the stop's byte was stepped).
+func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectUntil *int, reach, stop, i int, s int32, steps int, out []endRun) (int, int32, int, []endRun) {
+	ncls := len(p.rep)
+	for i < len(t) && i <= *injectUntil {
+		for *next < len(starts) && starts[*next]-reach <= i {
+			*injectUntil = max(*injectUntil, starts[*next])
+			*next++
+		}
+		var in int32
+		if s == 0 {
+			kind := uint8(kindBegin)
+			if i > 0 {
+				kind = byteKind(t[i-1])
+			}
+			in = c.starts[kind]
+			if in == 0 {
+				break
+			}
+		} else if in = c.inj[s]; in < 0 {
+			break
+		}
+		x := c.trans[int(in)*ncls+int(p.class[t[i]])]
+		if x < 0 {
+			break
+		}
+		if x&1 != 0 {
+			out = addEnd(out, i)
+		}
+		if i == stop {
+			return i + 1, s, steps, out
+		}
+		s = x >> 1
+		i++
+		steps++
+	}
+	return i, s, steps, out
 }
 
 // keep returns the positions of qs (sorted) where a match may begin (or,

@@ -29,6 +29,9 @@ type Scanner struct {
 	kwNames []string
 	always  []int // rules without keywords: run on every message
 	globals []*config.Allowlist
+	// filters per allowlist regex, and per allowlist of several regexes
+	filters     map[*regexp.Regexp]*allowFilter
+	listFilters map[*config.Allowlist]*allowFilter
 
 	failures atomic.Int64
 }
@@ -153,6 +156,11 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 		}
 	}
 	s.kwNames = kws
+	lists := [][]*config.Allowlist{s.globals}
+	for _, r := range s.rules {
+		lists = append(lists, r.allowlists)
+	}
+	s.filters, s.listFilters = allowFilters(lists...)
 	s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
 	return s, nil
 }
@@ -325,27 +333,25 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	lowerText := string(lower)
 
 	// Keyword prefilter: positions of every keyword, per rule.
-	hits := map[int][]int{}
+	// order lists the rules to run; a rule without keywords has no
+	// positions (nil): its regex runs over the whole view.
+	var hits ruleHits
+	order := slices.Clone(s.always)
 	s.trie.Walk(lower, func(end, n, pattern int64) bool {
 		pos := int(end - n + 1)
 		for _, ri := range s.kwRules[pattern] {
-			hits[ri] = append(hits[ri], pos)
+			if hits.add(ri, pos, len(s.rules)) {
+				order = append(order, ri)
+			}
 		}
 		return true
 	})
-	for _, ri := range s.always {
-		hits[ri] = nil // no positions: the regex runs over the whole view
-	}
-	if len(hits) == 0 {
+	if len(order) == 0 {
 		return nil, nil
 	}
 	// High-confidence rules run first: a low-confidence match overlapping
 	// one of their findings would lose in dedupe, so it is skipped before
 	// its (costly) allowlist checks.
-	order := make([]int, 0, len(hits))
-	for ri := range hits {
-		order = append(order, ri)
-	}
 	slices.SortFunc(order, func(a, b int) int {
 		if ha, hb := s.rules[a].conf == High, s.rules[b].conf == High; ha != hb {
 			if ha {
@@ -371,7 +377,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 			sc.startLow()
 		}
 		// Keywords of different lengths are reported by their ends.
-		qs := hits[ri]
+		qs := hits.of(ri)
 		if !slices.IsSorted(qs) {
 			slices.Sort(qs)
 		}
@@ -391,19 +397,60 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	return s.applyRequired(sc, norm, ran, w), nil
 }
 
+// ruleHits holds keyword positions per rule: in a map while they are
+// few (a chat message has a few, and a slice with an entry per rule
+// would cost more to clear), in that slice once they outnumber the rules.
+type ruleHits struct {
+	n      int
+	sparse map[int][]int
+	dense  [][]int
+}
+
+// add adds the position of a hit of rule ri (of rules) and reports
+// whether it is the rule's first.
+func (h *ruleHits) add(ri, pos, rules int) bool {
+	h.n++
+	if h.dense == nil && h.n > rules {
+		h.dense = make([][]int, rules)
+		for r, l := range h.sparse {
+			h.dense[r] = l
+		}
+		h.sparse = nil
+	}
+	if h.dense != nil {
+		first := h.dense[ri] == nil
+		h.dense[ri] = append(h.dense[ri], pos)
+		return first
+	}
+	if h.sparse == nil {
+		h.sparse = map[int][]int{}
+	}
+	l, ok := h.sparse[ri]
+	h.sparse[ri] = append(l, pos)
+	return !ok
+}
+
+// of returns rule ri's positions.
+func (h *ruleHits) of(ri int) []int {
+	if h.dense != nil {
+		return h.dense[ri]
+	}
+	return h.sparse[ri]
+}
+
 // viewScan is the state of one view's scan: its raw findings, which
 // (rule, start, end) are already found, and once low-confidence rules run,
 // the union of the high-confidence findings' spans.
 type viewScan struct {
 	raw      []rawFinding
 	seen     map[[3]int]bool
-	found    map[int]int // findings per rule
-	verdicts map[verdictKey]bool
+	found    map[int]int         // findings per rule
+	verdicts map[verdictKey]bool // whether a candidate that reached the allowlists is dropped
 	lowPhase bool
 	high     [][2]int // sorted, disjoint
 }
 
-// verdictKey identifies an allowlist verdict: rule, the secret's offsets
+// verdictKey identifies a candidate's verdict: rule, the secret's offsets
 // in the match, the match and its line.
 type verdictKey struct {
 	rule, a, b  int
@@ -849,30 +896,21 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 	if sc.seen[key] || (r.conf == Low && sc.lowPhase && sc.overlapsHigh(a, b)) {
 		return
 	}
-	secret := t[a:b]
-	if r.entropy != 0 && shannonEntropy(secret) <= r.entropy {
-		return
-	}
-	// The chat filters first: they are cheaper than the allowlists.
-	if r.generic && chatNoise(secret) {
-		return
-	}
-	if placeholder(secret, r.prefixes) {
-		return
-	}
 	line := lineAround(t, ms, me)
 	// The verdict depends on the match, the secret's place in it and the
 	// line only: a repeated candidate is checked once per view.
 	vk := verdictKey{ri, a - ms, b - ms, t[ms:me], line}
-	allow, ok := sc.verdicts[vk]
+	drop, ok := sc.verdicts[vk]
 	if !ok {
-		allow = allowed(s.globals, true, secret, t[ms:me], line, w) || allowed(r.allowlists, false, secret, t[ms:me], line, w)
-		if sc.verdicts == nil {
-			sc.verdicts = map[verdictKey]bool{}
+		var costly bool
+		if drop, costly = s.dropped(r, t[a:b], t[ms:me], line, w); costly {
+			if sc.verdicts == nil {
+				sc.verdicts = map[verdictKey]bool{}
+			}
+			sc.verdicts[vk] = drop
 		}
-		sc.verdicts[vk] = allow
 	}
-	if allow {
+	if drop {
 		return
 	}
 	sc.seen[key] = true
@@ -892,6 +930,24 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 		aux:   aux,
 		match: [2]int{ms, me},
 	})
+}
+
+// dropped reports whether rule r's candidate secret (in match, on line)
+// is not a finding: too little entropy, chat noise, a placeholder, or
+// allowed by an allowlist; costly when the allowlists were checked (the
+// verdict is then worth remembering).
+func (s *Scanner) dropped(r *rule, secret, match, line string, w *work) (drop, costly bool) {
+	if r.entropy != 0 && shannonEntropy(secret) <= r.entropy {
+		return true, false
+	}
+	// The chat filters first: they are cheaper than the allowlists.
+	if r.generic && chatNoise(secret) {
+		return true, false
+	}
+	if placeholder(secret, r.prefixes) {
+		return true, false
+	}
+	return s.allowed(s.globals, true, secret, match, line, w) || s.allowed(r.allowlists, false, secret, match, line, w), true
 }
 
 // applyRequired implements gitleaks' composite rules: a finding of a rule
@@ -1128,7 +1184,7 @@ func lineAround(t string, ms, me int) string {
 // For the global allowlist (global set), a regex only allows a secret it
 // matches whole: gitleaks' `(?i)^true|false|null$` would otherwise allow
 // every random key that happens to contain "false".
-func allowed(lists []*config.Allowlist, global bool, secret, match, line string, w *work) bool {
+func (s *Scanner) allowed(lists []*config.Allowlist, global bool, secret, match, line string, w *work) bool {
 	for _, a := range lists {
 		if a == nil {
 			continue
@@ -1143,32 +1199,52 @@ func allowed(lists []*config.Allowlist, global bool, secret, match, line string,
 		case "line":
 			target = line
 		}
-		// The individual regexes, not gitleaks' joined alternation: most are
-		// anchored or literal and fail fast on a long secret.
-		regexOK := false
-		for _, re := range a.Regexes {
-			w.add(len(target))
-			loc := re.FindStringIndex(target)
-			if loc != nil && loc[1] > loc[0] && (!global || a.RegexTarget != "" || loc[1]-loc[0] == len(target)) {
-				regexOK = true
-				break
-			}
+		// One DFA pass for all the regexes when it can tell; else the
+		// individual regexes (not gitleaks' joined alternation: most are
+		// anchored or literal and fail fast on a long secret).
+		whole := global && a.RegexTarget == ""
+		regexOK, known := s.listFilters[a].decide(target, whole, w)
+		if !known {
+			regexOK = slices.ContainsFunc(a.Regexes, func(re *regexp.Regexp) bool {
+				return allowMatch(re, s.filters[re], target, whole, w)
+			})
 		}
-		stopOK, _ := a.ContainsStopWord(secret)
+		// The stop words last, and only when they decide.
 		if a.MatchCondition == config.AllowlistMatchAnd {
-			all := true
-			if len(a.Regexes) > 0 && !regexOK {
-				all = false
+			if len(a.Regexes) == 0 && len(a.StopWords) == 0 || len(a.Regexes) > 0 && !regexOK {
+				continue
 			}
-			if len(a.StopWords) > 0 && !stopOK {
-				all = false
-			}
-			if all && (len(a.Regexes) > 0 || len(a.StopWords) > 0) {
+			if len(a.StopWords) == 0 {
 				return true
 			}
-			continue
+		} else if regexOK {
+			return true
 		}
-		if regexOK || stopOK {
+		if containsStopWord(a, secret) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxDirectStopWords is the most stop words an allowlist may have to be
+// looked for one by one; above it, gitleaks' trie (which copies and
+// lower-cases the secret on each call) finds them.
+const maxDirectStopWords = 32
+
+// containsStopWord is gitleaks' Allowlist.ContainsStopWord: whether the
+// lower-cased secret contains one of a's stop words.
+func containsStopWord(a *config.Allowlist, secret string) bool {
+	if len(a.StopWords) == 0 {
+		return false
+	}
+	if len(a.StopWords) > maxDirectStopWords || !ascii(secret) || slices.Contains(a.StopWords, "") {
+		ok, _ := a.ContainsStopWord(secret)
+		return ok
+	}
+	lower := strings.ToLower(secret) // ASCII: no copy when already lower
+	for _, w := range a.StopWords {
+		if strings.Contains(lower, w) {
 			return true
 		}
 	}
