@@ -73,7 +73,7 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 	switch {
 	case passive && (len(models) == 0 || !asks.MatchString(question)):
 		return Answer{}, false, nil
-	case len(models) == 0 && len(r.unknown) == 0 && len(r.ambiguous) == 0 && !wantsSize:
+	case len(models) == 0 && len(r.unknown) == 0 && len(r.ambiguous) == 0 && !wantsSize && !(q.price && len(q.tokens) > 0):
 		return Answer{}, false, nil
 	}
 	if q.qty != nil && q.qty.unit != unitToken {
@@ -108,6 +108,13 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 		if !retired {
 			a.lifecycle(&w, m)
 		}
+	}
+	if q.price && len(models) == 0 && len(q.tokens) > 0 {
+		var list []string
+		for _, t := range q.tokens {
+			list = append(list, w.tokens(t))
+		}
+		w.line("need_model", "amounts", strings.Join(list, ", "))
 	}
 	if q.price && len(models) >= 2 {
 		ratio(&w, models)
@@ -245,10 +252,13 @@ func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
 		c := per[r] * price[r] / 1e6
 		total += c
 		roles++
-		w.line("cost_role", "tokens", round(per[r]), "role", w.say(r.key()), "model", m.ID, "cost", usd(c))
+		w.line("cost_role", "tokens", w.tokens(quantity{n: per[r], unit: unitToken, role: r}), "model", m.ID, "cost", usd(c))
 	}
 	if roles >= 2 {
 		w.line("cost_total", "model", m.ID, "total", usd(total))
+	}
+	if oneRequest && m.ContextWindow > 0 && prompt > float64(m.ContextWindow) {
+		w.line("over_window", "tokens", round(prompt), "model", m.ID, "window", tokens.Group(m.ContextWindow))
 	}
 	switch {
 	case long && oneRequest:
@@ -486,6 +496,15 @@ func (w *writer) qty(q quantity) string {
 	return n + " " + u
 }
 
+// tokens writes a token amount with its role: "2,000,000 input tokens",
+// "200 万个输入 token".
+func (w *writer) tokens(t quantity) string {
+	if t.role == roleAny {
+		return w.qty(t)
+	}
+	return w.say("role_tokens", "tokens", round(t.n), "role", w.say(t.role.key()))
+}
+
 //go:embed texts.yaml
 var textsYAML []byte
 
@@ -498,8 +517,7 @@ var texts = sync.OnceValue(func() map[string]map[string]string {
 })
 
 // usd formats dollars with the precision the amount needs and no more:
-// $15, $2.50, $0.125, $0.15, $0.000009, $1,234.57. Amounts of a dollar or
-// more are rounded to the cent.
+// $15, $2.50, $0.125, $0.15, $0.000009, $1.025, $1,234.57.
 func usd(v float64) string {
 	switch {
 	case v <= 0:
@@ -507,9 +525,12 @@ func usd(v float64) string {
 	case v < 0.000001:
 		return "<$0.000001"
 	}
+	// Six decimals below a dollar; above, five significant digits but at
+	// least cents, so that parts and their sum agree ($0.40 + $0.625 =
+	// $1.025).
 	digits := 6
 	if v >= 1 {
-		digits = 2
+		digits = max(2, 5-len(strconv.Itoa(int(v))))
 	}
 	s := strconv.FormatFloat(v, 'f', digits, 64)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")

@@ -73,7 +73,7 @@ func scanNumbers(s string) []number {
 				w, end = "half a", end+2
 			}
 			if base, ok := enWords[w]; ok {
-				if v, e := multiply(s, base, end, false); e > end {
+				if v, e := multiply(s, base, end, false); e > end && v < maxNumber {
 					out = append(out, number{v, i, e})
 					end = e
 				}
@@ -123,7 +123,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // multiply applies a multiplier after a number at end: English ("M",
 // " million") or Chinese ("万", " 百万"), across spaces. Single letters
-// ("k", "M") count only after digits.
+// ("k", "M") and Chinese multipliers count only after digits.
 func multiply(s string, v float64, end int, digits bool) (float64, int) {
 	j := end
 	for j < len(s) && s[j] == ' ' {
@@ -138,7 +138,7 @@ func multiply(s string, v float64, end int, digits bool) (float64, int) {
 		}
 		return v, end
 	}
-	if r, _ := utf8.DecodeRuneInString(s[j:]); zhUnit[r] > 0 && !strings.HasPrefix(s[j:], "千问") {
+	if r, _ := utf8.DecodeRuneInString(s[j:]); digits && zhUnit[r] > 0 && !strings.HasPrefix(s[j:], "千问") {
 		return zhNumber(s, j, v)
 	}
 	return v, end
