@@ -194,6 +194,15 @@ func (a *Answerer) resolve(name string) (tokens.Resolution, string, error) {
 			return pr, prefix, perr
 		}
 	}
+	// Unknown at every length: the name is what ends with its version
+	// ("gpt-9000" in "gpt-9000 still cheap").
+	for k := len(words) - 1; k >= 1; k-- {
+		if strings.ContainsFunc(words[k-1], unicode.IsDigit) && !strings.ContainsFunc(words[k], unicode.IsDigit) {
+			prefix := strings.Join(words[:k], " ")
+			pr, perr := a.Catalog.Resolve(prefix)
+			return pr, prefix, perr
+		}
+	}
 	return res, name, err
 }
 

@@ -69,6 +69,8 @@ func TestAnswer(t *testing.T) {
 			[]string{"2,000 个汉字 ≈ " + zh2000 + " 个 token（o200k_base", "这是估算"}, nil},
 		{"unknown model", "how much does gpt-9000-ultra cost?", false, "en",
 			[]string{"I don't know the model `gpt-9000-ultra`; the closest in the catalog: gpt-"}, nil},
+		{"unknown model then ordinary words", "is gpt-9000 still cheap?", false, "en",
+			[]string{"I don't know the model `gpt-9000`; the closest in the catalog: gpt-"}, []string{"still"}},
 		{"unknown model in Chinese", "gemini-9-ultra 多少钱？", false, "zh",
 			[]string{"目录里没有 `gemini-9-ultra` 这个模型；最接近的：gemini-"}, nil},
 		{"shut-down model", "what does gpt-4 cost per 1M tokens?", false, "en",
