@@ -177,29 +177,33 @@ func (a *Answerer) models(names []string) (known []tokens.Model, r resolved) {
 	return known, r
 }
 
-// resolve resolves a name as typed, or else its longest leading words that
-// resolve: a mention can run on into ordinary words ("claude-3-opus
-// still", "mistral large pricing"); only words without digits are
-// dropped, never a version. It returns the words it read as the
-// name; a name that does not resolve at any length is unknown as typed.
+// resolve resolves a name as typed, or else without the ordinary words a
+// mention can run on into ("claude-3-opus still", "mistral large
+// pricing"): a name with a version ends with it, so the words after its
+// last version are dropped; a name without one is tried at each shorter
+// length. It returns the words it read as the name, and resolves at most
+// as many names as the mention has words.
 func (a *Answerer) resolve(name string) (tokens.Resolution, string, error) {
 	res, err := a.Catalog.Resolve(name)
 	if err == nil || len(res.Candidates) > 0 {
 		return res, name, err
 	}
 	words := strings.Fields(name)
-	for k := len(words) - 1; k >= 1 && !strings.ContainsFunc(words[k], unicode.IsDigit); k-- {
+	last := len(words) - 1
+	for last >= 0 && !strings.ContainsFunc(words[last], unicode.IsDigit) {
+		last--
+	}
+	switch {
+	case last == len(words)-1:
+		return res, name, err
+	case last >= 0:
+		prefix := strings.Join(words[:last+1], " ")
+		res, err = a.Catalog.Resolve(prefix)
+		return res, prefix, err
+	}
+	for k := len(words) - 1; k >= 1; k-- {
 		prefix := strings.Join(words[:k], " ")
 		if pr, perr := a.Catalog.Resolve(prefix); perr == nil || len(pr.Candidates) > 0 {
-			return pr, prefix, perr
-		}
-	}
-	// Unknown at every length: the name is what ends with its version
-	// ("gpt-9000" in "gpt-9000 still cheap").
-	for k := len(words) - 1; k >= 1; k-- {
-		if strings.ContainsFunc(words[k-1], unicode.IsDigit) && !strings.ContainsFunc(words[k], unicode.IsDigit) {
-			prefix := strings.Join(words[:k], " ")
-			pr, perr := a.Catalog.Resolve(prefix)
 			return pr, prefix, perr
 		}
 	}
@@ -586,9 +590,14 @@ type quantity struct {
 }
 
 var (
-	priceWords = regexp.MustCompile(`(?i)\b(price[sd]?|pricing|cost[s]?|how much|cheap\w*|expensive|dollars?|usd|per (?:1m|million)|vs\.?|versus|compare\w*)\b|\$|价格|价钱|价位|单价|什么价|多少钱|花多少|要花|费用|收费|计费|贵|便宜|对比|比较`)
-	ctxWords   = regexp.MustCompile(`(?i)\b(context|window|fits?|max(?:imum)? output|output limit)\b|\b(?:take|handle|accept|process|read)\b[^.?!]{0,80}\b(?:in one go|at once|in one request)\b|上下文|窗口|放得下|放得进|放进|装得下|装得进|塞得下|塞得进|塞进|容纳|最多能?输入|最长能?输入|一次能?(?:输入|处理)|最大输出|多大`)
-	sizeWords  = regexp.MustCompile(`(?i)\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\broughly\b|多少(?:个)?\s*(?:token|词元|令牌)|几个\s*token`)
+	// The words of each kind of question, English and Chinese apart: the
+	// Chinese ones are looked for only in text with Han characters.
+	priceWords = kind(`\b(price[sd]?|pricing|cost[s]?|how much|cheap\w*|expensive|dollars?|usd|per (?:1m|million)|vs\.?|versus|compare\w*)\b|\$`,
+		`价格|价钱|价位|单价|什么价|多少钱|花多少|要花|费用|收费|计费|贵|便宜|对比|比较|\$`)
+	ctxWords = kind(`\b(context|window|fits?|max(?:imum)? output|output limit)\b|\bin (?:one go|one request|a single request)\b`,
+		`上下文|窗口|放得下|放得进|放进|装得下|装得进|塞得下|塞得进|塞进|容纳|最多能?输入|最长能?输入|一次能?(?:输入|处理)|最大输出|多大|(?i:context|window)`)
+	sizeWords = kind(`\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\broughly\b`,
+		`多少(?:个)?\s*(?i:token|词元|令牌)|几个\s*(?i:token)`)
 	// A question rather than a remark, for passive mode.
 	asks = regexp.MustCompile(`(?i)[?？]|^\s*(how|what|which|does|do|is|are|can|will|would)\b|吗|多少|多大|几个|怎么|是否|能不能`)
 	// A number with an optional multiplier, then a unit ("300-page").
@@ -601,9 +610,19 @@ var (
 // chineseDigit is the value of a Chinese numeral for "一本书", "两本书".
 var chineseDigit = map[string]float64{"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
+// words are the words of one kind of question.
+type words struct{ en, zh *regexp.Regexp }
+
+func kind(en, zh string) words { return words{regexp.MustCompile(`(?i)` + en), regexp.MustCompile(zh)} }
+
+func (w words) match(s string, han bool) bool { return w.en.MatchString(s) || han && w.zh.MatchString(s) }
+
+func (w words) String() string { return w.en.String() + w.zh.String() }
+
 // kinds finds what s asks for: a price, a context window, a size.
 func kinds(s string) question {
-	return question{price: priceWords.MatchString(s), context: ctxWords.MatchString(s), size: sizeWords.MatchString(s)}
+	han := strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	return question{price: priceWords.match(s, han), context: ctxWords.match(s, han), size: sizeWords.match(s, han)}
 }
 
 // quantities reads the amounts in s: every token amount with its role, and
