@@ -615,7 +615,9 @@ type words struct{ en, zh *regexp.Regexp }
 
 func kind(en, zh string) words { return words{regexp.MustCompile(`(?i)` + en), regexp.MustCompile(zh)} }
 
-func (w words) match(s string, han bool) bool { return w.en.MatchString(s) || han && w.zh.MatchString(s) }
+func (w words) match(s string, han bool) bool {
+	return w.en.MatchString(s) || han && w.zh.MatchString(s)
+}
 
 func (w words) String() string { return w.en.String() + w.zh.String() }
 
