@@ -178,8 +178,8 @@ func (a *Answerer) models(names []string) (known []tokens.Model, r resolved) {
 }
 
 // resolve resolves a name as typed, or else without the ordinary words a
-// mention can run on into ("claude-3-opus still", "mistral large
-// pricing"): a name with a version ends with it, so the words after its
+// mention can run on into ("claude-3-opus still"): a name with a version
+// ends with it, so the words after its
 // last version are dropped; a name without one is tried at each shorter
 // length. It returns the words it read as the name, and resolves at most
 // as many names as the mention has words.
@@ -635,7 +635,6 @@ func (q *question) quantities(s string, versionWords map[string]bool) {
 	q.oneRequest = oneRequest.MatchString(s)
 	for _, a := range amounts(s, lang, versionWords) {
 		if q.qty == nil {
-			a := a
 			a.doc = a.unit == unitPage && docWords.MatchString(s)
 			q.qty = &a
 		}
