@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -41,22 +42,10 @@ func TestScanNumbers(t *testing.T) {
 		for _, n := range scanNumbers(fold(tt.in)) {
 			got = append(got, n.v)
 		}
-		if !equal(got, tt.want) {
+		if !slices.Equal(got, tt.want) {
 			t.Errorf("scanNumbers(%q) = %v; want %v", tt.in, got, tt.want)
 		}
 	}
-}
-
-func equal(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestAmounts(t *testing.T) {
