@@ -166,6 +166,8 @@ func TestAnswer(t *testing.T) {
 			[]string{"*claude-opus-4-6*（anthropic）：输入每 100 万 token $5"}, []string{"花费"}},
 		{"单价", "grok-4.6 输出单价多少", false, "zh",
 			[]string{"*grok-4.6*（xai）：输入每 100 万 token $2，缓存输入 $0.50，输出 $6。"}, nil},
+		{"an id with spaces, in Traditional Chinese", "mistral large 價格多少", false, "zh",
+			[]string{"把 `mistral large` 理解为 *mistral-large*。", "*mistral-large*（mistral）：输入每 100 万 token $2"}, []string{"可能指多个模型"}},
 		{"Traditional Chinese price", "gpt-5.4 價格多少", false, "zh",
 			[]string{"*gpt-5.4*（openai）：输入每 100 万 token $2.50"}, nil},
 		{"最多能输入", "gemini-2.5-flash 最多能输入多少 token", false, "zh",
