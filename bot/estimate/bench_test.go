@@ -25,6 +25,7 @@ func BenchmarkAnswer(b *testing.B) {
 		{"price", "how much is claude sonnet 4.6 vs gpt 5.4?"},
 		{"fit", "does a 40-page PDF fit in gpt-5.4's context window?"},
 		{"chatter", "deploy is done, standup in 5"},
+		{"Chinese chatter", "这周加班 10 个小时，周五发版"},
 		{"long", long},
 		{"long Traditional Chinese", longZH},
 	} {

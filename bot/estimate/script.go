@@ -44,24 +44,34 @@ var ownChars = sync.OnceValue(func() map[rune]bool {
 // simplified returns s in Simplified Chinese when it is Traditional, else s.
 func simplified(s string) string {
 	cc := twToSimplified()
-	if cc == nil || !strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
-		return s
-	}
-	out, err := cc.Convert(s)
-	if err != nil || out == s {
+	if cc == nil {
 		return s
 	}
 	own := ownChars()
-	a, b := []rune(s), []rune(out)
-	if len(a) != len(b) {
-		return out // a phrase was converted: 視窗 → 窗口
-	}
-	for i := range a {
-		if a[i] != b[i] && !own[a[i]] {
-			return out
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) && !own[r] && traditional(cc, r) {
+			if out, err := cc.Convert(s); err == nil {
+				return out
+			}
+			return s
 		}
 	}
 	return s
+}
+
+// changed caches, per Han character, whether the converter changes it, so
+// that Chinese chatter costs map look-ups, not a conversion. It holds at
+// most one entry per Han character.
+var changed sync.Map // rune → bool
+
+func traditional(cc *opencc.OpenCC, r rune) bool {
+	if v, ok := changed.Load(r); ok {
+		return v.(bool)
+	}
+	c, err := cc.Convert(string(r))
+	t := err == nil && c != string(r)
+	changed.Store(r, t)
+	return t
 }
 
 // nameWords are the alphabetic words of the model names in a question, the
