@@ -9,7 +9,7 @@ import (
 )
 
 // twToSimplified converts Traditional Chinese (Taiwan usage) to
-// Simplified, the script the question words below are written in. The
+// Simplified, the script of the question words in estimate.go. The
 // router hands estimate the message as typed, so "價格", "萬字" and "頁"
 // are converted here.
 var twToSimplified = sync.OnceValue(func() *opencc.OpenCC {
