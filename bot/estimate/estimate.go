@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -57,17 +58,22 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 	if len(question) > knowledge.MaxQuestionBytes {
 		return Answer{}, false, nil
 	}
-	q := parse(question)
+	question = fold(simplified(question))
+	q := kinds(question)
+	if !q.price && !q.context && !q.size {
+		return Answer{}, false, nil
+	}
+	q.names = a.Catalog.Mentions(question, MaxModels)
+	q.quantities(question, nameWords(q.names))
 	wantsSize := q.size && q.qty != nil
 	if !q.price && !q.context && !wantsSize {
 		return Answer{}, false, nil
 	}
-	q.names = a.Catalog.Mentions(question, MaxModels)
 	models, r := a.models(q.names)
 	switch {
 	case passive && (len(models) == 0 || !asks.MatchString(question)):
 		return Answer{}, false, nil
-	case len(models) == 0 && len(r.unknown) == 0 && len(r.ambiguous) == 0 && !wantsSize:
+	case len(models) == 0 && len(r.unknown) == 0 && len(r.ambiguous) == 0 && !wantsSize && !(q.price && len(q.tokens) > 0):
 		return Answer{}, false, nil
 	}
 	if q.qty != nil && q.qty.unit != unitToken {
@@ -94,7 +100,7 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 			a.lifecycle(&w, m)
 		}
 		if q.price || (!q.context && !wantsSize) {
-			a.price(&w, m, q.qty)
+			a.price(&w, m, q)
 		}
 		if q.context {
 			a.fit(&w, m, q.qty)
@@ -102,6 +108,13 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 		if !retired {
 			a.lifecycle(&w, m)
 		}
+	}
+	if q.price && len(models) == 0 && len(q.tokens) > 0 {
+		var list []string
+		for _, t := range q.tokens {
+			list = append(list, w.tokens(t))
+		}
+		w.line("need_model", "amounts", strings.Join(list, ", "))
 	}
 	if q.price && len(models) >= 2 {
 		ratio(&w, models)
@@ -146,22 +159,55 @@ type namedIDs struct {
 // names that fit none.
 func (a *Answerer) models(names []string) (known []tokens.Model, r resolved) {
 	for _, n := range names {
-		res, err := a.Catalog.Resolve(n)
+		res, typed, err := a.resolve(n)
 		switch {
 		case len(res.Candidates) > 0:
-			r.ambiguous = append(r.ambiguous, namedIDs{n, res.Candidates})
+			r.ambiguous = append(r.ambiguous, namedIDs{typed, res.Candidates})
 		case err != nil:
-			r.unknown = append(r.unknown, namedIDs{n, res.Closest})
+			r.unknown = append(r.unknown, namedIDs{typed, res.Closest})
 		case !slices.ContainsFunc(known, func(k tokens.Model) bool { return k.ID == res.Model.ID }) && len(known) < MaxModels:
 			known = append(known, res.Model)
 			read := ""
 			if !res.Exact {
-				read = n
+				read = typed
 			}
 			r.read = append(r.read, read)
 		}
 	}
 	return known, r
+}
+
+// resolve resolves a name as typed, or else without the ordinary words a
+// mention can run on into ("claude-3-opus still"): a name with a version
+// ends with it, so the words after its
+// last version are dropped; a name without one is tried at each shorter
+// length. It returns the words it read as the name, and resolves at most
+// as many names as the mention has words.
+func (a *Answerer) resolve(name string) (tokens.Resolution, string, error) {
+	res, err := a.Catalog.Resolve(name)
+	if err == nil || len(res.Candidates) > 0 {
+		return res, name, err
+	}
+	words := strings.Fields(name)
+	last := len(words) - 1
+	for last >= 0 && !strings.ContainsFunc(words[last], unicode.IsDigit) {
+		last--
+	}
+	switch {
+	case last == len(words)-1:
+		return res, name, err
+	case last >= 0:
+		prefix := strings.Join(words[:last+1], " ")
+		res, err = a.Catalog.Resolve(prefix)
+		return res, prefix, err
+	}
+	for k := len(words) - 1; k >= 1; k-- {
+		prefix := strings.Join(words[:k], " ")
+		if pr, perr := a.Catalog.Resolve(prefix); perr == nil || len(pr.Candidates) > 0 {
+			return pr, prefix, perr
+		}
+	}
+	return res, name, err
 }
 
 func (a *Answerer) now() time.Time {
@@ -171,7 +217,7 @@ func (a *Answerer) now() time.Time {
 	return time.Now()
 }
 
-func (a *Answerer) price(w *writer, m tokens.Model, qty *quantity) {
+func (a *Answerer) price(w *writer, m tokens.Model, q question) {
 	write := ""
 	if m.CacheWritePerMTok > 0 {
 		write = w.say("cache_write", "price", usd(m.CacheWritePerMTok))
@@ -181,10 +227,59 @@ func (a *Answerer) price(w *writer, m tokens.Model, qty *quantity) {
 	if t := m.LongContext; t != nil {
 		w.line("long_tier", "above", tokens.Group(t.AboveTokens), "input", usd(t.InputPerMTok), "output", usd(t.OutputPerMTok))
 	}
-	if qty != nil && qty.unit == unitToken {
-		n := qty.n
-		w.line("cost", "tokens", tokens.Group(int(n)), "model", m.ID,
-			"input", tokens.USD(n*m.InputPerMTok/1e6), "output", tokens.USD(n*m.OutputPerMTok/1e6))
+	if len(q.tokens) > 0 {
+		costs(w, m, q.tokens, q.oneRequest)
+	}
+}
+
+// costs prices the token amounts asked about on m: each role's total and,
+// for more than one role, the sum. Input above the long-context tier is
+// priced at its rate only when the question says it is one request;
+// otherwise the answer says what it assumed and what one request costs.
+func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
+	var per [4]float64 // tokens per role
+	for _, t := range amounts {
+		per[t.role] += t.n
+	}
+	in, out := m.InputPerMTok, m.OutputPerMTok
+	prompt := per[roleInput] + per[roleCached] + per[roleAny]
+	long := m.LongContext != nil && prompt > float64(m.LongContext.AboveTokens)
+	if long && oneRequest {
+		in, out = m.LongContext.InputPerMTok, m.LongContext.OutputPerMTok
+	}
+	cached := m.CachedInputPerMTok
+	if cached == 0 {
+		cached = in
+	}
+	price := [4]float64{0, in, out, cached}
+	if per[roleAny] > 0 {
+		n := per[roleAny]
+		w.line("cost", "tokens", round(n), "model", m.ID, "input", usd(n*in/1e6), "output", usd(n*out/1e6))
+	}
+	var total float64
+	roles := 0
+	for r := roleInput; r <= roleCached; r++ {
+		if per[r] == 0 {
+			continue
+		}
+		c := per[r] * price[r] / 1e6
+		total += c
+		roles++
+		w.line("cost_role", "tokens", w.tokens(quantity{n: per[r], unit: unitToken, role: r}), "model", m.ID, "cost", usd(c))
+	}
+	if roles >= 2 {
+		w.line("cost_total", "model", m.ID, "total", usd(total))
+	}
+	if oneRequest && m.ContextWindow > 0 && prompt > float64(m.ContextWindow) {
+		w.line("over_window", "tokens", round(prompt), "model", m.ID, "window", tokens.Group(m.ContextWindow))
+	}
+	switch {
+	case long && oneRequest:
+		w.line("long_used", "above", tokens.Group(m.LongContext.AboveTokens))
+	case long:
+		t := m.LongContext
+		one := (per[roleInput]+per[roleAny])*t.InputPerMTok/1e6 + per[roleCached]*cached/1e6 + per[roleOutput]*t.OutputPerMTok/1e6
+		w.line("long_assumed", "above", tokens.Group(t.AboveTokens), "total", usd(one))
 	}
 }
 
@@ -414,6 +509,15 @@ func (w *writer) qty(q quantity) string {
 	return n + " " + u
 }
 
+// tokens writes a token amount with its role: "2,000,000 input tokens",
+// "200 万个输入 token".
+func (w *writer) tokens(t quantity) string {
+	if t.role == roleAny {
+		return w.qty(t)
+	}
+	return w.say("role_tokens", "tokens", round(t.n), "role", w.say(t.role.key()))
+}
+
 //go:embed texts.yaml
 var textsYAML []byte
 
@@ -425,10 +529,32 @@ var texts = sync.OnceValue(func() map[string]map[string]string {
 	return t
 })
 
+// usd formats dollars with the precision the amount needs and no more:
+// $15, $2.50, $0.125, $0.15, $0.000009, $1.025, $1,234.57.
 func usd(v float64) string {
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if i := strings.IndexByte(s, '.'); i >= 0 && len(s)-i == 2 {
-		s += "0" // $2.5 → $2.50
+	switch {
+	case v <= 0:
+		return "$0"
+	case v < 0.000001:
+		return "<$0.000001"
+	}
+	// Six decimals below a dollar; above, five significant digits but at
+	// least cents, so that parts and their sum agree ($0.40 + $0.625 =
+	// $1.025).
+	digits := 6
+	if v >= 1 {
+		digits = max(2, 5-len(strconv.Itoa(int(v))))
+	}
+	s := strconv.FormatFloat(v, 'f', digits, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) == 1 {
+		frac += "0" // $2.5 → $2.50
+	}
+	n, _ := strconv.Atoi(whole)
+	s = tokens.Group(n)
+	if frac != "" {
+		s += "." + frac
 	}
 	return "$" + s
 }
@@ -447,13 +573,16 @@ func share(v float64) string {
 type question struct {
 	names                []string // model names as written, in order
 	price, context, size bool
-	qty                  *quantity
+	qty                  *quantity  // the size asked about
+	tokens               []quantity // token amounts to price, with their roles
+	oneRequest           bool       // the tokens are said to be one request
 }
 
 // quantity is an amount of text named in a question.
 type quantity struct {
 	n    float64
 	unit unit
+	role role   // for tokens: priced as input, output, cached or both
 	lang string // the asker's language, for pages and books
 	// doc is set for a PDF or Word document, noPages when its page count
 	// was not given (n is then one page).
@@ -461,13 +590,17 @@ type quantity struct {
 }
 
 var (
-	priceWords = regexp.MustCompile(`(?i)\b(price[sd]?|pricing|cost[s]?|how much|cheap\w*|expensive|dollars?|usd|per (?:1m|million)|vs\.?|versus|compare\w*)\b|\$|价格|价钱|多少钱|费用|收费|贵|便宜|对比|比较`)
-	ctxWords   = regexp.MustCompile(`(?i)\b(context|window|fits?|max(?:imum)? output|output limit)\b|上下文|窗口|放得下|装得下|放进|塞得下|最大输出|多大`)
-	sizeWords  = regexp.MustCompile(`(?i)\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\broughly\b|多少(?:个)?\s*(?:token|词元|令牌)|几个\s*token`)
+	// The words of each kind of question, English and Chinese apart: the
+	// Chinese ones are looked for only in text with Han characters.
+	priceWords = kind(`\b(price[sd]?|pricing|cost[s]?|how much|cheap\w*|expensive|dollars?|usd|per (?:1m|million)|vs\.?|versus|compare\w*)\b|\$`,
+		`价格|价钱|价位|单价|什么价|多少钱|花多少|要花|费用|收费|计费|贵|便宜|对比|比较|\$`)
+	ctxWords = kind(`\b(context|window|fits?|max(?:imum)? output|output limit)\b|\bin (?:one go|one request|a single request)\b`,
+		`上下文|窗口|放得下|放得进|放进|装得下|装得进|塞得下|塞得进|塞进|容纳|最多能?输入|最长能?输入|一次能?(?:输入|处理)|最大输出|多大|(?i:context|window)`)
+	sizeWords = kind(`\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\broughly\b`,
+		`多少(?:个)?\s*(?i:token|词元|令牌)|几个\s*(?i:token)`)
 	// A question rather than a remark, for passive mode.
 	asks = regexp.MustCompile(`(?i)[?？]|^\s*(how|what|which|does|do|is|are|can|will|would)\b|吗|多少|多大|几个|怎么|是否|能不能`)
 	// A number with an optional multiplier, then a unit ("300-page").
-	amount = regexp.MustCompile(`(?i)(\d[\d,]*(?:\.\d+)?)\s*(k|m|million|thousand|万|千)?\s*(?:个)?\s*-?\s*(chinese characters?|chinese chars?|characters?|chars?|words?|pages?|books?|novels?|lines? of code|loc\b|(?:input |output |prompt )?tokens?|汉字|中文字符?|字符|字|英文单词|单词|页|本(?:书|小说)|行代码|token|词元)`)
 	// A book or a document named without a number of pages: "a book",
 	// "the PDF", "一本书", "一份 Word 文档".
 	oneThing = regexp.MustCompile(`(?i)\b(?:an?|one|the|this|my|our|whole|entire)\s+(?:whole\s+|entire\s+)?(book|novel|pdf|word doc(?:ument)?|docx?)\b|([一两二三四五六七八九十])\s*(?:本|部)\s*(书|小说)|([一两二三四五六七八九十])\s*(?:份|个)\s*(pdf|word|docx?|文档)`)
@@ -477,28 +610,36 @@ var (
 // chineseDigit is the value of a Chinese numeral for "一本书", "两本书".
 var chineseDigit = map[string]float64{"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
-func parse(s string) question {
-	var q question
-	q.price = priceWords.MatchString(s)
-	q.context = ctxWords.MatchString(s)
-	q.size = sizeWords.MatchString(s)
-	if !q.price && !q.context && !q.size {
-		return q
-	}
+// words are the words of one kind of question.
+type words struct{ en, zh *regexp.Regexp }
+
+func kind(en, zh string) words { return words{regexp.MustCompile(`(?i)` + en), regexp.MustCompile(zh)} }
+
+func (w words) match(s string, han bool) bool {
+	return w.en.MatchString(s) || han && w.zh.MatchString(s)
+}
+
+func (w words) String() string { return w.en.String() + w.zh.String() }
+
+// kinds finds what s asks for: a price, a context window, a size.
+func kinds(s string) question {
+	han := strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	return question{price: priceWords.match(s, han), context: ctxWords.match(s, han), size: sizeWords.match(s, han)}
+}
+
+// quantities reads the amounts in s: every token amount with its role, and
+// the first amount of any unit as the size asked about. versionWords are
+// the words of the model names in s, whose versions are not amounts.
+func (q *question) quantities(s string, versionWords map[string]bool) {
 	lang := knowledge.DetectLang(s)
-	if m := amount.FindStringSubmatch(s); m != nil {
-		n, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
-		if err == nil && n > 0 && n < 1e12 {
-			switch strings.ToLower(m[2]) {
-			case "k", "thousand", "千":
-				n *= 1e3
-			case "m", "million":
-				n *= 1e6
-			case "万":
-				n *= 1e4
-			}
-			q.qty = &quantity{n: n, unit: unitOf(strings.ToLower(m[3]), lang), lang: lang}
-			q.qty.doc = q.qty.unit == unitPage && docWords.MatchString(s)
+	q.oneRequest = oneRequest.MatchString(s)
+	for _, a := range amounts(s, lang, versionWords) {
+		if q.qty == nil {
+			a.doc = a.unit == unitPage && docWords.MatchString(s)
+			q.qty = &a
+		}
+		if a.unit == unitToken {
+			q.tokens = append(q.tokens, a)
 		}
 	}
 	if q.qty == nil {
@@ -513,7 +654,6 @@ func parse(s string) question {
 			}
 		}
 	}
-	return q
 }
 
 func unitOf(word, lang string) unit {

@@ -41,6 +41,14 @@ func (c *Catalog) Resolve(name string) (Resolution, error) {
 	if i, ok := t.find(key); ok {
 		return Resolution{Model: t.model(i), Exact: true}, nil
 	}
+	// A served model's id typed with spaces for its hyphens ("mistral
+	// large") is that model, not every model its words fit; a retired one
+	// ("gemini pro") is not what a name without a version means.
+	if strings.Contains(key, " ") {
+		if i, ok := t.find(strings.Join(strings.Fields(key), "-")); ok && t.models[i].StatusAt(time.Now()) != ShutDown {
+			return Resolution{Model: t.model(i)}, nil
+		}
+	}
 	if len(key) <= maxNameBytes {
 		ranked := t.index().rank(key, time.Now())
 		switch {

@@ -40,6 +40,8 @@ func TestResolve(t *testing.T) {
 		{"claude-sonet-4-6", "claude-sonnet-4-6", false, nil},
 		{"calude opus 4.7", "claude-opus-4-7", false, nil}, // swapped letters
 		{"deepsek-chat", "deepseek-chat", false, nil},
+		{"mistral large", "mistral-large", false, nil}, // a served id with spaces, not also mistral-large-2512
+		{"Mistral  Large", "mistral-large", false, nil},
 		// A line without a version: its current models, newest first.
 		{"opus", "", false, []string{"claude-opus-5-5", "claude-opus-5"}},
 		{"claude sonnet", "", false, []string{"claude-sonnet-5-5", "claude-sonnet-5"}},
