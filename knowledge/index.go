@@ -19,6 +19,8 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/tokenbot/tokenbot/knowledge/hans"
 )
 
 // Mode says whether the bot was addressed.
@@ -118,7 +120,7 @@ type Index struct {
 	passive float64
 	model   *classifier // classes: entries in order, then offTopic
 	spell   *speller
-	zhChars simplifiedChars
+	zhChars *hans.Converter
 }
 
 // Field names in the bleve document; one document per entry holds both languages.
@@ -445,7 +447,7 @@ func (ix *Index) trainModel(entries []Entry) {
 		vocab = append(vocab, w, synonyms[w])
 	}
 	ix.spell = newSpeller(vocab, phrasings)
-	ix.zhChars = newSimplifiedChars(append(han, vocab...))
+	ix.zhChars = hans.New(append(han, vocab...)...)
 	prep := func(s string) string { return prepare(ix.spell.correct(s)) }
 	var texts []trainText
 	for k, e := range entries {
@@ -492,7 +494,7 @@ func sortedKeys(m map[string]string) []string {
 // normalize maps a question onto the FAQ's wording: Traditional Chinese to
 // Simplified, misspelt English words to the FAQ's vocabulary, then prepare.
 func (ix *Index) normalize(q string) string {
-	return prepare(ix.spell.correct(ix.zhChars.toSimplified(q)))
+	return prepare(ix.spell.correct(ix.zhChars.Simplified(q)))
 }
 
 func docID(id, lang, part string) string { return id + "|" + lang + "|" + part }
