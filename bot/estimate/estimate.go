@@ -220,12 +220,12 @@ func (a *Answerer) now() time.Time {
 func (a *Answerer) price(w *writer, m tokens.Model, q question) {
 	write := ""
 	if m.CacheWritePerMTok > 0 {
-		write = w.say("cache_write", "price", usd(m.CacheWritePerMTok))
+		write = w.say("cache_write", "price", tokens.USD(m.CacheWritePerMTok))
 	}
-	w.line("price", "model", m.ID, "provider", m.Provider, "input", usd(m.InputPerMTok), "cached", usd(m.CachedInputPerMTok),
-		"write", write, "output", usd(m.OutputPerMTok))
+	w.line("price", "model", m.ID, "provider", m.Provider, "input", tokens.USD(m.InputPerMTok), "cached", tokens.USD(m.CachedInputPerMTok),
+		"write", write, "output", tokens.USD(m.OutputPerMTok))
 	if t := m.LongContext; t != nil {
-		w.line("long_tier", "above", tokens.Group(t.AboveTokens), "input", usd(t.InputPerMTok), "output", usd(t.OutputPerMTok))
+		w.line("long_tier", "above", tokens.Group(t.AboveTokens), "input", tokens.USD(t.InputPerMTok), "output", tokens.USD(t.OutputPerMTok))
 	}
 	if len(q.tokens) > 0 {
 		costs(w, m, q.tokens, q.oneRequest)
@@ -254,7 +254,7 @@ func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
 	price := [4]float64{0, in, out, cached}
 	if per[roleAny] > 0 {
 		n := per[roleAny]
-		w.line("cost", "tokens", round(n), "model", m.ID, "input", usd(n*in/1e6), "output", usd(n*out/1e6))
+		w.line("cost", "tokens", round(n), "model", m.ID, "input", tokens.USD(n*in/1e6), "output", tokens.USD(n*out/1e6))
 	}
 	var total float64
 	roles := 0
@@ -265,10 +265,10 @@ func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
 		c := per[r] * price[r] / 1e6
 		total += c
 		roles++
-		w.line("cost_role", "tokens", w.tokens(quantity{n: per[r], unit: unitToken, role: r}), "model", m.ID, "cost", usd(c))
+		w.line("cost_role", "tokens", w.tokens(quantity{n: per[r], unit: unitToken, role: r}), "model", m.ID, "cost", tokens.USD(c))
 	}
 	if roles >= 2 {
-		w.line("cost_total", "model", m.ID, "total", usd(total))
+		w.line("cost_total", "model", m.ID, "total", tokens.USD(total))
 	}
 	if oneRequest && m.ContextWindow > 0 && prompt > float64(m.ContextWindow) {
 		w.line("over_window", "tokens", round(prompt), "model", m.ID, "window", tokens.Group(m.ContextWindow))
@@ -279,7 +279,7 @@ func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
 	case long:
 		t := m.LongContext
 		one := (per[roleInput]+per[roleAny])*t.InputPerMTok/1e6 + per[roleCached]*cached/1e6 + per[roleOutput]*t.OutputPerMTok/1e6
-		w.line("long_assumed", "above", tokens.Group(t.AboveTokens), "total", usd(one))
+		w.line("long_assumed", "above", tokens.Group(t.AboveTokens), "total", tokens.USD(one))
 	}
 }
 
@@ -528,36 +528,6 @@ var texts = sync.OnceValue(func() map[string]map[string]string {
 	}
 	return t
 })
-
-// usd formats dollars with the precision the amount needs and no more:
-// $15, $2.50, $0.125, $0.15, $0.000009, $1.025, $1,234.57.
-func usd(v float64) string {
-	switch {
-	case v <= 0:
-		return "$0"
-	case v < 0.000001:
-		return "<$0.000001"
-	}
-	// Six decimals below a dollar; above, five significant digits but at
-	// least cents, so that parts and their sum agree ($0.40 + $0.625 =
-	// $1.025).
-	digits := 6
-	if v >= 1 {
-		digits = max(2, 5-len(strconv.Itoa(int(v))))
-	}
-	s := strconv.FormatFloat(v, 'f', digits, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) == 1 {
-		frac += "0" // $2.5 → $2.50
-	}
-	n, _ := strconv.Atoi(whole)
-	s = tokens.Group(n)
-	if frac != "" {
-		s += "." + frac
-	}
-	return "$" + s
-}
 
 func round(v float64) string { return tokens.Group(int(math.Round(v))) }
 

@@ -204,17 +204,34 @@ func Group(n int) string {
 	return s
 }
 
-// USD formats a dollar amount with enough digits to show small costs.
+// USD formats dollars with the precision the amount needs and no more:
+// $15, $2.50, $0.125, $0.15, $0.000009, $1.025, $1,234.57.
 func USD(v float64) string {
 	switch {
-	case v == 0:
+	case v <= 0:
 		return "$0"
 	case v < 0.000001:
 		return "<$0.000001"
-	case v < 1:
-		return "$" + strconv.FormatFloat(v, 'f', 6, 64)
 	}
-	return "$" + strconv.FormatFloat(v, 'f', 2, 64)
+	// Six decimals below a dollar; above, five significant digits but at
+	// least cents, so that parts and their sum agree ($0.40 + $0.625 =
+	// $1.025).
+	digits := 6
+	if v >= 1 {
+		digits = max(2, 5-len(strconv.Itoa(int(v))))
+	}
+	s := strconv.FormatFloat(v, 'f', digits, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) == 1 {
+		frac += "0" // $2.5 → $2.50
+	}
+	n, _ := strconv.Atoi(whole)
+	s = Group(n)
+	if frac != "" {
+		s += "." + frac
+	}
+	return "$" + s
 }
 
 func percent(v float64) string {
