@@ -59,6 +59,12 @@ var offTopicExamples = []string{
 	"the staging environment is down again",
 	"deploy to the test environment failed, anyone looking",
 	"the python virtual environment is broken",
+	"can someone restart the staging server",
+	"who has access to the staging database",
+	"does staging have the latest build",
+	"is the test server up again",
+	"能帮我重启一下预发环境吗",
+	"谁有测试服务器的权限",
 	"production database migration tonight",
 	// questions about anything else
 	"what is the capital of australia",
