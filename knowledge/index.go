@@ -447,8 +447,12 @@ func (ix *Index) trainModel(entries []Entry) {
 		vocab = append(vocab, w, synonyms[w])
 	}
 	ix.spell = newSpeller(vocab, phrasings)
-	ix.zhChars = hans.New(append(han, vocab...)...)
-	prep := func(s string) string { return prepare(ix.spell.correct(s)) }
+	// Phrasings hold Traditional Chinese on purpose: only the FAQ's own
+	// Simplified wording tells the converter which characters are not a
+	// sign of Traditional text, and training texts are normalised like
+	// questions, so Traditional phrasings and questions meet the same features.
+	ix.zhChars = hans.New(vocab...)
+	prep := ix.normalize
 	var texts []trainText
 	for k, e := range entries {
 		for _, lang := range Languages {
@@ -608,7 +612,7 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 
 // passiveMinMargin is the lowest lead of a passive answer's combined
 // score (see Answer.Score) over the runner-up's.
-var passiveMinMargin = 0.35
+var passiveMinMargin = 0.30
 
 // bleveWeight weighs the BM25 score (relative to the best hit's) against
 // the intent model's probability in an entry's combined score.

@@ -44,6 +44,8 @@ func TestRouting(t *testing.T) {
 		{"traditional", "快取 token 是什麼？", Mention, "cached-tokens"},
 		{"traditional", "金鑰外洩了怎麼辦？", Mention, "key-leaked"},
 		{"traditional passive", "上下文視窗是什麼意思？", Passive, "context-window"},
+		{"traditional passive", "我的金鑰放久了會不會過期", Passive, "key-expiry"},
+		{"traditional passive", "帳單怎麼突然暴增", Passive, "usage-spike"},
 		{"taiwan usage", "快取命中能省多少錢", Mention, "cached-tokens"},
 		// mention: a question act alone is no topic
 		{"unrelated en", "what is the boiling point of olive oil?", Mention, ""},
