@@ -69,10 +69,7 @@ const (
 	// mentionMaxOffTopic: a mention that names no strong domain term is
 	// "not sure" when the off-topic class is at least this likely.
 	mentionMaxOffTopic = 0.6
-	// weakMinScore and weakMaxOffTopic: a passive question with no core term
-	// needs at least this probability for its topic and at most this one for
-	// the off-topic class.
-	weakMinScore    = 0.8
+	// weakMaxOffTopic: see weakMinScore.
 	weakMaxOffTopic = 0.1
 	// suggestions is how many closest topics a "not sure" reply offers.
 	suggestions = 3
@@ -613,6 +610,11 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 // passiveMinMargin is the lowest lead of a passive answer's combined
 // score (see Answer.Score) over the runner-up's.
 var passiveMinMargin = 0.30
+
+// weakMinScore and weakMaxOffTopic (a constant): a passive question with no
+// core term needs at least this probability for its topic and at most
+// weakMaxOffTopic for the off-topic class.
+var weakMinScore = 0.7
 
 // bleveWeight weighs the BM25 score (relative to the best hit's) against
 // the intent model's probability in an entry's combined score.

@@ -67,7 +67,7 @@ func DetectLang(s string) string {
 var (
 	enQuestionStart = regexp.MustCompile(`(?i)^\s*(?:@\S+\s+)?(?:hey|hi|so|ok|okay|btw|quick question|question)?[,:\s]*(what|what's|whats|how|how's|why|when|where|which|who|whose|is|isn't|are|aren't|does|doesn't|do|don't|did|can|can't|could|should|would|will|won't|shall|may|am|was|were|has|have|anyone|any|explain|tell me|difference|wat|wats|wut)\b`)
 	enQuestionWord  = regexp.MustCompile(`(?i)\b(what|how|why|which|whats|difference between|is it|is there|does it|do i|do we|can i|can we|should i|should we|vs)\b`)
-	zhQuestionWord  = regexp.MustCompile(`什么|啥|怎么|怎样|咋|为什么|为啥|吗|嘛|呢|如何|多少|多大|多长|多久|是否|哪|几个|几种|能不能|能否|可不可以|可以不|有没有|是不是|区别|差别|不同|行不行|对不对|好不好|要不要|会不会|算不算|用不用|够不够|一样不|不[。.!！\s]*$`)
+	zhQuestionWord  = regexp.MustCompile(`什么|啥|怎么|怎样|咋|为什么|为啥|吗|嘛|呢|如何|多少|多大|多长|多久|是否|哪|几个|几种|几折|几成|几倍|能不能|能否|可不可以|可以不|有没有|是不是|区别|差别|不同|行不行|对不对|好不好|要不要|会不会|算不算|用不用|够不够|一样不|不[。.!！\s]*$`)
 )
 
 // IsQuestion reports whether a chat line reads as a question.
