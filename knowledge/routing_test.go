@@ -83,6 +83,9 @@ func TestRouting(t *testing.T) {
 		{"chatter zh", "地铁早高峰限流吗？", Passive, ""},
 		{"chatter zh", "CDN 缓存多久过期？", Passive, ""},
 		{"chatter zh", "测试环境又部署失败了，有人在看吗", Passive, ""},
+		{"chatter zh", "那个 token 币这周涨了三倍", Passive, ""},
+		{"chatter zh", "群里那段上下文我没看懂，他在说什么？", Passive, ""},
+		{"passive report zh", "这周 token 用量涨了三倍", Passive, "usage-spike"},
 	}
 	for _, tt := range tests {
 		a, err := ix.Ask(context.Background(), tt.q, tt.mode)
