@@ -69,7 +69,10 @@ const (
 	// mentionMaxOffTopic: a mention that names no strong domain term is
 	// "not sure" when the off-topic class is at least this likely.
 	mentionMaxOffTopic = 0.6
-	// weakMaxOffTopic: see weakMinScore.
+	// weakMinScore and weakMaxOffTopic: a passive question with no core term
+	// needs at least this probability for its topic and at most this one for
+	// the off-topic class.
+	weakMinScore    = 0.7
 	weakMaxOffTopic = 0.1
 	// suggestions is how many closest topics a "not sure" reply offers.
 	suggestions = 3
@@ -429,12 +432,11 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 // keeps (see newSpeller). Training texts are corrected like questions, so
 // both meet the same features.
 func (ix *Index) trainModel(entries []Entry) {
-	var vocab, han, phrasings []string
+	var vocab, phrasings []string
 	for _, e := range entries {
 		for _, lang := range Languages {
 			t := e.Text[lang]
 			vocab = append(vocab, t.Question, t.Short, t.Answer)
-			han = append(han, t.Phrasings...)
 			phrasings = append(phrasings, t.Phrasings...)
 		}
 		vocab = append(vocab, e.Keywords...)
@@ -610,11 +612,6 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 // passiveMinMargin is the lowest lead of a passive answer's combined
 // score (see Answer.Score) over the runner-up's.
 var passiveMinMargin = 0.30
-
-// weakMinScore and weakMaxOffTopic (a constant): a passive question with no
-// core term needs at least this probability for its topic and at most
-// weakMaxOffTopic for the off-topic class.
-var weakMinScore = 0.7
 
 // bleveWeight weighs the BM25 score (relative to the best hit's) against
 // the intent model's probability in an entry's combined score.
