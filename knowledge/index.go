@@ -72,7 +72,7 @@ const (
 	// weakMinScore and weakMaxOffTopic: a passive question with no core term
 	// needs at least this probability for its topic and at most this one for
 	// the off-topic class.
-	weakMinScore    = 0.7
+	weakMinScore    = 0.8
 	weakMaxOffTopic = 0.1
 	// suggestions is how many closest topics a "not sure" reply offers.
 	suggestions = 3
@@ -611,7 +611,7 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 
 // passiveMinMargin is the lowest lead of a passive answer's combined
 // score (see Answer.Score) over the runner-up's.
-var passiveMinMargin = 0.30
+var passiveMinMargin = 0.35
 
 // bleveWeight weighs the BM25 score (relative to the best hit's) against
 // the intent model's probability in an entry's combined score.
