@@ -432,12 +432,11 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 // keeps (see newSpeller). Training texts are corrected like questions, so
 // both meet the same features.
 func (ix *Index) trainModel(entries []Entry) {
-	var vocab, han, phrasings []string
+	var vocab, phrasings []string
 	for _, e := range entries {
 		for _, lang := range Languages {
 			t := e.Text[lang]
 			vocab = append(vocab, t.Question, t.Short, t.Answer)
-			han = append(han, t.Phrasings...)
 			phrasings = append(phrasings, t.Phrasings...)
 		}
 		vocab = append(vocab, e.Keywords...)
@@ -447,8 +446,12 @@ func (ix *Index) trainModel(entries []Entry) {
 		vocab = append(vocab, w, synonyms[w])
 	}
 	ix.spell = newSpeller(vocab, phrasings)
-	ix.zhChars = hans.New(append(han, vocab...)...)
-	prep := func(s string) string { return prepare(ix.spell.correct(s)) }
+	// Phrasings hold Traditional Chinese on purpose: only the FAQ's own
+	// Simplified wording tells the converter which characters are not a
+	// sign of Traditional text, and training texts are normalised like
+	// questions, so Traditional phrasings and questions meet the same features.
+	ix.zhChars = hans.New(vocab...)
+	prep := ix.normalize
 	var texts []trainText
 	for k, e := range entries {
 		for _, lang := range Languages {

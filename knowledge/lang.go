@@ -67,7 +67,7 @@ func DetectLang(s string) string {
 var (
 	enQuestionStart = regexp.MustCompile(`(?i)^\s*(?:@\S+\s+)?(?:hey|hi|so|ok|okay|btw|quick question|question)?[,:\s]*(what|what's|whats|how|how's|why|when|where|which|who|whose|is|isn't|are|aren't|does|doesn't|do|don't|did|can|can't|could|should|would|will|won't|shall|may|am|was|were|has|have|anyone|any|explain|tell me|difference|wat|wats|wut)\b`)
 	enQuestionWord  = regexp.MustCompile(`(?i)\b(what|how|why|which|whats|difference between|is it|is there|does it|do i|do we|can i|can we|should i|should we|vs)\b`)
-	zhQuestionWord  = regexp.MustCompile(`什么|啥|怎么|怎样|咋|为什么|为啥|吗|嘛|呢|如何|多少|多大|多长|多久|是否|哪|几个|几种|能不能|能否|可不可以|可以不|有没有|是不是|区别|差别|不同|行不行|对不对|好不好|要不要|会不会|算不算|用不用|够不够|一样不|不[。.!！\s]*$`)
+	zhQuestionWord  = regexp.MustCompile(`什么|啥|怎么|怎样|咋|为什么|为啥|吗|嘛|呢|如何|多少|多大|多长|多久|是否|哪|几个|几种|几折|几成|几倍|能不能|能否|可不可以|可以不|有没有|是不是|区别|差别|不同|行不行|对不对|好不好|要不要|会不会|算不算|用不用|够不够|一样不|不[。.!！\s]*$`)
 )
 
 // IsQuestion reports whether a chat line reads as a question.
@@ -89,7 +89,7 @@ func IsQuestion(s string) bool {
 // verb and no trouble word.
 var (
 	troubleEN = regexp.MustCompile(`(?i)\b(help|error|errors|fail\w*|broken|stopped working|not working|doesn'?t work|leak\w*|stolen|exposed|compromised|committed|pushed|pasted|posted|shared|spik\w*|doubled|tripled|jump\w*|surg\w*|explod\w*|skyrocket\w*|suddenly|unexpected|truncat\w*|cut off|ran out|run out|out of|exceeded|expired|too many|4\d\d|insufficient quota|what now|asap|urgent|emergency|oops|accidentally)\b`)
-	troubleZH = regexp.MustCompile(`报错|错误|失败|不能用|用不了|失效|泄露|泄漏|外泄|被盗|盗用|暴露|不小心|误把|推到|提交到|发到|贴到|暴涨|激增|猛增|飙升|翻倍|翻了|突然|异常|截断|用完|用光|超限|超出|超过|过期了|到期了|报\s*[a-z0-9]|4\d\d|求助|紧急|救命`)
+	troubleZH = regexp.MustCompile(`报错|错误|失败|不能用|用不了|失效|泄露|泄漏|外泄|被盗|盗用|暴露|不小心|误把|推到|提交到|发到|贴到|暴涨|激增|猛增|飙升|翻倍|翻了|涨了|[两三四五六七八九十\d]倍|突然|异常|截断|用完|用光|超限|超出|超过|过期了|到期了|报\s*[a-z0-9]|4\d\d|求助|紧急|救命`)
 	// requestEN and requestZH: imperatives and choices ("walk me through
 	// a request", "one key per app or per env", 帮我讲讲, 还是).
 	requestEN = regexp.MustCompile(`(?i)\b(walk me|tell me|show me|help me|explain|or)\b`)
@@ -144,7 +144,7 @@ var (
 	weakZH   = regexp.MustCompile(`截断|回复|批量|批处理|折扣|额度|余额|充值|中文|英文|汉字|单词|字数|对话|聊天记录|历史消息|多轮|贵|钱|便宜|收费|扣|功能|命令|环境|线上|生产|测试环境|用量|用完|换新|更换|请求|接口|调用|响应|报错|错误`)
 	// distractors: physical keys, games, food, meetings, transport, crypto.
 	distractorEN = regexp.MustCompile(`(?i)\b(sales|offsite|off-site|hotel|flight|travel|vacation|electricity|rent|ssh|gpg|pgp|csrf|xsrf|jwt|session tokens?|session cookies?|login session|log ?in again|re-?login|login tokens?|sessions? expire\w*|primary key|foreign key|unexpected token|syntaxerror|cdn|browser cache|redis|memcached|docker|office|door|doors|room|building|car|cars|house|home|locker|cabinet|drawer|front desk|reception|keycard|key card|badge|board ?games?|game|games|arcade|casino|poker|chips|ring|subway|bus|metro|train|transit|laundry|coin|coins|crypto|nft|blockchain|lunch|dinner|coffee|pizza|standup|stand-up|sprint|retro|meeting|birthday|party|piano|keyboard|music|song|map|lock|locks|locksmith|spare|bike|gym|parking|pokemon|quest|level)\b`)
-	distractorZH = regexp.MustCompile(`(?i)cdn|重新登录|登录\s*token|登录令牌|钥匙|早高峰|晚高峰|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|几点|redis|区块链|币圈|加密货币|键盘|钢琴`)
+	distractorZH = regexp.MustCompile(`(?i)cdn|重新登录|登录\s*token|登录令牌|钥匙|早高峰|晚高峰|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|几点|redis|区块链|币圈|token\s*币|币价|没看懂|看不懂|他在说|她在说|加密货币|键盘|钢琴`)
 )
 
 // core vocabulary: what the bot is about (keys, tokens, models, credits).

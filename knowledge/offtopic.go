@@ -59,6 +59,12 @@ var offTopicExamples = []string{
 	"the staging environment is down again",
 	"deploy to the test environment failed, anyone looking",
 	"the python virtual environment is broken",
+	"can someone restart the staging server",
+	"who has access to the staging database",
+	"does staging have the latest build",
+	"is the test server up again",
+	"能帮我重启一下预发环境吗",
+	"谁有测试服务器的权限",
 	"production database migration tonight",
 	// questions about anything else
 	"what is the capital of australia",
@@ -115,4 +121,12 @@ var offTopicExamples = []string{
 	"键盘坏了",
 	"网盘空间满了",
 	"限速多少公里",
+	// context and 上下文 in the everyday sense: the words around a remark
+	"没有上下文我看不懂你在说什么",
+	"你把聊天的上下文发我一下",
+	"这句话要结合上下文理解",
+	"上下文都没看，就回了一句",
+	"without context i have no idea what he meant",
+	"can you give me some context on this ticket",
+	"what was the context of that comment in the doc",
 }

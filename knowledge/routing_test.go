@@ -44,6 +44,8 @@ func TestRouting(t *testing.T) {
 		{"traditional", "快取 token 是什麼？", Mention, "cached-tokens"},
 		{"traditional", "金鑰外洩了怎麼辦？", Mention, "key-leaked"},
 		{"traditional passive", "上下文視窗是什麼意思？", Passive, "context-window"},
+		{"traditional passive", "我的金鑰放久了會不會過期", Passive, "key-expiry"},
+		{"traditional passive", "帳單怎麼突然暴增", Passive, "usage-spike"},
 		{"taiwan usage", "快取命中能省多少錢", Mention, "cached-tokens"},
 		// mention: a question act alone is no topic
 		{"unrelated en", "what is the boiling point of olive oil?", Mention, ""},
@@ -81,6 +83,9 @@ func TestRouting(t *testing.T) {
 		{"chatter zh", "地铁早高峰限流吗？", Passive, ""},
 		{"chatter zh", "CDN 缓存多久过期？", Passive, ""},
 		{"chatter zh", "测试环境又部署失败了，有人在看吗", Passive, ""},
+		{"chatter zh", "那个 token 币这周涨了三倍", Passive, ""},
+		{"chatter zh", "群里那段上下文我没看懂，他在说什么？", Passive, ""},
+		{"passive report zh", "这周 token 用量涨了三倍", Passive, "usage-spike"},
 	}
 	for _, tt := range tests {
 		a, err := ix.Ask(context.Background(), tt.q, tt.mode)
