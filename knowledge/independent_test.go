@@ -17,6 +17,9 @@ const (
 	// fresh2File is a second measured set, written the same way after the
 	// fresh set's work had landed (2026-12-02), and scored once.
 	fresh2File = "testdata/fresh2.yaml"
+	// fresh3File is a third measured set, written the same way while the
+	// second routing round was built, and scored once after it.
+	fresh3File = "testdata/fresh3.yaml"
 )
 
 // TestIndependentSetsAreSound checks each independent set's labels and
