@@ -252,10 +252,7 @@ func (d *Dispatcher) Resume(ctx context.Context, platform string) (int, error) {
 }
 
 func (d *Dispatcher) resume(ctx context.Context, claim func(limit int) ([]ledger.Record, error)) (int, error) {
-	n := d.Concurrency
-	if n <= 0 {
-		n = DefaultConcurrency
-	}
+	n := orDefault(d.Concurrency, DefaultConcurrency)
 	total := 0
 	for ctx.Err() == nil {
 		// A batch no larger than what runs at once, so that no claimed
