@@ -190,12 +190,19 @@ func (r *Router) answer(ctx context.Context, ev Event, question string, mode kno
 }
 
 func (r *Router) reply(ev Event, ans knowledge.Answer) Action {
+	a := replyTo(ev, FormatAnswer(ans))
+	a.Answer = &ans
+	return a
+}
+
+// replyTo answers ev with text in its thread (or a thread of its own).
+func replyTo(ev Event, text string) Action {
 	thread := ev.ThreadID
 	if thread == "" {
 		thread = ev.MessageID
 	}
 	return Action{Kind: Reply, Channel: ev.Channel, User: ev.User, ThreadID: thread, MessageID: ev.MessageID,
-		Interaction: ev.Interaction, Text: FormatAnswer(ans), Answer: &ans}
+		Interaction: ev.Interaction, Text: text}
 }
 
 // plan returns the takedown or warning that the findings call for, or nil;
