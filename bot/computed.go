@@ -18,10 +18,5 @@ func (r *Router) computed(ctx context.Context, ev Event, question string, passiv
 	if !ok {
 		return nil, false, nil
 	}
-	thread := ev.ThreadID
-	if thread == "" {
-		thread = ev.MessageID
-	}
-	return []Action{{Kind: Reply, Channel: ev.Channel, User: ev.User, ThreadID: thread, MessageID: ev.MessageID,
-		Interaction: ev.Interaction, Text: ans.Text}}, true, nil
+	return []Action{replyTo(ev, ans.Text)}, true, nil
 }

@@ -19,8 +19,9 @@ type Executor interface {
 	Execute(ctx context.Context, a Action) error
 }
 
-// Observer is told what the core did, for metrics and dashboards. Its
-// arguments hold no secret.
+// Observer is told what the core did, for metrics and dashboards. The
+// actions and the plan hold no secret; the event is as delivered (its text
+// and files may hold a key): only its ids and names are to be used.
 type Observer interface {
 	Handled(ev Event, acts []Action, elapsed time.Duration)
 	TakedownDone(p *Plan, outcome ledger.Outcome)
@@ -252,10 +253,7 @@ func (d *Dispatcher) Resume(ctx context.Context, platform string) (int, error) {
 }
 
 func (d *Dispatcher) resume(ctx context.Context, claim func(limit int) ([]ledger.Record, error)) (int, error) {
-	n := d.Concurrency
-	if n <= 0 {
-		n = DefaultConcurrency
-	}
+	n := orDefault(d.Concurrency, DefaultConcurrency)
 	total := 0
 	for ctx.Err() == nil {
 		// A batch no larger than what runs at once, so that no claimed

@@ -72,6 +72,9 @@ func (c *FileCache) put(id string, f *File) {
 	}
 	for len(c.order) > 0 && c.size+n > c.max {
 		oldest := c.order[0]
+		// Cleared so that the array, which append reallocates only once
+		// it is full, keeps no evicted id alive.
+		c.order[0] = ""
 		c.order = c.order[1:]
 		c.size -= cost(c.m[oldest])
 		delete(c.m, oldest)

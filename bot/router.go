@@ -71,10 +71,13 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 		// delivered again.
 		return nil, err
 	}
+	// The text with its keys masked: what is answered, and what the
+	// notices' language is detected from.
+	question := leaks.Redact(ev.Text, inText)
 	var acts []Action
 	// A message others can see (it has an id; a slash command has none) is
 	// taken down, whatever else it asks for.
-	if plan := r.plan(ctx, ev, inText, found); plan != nil {
+	if plan := r.plan(ctx, ev, question, found); plan != nil {
 		acts = append(acts, Action{Kind: Takedown, Channel: ev.Channel, User: ev.User, MessageID: ev.MessageID, Plan: plan})
 		if plan.Decision == leaks.Takedown {
 			// The message is going away: answering it would only draw
@@ -86,7 +89,6 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 		cmd, err := r.command(ctx, ev)
 		return append(acts, cmd...), err
 	}
-	question := leaks.Redact(ev.Text, inText)
 	switch {
 	case ev.Kind == Mention:
 		if a, ok, err := r.computed(ctx, ev, question, false); ok || err != nil {
@@ -134,7 +136,9 @@ func (r *Router) scan(ctx context.Context, ev Event) (inText, all []leaks.Findin
 	if inText, err = r.scanText(ctx, ev.Text); err != nil {
 		return nil, nil, err
 	}
-	all = inText
+	// Clipped once, so that the first append copies and inText keeps its
+	// own findings.
+	all = slices.Clip(inText)
 	for _, f := range ev.Files {
 		// A file's name is shown with it: a key there leaks too.
 		for _, t := range []string{f.Name, f.Text} {
@@ -142,7 +146,7 @@ func (r *Router) scan(ctx context.Context, ev Event) (inText, all []leaks.Findin
 			if err != nil {
 				return nil, nil, err
 			}
-			all = append(all[:len(all):len(all)], fs...)
+			all = append(all, fs...)
 		}
 	}
 	return inText, all, nil
@@ -186,16 +190,24 @@ func (r *Router) answer(ctx context.Context, ev Event, question string, mode kno
 }
 
 func (r *Router) reply(ev Event, ans knowledge.Answer) Action {
+	a := replyTo(ev, FormatAnswer(ans))
+	a.Answer = &ans
+	return a
+}
+
+// replyTo answers ev with text in its thread (or a thread of its own).
+func replyTo(ev Event, text string) Action {
 	thread := ev.ThreadID
 	if thread == "" {
 		thread = ev.MessageID
 	}
 	return Action{Kind: Reply, Channel: ev.Channel, User: ev.User, ThreadID: thread, MessageID: ev.MessageID,
-		Interaction: ev.Interaction, Text: FormatAnswer(ans), Answer: &ans}
+		Interaction: ev.Interaction, Text: text}
 }
 
-// plan returns the takedown or warning that the findings call for, or nil.
-func (r *Router) plan(ctx context.Context, ev Event, inText, found []leaks.Finding) *Plan {
+// plan returns the takedown or warning that the findings call for, or nil;
+// redacted is the event's text with its keys masked.
+func (r *Router) plan(ctx context.Context, ev Event, redacted string, found []leaks.Finding) *Plan {
 	if len(found) == 0 || ev.MessageID == "" {
 		return nil
 	}
@@ -210,7 +222,7 @@ func (r *Router) plan(ctx context.Context, ev Event, inText, found []leaks.Findi
 		PosterName:      posterName,
 		ChannelName:     channelName,
 		ThreadID:        ev.ThreadID,
-		Lang:            knowledge.DetectLang(leaks.Redact(ev.Text, inText)),
+		Lang:            knowledge.DetectLang(redacted),
 		SecurityChannel: r.SecurityChannel,
 		Time:            ev.Time,
 	}

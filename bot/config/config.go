@@ -164,9 +164,16 @@ func (c *Config) Validate() error {
 		return bad("tokens.models", "name at least one model")
 	}
 	if u := c.Prices.URL; u != "" {
+		// The URL may carry credentials (user:password@, a token in its
+		// query): the error quotes it without password and query, or not
+		// at all.
 		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			return bad("prices.url", "%q is not an http(s) URL", u)
+		if err != nil {
+			return bad("prices.url", "is not a valid URL")
+		}
+		if (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+			p.RawQuery, p.Fragment = "", ""
+			return bad("prices.url", "%q is not an http(s) URL", p.Redacted())
 		}
 	}
 	if c.FAQDir != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -152,6 +153,14 @@ const DefaultEventTTL = 24 * time.Hour
 
 // eventPruneEvery is how often a store prunes expired event ids from SeenEvent.
 const eventPruneEvery = 10 * time.Minute
+
+// pruneDue reports whether SeenEvent is to prune now, last holding the
+// unix nanos of the store's last prune; of concurrent callers, one is told
+// yes.
+func pruneDue(last *atomic.Int64, now time.Time) bool {
+	l := last.Load()
+	return now.UnixNano()-l > int64(eventPruneEvery) && last.CompareAndSwap(l, now.UnixNano())
+}
 
 // Stats summarises takedowns since a time, for a dashboard.
 type Stats struct {

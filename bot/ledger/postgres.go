@@ -407,7 +407,7 @@ func (s *Postgres) SeenEvent(ctx context.Context, platform, eventID string) (boo
 		return false, err
 	}
 	now := time.Now()
-	if last := s.lastPrune.Load(); now.UnixNano()-last > int64(eventPruneEvery) && s.lastPrune.CompareAndSwap(last, now.UnixNano()) {
+	if pruneDue(&s.lastPrune, now) {
 		if _, err := s.pool.Exec(ctx, `DELETE FROM seen_events WHERE seen_at < clock_timestamp() - $1::bigint * interval '1 microsecond'`,
 			DefaultEventTTL.Microseconds()); err != nil {
 			return false, fmt.Errorf("prune events: %w", err)

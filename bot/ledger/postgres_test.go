@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tokenbot/tokenbot/bot/bottest/pgtest"
 )
 
 const defaultTestDatabaseURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
@@ -53,45 +54,12 @@ func requirePostgres(t testing.TB) {
 	t.Skip(msg)
 }
 
-// withSearchPath adds search_path=schema to a URL or key=value string.
-func withSearchPath(t testing.TB, dsn, schema string) string {
-	t.Helper()
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatalf("parse TOKENBOT_TEST_DATABASE_URL: %v", err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " search_path=" + schema
-}
-
-func adminExec(t testing.TB, sql string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, testDatabaseURL())
-	if err != nil {
-		t.Fatalf("connect to test database: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-}
-
 // newPostgresDB creates a schema of its own for one test, so that parallel
 // runs never collide, and drops it afterwards.
 func newPostgresDB(t testing.TB) string {
 	t.Helper()
 	requirePostgres(t)
-	schema := "t_" + randHex(t, 8)
-	adminExec(t, `CREATE SCHEMA `+schema)
-	t.Cleanup(func() { adminExec(t, `DROP SCHEMA `+schema+` CASCADE`) })
-	return withSearchPath(t, testDatabaseURL(), schema)
+	return pgtest.Schema(t, testDatabaseURL())
 }
 
 func openPostgres(t testing.TB, addr string) Store {

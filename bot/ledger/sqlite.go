@@ -445,7 +445,7 @@ func (s *SQLite) SeenEvent(ctx context.Context, platform, eventID string) (bool,
 		return false, err
 	}
 	now := time.Now()
-	if last := s.lastPrune.Load(); now.UnixNano()-last > int64(eventPruneEvery) && s.lastPrune.CompareAndSwap(last, now.UnixNano()) {
+	if pruneDue(&s.lastPrune, now) {
 		if _, err := s.PruneEvents(ctx, now.Add(-DefaultEventTTL)); err != nil {
 			return false, err
 		}
