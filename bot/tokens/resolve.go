@@ -166,7 +166,9 @@ type nameIndex struct {
 	byWord  map[string][]int    // word → the names (indexes in names) using it
 	byFirst map[string][]string // first word → the lower-case names starting with it
 	vocab   map[string]bool
-	anchors map[string]bool // words a model mention can start from
+	// byInitial is vocab by first byte: the words a typo may stand for.
+	byInitial map[byte][]string
+	anchors   map[string]bool // words a model mention can start from
 }
 
 type indexedName struct {
@@ -188,7 +190,7 @@ func (c *table) index() *nameIndex {
 }
 
 func newNameIndex(c *table) *nameIndex {
-	x := &nameIndex{t: c, byWord: map[string][]int{}, byFirst: map[string][]string{}, vocab: map[string]bool{}, anchors: map[string]bool{}}
+	x := &nameIndex{t: c, byWord: map[string][]int{}, byFirst: map[string][]string{}, vocab: map[string]bool{}, byInitial: map[byte][]string{}, anchors: map[string]bool{}}
 	for name := range c.byName {
 		f := firstWord(name)
 		x.byFirst[f] = append(x.byFirst[f], name)
@@ -200,6 +202,9 @@ func newNameIndex(c *table) *nameIndex {
 		for j, n := range append([]string{m.ID}, m.Aliases...) {
 			p := splitName(strings.ToLower(n))
 			for _, w := range p.words {
+				if !x.vocab[w] {
+					x.byInitial[w[0]] = append(x.byInitial[w[0]], w)
+				}
 				x.vocab[w] = true
 				x.byWord[w] = append(x.byWord[w], len(x.names))
 			}
@@ -232,8 +237,8 @@ func (x *nameIndex) word(w string) (string, bool) {
 		return w, false
 	}
 	best, bestD, n := "", bound+1, 0
-	for v := range x.vocab {
-		if v[0] != w[0] || abs(len(v)-len(w)) > bound {
+	for _, v := range x.byInitial[w[0]] {
+		if abs(len(v)-len(w)) > bound {
 			continue
 		}
 		switch d := osaDistance(w, v); {
