@@ -367,33 +367,34 @@ func subset(a, b []string) bool {
 }
 
 // osaDistance is the optimal-string-alignment edit distance of a and b:
-// Levenshtein plus swaps of adjacent letters ("opsu" → "opus" is one).
+// Levenshtein plus swaps of adjacent letters ("opsu" → "opus" is one). It
+// keeps three rows of the table, the most a swap looks back.
 func osaDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > 64 || len(rb) > 64 {
 		return max(len(ra), len(rb))
 	}
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
+	var buf [3 * 65]int
+	n := len(rb) + 1
+	pp, prev, cur := buf[:n], buf[n:2*n], buf[2*n:3*n]
+	for j := range prev {
+		prev[j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+				cur[j] = min(cur[j], pp[j-2]+1)
 			}
 		}
+		pp, prev, cur = prev, cur, pp
 	}
-	return d[len(ra)][len(rb)]
+	return prev[len(rb)]
 }
 
 // Mentions returns the model names in free text, as written: ids
