@@ -419,8 +419,12 @@ var sampleZH string
 //go:embed samples/code.txt
 var sampleCode string
 
-// measure counts the sample texts once with the real counter.
+// measure counts the sample texts once with the real counter. The result
+// is kept for the life of the Answerer, so the count does not stop with the
+// question that first needed it: a cancelled question must not leave every
+// later one without rates.
 func (a *Answerer) measure(ctx context.Context) error {
+	ctx = context.WithoutCancel(ctx)
 	a.once.Do(func() {
 		a.rates = map[unit]rate{}
 		for _, s := range []struct {

@@ -269,3 +269,15 @@ func FuzzAnswer(f *testing.F) {
 		}
 	})
 }
+
+func TestMeasureOutlivesCancelledQuestion(t *testing.T) {
+	a := newAnswerer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	q := "How many tokens is 2,000 Chinese characters?"
+	a.Answer(ctx, q, false)
+	got, ok, err := a.Answer(context.Background(), q, false)
+	if err != nil || !ok || !strings.Contains(got.Text, "tokens") {
+		t.Fatalf("after a cancelled question: %q, %v, %v", got.Text, ok, err)
+	}
+}
