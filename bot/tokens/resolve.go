@@ -409,12 +409,12 @@ func (c *Catalog) Mentions(text string, max int) []string {
 	var out []string
 	toks := scanTokens(text)
 	for i := 0; i < len(toks) && len(out) < max; i++ {
-		p := splitName(strings.ToLower(toks[i].s))
-		if len(p.words) == 0 {
-			continue
-		}
 		first, _ := x.word(firstWord(toks[i].s))
 		if !x.anchors[first] {
+			continue
+		}
+		p := splitName(strings.ToLower(toks[i].s))
+		if len(p.words) == 0 {
 			continue
 		}
 		exact := x.anchors[firstWord(toks[i].s)]
