@@ -64,7 +64,8 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 		return Answer{}, false, nil
 	}
 	q.names = a.Catalog.Mentions(question, MaxModels)
-	q.quantities(question, nameWords(q.names))
+	lang := knowledge.DetectLang(question)
+	q.quantities(question, lang, nameWords(q.names))
 	wantsSize := q.size && q.qty != nil
 	if !q.price && !q.context && !wantsSize {
 		return Answer{}, false, nil
@@ -81,7 +82,6 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 			return Answer{}, false, err
 		}
 	}
-	lang := knowledge.DetectLang(question)
 	w := writer{lang: lang}
 	for _, u := range r.unknown {
 		w.line("unknown", "name", u.name, "list", strings.Join(u.ids, ", "))
@@ -601,11 +601,11 @@ func kinds(s string) question {
 	return question{price: priceWords.match(s, han), context: ctxWords.match(s, han), size: sizeWords.match(s, han)}
 }
 
-// quantities reads the amounts in s: every token amount with its role, and
-// the first amount of any unit as the size asked about. versionWords are
-// the words of the model names in s, whose versions are not amounts.
-func (q *question) quantities(s string, versionWords map[string]bool) {
-	lang := knowledge.DetectLang(s)
+// quantities reads the amounts in s, written in lang: every token amount
+// with its role, and the first amount of any unit as the size asked about.
+// versionWords are the words of the model names in s, whose versions are
+// not amounts.
+func (q *question) quantities(s, lang string, versionWords map[string]bool) {
 	q.oneRequest = oneRequest.MatchString(s)
 	for _, a := range amounts(s, lang, versionWords) {
 		if q.qty == nil {
