@@ -241,17 +241,13 @@ func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
 	for _, t := range amounts {
 		per[t.role] += t.n
 	}
-	in, out := m.InputPerMTok, m.OutputPerMTok
+	in, cached, out := m.InputPerMTok, m.CachedInputPerMTok, m.OutputPerMTok
 	prompt := per[roleInput] + per[roleCached] + per[roleAny]
 	long := m.LongContext != nil && prompt > float64(m.LongContext.AboveTokens)
 	if long && oneRequest {
-		in, out = m.LongContext.InputPerMTok, m.LongContext.OutputPerMTok
+		in, cached, out = m.LongContext.InputPerMTok, m.LongContext.CachedInputPerMTok, m.LongContext.OutputPerMTok
 	}
-	cached := m.CachedInputPerMTok
-	if cached == 0 {
-		cached = in
-	}
-	price := [4]float64{0, in, out, cached}
+	price := [4]float64{0, in, out, cachedOr(cached, in)}
 	if per[roleAny] > 0 {
 		n := per[roleAny]
 		w.line("cost", "tokens", round(n), "model", m.ID, "input", tokens.USD(n*in/1e6), "output", tokens.USD(n*out/1e6))
@@ -278,9 +274,18 @@ func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
 		w.line("long_used", "above", tokens.Group(m.LongContext.AboveTokens))
 	case long:
 		t := m.LongContext
-		one := (per[roleInput]+per[roleAny])*t.InputPerMTok/1e6 + per[roleCached]*cached/1e6 + per[roleOutput]*t.OutputPerMTok/1e6
+		one := (per[roleInput]+per[roleAny])*t.InputPerMTok/1e6 + per[roleCached]*cachedOr(t.CachedInputPerMTok, t.InputPerMTok)/1e6 + per[roleOutput]*t.OutputPerMTok/1e6
 		w.line("long_assumed", "above", tokens.Group(t.AboveTokens), "total", tokens.USD(one))
 	}
+}
+
+// cachedOr is the price of cached input tokens: cached, or the input
+// price in when the model has no cheaper price for them.
+func cachedOr(cached, in float64) float64 {
+	if cached == 0 {
+		return in
+	}
+	return cached
 }
 
 func (a *Answerer) fit(w *writer, m tokens.Model, qty *quantity) {
