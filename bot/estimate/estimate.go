@@ -64,7 +64,8 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 		return Answer{}, false, nil
 	}
 	q.names = a.Catalog.Mentions(question, MaxModels)
-	q.quantities(question, nameWords(q.names))
+	lang := knowledge.DetectLang(question)
+	q.quantities(question, lang, nameWords(q.names))
 	wantsSize := q.size && q.qty != nil
 	if !q.price && !q.context && !wantsSize {
 		return Answer{}, false, nil
@@ -81,7 +82,6 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 			return Answer{}, false, err
 		}
 	}
-	lang := knowledge.DetectLang(question)
 	w := writer{lang: lang}
 	for _, u := range r.unknown {
 		w.line("unknown", "name", u.name, "list", strings.Join(u.ids, ", "))
@@ -241,17 +241,13 @@ func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
 	for _, t := range amounts {
 		per[t.role] += t.n
 	}
-	in, out := m.InputPerMTok, m.OutputPerMTok
+	in, cached, out := m.InputPerMTok, m.CachedInputPerMTok, m.OutputPerMTok
 	prompt := per[roleInput] + per[roleCached] + per[roleAny]
 	long := m.LongContext != nil && prompt > float64(m.LongContext.AboveTokens)
 	if long && oneRequest {
-		in, out = m.LongContext.InputPerMTok, m.LongContext.OutputPerMTok
+		in, cached, out = m.LongContext.InputPerMTok, m.LongContext.CachedInputPerMTok, m.LongContext.OutputPerMTok
 	}
-	cached := m.CachedInputPerMTok
-	if cached == 0 {
-		cached = in
-	}
-	price := [4]float64{0, in, out, cached}
+	price := [4]float64{0, in, out, cachedOr(cached, in)}
 	if per[roleAny] > 0 {
 		n := per[roleAny]
 		w.line("cost", "tokens", round(n), "model", m.ID, "input", tokens.USD(n*in/1e6), "output", tokens.USD(n*out/1e6))
@@ -278,9 +274,18 @@ func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
 		w.line("long_used", "above", tokens.Group(m.LongContext.AboveTokens))
 	case long:
 		t := m.LongContext
-		one := (per[roleInput]+per[roleAny])*t.InputPerMTok/1e6 + per[roleCached]*cached/1e6 + per[roleOutput]*t.OutputPerMTok/1e6
+		one := (per[roleInput]+per[roleAny])*t.InputPerMTok/1e6 + per[roleCached]*cachedOr(t.CachedInputPerMTok, t.InputPerMTok)/1e6 + per[roleOutput]*t.OutputPerMTok/1e6
 		w.line("long_assumed", "above", tokens.Group(t.AboveTokens), "total", tokens.USD(one))
 	}
+}
+
+// cachedOr is the price of cached input tokens: cached, or the input
+// price in when the model has no cheaper price for them.
+func cachedOr(cached, in float64) float64 {
+	if cached == 0 {
+		return in
+	}
+	return cached
 }
 
 func (a *Answerer) fit(w *writer, m tokens.Model, qty *quantity) {
@@ -419,8 +424,12 @@ var sampleZH string
 //go:embed samples/code.txt
 var sampleCode string
 
-// measure counts the sample texts once with the real counter.
+// measure counts the sample texts once with the real counter. The result
+// is kept for the life of the Answerer, so the count does not stop with the
+// question that first needed it: a cancelled question must not leave every
+// later one without rates.
 func (a *Answerer) measure(ctx context.Context) error {
+	ctx = context.WithoutCancel(ctx)
 	a.once.Do(func() {
 		a.rates = map[unit]rate{}
 		for _, s := range []struct {
@@ -597,11 +606,11 @@ func kinds(s string) question {
 	return question{price: priceWords.match(s, han), context: ctxWords.match(s, han), size: sizeWords.match(s, han)}
 }
 
-// quantities reads the amounts in s: every token amount with its role, and
-// the first amount of any unit as the size asked about. versionWords are
-// the words of the model names in s, whose versions are not amounts.
-func (q *question) quantities(s string, versionWords map[string]bool) {
-	lang := knowledge.DetectLang(s)
+// quantities reads the amounts in s, written in lang: every token amount
+// with its role, and the first amount of any unit as the size asked about.
+// versionWords are the words of the model names in s, whose versions are
+// not amounts.
+func (q *question) quantities(s, lang string, versionWords map[string]bool) {
 	q.oneRequest = oneRequest.MatchString(s)
 	for _, a := range amounts(s, lang, versionWords) {
 		if q.qty == nil {

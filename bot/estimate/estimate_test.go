@@ -154,6 +154,11 @@ func TestAnswer(t *testing.T) {
 			[]string{"在 *gpt-5.4* 上，2,000,000 个输入 token 花费 $10。", "注意：2,000,000 个输入 token 放不进对 *gpt-5.4* 的单次请求"}, nil},
 		{"cached input tokens", "how much do 300 mil cached input tokens cost on claude-sonnet-4-6", false, "en",
 			[]string{"300,000,000 cached input tokens on *claude-sonnet-4-6*: $90."}, nil},
+		// gpt-5.4's cached input costs $0.25 per 1M, $0.50 above its long tier.
+		{"cached input in one request above the long tier", "how much do 300,000 cached input tokens cost on gpt-5.4 in one request", false, "en",
+			[]string{"300,000 cached input tokens on *gpt-5.4*: $0.15."}, nil},
+		{"cached input, long tier assumed", "how much do 300,000 cached input tokens cost on gpt-5.4", false, "en",
+			[]string{"300,000 cached input tokens on *gpt-5.4*: $0.075.", "sent as one request, it would cost $0.15 at the long-context rate"}, nil},
 		// A version is not an amount.
 		{"version before input tokens", "price of grok-4.6 input tokens?", false, "en",
 			[]string{"*grok-4.6* (xai): $2 per 1M input tokens"}, []string{"4 tokens", "on *grok-4.6*:"}},
@@ -268,4 +273,16 @@ func FuzzAnswer(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestMeasureOutlivesCancelledQuestion(t *testing.T) {
+	a := newAnswerer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	q := "How many tokens is 2,000 Chinese characters?"
+	a.Answer(ctx, q, false)
+	got, ok, err := a.Answer(context.Background(), q, false)
+	if err != nil || !ok || !strings.Contains(got.Text, "tokens") {
+		t.Fatalf("after a cancelled question: %q, %v, %v", got.Text, ok, err)
+	}
 }

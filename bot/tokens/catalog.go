@@ -264,51 +264,47 @@ func (mf modelFile) validate() (Model, error) {
 		}
 		return *p, nil
 	}
-	in, err := price("input_per_mtok", mf.InputPerMTok)
-	if err != nil {
-		return Model{}, err
-	}
-	cached, err := price("cached_input_per_mtok", mf.CachedInputPerMTok)
-	if err != nil {
-		return Model{}, err
-	}
-	out, err := price("output_per_mtok", mf.OutputPerMTok)
-	if err != nil {
-		return Model{}, err
-	}
-	if cached > in {
-		return Model{}, fieldErr("cached_input_per_mtok", "%v is above input_per_mtok %v", cached, in)
-	}
-	var write float64
-	if mf.CacheWritePerMTok != nil {
-		if write, err = price("cache_write_per_mtok", mf.CacheWritePerMTok); err != nil {
-			return Model{}, err
-		}
-	}
-	var long *Tier
-	if lc := mf.LongContext; lc != nil {
-		long = &Tier{AboveTokens: lc.AboveTokens}
-		if lc.AboveTokens <= 0 {
-			return Model{}, fieldErr("long_context.above_tokens", "must be > 0 tokens, got %d", lc.AboveTokens)
-		}
+	// tier reads the three required prices of a tier and its optional
+	// cache write price, under the field prefix ("" or "long_context.").
+	tier := func(prefix string, in, cached, out, write *float64) (t Tier, err error) {
 		for _, p := range []struct {
 			field string
 			in    *float64
 			out   *float64
 		}{
-			{"long_context.input_per_mtok", lc.InputPerMTok, &long.InputPerMTok},
-			{"long_context.cached_input_per_mtok", lc.CachedInputPerMTok, &long.CachedInputPerMTok},
-			{"long_context.output_per_mtok", lc.OutputPerMTok, &long.OutputPerMTok},
+			{"input_per_mtok", in, &t.InputPerMTok},
+			{"cached_input_per_mtok", cached, &t.CachedInputPerMTok},
+			{"output_per_mtok", out, &t.OutputPerMTok},
 		} {
-			if *p.out, err = price(p.field, p.in); err != nil {
-				return Model{}, err
+			if *p.out, err = price(prefix+p.field, p.in); err != nil {
+				return Tier{}, err
 			}
 		}
-		if lc.CacheWritePerMTok != nil {
-			if long.CacheWritePerMTok, err = price("long_context.cache_write_per_mtok", lc.CacheWritePerMTok); err != nil {
-				return Model{}, err
+		if prefix == "" && t.CachedInputPerMTok > t.InputPerMTok {
+			return Tier{}, fieldErr("cached_input_per_mtok", "%v is above input_per_mtok %v", t.CachedInputPerMTok, t.InputPerMTok)
+		}
+		if write != nil {
+			if t.CacheWritePerMTok, err = price(prefix+"cache_write_per_mtok", write); err != nil {
+				return Tier{}, err
 			}
 		}
+		return t, nil
+	}
+	base, err := tier("", mf.InputPerMTok, mf.CachedInputPerMTok, mf.OutputPerMTok, mf.CacheWritePerMTok)
+	if err != nil {
+		return Model{}, err
+	}
+	var long *Tier
+	if lc := mf.LongContext; lc != nil {
+		if lc.AboveTokens <= 0 {
+			return Model{}, fieldErr("long_context.above_tokens", "must be > 0 tokens, got %d", lc.AboveTokens)
+		}
+		t, err := tier("long_context.", lc.InputPerMTok, lc.CachedInputPerMTok, lc.OutputPerMTok, lc.CacheWritePerMTok)
+		if err != nil {
+			return Model{}, err
+		}
+		t.AboveTokens = lc.AboveTokens
+		long = &t
 	}
 	if mf.ContextWindow < 0 {
 		return Model{}, fieldErr("context_window", "must be tokens >= 0 (0: unknown), got %d", mf.ContextWindow)
@@ -333,7 +329,8 @@ func (mf modelFile) validate() (Model, error) {
 	}
 	return Model{
 		ID: mf.ID, Name: mf.Name, Aliases: slices.Clone(mf.Aliases), Provider: mf.Provider, Encoding: mf.Encoding,
-		InputPerMTok: in, CachedInputPerMTok: cached, CacheWritePerMTok: write, OutputPerMTok: out, LongContext: long,
+		InputPerMTok: base.InputPerMTok, CachedInputPerMTok: base.CachedInputPerMTok, CacheWritePerMTok: base.CacheWritePerMTok,
+		OutputPerMTok: base.OutputPerMTok, LongContext: long,
 		ContextWindow: mf.ContextWindow, MaxOutput: mf.MaxOutput, Exact: *mf.Exact, Estimate: est,
 		Shutdown: mf.Shutdown, Deprecated: mf.Deprecated, Replacement: mf.Replacement, LifecycleSource: mf.LifecycleSource,
 		Source: mf.Source,

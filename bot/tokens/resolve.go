@@ -166,7 +166,9 @@ type nameIndex struct {
 	byWord  map[string][]int    // word → the names (indexes in names) using it
 	byFirst map[string][]string // first word → the lower-case names starting with it
 	vocab   map[string]bool
-	anchors map[string]bool // words a model mention can start from
+	// byInitial is vocab by first byte: the words a typo may stand for.
+	byInitial map[byte][]string
+	anchors   map[string]bool // words a model mention can start from
 }
 
 type indexedName struct {
@@ -188,7 +190,7 @@ func (c *table) index() *nameIndex {
 }
 
 func newNameIndex(c *table) *nameIndex {
-	x := &nameIndex{t: c, byWord: map[string][]int{}, byFirst: map[string][]string{}, vocab: map[string]bool{}, anchors: map[string]bool{}}
+	x := &nameIndex{t: c, byWord: map[string][]int{}, byFirst: map[string][]string{}, vocab: map[string]bool{}, byInitial: map[byte][]string{}, anchors: map[string]bool{}}
 	for name := range c.byName {
 		f := firstWord(name)
 		x.byFirst[f] = append(x.byFirst[f], name)
@@ -200,6 +202,9 @@ func newNameIndex(c *table) *nameIndex {
 		for j, n := range append([]string{m.ID}, m.Aliases...) {
 			p := splitName(strings.ToLower(n))
 			for _, w := range p.words {
+				if !x.vocab[w] {
+					x.byInitial[w[0]] = append(x.byInitial[w[0]], w)
+				}
 				x.vocab[w] = true
 				x.byWord[w] = append(x.byWord[w], len(x.names))
 			}
@@ -232,8 +237,8 @@ func (x *nameIndex) word(w string) (string, bool) {
 		return w, false
 	}
 	best, bestD, n := "", bound+1, 0
-	for v := range x.vocab {
-		if v[0] != w[0] || abs(len(v)-len(w)) > bound {
+	for _, v := range x.byInitial[w[0]] {
+		if abs(len(v)-len(w)) > bound {
 			continue
 		}
 		switch d := osaDistance(w, v); {
@@ -362,33 +367,34 @@ func subset(a, b []string) bool {
 }
 
 // osaDistance is the optimal-string-alignment edit distance of a and b:
-// Levenshtein plus swaps of adjacent letters ("opsu" → "opus" is one).
+// Levenshtein plus swaps of adjacent letters ("opsu" → "opus" is one). It
+// keeps three rows of the table, the most a swap looks back.
 func osaDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > 64 || len(rb) > 64 {
 		return max(len(ra), len(rb))
 	}
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
+	var buf [3 * 65]int
+	n := len(rb) + 1
+	pp, prev, cur := buf[:n], buf[n:2*n], buf[2*n:3*n]
+	for j := range prev {
+		prev[j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+				cur[j] = min(cur[j], pp[j-2]+1)
 			}
 		}
+		pp, prev, cur = prev, cur, pp
 	}
-	return d[len(ra)][len(rb)]
+	return prev[len(rb)]
 }
 
 // Mentions returns the model names in free text, as written: ids
@@ -403,12 +409,12 @@ func (c *Catalog) Mentions(text string, max int) []string {
 	var out []string
 	toks := scanTokens(text)
 	for i := 0; i < len(toks) && len(out) < max; i++ {
-		p := splitName(strings.ToLower(toks[i].s))
-		if len(p.words) == 0 {
-			continue
-		}
 		first, _ := x.word(firstWord(toks[i].s))
 		if !x.anchors[first] {
+			continue
+		}
+		p := splitName(strings.ToLower(toks[i].s))
+		if len(p.words) == 0 {
 			continue
 		}
 		exact := x.anchors[firstWord(toks[i].s)]
