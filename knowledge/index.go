@@ -679,7 +679,8 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	}
 	nq := ix.normalize(q)
 	asks := IsQuestion(nq)
-	if mode == Passive && (!(asks || helpRequest(nq)) || !inDomain(nq)) {
+	terms := domainTerms{s: nq}
+	if mode == Passive && (!(asks || helpRequest(nq)) || !terms.in()) {
 		return notAnswered()
 	}
 	probs, subject := ix.model.predict(nq)
@@ -725,12 +726,12 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		// next to a distractor, the line is likely everyday chatter: answer
 		// only a clear-cut one.
 		// A help request that is not a question needs a core term.
-		if !passiveDomain(nq) && (!asks || pBest < weakMinScore || pOff > weakMaxOffTopic) {
+		if !terms.passive() && (!asks || pBest < weakMinScore || pOff > weakMaxOffTopic) {
 			return notAnswered()
 		}
 	default:
 		unsure := pOff >= pBest || best.score < mentionMinScore || !subject
-		if (unsure && !inDomain(nq)) || (pOff >= mentionMaxOffTopic && !strongDomain(nq)) {
+		if (unsure && !terms.in()) || (pOff >= mentionMaxOffTopic && !terms.isStrong()) {
 			return notAnswered()
 		}
 	}
