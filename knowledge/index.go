@@ -579,11 +579,9 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 		a.sum += h.Score
 	}
 	hits := make([]hit, 0, len(per))
-	meta := make(map[string]float64, len(per))
 	for id, a := range per {
 		s := a.best + min(sumShare*(a.sum-a.best), sumCap*a.best) + metaWeight*a.meta
 		hits = append(hits, hit{id: id, score: s})
-		meta[id] = metaWeight * a.meta
 	}
 	byScore := func(i, j int) bool {
 		if hits[i].score != hits[j].score {
@@ -602,7 +600,7 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 			if hits[i].score < cut {
 				break
 			}
-			hits[i].score += tieBonus * meta[hits[i].id]
+			hits[i].score += tieBonus * (metaWeight * per[hits[i].id].meta)
 		}
 		sort.Slice(hits, byScore)
 	}
