@@ -141,8 +141,9 @@ func field(lang, part string) string { return lang + "_" + part }
 // search time (long texts match almost every question).
 const searchWindow = 40
 
-var (
-	docParts = []string{"q", "meta"}
+var docParts = []string{"q", "meta"}
+
+const (
 	// metaWeight weighs the keywords-and-short-answer document.
 	metaWeight = 0.6
 	// sumShare is the share of the other phrasings' scores added to the best one.
@@ -594,7 +595,7 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 	// input-output-tokens, ...) share most phrasing words. When several entries
 	// score within tieRatio of the best, the topic's distinctive terms (its
 	// keywords and short answer) decide: their evidence is counted again.
-	if len(hits) > 1 && tieBonus > 0 && hits[1].score*tieRatio >= hits[0].score {
+	if len(hits) > 1 && hits[1].score*tieRatio >= hits[0].score {
 		cut := hits[0].score / tieRatio
 		for i := range hits {
 			if hits[i].score < cut {
@@ -609,11 +610,11 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 
 // passiveMinMargin is the lowest lead of a passive answer's combined
 // score (see Answer.Score) over the runner-up's.
-var passiveMinMargin = 0.35
+const passiveMinMargin = 0.35
 
 // bleveWeight weighs the BM25 score (relative to the best hit's) against
 // the intent model's probability in an entry's combined score.
-var bleveWeight = 0.5
+const bleveWeight = 0.5
 
 // rank combines the intent model's probabilities with the BM25 hits into
 // one score per entry, best first (ties by load order).
