@@ -29,7 +29,7 @@ const (
 
 // Training settings, chosen on testdata/questions.yaml, dev.yaml and
 // dev2.yaml.
-var (
+const (
 	trainEpochs = 5
 	trainRate   = 2.0
 	// keywordWeight scales the gradient of one-keyword examples: a keyword is

@@ -141,8 +141,9 @@ func field(lang, part string) string { return lang + "_" + part }
 // search time (long texts match almost every question).
 const searchWindow = 40
 
-var (
-	docParts = []string{"q", "meta"}
+var docParts = []string{"q", "meta"}
+
+const (
 	// metaWeight weighs the keywords-and-short-answer document.
 	metaWeight = 0.6
 	// sumShare is the share of the other phrasings' scores added to the best one.
@@ -579,11 +580,9 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 		a.sum += h.Score
 	}
 	hits := make([]hit, 0, len(per))
-	meta := make(map[string]float64, len(per))
 	for id, a := range per {
 		s := a.best + min(sumShare*(a.sum-a.best), sumCap*a.best) + metaWeight*a.meta
 		hits = append(hits, hit{id: id, score: s})
-		meta[id] = metaWeight * a.meta
 	}
 	byScore := func(i, j int) bool {
 		if hits[i].score != hits[j].score {
@@ -596,13 +595,13 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 	// input-output-tokens, ...) share most phrasing words. When several entries
 	// score within tieRatio of the best, the topic's distinctive terms (its
 	// keywords and short answer) decide: their evidence is counted again.
-	if len(hits) > 1 && tieBonus > 0 && hits[1].score*tieRatio >= hits[0].score {
+	if len(hits) > 1 && hits[1].score*tieRatio >= hits[0].score {
 		cut := hits[0].score / tieRatio
 		for i := range hits {
 			if hits[i].score < cut {
 				break
 			}
-			hits[i].score += tieBonus * meta[hits[i].id]
+			hits[i].score += tieBonus * (metaWeight * per[hits[i].id].meta)
 		}
 		sort.Slice(hits, byScore)
 	}
@@ -611,11 +610,11 @@ func (ix *Index) search(ctx context.Context, q, lang string) ([]hit, error) {
 
 // passiveMinMargin is the lowest lead of a passive answer's combined
 // score (see Answer.Score) over the runner-up's.
-var passiveMinMargin = 0.35
+const passiveMinMargin = 0.35
 
 // bleveWeight weighs the BM25 score (relative to the best hit's) against
 // the intent model's probability in an entry's combined score.
-var bleveWeight = 0.5
+const bleveWeight = 0.5
 
 // rank combines the intent model's probabilities with the BM25 hits into
 // one score per entry, best first (ties by load order).
@@ -679,7 +678,8 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	}
 	nq := ix.normalize(q)
 	asks := IsQuestion(nq)
-	if mode == Passive && (!(asks || helpRequest(nq)) || !inDomain(nq)) {
+	terms := domainTerms{s: nq}
+	if mode == Passive && (!(asks || helpRequest(nq)) || !terms.in()) {
 		return notAnswered()
 	}
 	probs, subject := ix.model.predict(nq)
@@ -725,12 +725,12 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		// next to a distractor, the line is likely everyday chatter: answer
 		// only a clear-cut one.
 		// A help request that is not a question needs a core term.
-		if !passiveDomain(nq) && (!asks || pBest < weakMinScore || pOff > weakMaxOffTopic) {
+		if !terms.passive() && (!asks || pBest < weakMinScore || pOff > weakMaxOffTopic) {
 			return notAnswered()
 		}
 	default:
 		unsure := pOff >= pBest || best.score < mentionMinScore || !subject
-		if (unsure && !inDomain(nq)) || (pOff >= mentionMaxOffTopic && !strongDomain(nq)) {
+		if (unsure && !terms.in()) || (pOff >= mentionMaxOffTopic && !terms.isStrong()) {
 			return notAnswered()
 		}
 	}

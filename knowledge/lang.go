@@ -159,15 +159,48 @@ var (
 // budget…) also have everyday senses.
 var aiTerm = regexp.MustCompile(`(?i)\b(apis?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|tiktoken|tokenbot)\b|大模型|模型|提示词`)
 
-// passiveDomain reports whether a chat line the bot was not addressed in is
-// about its domain: a core term with no distractor nearby, or a strong term
-// with no distractor unless an AI API is named outright.
-func passiveDomain(s string) bool {
-	distracted := distractorEN.MatchString(s) || distractorZH.MatchString(s)
-	if distracted {
-		return aiTerm.MatchString(s)
+// domainTerms holds the domain-vocabulary checks of one chat line, each run
+// at most once: the distractor patterns are the slowest of them (milliseconds
+// on a 4 KiB line) and Ask consults them twice in passive mode.
+type domainTerms struct {
+	s                        string
+	strongDone, distractDone bool
+	strong, distract         bool
+}
+
+func (d *domainTerms) isStrong() bool {
+	if !d.strongDone {
+		d.strong, d.strongDone = strongDomain(d.s), true
 	}
-	return strongDomain(s) || coreEN.MatchString(s) || coreZH.MatchString(s)
+	return d.strong
+}
+
+func (d *domainTerms) distracted() bool {
+	if !d.distractDone {
+		d.distract, d.distractDone = distractorEN.MatchString(d.s) || distractorZH.MatchString(d.s), true
+	}
+	return d.distract
+}
+
+// passive reports whether a chat line the bot was not addressed in is about
+// its domain: a core term with no distractor nearby, or a strong term with no
+// distractor unless an AI API is named outright.
+func (d *domainTerms) passive() bool {
+	if d.distracted() {
+		return aiTerm.MatchString(d.s)
+	}
+	return d.isStrong() || coreEN.MatchString(d.s) || coreZH.MatchString(d.s)
+}
+
+// in reports whether the line talks about keys, tokens, billing or limits of AI APIs.
+func (d *domainTerms) in() bool {
+	if d.isStrong() {
+		return true
+	}
+	if d.distracted() {
+		return false
+	}
+	return weakEN.MatchString(d.s) || weakZH.MatchString(d.s)
 }
 
 // strongDomain reports whether s names the AI-API domain outright.
@@ -175,11 +208,6 @@ func strongDomain(s string) bool { return strongEN.MatchString(s) || strongZH.Ma
 
 // inDomain reports whether s talks about keys, tokens, billing or limits of AI APIs.
 func inDomain(s string) bool {
-	if strongDomain(s) {
-		return true
-	}
-	if distractorEN.MatchString(s) || distractorZH.MatchString(s) {
-		return false
-	}
-	return weakEN.MatchString(s) || weakZH.MatchString(s)
+	d := domainTerms{s: s}
+	return d.in()
 }
