@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	neturl "net/url"
 	"time"
 )
 
@@ -37,7 +38,13 @@ func Fetch(ctx context.Context, client *http.Client, url string) (*Catalog, erro
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch catalog: %w", err)
+		// net/http's error quotes the whole URL, which may carry a
+		// credential: keep only its cause.
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("fetch catalog from %s: %w", logURL(url), err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -78,7 +85,7 @@ func (c *Catalog) Refresh(ctx context.Context, client *http.Client, url string, 
 	}
 	c.Replace(next)
 	d := next.Dataset()
-	log.Info("model catalog: using the downloaded one", "url", url, "dataset", d.Name, "version", d.Version,
+	log.Info("model catalog: using the downloaded one", "url", logURL(url), "dataset", d.Name, "version", d.Version,
 		"prices_as_of", next.PricesAsOf(), "models", len(next.t().models))
 	return nil
 }
@@ -96,4 +103,15 @@ func (c *Catalog) KeepFresh(ctx context.Context, client *http.Client, url string
 		case <-t.C:
 		}
 	}
+}
+
+// logURL is raw as it may appear in logs and errors: without a password,
+// query or fragment, where a credential could sit.
+func logURL(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u.Redacted()
 }

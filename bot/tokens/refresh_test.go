@@ -92,3 +92,21 @@ func TestRefresh(t *testing.T) {
 func serve(body []byte) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) }
 }
+
+// A URL that carries a credential (a password, a token in its query) is
+// not repeated in errors: a failed download names the host only.
+func TestFetchErrorHidesURLCredentials(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.URL
+	srv.Close() // nothing listens: the request itself fails
+	raw := strings.Replace(addr, "://", "://user:hunter2secret@", 1) + "/models.json?key=qz7TOKENvalue"
+	_, err := Fetch(context.Background(), http.DefaultClient, raw)
+	if err == nil {
+		t.Fatal("Fetch from a closed server: no error")
+	}
+	for _, secret := range []string{"hunter2secret", "qz7TOKENvalue"} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("error %q repeats the URL's credential %q", err, secret)
+		}
+	}
+}
