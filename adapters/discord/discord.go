@@ -456,8 +456,9 @@ func textAttachment(name string) bool {
 }
 
 // fetchFiles downloads the text attachments that fit the size limit. What
-// it downloaded is cached by attachment id: a replayed event or an edit of
-// the message downloads nothing again.
+// it downloaded is cached by attachment id, not by URL, whose signed query
+// (ex, is, hm) may differ between deliveries of one file: a replayed event
+// or an edit of the message downloads nothing again.
 func (a *Adapter) fetchFiles(ctx context.Context, atts []*discordgo.MessageAttachment) []bot.File {
 	var files []bot.File
 	for _, at := range atts {
@@ -468,7 +469,11 @@ func (a *Adapter) fetchFiles(ctx context.Context, atts []*discordgo.MessageAttac
 			a.log.Info("attachment too large to scan", "file_bytes", at.Size, "max_bytes", a.cfg.MaxFileBytes)
 			continue
 		}
-		f, err := a.files.Get(ctx, at.ID+"\x00"+at.URL, func() (*bot.File, error) {
+		key := at.ID
+		if key == "" {
+			key = at.URL
+		}
+		f, err := a.files.Get(ctx, key, func() (*bot.File, error) {
 			text, err := a.download(ctx, at.URL)
 			if err != nil {
 				return nil, err

@@ -39,7 +39,7 @@ func (h *harness) noEcho(secrets ...string) {
 // The message is taken down and no output repeats the key.
 func TestMessageNoEcho(t *testing.T) {
 	t.Parallel()
-	key, gh := bottest.AnthropicKey(71), bottest.GitHubToken(72)
+	key, gh := bottest.KeyPair(71)
 	tests := []struct {
 		name    string
 		author  discordtest.User
@@ -87,7 +87,7 @@ func TestMessageNoEcho(t *testing.T) {
 // rotate warning.
 func TestTokensOptionsNoEcho(t *testing.T) {
 	t.Parallel()
-	key, gh := bottest.AnthropicKey(73), bottest.GitHubToken(74)
+	key, gh := bottest.KeyPair(73)
 	tests := []struct {
 		name    string
 		user    discordtest.User

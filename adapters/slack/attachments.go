@@ -49,7 +49,7 @@ func extraTexts(m *message, max int) []bot.File {
 	}
 	// A user's message carries its text twice, as text and as a rich_text
 	// block: the block is scanned only when it says something else.
-	if bt := blockText(m.Blocks); words(unescape(bt)) != words(unescape(m.Text)) {
+	if bt := blockText(m.Blocks); bt != "" && words(unescape(bt)) != words(unescape(m.Text)) {
 		add("blocks", bt)
 	}
 	for i, a := range m.Attachments {

@@ -18,7 +18,7 @@ import (
 // notices, replies), not the answers to Slack's deliveries, logs, ledger
 // rows or metrics (the harness searches them all when the test ends).
 func TestEventsNoEcho(t *testing.T) {
-	key, gh := bottest.AnthropicKey(61), bottest.GitHubToken(62)
+	key, gh := bottest.KeyPair(61)
 	tests := []struct {
 		name    string
 		user    *fakeslack.User
@@ -81,7 +81,7 @@ func TestEventsNoEcho(t *testing.T) {
 // name, is not repeated in the reply, which says to rotate it; nor is a key
 // in the caller's user name.
 func TestSlashCommandArgumentsAreNotEchoed(t *testing.T) {
-	key, gh := bottest.AnthropicKey(63), bottest.GitHubToken(64)
+	key, gh := bottest.KeyPair(63)
 	tests := []struct{ name, command, text, userName, secret string }{
 		{"encoding option", "/tokens", "encoding=" + key + " hello", "alice", key},
 		{"model option", "/tokens", "model=" + gh + " hello", "alice", gh},

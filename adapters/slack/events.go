@@ -195,6 +195,15 @@ func commandEvent(cmd slackapi.SlashCommand) bot.Event {
 	}
 }
 
+// commandID is the delivery id a slash command is de-duplicated by, ""
+// (no de-duplication) without a trigger_id.
+func commandID(cmd slackapi.SlashCommand) string {
+	if cmd.TriggerID == "" {
+		return ""
+	}
+	return "command:" + cmd.TriggerID
+}
+
 func channelNameOrEmpty(n string) string {
 	switch n {
 	case "directmessage", "privategroup", "mpdm":

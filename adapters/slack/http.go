@@ -59,10 +59,7 @@ func (a *Adapter) IntakeHandler(in Intake) http.Handler {
 			return
 		}
 		cmd := slashCommand(vals)
-		id := ""
-		if cmd.TriggerID != "" {
-			id = "command:" + cmd.TriggerID
-		}
+		id := commandID(cmd)
 		ctx, cancel := context.WithTimeout(r.Context(), ackBudget)
 		defer cancel()
 		if err := in.Submit(ctx, commandEvent(cmd), id); err != nil {

@@ -135,11 +135,7 @@ func (a *Adapter) submitEnvelope(ctx context.Context, smc *socketmode.Client, ev
 			if !ok {
 				break
 			}
-			id := ""
-			if cmd.TriggerID != "" {
-				id = "command:" + cmd.TriggerID
-			}
-			err = in.Submit(ctx, commandEvent(cmd), id)
+			err = in.Submit(ctx, commandEvent(cmd), commandID(cmd))
 		}
 		if err != nil {
 			a.log.Warn("socket mode envelope not acknowledged; Slack will deliver it again", "envelope", req.EnvelopeID, "err", err)

@@ -137,8 +137,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	ok, wait := s.guess(r, "form", func() bool { return equalSecret(strings.TrimSpace(r.PostForm.Get("token")), s.cfg.AdminToken) })
 	switch {
 	case wait > 0:
-		retryAfter(w, wait)
-		fail(w, http.StatusTooManyRequests, "rate_limited", "too many wrong admin tokens; retry in %s", wait.Round(time.Second))
+		tooMany(w, wait, "too many wrong admin tokens")
 		return
 	case !ok:
 		http.Redirect(w, r, "/login?error=wrong-token", http.StatusSeeOther)

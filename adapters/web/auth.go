@@ -144,7 +144,10 @@ func (s *Server) secure(r *http.Request) bool {
 	return r.TLS != nil || (s.fromTrustedProxy(r) && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https"))
 }
 
-// retryAfter sets Retry-After for a wait.
-func retryAfter(w http.ResponseWriter, wait time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+// tooMany answers 429 for a wait: Retry-After and the message give the
+// same whole seconds, rounded up (a wait under a second is not "0s").
+func tooMany(w http.ResponseWriter, wait time.Duration, what string) {
+	secs := int(math.Ceil(wait.Seconds()))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	fail(w, http.StatusTooManyRequests, "rate_limited", "%s; retry in %s", what, time.Duration(secs)*time.Second)
 }

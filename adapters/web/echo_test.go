@@ -13,7 +13,7 @@ import (
 // key planted in any field of a request, in a field's name or in a
 // message, not even the part a field's length limit keeps.
 func TestAPINoEcho(t *testing.T) {
-	key, gh := bottest.AnthropicKey(31), bottest.GitHubToken(32)
+	key, gh := bottest.KeyPair(31)
 	tests := []struct {
 		name, path string
 		body       any

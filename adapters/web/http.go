@@ -224,8 +224,7 @@ func (s *Server) adminAPI(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ok, wait := s.checkAdmin(r)
 		if wait > 0 {
-			retryAfter(w, wait)
-			fail(w, http.StatusTooManyRequests, "rate_limited", "too many wrong admin credentials; retry in %s", wait.Round(time.Second))
+			tooMany(w, wait, "too many wrong admin credentials")
 			return
 		}
 		if !ok {

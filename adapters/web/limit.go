@@ -94,8 +94,7 @@ func (l *limiter) refill(key string) *bucket {
 func (s *Server) limit(l *limiter, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if ok, wait := l.allow(s.clientAddr(r)); !ok {
-			retryAfter(w, wait)
-			fail(w, http.StatusTooManyRequests, "rate_limited", "too many requests; retry in %s", wait.Round(time.Second))
+			tooMany(w, wait, "too many requests")
 			return
 		}
 		next(w, r)

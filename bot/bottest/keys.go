@@ -27,3 +27,9 @@ func random(seed uint64, alphabet string, n int) string {
 	}
 	return string(b)
 }
+
+// KeyPair returns the Anthropic key of seed and the GitHub token of
+// seed+1: the two kinds of key the no-echo tests plant.
+func KeyPair(seed uint64) (anthropic, github string) {
+	return AnthropicKey(seed), GitHubToken(seed + 1)
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,15 @@ import (
 	"github.com/tokenbot/tokenbot/bot/tokens"
 	"github.com/tokenbot/tokenbot/knowledge"
 )
+
+// parseConfig parses a subcommand's flags and loads the configuration its
+// --config flag names.
+func parseConfig(e *env, fs *flag.FlagSet, cfgPath *string, args []string) (*config.Config, error) {
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	return loadConfig(e, *cfgPath)
+}
 
 // loadConfig reads the configuration and applies the environment's
 // overrides.

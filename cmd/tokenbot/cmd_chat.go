@@ -13,10 +13,7 @@ func runChat(ctx context.Context, e *env, args []string) error {
 		"Chats with the bot in the terminal: each line is a message in a pretend channel. Questions are\n"+
 			"answered, /tokens <text> counts tokens, and a message holding a key is taken down.\n"+
 			"End a line with \\ to continue the message on the next line.")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(e, *cfgPath)
+	cfg, err := parseConfig(e, fs, cfgPath, args)
 	if err != nil {
 		return err
 	}

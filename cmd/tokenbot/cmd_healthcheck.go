@@ -15,10 +15,7 @@ import (
 func runHealthcheck(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags(e, "healthcheck", "",
 		"Exits 0 when the server on serve.addr (env TOKENBOT_ADDR) answers GET /healthz with 200, else 1.")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(e, *cfgPath)
+	cfg, err := parseConfig(e, fs, cfgPath, args)
 	if err != nil {
 		return err
 	}

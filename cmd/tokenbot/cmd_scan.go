@@ -41,10 +41,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object per message")
 	jsonl := fs.Bool("jsonl", false, "read one {\"id\", \"text\"} JSON object per line")
 	channel := fs.String("channel", "", "channel `name` to apply the policy's channel overrides for")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(e, *cfgPath)
+	cfg, err := parseConfig(e, fs, cfgPath, args)
 	if err != nil {
 		return err
 	}

@@ -24,10 +24,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			"playground, dashboard, /healthz, /readyz and /metrics. With no platform set, only the\n"+
 			"playground runs: open the URL it prints.")
 	addr := fs.String("addr", "", "listen `address` of the web server (default: serve.addr, env TOKENBOT_ADDR)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(e, *cfgPath)
+	cfg, err := parseConfig(e, fs, cfgPath, args)
 	if err != nil {
 		return err
 	}

@@ -20,10 +20,7 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 	var models stringList
 	fs.Var(&models, "model", "model `id` or alias to price (repeatable; default: the configured models)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(e, *cfgPath)
+	cfg, err := parseConfig(e, fs, cfgPath, args)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 // value, on standard input or in a file, is never printed back (only its
 // masked preview), on standard output or standard error.
 func TestCLINoEcho(t *testing.T) {
-	key, gh := bottest.AnthropicKey(41), bottest.GitHubToken(42)
+	key, gh := bottest.KeyPair(41)
 	leaky := filepath.Join(t.TempDir(), "leaky.env")
 	if err := os.WriteFile(leaky, []byte("A=1\nANTHROPIC_API_KEY="+key+"\n"), 0o600); err != nil {
 		t.Fatal(err)
