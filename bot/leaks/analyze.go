@@ -96,7 +96,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	shape.span = min(matchSpan(tree), maxSpan)
 	shape.required = requiredLiteral(tree)
 	shape.windowed = len(keywords) > 0 && containsKeyword(tree, keywords)
-	shape.bounded = !unbounded(tree) && matchSpan(tree) < maxSpan
+	shape.bounded = !unbounded(tree) && shape.span < maxSpan
 
 	subs := []*syntax.Regexp{tree}
 	if tree.Op == syntax.OpConcat {
