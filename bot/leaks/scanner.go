@@ -494,17 +494,6 @@ func finish(fs []Finding) []Finding {
 	return fs
 }
 
-// matches returns the rule's matches in t, as FindAllStringSubmatchIndex
-// would, from the keyword positions qs (see eachMatch).
-func (r *rule) matches(t string, qs []int, w *work) [][]int {
-	var out [][]int
-	r.eachMatch(t, qs, w, func(m []int) bool {
-		out = append(out, m)
-		return true
-	})
-	return out
-}
-
 // eachMatch calls yield with the rule's matches in t, in order, as
 // FindAllStringSubmatchIndex would find them, from the keyword positions
 // qs (nil: the rule has no keyword positions to go by), until yield
