@@ -50,8 +50,6 @@ type rule struct {
 	relax       bool
 	skipReport  bool
 	required    []*config.Required
-	windowed    bool   // every match contains a keyword (see ruleShape.windowed)
-	span        int    // bound of a match's length in bytes
 	literal     string // a lower-cased literal every match contains
 	needed      bool   // another rule requires this one ([[rules.required]])
 
@@ -119,8 +117,6 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 			prefixes:    shape.secretPrefixes,
 			skipReport:  cr.SkipReport,
 			required:    cr.RequiredRules,
-			windowed:    shape.windowed,
-			span:        shape.span,
 			literal:     shape.required,
 		}
 		r.conf = confidenceFor(id, cr.Tags, shape, r.generic)
@@ -517,10 +513,10 @@ func finish(fs []Finding) []Finding {
 // is skipped.
 func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) {
 	f := r.fastPath()
-	span := max(r.span, 1)
+	span := max(f.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
 	switch {
-	case qs == nil || !r.windowed:
+	case qs == nil || !f.windowed:
 		// No keyword bounds where a match lies: the filter, started at
 		// every position, finds where matches end, if anywhere; windows
 		// around those ends take the place of keyword hits when a match's
