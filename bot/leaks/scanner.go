@@ -1044,16 +1044,74 @@ func (s *Scanner) dedupe(fs []Finding) []Finding {
 		}
 		return s.byID[a.RuleID] < s.byID[b.RuleID]
 	})
-	// kept is sorted by Start and its spans are disjoint.
+	// The kept spans are disjoint: f overlaps one of them if and only if
+	// it overlaps the one starting last before f.End. Kept spans are found
+	// by their start's rank among all starts, so each finding costs a
+	// logarithmic time however many are kept (inserting into a sorted
+	// slice would cost its length).
+	starts := make([]int, len(fs))
+	for i, f := range fs {
+		starts[i] = f.Start
+	}
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
+	set := newRankSet(len(starts))
+	keptAt := make([]int, len(starts)) // by start rank: index in kept
 	var kept []Finding
 	for _, f := range fs {
-		i := sort.Search(len(kept), func(i int) bool { return kept[i].Start >= f.End })
-		if i > 0 && kept[i-1].End > f.Start {
+		if r, ok := set.last(sort.SearchInts(starts, f.End)); ok && kept[keptAt[r]].End > f.Start {
 			continue
 		}
-		kept = slices.Insert(kept, i, f)
+		r := sort.SearchInts(starts, f.Start)
+		set.add(r)
+		keptAt[r] = len(kept)
+		kept = append(kept, f)
 	}
+	slices.SortFunc(kept, func(a, b Finding) int { return a.Start - b.Start })
 	return kept
+}
+
+// rankSet is a set of ranks 0..n-1 (a Fenwick tree of counts) that finds
+// the largest member below a bound in logarithmic time.
+type rankSet struct {
+	tree []int
+	top  int // largest power of two <= n
+}
+
+func newRankSet(n int) *rankSet {
+	top := 1
+	for top*2 <= n {
+		top *= 2
+	}
+	return &rankSet{tree: make([]int, n+1), top: top}
+}
+
+// add adds rank r (not yet a member).
+func (s *rankSet) add(r int) {
+	for i := r + 1; i < len(s.tree); i += i & -i {
+		s.tree[i]++
+	}
+}
+
+// last returns the largest member below bound, if any.
+func (s *rankSet) last(bound int) (int, bool) {
+	c := 0 // members below bound
+	for i := bound; i > 0; i -= i & -i {
+		c += s.tree[i]
+	}
+	if c == 0 {
+		return 0, false
+	}
+	// The c-th member (1-based): descend to the largest prefix holding
+	// fewer than c members; the member is the next rank.
+	pos := 0
+	for step := s.top; step > 0; step /= 2 {
+		if next := pos + step; next < len(s.tree) && s.tree[next] < c {
+			pos = next
+			c -= s.tree[next]
+		}
+	}
+	return pos, true
 }
 
 // normalize returns text with every non-ASCII rune (and every invalid byte)
