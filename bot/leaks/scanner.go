@@ -962,12 +962,15 @@ func (s *Scanner) applyRequired(sc *viewScan, t string, ran map[int]bool, w *wor
 	for _, rf := range sc.raw {
 		starts[rf.f.RuleID] = append(starts[rf.f.RuleID], rf.match[0])
 	}
+	for _, l := range starts {
+		slices.Sort(l)
+	}
 	nl := newlines(t)
 	kept := sc.raw[:0:0]
 	for _, rf := range sc.raw {
 		ok := true
 		for _, req := range s.rules[rf.rule].required {
-			if !slices.ContainsFunc(starts[req.RuleID], func(b int) bool { return near(t, nl, rf.match[0], b, req) }) {
+			if !slices.ContainsFunc(nearLines(t, nl, starts[req.RuleID], rf.match[0], req), func(b int) bool { return near(t, nl, rf.match[0], b, req) }) {
 				ok = false
 				break
 			}
@@ -988,6 +991,30 @@ func newlines(t string) []int {
 		}
 	}
 	return nl
+}
+
+// nearLines returns the part of starts (sorted) on the lines req allows
+// around a: only those can be near it, and a message of many matches would
+// otherwise check every one for each finding.
+func nearLines(t string, nl, starts []int, a int, req *config.Required) []int {
+	if req.WithinLines == nil {
+		return starts
+	}
+	w := *req.WithinLines
+	if w < 0 {
+		return nil // no line is that near
+	}
+	la, _ := lineCol(nl, a)
+	lo, hi := 0, len(t)
+	if first := la - w; first > 0 {
+		lo = nl[first-1] + 1
+	}
+	if w < len(nl) && la+w < len(nl) {
+		hi = nl[la+w]
+	}
+	i, _ := slices.BinarySearch(starts, lo)
+	j, _ := slices.BinarySearch(starts, hi+1)
+	return starts[i:max(i, j)]
 }
 
 func near(t string, nl []int, a, b int, req *config.Required) bool {
