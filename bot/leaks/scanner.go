@@ -1083,18 +1083,18 @@ func (s *Scanner) dedupe(fs []Finding) []Finding {
 	slices.Sort(starts)
 	starts = slices.Compact(starts)
 	set := newRankSet(len(starts))
-	keptAt := make([]int, len(starts)) // by start rank: index in kept
+	keptEnd := make([]int, len(starts)) // by start rank: the furthest kept end
 	var kept []Finding
 	for _, f := range fs {
-		if r, ok := set.last(sort.SearchInts(starts, f.End)); ok && kept[keptAt[r]].End > f.Start {
+		if r, ok := set.last(sort.SearchInts(starts, f.End)); ok && keptEnd[r] > f.Start {
 			continue
 		}
 		r := sort.SearchInts(starts, f.Start)
 		set.add(r)
-		keptAt[r] = len(kept)
+		keptEnd[r] = max(keptEnd[r], f.End)
 		kept = append(kept, f)
 	}
-	slices.SortFunc(kept, func(a, b Finding) int { return a.Start - b.Start })
+	slices.SortStableFunc(kept, func(a, b Finding) int { return a.Start - b.Start })
 	return kept
 }
 
