@@ -35,14 +35,11 @@ type ruleShape struct {
 	// secretPrefixes are literal prefixes that every secret of the rule
 	// starts with ("sk-proj-", "AIza"); used for the masked preview.
 	secretPrefixes []string
-	// keyed reports that every match of the regex contains an occurrence of
-	// one of the rule's keywords (right after the optional context prefix),
-	// so the regex only needs to run in windows around keyword hits.
-	keyed bool
 	// windowed reports that every match of the regex contains an
-	// occurrence of one of the rule's keywords somewhere (keyed implies
-	// it), so the regex only needs to run within span bytes of keyword
-	// hits, without a gate.
+	// occurrence of one of the rule's keywords somewhere (always so for a
+	// keyed rule, whose matches start with a keyword right after the
+	// optional context prefix), so the regex only needs to run within span
+	// bytes of keyword hits, without a gate.
 	windowed bool
 	// span bounds the length in bytes of a match (see maxSpan); bounded:
 	// the bound is exact (no unbounded repeat, under maxSpan), so windows
@@ -99,7 +96,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	shape.span = min(matchSpan(tree), maxSpan)
 	shape.required = requiredLiteral(tree)
 	shape.windowed = len(keywords) > 0 && containsKeyword(tree, keywords)
-	shape.bounded = !unbounded(tree) && matchSpan(tree) < maxSpan
+	shape.bounded = !unbounded(tree) && shape.span < maxSpan
 
 	subs := []*syntax.Regexp{tree}
 	if tree.Op == syntax.OpConcat {
@@ -151,7 +148,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		}
 		return shape
 	}
-	shape.keyed, shape.windowed = true, true
+	shape.windowed = true
 	if !compile {
 		return shape
 	}

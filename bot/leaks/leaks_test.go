@@ -194,6 +194,17 @@ func corpusTexts(t testing.TB) []string {
 	return texts
 }
 
+// matches returns the rule's matches in t, as FindAllStringSubmatchIndex
+// would, from the keyword positions qs (see eachMatch).
+func (r *rule) matches(t string, qs []int, w *work) [][]int {
+	var out [][]int
+	r.eachMatch(t, qs, w, func(m []int) bool {
+		out = append(out, m)
+		return true
+	})
+	return out
+}
+
 func compareFastSlow(t *testing.T, s *Scanner, text string) {
 	t.Helper()
 	lower := []byte(strings.ToLower(text))

@@ -64,7 +64,7 @@ var providerByRulePrefix = map[string]string{
 // revoked or rotated.
 var revokeURLs = map[string]string{
 	"openai":          "https://platform.openai.com/api-keys",
-	"anthropic":       "https://platform.claude.com/settings/keys",
+	"anthropic":       "https://platform.claude.com/settings/keys", // https://platform.claude.com/docs/en/get-api-key
 	"google":          "https://aistudio.google.com/app/apikey",
 	"github":          "https://github.com/settings/tokens",
 	"gitlab":          "https://gitlab.com/-/user_settings/personal_access_tokens",

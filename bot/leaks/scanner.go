@@ -50,8 +50,6 @@ type rule struct {
 	relax       bool
 	skipReport  bool
 	required    []*config.Required
-	windowed    bool   // every match contains a keyword (see ruleShape.windowed)
-	span        int    // bound of a match's length in bytes
 	literal     string // a lower-cased literal every match contains
 	needed      bool   // another rule requires this one ([[rules.required]])
 
@@ -119,8 +117,6 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 			prefixes:    shape.secretPrefixes,
 			skipReport:  cr.SkipReport,
 			required:    cr.RequiredRules,
-			windowed:    shape.windowed,
-			span:        shape.span,
 			literal:     shape.required,
 		}
 		r.conf = confidenceFor(id, cr.Tags, shape, r.generic)
@@ -494,17 +490,6 @@ func finish(fs []Finding) []Finding {
 	return fs
 }
 
-// matches returns the rule's matches in t, as FindAllStringSubmatchIndex
-// would, from the keyword positions qs (see eachMatch).
-func (r *rule) matches(t string, qs []int, w *work) [][]int {
-	var out [][]int
-	r.eachMatch(t, qs, w, func(m []int) bool {
-		out = append(out, m)
-		return true
-	})
-	return out
-}
-
 // eachMatch calls yield with the rule's matches in t, in order, as
 // FindAllStringSubmatchIndex would find them, from the keyword positions
 // qs (nil: the rule has no keyword positions to go by), until yield
@@ -528,10 +513,10 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 // is skipped.
 func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) {
 	f := r.fastPath()
-	span := max(r.span, 1)
+	span := max(f.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
 	switch {
-	case qs == nil || !r.windowed:
+	case qs == nil || !f.windowed:
 		// No keyword bounds where a match lies: the filter, started at
 		// every position, finds where matches end, if anywhere; windows
 		// around those ends take the place of keyword hits when a match's
@@ -977,12 +962,15 @@ func (s *Scanner) applyRequired(sc *viewScan, t string, ran map[int]bool, w *wor
 	for _, rf := range sc.raw {
 		starts[rf.f.RuleID] = append(starts[rf.f.RuleID], rf.match[0])
 	}
+	for _, l := range starts {
+		slices.Sort(l)
+	}
 	nl := newlines(t)
 	kept := sc.raw[:0:0]
 	for _, rf := range sc.raw {
 		ok := true
 		for _, req := range s.rules[rf.rule].required {
-			if !slices.ContainsFunc(starts[req.RuleID], func(b int) bool { return near(t, nl, rf.match[0], b, req) }) {
+			if !slices.ContainsFunc(nearLines(t, nl, starts[req.RuleID], rf.match[0], req), func(b int) bool { return near(t, nl, rf.match[0], b, req) }) {
 				ok = false
 				break
 			}
@@ -1003,6 +991,30 @@ func newlines(t string) []int {
 		}
 	}
 	return nl
+}
+
+// nearLines returns the part of starts (sorted) on the lines req allows
+// around a: only those can be near it, and a message of many matches would
+// otherwise check every one for each finding.
+func nearLines(t string, nl, starts []int, a int, req *config.Required) []int {
+	if req.WithinLines == nil {
+		return starts
+	}
+	w := *req.WithinLines
+	if w < 0 {
+		return nil // no line is that near
+	}
+	la, _ := lineCol(nl, a)
+	lo, hi := 0, len(t)
+	if first := la - w; first > 0 {
+		lo = nl[first-1] + 1
+	}
+	if w < len(nl) && la+w < len(nl) {
+		hi = nl[la+w]
+	}
+	i, _ := slices.BinarySearch(starts, lo)
+	j, _ := slices.BinarySearch(starts, hi+1)
+	return starts[i:max(i, j)]
 }
 
 func near(t string, nl []int, a, b int, req *config.Required) bool {
@@ -1059,16 +1071,74 @@ func (s *Scanner) dedupe(fs []Finding) []Finding {
 		}
 		return s.byID[a.RuleID] < s.byID[b.RuleID]
 	})
-	// kept is sorted by Start and its spans are disjoint.
+	// The kept spans are disjoint: f overlaps one of them if and only if
+	// it overlaps the one starting last before f.End. Kept spans are found
+	// by their start's rank among all starts, so each finding costs a
+	// logarithmic time however many are kept (inserting into a sorted
+	// slice would cost its length).
+	starts := make([]int, len(fs))
+	for i, f := range fs {
+		starts[i] = f.Start
+	}
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
+	set := newRankSet(len(starts))
+	keptEnd := make([]int, len(starts)) // by start rank: the furthest kept end
 	var kept []Finding
 	for _, f := range fs {
-		i := sort.Search(len(kept), func(i int) bool { return kept[i].Start >= f.End })
-		if i > 0 && kept[i-1].End > f.Start {
+		if r, ok := set.last(sort.SearchInts(starts, f.End)); ok && keptEnd[r] > f.Start {
 			continue
 		}
-		kept = slices.Insert(kept, i, f)
+		r := sort.SearchInts(starts, f.Start)
+		set.add(r)
+		keptEnd[r] = max(keptEnd[r], f.End)
+		kept = append(kept, f)
 	}
+	slices.SortStableFunc(kept, func(a, b Finding) int { return a.Start - b.Start })
 	return kept
+}
+
+// rankSet is a set of ranks 0..n-1 (a Fenwick tree of counts) that finds
+// the largest member below a bound in logarithmic time.
+type rankSet struct {
+	tree []int
+	top  int // largest power of two <= n
+}
+
+func newRankSet(n int) *rankSet {
+	top := 1
+	for top*2 <= n {
+		top *= 2
+	}
+	return &rankSet{tree: make([]int, n+1), top: top}
+}
+
+// add adds rank r (not yet a member).
+func (s *rankSet) add(r int) {
+	for i := r + 1; i < len(s.tree); i += i & -i {
+		s.tree[i]++
+	}
+}
+
+// last returns the largest member below bound, if any.
+func (s *rankSet) last(bound int) (int, bool) {
+	c := 0 // members below bound
+	for i := bound; i > 0; i -= i & -i {
+		c += s.tree[i]
+	}
+	if c == 0 {
+		return 0, false
+	}
+	// The c-th member (1-based): descend to the largest prefix holding
+	// fewer than c members; the member is the next rank.
+	pos := 0
+	for step := s.top; step > 0; step /= 2 {
+		if next := pos + step; next < len(s.tree) && s.tree[next] < c {
+			pos = next
+			c -= s.tree[next]
+		}
+	}
+	return pos, true
 }
 
 // normalize returns text with every non-ASCII rune (and every invalid byte)
