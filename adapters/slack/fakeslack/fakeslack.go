@@ -69,6 +69,7 @@ type Server struct {
 	t testing.TB
 
 	mu          sync.Mutex
+	socketURL   string // what apps.connections.open hands out; "" = the fake's own
 	calls       []Call
 	failures    map[string][]Failure
 	holds       map[string]chan struct{} // method → closed when released
@@ -229,6 +230,14 @@ func (s *Server) Acks() []string {
 	return append([]string(nil), s.acks...)
 }
 
+// SetSocketURL makes apps.connections.open hand out u instead of the
+// fake's own Socket Mode endpoint (Slack's carries a ticket in its query).
+func (s *Server) SetSocketURL(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.socketURL = u
+}
+
 // Connections counts Socket Mode connections opened so far.
 func (s *Server) Connections() int {
 	s.mu.Lock()
@@ -312,7 +321,12 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
 			return
 		}
-		u := "ws" + strings.TrimPrefix(s.URL, "http") + "/socket"
+		s.mu.Lock()
+		u := s.socketURL
+		s.mu.Unlock()
+		if u == "" {
+			u = "ws" + strings.TrimPrefix(s.URL, "http") + "/socket"
+		}
 		writeJSON(w, map[string]any{"ok": true, "url": u})
 		return
 	}
