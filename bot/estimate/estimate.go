@@ -307,7 +307,7 @@ func (a *Answerer) fit(w *writer, m tokens.Model, qty *quantity) {
 		key = "no_fit"
 	}
 	w.line(key, "qty", w.qty(*qty), "tokens", round(n), "model", m.ID, "window", tokens.Group(m.ContextWindow),
-		"share", share(n/float64(m.ContextWindow)))
+		"share", tokens.Percent(n/float64(m.ContextWindow)))
 }
 
 func (a *Answerer) size(w *writer, qty quantity) {
@@ -539,14 +539,6 @@ var texts = sync.OnceValue(func() map[string]map[string]string {
 })
 
 func round(v float64) string { return tokens.Group(int(math.Round(v))) }
-
-func share(v float64) string {
-	p := v * 100
-	if p < 1 {
-		return strconv.FormatFloat(p, 'f', 2, 64) + "%"
-	}
-	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
-}
 
 // question is what parse found in a question.
 type question struct {

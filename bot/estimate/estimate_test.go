@@ -99,6 +99,11 @@ func TestAnswer(t *testing.T) {
 		{"retired model in Chinese", "claude sonnet 4.5 的上下文多大？", false, "zh",
 			[]string{"*claude-sonnet-4-5* 已停用：厂商已于 2026-11-30 停止服务，调用会失败。可改用的当前模型：claude-sonnet-5-5。目录里它最后的数据：",
 				"*claude-sonnet-4-5* 的上下文窗口为 200,000 个 token，最多输出 64,000 个 token。"}, nil},
+		// A share of the window is written as the /tokens report writes it.
+		{"a tiny share", "does 10 words fit in gpt-4o's context?", false, "en",
+			[]string{"128,000-token context window (<0.01% of it)."}, nil},
+		{"a share above 10%", "does a book fit in gpt-4o's context?", false, "en",
+			[]string{"128,000-token context window (78.4% of it)."}, nil},
 		// Quantities people use, each with its stated assumption.
 		{"a book", "does a book fit in claude-sonnet-4-6's context?", false, "en",
 			[]string{"1 book ≈ " + round(90_000*word) + " tokens: that fits in *claude-sonnet-4-6*'s 1,000,000-token context window",
