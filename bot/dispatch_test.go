@@ -209,6 +209,24 @@ func drain(t *testing.T, d *bot.Dispatcher, platform string) {
 	t.Fatal("takedowns still due after 20 sweeps")
 }
 
+// takedownWith takes down a message holding key through an executor that
+// fails as fail says, until nothing is due (past the deadline after the
+// first attempt when late), and returns its ledger row.
+func takedownWith(t *testing.T, key string, fail func(kind bot.ActionKind, n int) error, late bool) (*bottest.Core, *recorder, ledger.Record) {
+	t.Helper()
+	c := bottest.New(t, bottest.Options{})
+	rec := &recorder{fail: fail}
+	d := due(c.Dispatcher(rec))
+	if err := d.Dispatch(context.Background(), leakEvent(key)); err != nil {
+		t.Fatal(err)
+	}
+	if late {
+		pastDeadline(d)
+	}
+	drain(t, d, "test")
+	return c, rec, record(t, c)
+}
+
 func TestTakedownFailures(t *testing.T) {
 	tests := []struct {
 		name string
@@ -276,18 +294,8 @@ func TestTakedownFailures(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := bottest.New(t, bottest.Options{})
-			rec := &recorder{fail: tt.fail}
 			key := bottest.AnthropicKey(uint64(100 + i))
-			d := due(c.Dispatcher(rec))
-			if err := d.Dispatch(context.Background(), leakEvent(key)); err != nil {
-				t.Fatal(err)
-			}
-			if tt.late {
-				pastDeadline(d)
-			}
-			drain(t, d, "test")
-			r := record(t, c)
+			c, rec, r := takedownWith(t, key, tt.fail, tt.late)
 			if r.Outcome != tt.outcome || r.Attempts != tt.attempts {
 				t.Errorf("outcome %s after %d attempts, want %s after %d", r.Outcome, r.Attempts, tt.outcome, tt.attempts)
 			}
@@ -583,18 +591,8 @@ func TestExecutorErrorsRedacted(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := bottest.New(t, bottest.Options{})
-			rec := &recorder{fail: tt.fail}
 			key := bottest.AnthropicKey(uint64(200 + i))
-			d := due(c.Dispatcher(rec))
-			if err := d.Dispatch(context.Background(), leakEvent(key)); err != nil {
-				t.Fatal(err)
-			}
-			if tt.late {
-				pastDeadline(d)
-			}
-			drain(t, d, "test")
-			r := record(t, c)
+			c, rec, r := takedownWith(t, key, tt.fail, tt.late)
 			if r.Outcome != tt.outcome || !strings.Contains(r.Detail, tt.detailWants) {
 				t.Errorf("outcome %s, detail %q; want %s with %q", r.Outcome, r.Detail, tt.outcome, tt.detailWants)
 			}

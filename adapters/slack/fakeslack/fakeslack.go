@@ -271,16 +271,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	params := map[string]string{}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		var m map[string]json.RawMessage
-		_ = json.Unmarshal(body, &m)
-		for k, v := range m {
-			var str string
-			if json.Unmarshal(v, &str) == nil {
-				params[k] = str
-			} else {
-				params[k] = string(v)
-			}
-		}
+		params = jsonParams(body)
 	} else {
 		vals, _ := url.ParseQuery(string(body))
 		for k := range vals {
@@ -478,6 +469,21 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	params := jsonParams(body)
+	s.record(Call{Method: "response_url", Token: bearer(r), Params: params, Body: string(body), URL: r.URL.String()})
+	if f, ok := s.failure("response_url"); ok {
+		if f.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		}
+		w.WriteHeader(max(f.Status, 400))
+		return
+	}
+	_, _ = io.WriteString(w, "ok")
+}
+
+// jsonParams reads a JSON object's top-level fields: strings as they are,
+// anything else as its JSON.
+func jsonParams(body []byte) map[string]string {
 	params := map[string]string{}
 	var m map[string]json.RawMessage
 	_ = json.Unmarshal(body, &m)
@@ -489,15 +495,7 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 			params[k] = string(v)
 		}
 	}
-	s.record(Call{Method: "response_url", Token: bearer(r), Params: params, Body: string(body), URL: r.URL.String()})
-	if f, ok := s.failure("response_url"); ok {
-		if f.RetryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-		}
-		w.WriteHeader(max(f.Status, 400))
-		return
-	}
-	_, _ = io.WriteString(w, "ok")
+	return params
 }
 
 var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
