@@ -388,10 +388,22 @@ func (u unit) key() string {
 	return [...]string{"unit_token", "unit_char", "unit_zh_char", "unit_word", "unit_page", "unit_book", "unit_line"}[u]
 }
 
-// The sizes assumed for a page and a book, stated in every answer that
-// uses them: a page of a document (PDF, Word) of English prose, single
-// spaced, and of Chinese in characters; a book as a novel-length text in
-// English words or Chinese characters (二十万字).
+// The sizes taken for a page and a book, stated in every answer that uses
+// them: a page of a document (PDF, Word) of English prose, single spaced,
+// and of Chinese in characters; a book as a novel-length text in English
+// words or Chinese characters (二十万字).
+//
+// Sources: "Single-spaced, a 500-word paper is about one page long"
+// (https://www.reference.com/education/long-500-word-paper-e688adc076be96f);
+// "The typical novel nowadays is roughly 90,000 words" (editor Shawn Coyne,
+// quoted at https://authorscast.com/is-90000-words-a-novel). The Chinese
+// figures have no source found: pages on characters per A4 page disagree
+// (500–700 at http://w.hanyi.net/a63656, 1,400–1,600 at
+// http://w.hanyi.net/a63664), and the 茅盾文学奖's 130,000-character
+// minimum (https://rmnxw.com/zh-my/lvse/xinli/l45z5w.html) bounds a novel
+// rather than sizing a typical one; the Chinese answers call them
+// assumed. The tokens per word, character or line are not assumed: they
+// are measured with the real counter on samples/.
 var (
 	wordsPerPage = map[string]int{"en": 500, "zh": 800}
 	wordsPerBook = map[string]int{"en": 90_000, "zh": 200_000}
