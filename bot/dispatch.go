@@ -488,19 +488,15 @@ func (d *Dispatcher) timeout() time.Duration { return orDefault(d.Timeout, Defau
 // clean returns err with its message fit for the ledger, the security
 // notice, the audit and the logs: a platform's error can quote the user's
 // text or a URL with a credential in it (a Discord webhook's token in its
-// path, a query's ticket). Its URLs lose those parts (safeurl.Text), then
-// any key the router's scanner finds is masked (Redact; a message that
-// cannot be scanned becomes "…"). errors.Is and errors.As still see err.
+// path, a query's ticket): RedactError with the router's scanner.
+// errors.Is and errors.As still see err.
 // Every executor error goes through it once, where it is first returned.
 func (d *Dispatcher) clean(ctx context.Context, err error) error {
 	var sc Scanner
 	if d.Router != nil {
 		sc = d.Router.Scanner
 	}
-	return safeurl.Mask(err, func(msg string) string {
-		out, _ := Redact(ctx, sc, safeurl.Text(msg))
-		return out
-	})
+	return safeurl.Mask(err, func(msg string) string { return RedactError(ctx, sc, msg) })
 }
 
 func (d *Dispatcher) now() time.Time {

@@ -395,7 +395,9 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) {
 	out := make([]ledger.Audit, 0, len(recs))
 	for _, rec := range recs {
 		row := rec.Audit()
-		row.Detail = s.redact(r.Context(), row.Detail)
+		// Rows recorded before executor errors were redacted are
+		// redacted here.
+		row.Detail = bot.RedactError(r.Context(), s.router.Scanner, row.Detail)
 		out = append(out, row)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": out})
