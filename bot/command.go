@@ -72,8 +72,9 @@ func firstWord(s string) (word, rest string) {
 
 // command runs /tokens. Its reply is private: only the caller sees it.
 // Nothing of the argument is repeated unredacted; when it held a key, the
-// reply warns to rotate it, whatever else it says.
-func (r *Router) command(ctx context.Context, ev Event) ([]Action, error) {
+// reply warns to rotate it, whatever else it says. scan, when it is a
+// scan of ev.Text, spares the text a second scan.
+func (r *Router) command(ctx context.Context, ev Event, scan Scan) ([]Action, error) {
 	private := func(text string, rep *tokens.Report) []Action {
 		return []Action{{Kind: PrivateReply, Channel: ev.Channel, User: ev.User, ThreadID: ev.ThreadID,
 			Interaction: ev.Interaction, Text: text, Tokens: rep}}
@@ -90,7 +91,11 @@ func (r *Router) command(ctx context.Context, ev Event) ([]Action, error) {
 	if strings.TrimSpace(req.Text) == "" {
 		return private(TokensUsage, nil), nil
 	}
-	rep, warning, err := r.Tokens(ctx, req.Text, req.Models, req.Encoding)
+	if _, ok := scan.of(ev.Text); !ok {
+		scan = Scan{}
+	}
+	// The text is the end of the argument, after its options.
+	rep, warning, err := r.tokens(ctx, scan.tail(req.Text), req.Text, req.Models, req.Encoding)
 	withWarning := func(text string) string {
 		if warning != "" {
 			return warning + "\n\n" + text
@@ -117,12 +122,20 @@ func (r *Router) command(ctx context.Context, ev Event) ([]Action, error) {
 // ones. Errors wrap tokens.ErrUnknownModel, tokens.ErrUnknownEncoding or
 // tokens.ErrTooLarge.
 func (r *Router) Tokens(ctx context.Context, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
+	return r.tokens(ctx, Scan{}, text, names, encoding)
+}
+
+// tokens is Tokens with scan, used instead of scanning text again when it
+// is a scan of text.
+func (r *Router) tokens(ctx context.Context, scan Scan, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
 	if r.Counter != nil && len(text) > r.Counter.MaxBytes() {
 		return tokens.Report{}, "", fmt.Errorf("%w: %d bytes is above the limit of %d bytes", tokens.ErrTooLarge, len(text), r.Counter.MaxBytes())
 	}
-	found, err := r.scanText(ctx, text)
-	if err != nil {
-		return tokens.Report{}, "", err
+	found, ok := scan.of(text)
+	if !ok {
+		if found, err = r.scanText(ctx, text); err != nil {
+			return tokens.Report{}, "", err
+		}
 	}
 	// The default models' rows as the catalog has them now (it may have
 	// been refreshed since start).

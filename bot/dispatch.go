@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
+	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
 // Executor carries out actions on one platform. It wraps ErrPermission,
@@ -307,8 +308,8 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 			pr.Result = ledger.Warned
 		} else {
 			pr.Attempts++
-			err := d.step(ctx, p, &leased, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
-				Reason: fmt.Sprintf("tokenbot: leaked %s credential (%s)", p.Leaks[0].Provider, p.Leaks[0].Fingerprint)})
+			err := d.clean(ctx, d.step(ctx, p, &leased, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
+				Reason: fmt.Sprintf("tokenbot: leaked %s credential (%s)", p.Leaks[0].Provider, p.Leaks[0].Fingerprint)}))
 			switch {
 			case err == nil, errors.Is(err, ErrNotFound):
 				pr.Result, pr.Detail = ledger.Deleted, ""
@@ -326,7 +327,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 		}
 	}
 	if pr.Notified&ledger.NotifiedPoster == 0 {
-		if err := d.tellPoster(ctx, p, &leased, pr.Result); err != nil && !late {
+		if err := d.clean(ctx, d.tellPoster(ctx, p, &leased, pr.Result)); err != nil && !late {
 			d.reschedule(ctx, p, pr, since, "poster notice", err)
 			return
 		} else if err != nil {
@@ -340,12 +341,15 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 	if pr.Notified&ledger.NotifiedSecurity == 0 {
 		if p.SecurityChannel != "" {
 			notice := Action{Kind: Notice, Channel: p.SecurityChannel, Text: SecurityNotice(p, pr.Result, pr.Detail), Plan: p}
-			if err := d.step(ctx, p, &leased, notice); err != nil && !late {
+			if err := d.clean(ctx, d.step(ctx, p, &leased, notice)); err != nil && !late {
 				d.reschedule(ctx, p, pr, since, "security notice", err)
 				return
 			} else if err != nil {
 				d.log().Error("security notice never sent", "channel", p.SecurityChannel, "err", err)
-				pr.Detail += "; security notice not sent: " + err.Error()
+				if pr.Detail != "" {
+					pr.Detail += "; "
+				}
+				pr.Detail += "security notice not sent: " + err.Error()
 			}
 		}
 		pr.Notified |= ledger.NotifiedSecurity
@@ -413,7 +417,7 @@ func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, leased *time.Time,
 	}
 	var errs []error
 	for _, a := range tries {
-		err := d.step(ctx, p, leased, a)
+		err := d.clean(ctx, d.step(ctx, p, leased, a))
 		if err == nil {
 			return nil
 		}
@@ -433,7 +437,7 @@ const replyAttempts = 3
 func (d *Dispatcher) execute(ctx context.Context, a Action) error {
 	wait := 250 * time.Millisecond
 	for i := 1; ; i++ {
-		err := d.Exec.Execute(ctx, a)
+		err := d.clean(ctx, d.Exec.Execute(ctx, a))
 		if err == nil || errors.Is(err, ErrPermission) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) || i >= replyAttempts {
 			return err
 		}
@@ -480,6 +484,20 @@ func (d *Dispatcher) maxRetryAfter() time.Duration {
 	return orDefault(d.MaxRetryAfter, DefaultMaxRetryAfter)
 }
 func (d *Dispatcher) timeout() time.Duration { return orDefault(d.Timeout, DefaultTimeout) }
+
+// clean returns err with its message fit for the ledger, the security
+// notice, the audit and the logs: a platform's error can quote the user's
+// text or a URL with a credential in it (a Discord webhook's token in its
+// path, a query's ticket): RedactError with the router's scanner.
+// errors.Is and errors.As still see err.
+// Every executor error goes through it once, where it is first returned.
+func (d *Dispatcher) clean(ctx context.Context, err error) error {
+	var sc Scanner
+	if d.Router != nil {
+		sc = d.Router.Scanner
+	}
+	return safeurl.Mask(err, func(msg string) string { return RedactError(ctx, sc, msg) })
+}
 
 func (d *Dispatcher) now() time.Time {
 	if d.Now != nil {

@@ -2,6 +2,8 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -207,6 +209,24 @@ func drain(t *testing.T, d *bot.Dispatcher, platform string) {
 	t.Fatal("takedowns still due after 20 sweeps")
 }
 
+// takedownWith takes down a message holding key through an executor that
+// fails as fail says, until nothing is due (past the deadline after the
+// first attempt when late), and returns its ledger row.
+func takedownWith(t *testing.T, key string, fail func(kind bot.ActionKind, n int) error, late bool) (*bottest.Core, *recorder, ledger.Record) {
+	t.Helper()
+	c := bottest.New(t, bottest.Options{})
+	rec := &recorder{fail: fail}
+	d := due(c.Dispatcher(rec))
+	if err := d.Dispatch(context.Background(), leakEvent(key)); err != nil {
+		t.Fatal(err)
+	}
+	if late {
+		pastDeadline(d)
+	}
+	drain(t, d, "test")
+	return c, rec, record(t, c)
+}
+
 func TestTakedownFailures(t *testing.T) {
 	tests := []struct {
 		name string
@@ -274,18 +294,8 @@ func TestTakedownFailures(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := bottest.New(t, bottest.Options{})
-			rec := &recorder{fail: tt.fail}
 			key := bottest.AnthropicKey(uint64(100 + i))
-			d := due(c.Dispatcher(rec))
-			if err := d.Dispatch(context.Background(), leakEvent(key)); err != nil {
-				t.Fatal(err)
-			}
-			if tt.late {
-				pastDeadline(d)
-			}
-			drain(t, d, "test")
-			r := record(t, c)
+			c, rec, r := takedownWith(t, key, tt.fail, tt.late)
 			if r.Outcome != tt.outcome || r.Attempts != tt.attempts {
 				t.Errorf("outcome %s after %d attempts, want %s after %d", r.Outcome, r.Attempts, tt.outcome, tt.attempts)
 			}
@@ -536,6 +546,85 @@ func TestLeaseRenewedWhenHalfGone(t *testing.T) {
 			}
 			if tt.wantExtends == 0 && store.extends != 0 || store.extends < tt.wantExtends {
 				t.Errorf("%d lease renewals, want %d or more (none when 0)", store.extends, tt.wantExtends)
+			}
+		})
+	}
+}
+
+// A platform's error can quote the user's text or a URL with a credential
+// in it: what the ledger, the security notice, the audit and the logs say
+// of it has the key masked and the URL's token, query and user gone.
+func TestExecutorErrorsRedacted(t *testing.T) {
+	const webhookToken, ticket, password = "WhK9tokenPathSecret_x1y2z3", "t1ck3tQuerySecret", "hunter2pass"
+	quoted, _ := bottest.KeyPair(41) // a key the platform's error quotes back
+	platformErr := func(wrap error) error {
+		return fmt.Errorf("POST https://discord.com/api/webhooks/1234567890/%s?wait=true&ticket=%s: text %q: via http://bot:%s@proxy.example:8080/: %w",
+			webhookToken, ticket, "my key is "+quoted, password, wrap)
+	}
+	tests := []struct {
+		name string
+		fail func(kind bot.ActionKind, n int) error
+		// late moves the clock past the deadline after the first attempt.
+		late        bool
+		outcome     ledger.Outcome
+		detailWants string
+		noticeSent  bool
+	}{
+		{"escalated", func(k bot.ActionKind, _ int) error {
+			if k == bot.Delete {
+				return platformErr(bot.ErrPermission)
+			}
+			return nil
+		}, false, ledger.Escalated, "https://discord.com/api/webhooks/1234567890/…", true},
+		{"given up at the deadline", func(k bot.ActionKind, _ int) error {
+			if k == bot.Delete {
+				return platformErr(errors.New("internal_error"))
+			}
+			return nil
+		}, true, ledger.Failed, "gave up at the deadline: POST https://discord.com/api/webhooks/1234567890/…", true},
+		{"security notice never sent", func(k bot.ActionKind, _ int) error {
+			if k == bot.Notice {
+				return platformErr(errors.New("internal_error"))
+			}
+			return nil
+		}, true, ledger.Deleted, "security notice not sent: POST https://discord.com/api/webhooks/1234567890/…", false},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key := bottest.AnthropicKey(uint64(200 + i))
+			c, rec, r := takedownWith(t, key, tt.fail, tt.late)
+			if r.Outcome != tt.outcome || !strings.Contains(r.Detail, tt.detailWants) {
+				t.Errorf("outcome %s, detail %q; want %s with %q", r.Outcome, r.Detail, tt.outcome, tt.detailWants)
+			}
+			// The masked preview says which key the error quoted.
+			if !strings.Contains(r.Detail, "sk-ant-api03-…") {
+				t.Errorf("detail %q lost the quoted key's masked preview", r.Detail)
+			}
+			audit, err := json.Marshal(r.Audit())
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := rec.done(bot.Notice)
+			if tt.noticeSent != (len(notes) == 1) {
+				t.Fatalf("security notices = %+v, want sent: %v", notes, tt.noticeSent)
+			}
+			notice := ""
+			if len(notes) == 1 {
+				notice = notes[0].Text
+				if !strings.Contains(notice, tt.detailWants) {
+					t.Errorf("security notice lacks the detail %q:\n%s", tt.detailWants, notice)
+				}
+			}
+			outputs := map[string]string{"security notice": notice, "audit": string(audit), "actions": rec.all()}
+			c.AssertNoEcho(t, quoted, outputs)
+			c.AssertNoEcho(t, key, outputs)
+			outputs["logs"], outputs["ledger row"] = c.Logs(), fmt.Sprintf("%+v", r)
+			for where, out := range outputs {
+				for _, secret := range []string{webhookToken, ticket, password} {
+					if strings.Contains(out, secret) {
+						t.Errorf("the %s repeat the URL's credential %q", where, secret)
+					}
+				}
 			}
 		})
 	}

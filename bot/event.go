@@ -52,6 +52,10 @@ type Event struct {
 	// copies it to the actions that answer the event.
 	Interaction string
 	Time        time.Time
+	// Scan, set by an adapter that scanned Text itself with Router.Scan
+	// (to show it), spares the core a second scan; one of another text is
+	// not used.
+	Scan Scan
 }
 
 // File is a text attachment of a message.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
+	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
 // Redact masks every credential sc finds in s, a user-supplied string the
@@ -25,6 +26,15 @@ func Redact(ctx context.Context, sc Scanner, s string) (out string, found []leak
 		return s, nil
 	}
 	return leaks.Redact(s, found), found
+}
+
+// RedactError is an error's message as the ledger's detail, a notice, the
+// audit or a log may show it: its URLs without user information, query,
+// fragment or webhook token (safeurl.Text), then Redact with sc. An
+// error can quote the user's text or a URL with a credential in it.
+func RedactError(ctx context.Context, sc Scanner, msg string) string {
+	out, _ := Redact(ctx, sc, safeurl.Text(msg))
+	return out
 }
 
 // redact is Redact with the router's scanner.

@@ -63,7 +63,7 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 	if IsSlashCommand(ev) {
 		// Nothing to take down, and Tokens checks its size before it
 		// scans.
-		return r.command(ctx, ev)
+		return r.command(ctx, ev, ev.Scan)
 	}
 	inText, found, err := r.scan(ctx, ev)
 	if err != nil {
@@ -86,7 +86,8 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 		}
 	}
 	if ev.Kind == Command {
-		cmd, err := r.command(ctx, ev)
+		// The text is scanned: the command does not scan it again.
+		cmd, err := r.command(ctx, ev, Scan{text: ev.Text, found: inText, done: true})
 		return append(acts, cmd...), err
 	}
 	switch {
@@ -129,12 +130,16 @@ func CommandText(text string) (string, bool) {
 	return "", false
 }
 
-// scan returns the findings in the event's text, and those in the text and
-// its files (names and texts) together. Offsets are relative to the text
-// each was found in. It stops when ctx is done.
+// scan returns the findings in the event's text (ev.Scan's when it is a
+// scan of that text), and those in the text and its files (names and
+// texts) together. Offsets are relative to the text each was found in. It
+// stops when ctx is done.
 func (r *Router) scan(ctx context.Context, ev Event) (inText, all []leaks.Finding, err error) {
-	if inText, err = r.scanText(ctx, ev.Text); err != nil {
-		return nil, nil, err
+	inText, ok := ev.Scan.of(ev.Text)
+	if !ok {
+		if inText, err = r.scanText(ctx, ev.Text); err != nil {
+			return nil, nil, err
+		}
 	}
 	// Clipped once, so that the first append copies and inText keeps its
 	// own findings.

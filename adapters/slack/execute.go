@@ -13,6 +13,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
 // Execute carries out one action (bot.Executor). Failures are mapped to the
@@ -360,7 +361,7 @@ func mapErr(err error) error {
 		case sc.Code == http.StatusNotFound:
 			return fmt.Errorf("%w: slack http %d", bot.ErrNotFound, sc.Code)
 		}
-		return fmt.Errorf("slack http %d: %w", sc.Code, err)
+		return fmt.Errorf("slack http %d: %w", sc.Code, safeurl.Error(err))
 	}
 	var se slackapi.SlackErrorResponse
 	if errors.As(err, &se) {
@@ -376,5 +377,7 @@ func mapErr(err error) error {
 		}
 		return fmt.Errorf("slack %s", se.Err)
 	}
-	return err
+	// A transport error quotes its URL: a response_url, or the Socket
+	// Mode URL with its ticket in the query.
+	return safeurl.Error(err)
 }

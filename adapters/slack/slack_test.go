@@ -835,3 +835,34 @@ func TestAttachmentsAndBlocksAreScanned(t *testing.T) {
 		})
 	}
 }
+
+// A failed Socket Mode dial is logged without the URL's query: Slack's
+// WebSocket URL carries the connection's ticket there.
+func TestSocketModeDialErrorHidesTicket(t *testing.T) {
+	const ticket = "c0nnT1cketSecretValue"
+	h := newHarness(t, options{})
+	p := h.start()
+	// An unparsable port: the WebSocket library's error quotes the URL.
+	h.fake.SetSocketURL("ws://127.0.0.1:port/link/?ticket=" + ticket + "&app_id=A0TEST")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.a.RunSocketModeIntake(ctx, p.in) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(h.core.Logs(), "socket mode connection failed") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("RunSocketModeIntake: %v", err)
+	}
+	logs := h.core.Logs()
+	if !strings.Contains(logs, "socket mode connection failed") {
+		t.Fatalf("no connection failure logged:\n%s", logs)
+	}
+	if strings.Contains(logs, ticket) {
+		t.Errorf("the logs repeat the Socket Mode ticket:\n%s", logs)
+	}
+	if !strings.Contains(logs, "invalid port") {
+		t.Errorf("the logged error lost its cause:\n%s", logs)
+	}
+}

@@ -10,6 +10,8 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
 // RunSocketModeIntake receives events over Socket Mode until ctx ends. An
@@ -158,10 +160,10 @@ func (a *Adapter) ack(smc *socketmode.Client, envelopeID string) {
 }
 
 // slogWriter routes slack-go's log lines (debug only; off by default) to
-// slog at debug level.
+// slog at debug level, their URLs without query or credentials.
 type slogWriter struct{ a *Adapter }
 
 func (w slogWriter) Output(_ int, s string) error {
-	w.a.log.Debug("socketmode", "msg", strings.TrimSpace(s))
+	w.a.log.Debug("socketmode", "msg", safeurl.Text(strings.TrimSpace(s)))
 	return nil
 }

@@ -258,8 +258,14 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// What the page will ever see of this text: redacted from the start
-	// when the scan finds anything.
-	shown := s.redact(r.Context(), text)
+	// when the scan finds anything. The core uses the same scan when it
+	// handles this very text (a message not addressed to the bot).
+	shown := "…"
+	scan, err := s.router.Scan(r.Context(), text)
+	if err == nil {
+		shown = scan.Redacted()
+		ev.Scan = scan
+	}
 	id := s.nextID()
 	msg := &stored{Message: Message{ID: id, Channel: s.cfg.Channel, Author: name, Kind: "message", Text: shown, Time: now}, user: viewer}
 	if isCommand {
@@ -389,7 +395,9 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) {
 	out := make([]ledger.Audit, 0, len(recs))
 	for _, rec := range recs {
 		row := rec.Audit()
-		row.Detail = s.redact(r.Context(), row.Detail)
+		// Rows recorded before executor errors were redacted are
+		// redacted here.
+		row.Detail = bot.RedactError(r.Context(), s.router.Scanner, row.Detail)
 		out = append(out, row)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": out})

@@ -81,3 +81,18 @@ func TestInflightByteBudget(t *testing.T) {
 		t.Fatalf("with room for the body: status %d: %s", rec.Code, rec.Body)
 	}
 }
+
+// A chat message is scanned once: the scan that masks it on the page is
+// the one the core decides on.
+func TestMessageScannedOnce(t *testing.T) {
+	s, sc, _ := newBareServer(t, Config{})
+	for _, text := range []string{"lunch at noon today", "our deploy key is in the vault"} {
+		sc.Reset()
+		if rec := serve(s, "/api/messages", `{"text":"`+text+`"}`); rec.Code != http.StatusCreated {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		if n := sc.Scanned(); n != int64(len(text)) {
+			t.Errorf("%q: scanned %d bytes, want %d (once)", text, n, len(text))
+		}
+	}
+}

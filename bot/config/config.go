@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
+	"github.com/tokenbot/tokenbot/bot/safeurl"
 	"github.com/tokenbot/tokenbot/configs"
 )
 
@@ -172,8 +173,7 @@ func (c *Config) Validate() error {
 			return bad("prices.url", "is not a valid URL")
 		}
 		if (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			p.RawQuery, p.Fragment = "", ""
-			return bad("prices.url", "%q is not an http(s) URL", p.Redacted())
+			return bad("prices.url", "%q is not an http(s) URL", safeurl.String(u))
 		}
 	}
 	if c.FAQDir != "" {

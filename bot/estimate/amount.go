@@ -3,6 +3,8 @@ package estimate
 import (
 	"regexp"
 	"strings"
+
+	"github.com/tokenbot/tokenbot/bot/tokens"
 )
 
 // role is what tokens in a question are priced as.
@@ -33,7 +35,7 @@ var (
 func amounts(s, lang string, versionWords map[string]bool) []quantity {
 	var out []quantity
 	for _, n := range scanNumbers(s) {
-		if isVersion(s, n, versionWords) || strings.HasSuffix(s[:n.start], "每") || strings.HasSuffix(strings.TrimRight(s[:n.start], " "), "每") {
+		if isModelVersion(s, n, versionWords) || strings.HasSuffix(s[:n.start], "每") || strings.HasSuffix(strings.TrimRight(s[:n.start], " "), "每") {
 			continue
 		}
 		m := after.FindStringSubmatch(s[n.end:min(len(s), n.end+48)])
@@ -73,11 +75,12 @@ func roleOf(w string) role {
 	return roleAny
 }
 
-// isVersion reports whether n is the version after a model's family word:
-// "grok 4.6", "gpt 5.4", "claude haiku 4.5" — a small number without a
-// multiplier right after a word of a named model.
-func isVersion(s string, n number, versionWords map[string]bool) bool {
-	if n.v >= 100 || strings.ContainsAny(s[n.start:n.end], "kKmMbB万亿千百") {
+// isModelVersion reports whether n is the version after a model's family
+// word: "grok 4.6", "gpt 5.4", "claude haiku 4.5" — a number shaped like a
+// version (tokens.IsVersion: "4", "4.6", not "300", "2M" or "2,000") right
+// after a word of a named model.
+func isModelVersion(s string, n number, versionWords map[string]bool) bool {
+	if !tokens.IsVersion(s[n.start:n.end]) {
 		return false
 	}
 	prev := strings.TrimRight(s[:n.start], " ")

@@ -307,7 +307,7 @@ func (a *Answerer) fit(w *writer, m tokens.Model, qty *quantity) {
 		key = "no_fit"
 	}
 	w.line(key, "qty", w.qty(*qty), "tokens", round(n), "model", m.ID, "window", tokens.Group(m.ContextWindow),
-		"share", share(n/float64(m.ContextWindow)))
+		"share", tokens.Percent(n/float64(m.ContextWindow)))
 }
 
 func (a *Answerer) size(w *writer, qty quantity) {
@@ -388,10 +388,22 @@ func (u unit) key() string {
 	return [...]string{"unit_token", "unit_char", "unit_zh_char", "unit_word", "unit_page", "unit_book", "unit_line"}[u]
 }
 
-// The sizes assumed for a page and a book, stated in every answer that
-// uses them: a page of a document (PDF, Word) of English prose, single
-// spaced, and of Chinese in characters; a book as a novel-length text in
-// English words or Chinese characters (二十万字).
+// The sizes taken for a page and a book, stated in every answer that uses
+// them: a page of a document (PDF, Word) of English prose, single spaced,
+// and of Chinese in characters; a book as a novel-length text in English
+// words or Chinese characters (二十万字).
+//
+// Sources: "Single-spaced, a 500-word paper is about one page long"
+// (https://www.reference.com/education/long-500-word-paper-e688adc076be96f);
+// "The typical novel nowadays is roughly 90,000 words" (editor Shawn Coyne,
+// quoted at https://authorscast.com/is-90000-words-a-novel). The Chinese
+// figures have no source found: pages on characters per A4 page disagree
+// (500–700 at http://w.hanyi.net/a63656, 1,400–1,600 at
+// http://w.hanyi.net/a63664), and the 茅盾文学奖's 130,000-character
+// minimum (https://rmnxw.com/zh-my/lvse/xinli/l45z5w.html) bounds a novel
+// rather than sizing a typical one; the Chinese answers call them
+// assumed. The tokens per word, character or line are not assumed: they
+// are measured with the real counter on samples/.
 var (
 	wordsPerPage = map[string]int{"en": 500, "zh": 800}
 	wordsPerBook = map[string]int{"en": 90_000, "zh": 200_000}
@@ -539,14 +551,6 @@ var texts = sync.OnceValue(func() map[string]map[string]string {
 })
 
 func round(v float64) string { return tokens.Group(int(math.Round(v))) }
-
-func share(v float64) string {
-	p := v * 100
-	if p < 1 {
-		return strconv.FormatFloat(p, 'f', 2, 64) + "%"
-	}
-	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
-}
 
 // question is what parse found in a question.
 type question struct {

@@ -277,3 +277,25 @@ func TestLoadCatalogValidation(t *testing.T) {
 		})
 	}
 }
+
+// No OpenAI source names GPT-6's encoding: its counts are marked estimates
+// and the note says o200k_base is assumed; GPT-5's stay exact (tiktoken
+// maps gpt-5 to o200k_base).
+func TestGPT6EncodingAssumed(t *testing.T) {
+	cat, err := DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"gpt-6-sol", "gpt-6-luna", "gpt-6.1-terra", "gpt-6.2-sol"} {
+		m, err := cat.Lookup(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Exact || m.Encoding != "o200k_base" || !strings.Contains(m.Estimate, "assumed") {
+			t.Errorf("%s: exact %v, encoding %s, note %q; want an estimate with o200k_base, said to be assumed", id, m.Exact, m.Encoding, m.Estimate)
+		}
+	}
+	if m, err := cat.Lookup("gpt-5"); err != nil || !m.Exact {
+		t.Errorf("gpt-5 = %+v, %v; want exact", m, err)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	neturl "net/url"
 	"time"
+
+	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
 // Refresh settings. The download is the generated catalog format
@@ -44,7 +46,7 @@ func Fetch(ctx context.Context, client *http.Client, url string) (*Catalog, erro
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("fetch catalog from %s: %w", logURL(url), err)
+		return nil, fmt.Errorf("fetch catalog from %s: %w", safeurl.String(url), err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -85,7 +87,7 @@ func (c *Catalog) Refresh(ctx context.Context, client *http.Client, url string, 
 	}
 	c.Replace(next)
 	d := next.Dataset()
-	log.Info("model catalog: using the downloaded one", "url", logURL(url), "dataset", d.Name, "version", d.Version,
+	log.Info("model catalog: using the downloaded one", "url", safeurl.String(url), "dataset", d.Name, "version", d.Version,
 		"prices_as_of", next.PricesAsOf(), "models", len(next.t().models))
 	return nil
 }
@@ -103,15 +105,4 @@ func (c *Catalog) KeepFresh(ctx context.Context, client *http.Client, url string
 		case <-t.C:
 		}
 	}
-}
-
-// logURL is raw as it may appear in logs and errors: without a password,
-// query or fragment, where a credential could sit.
-func logURL(raw string) string {
-	u, err := neturl.Parse(raw)
-	if err != nil {
-		return "(invalid URL)"
-	}
-	u.RawQuery, u.Fragment = "", ""
-	return u.Redacted()
 }

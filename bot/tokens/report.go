@@ -234,7 +234,10 @@ func USD(v float64) string {
 	return "$" + s
 }
 
-func percent(v float64) string {
+// Percent writes a share (0.25 for a quarter) as a percentage: "0%",
+// "<0.01%", two decimals below 10% ("1.25%"), one above ("12.5%"). The
+// /tokens report and the estimates' context shares both use it.
+func Percent(v float64) string {
 	p := v * 100
 	switch {
 	case p == 0:
@@ -253,7 +256,7 @@ func contextCell(share float64, window int) string {
 	if window == 0 {
 		return "n/a"
 	}
-	return percent(share) + " of " + shortCount(window)
+	return Percent(share) + " of " + shortCount(window)
 }
 
 // shortCount writes a context size as 128k or 1M.

@@ -189,3 +189,17 @@ func TestUnknownEncodingAndCancel(t *testing.T) {
 		t.Errorf("cancelled report: %v", err)
 	}
 }
+
+func TestPercent(t *testing.T) {
+	tests := []struct {
+		v    float64
+		want string
+	}{
+		{0, "0%"}, {0.00005, "<0.01%"}, {0.0001, "0.01%"}, {0.0125, "1.25%"}, {0.0999, "9.99%"}, {0.174, "17.4%"}, {1.5, "150.0%"},
+	}
+	for _, tt := range tests {
+		if got := Percent(tt.v); got != tt.want {
+			t.Errorf("Percent(%v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}

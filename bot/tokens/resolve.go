@@ -421,7 +421,7 @@ func (c *Catalog) Mentions(text string, max int) []string {
 		hasNum := len(p.nums) > 0
 		j := i + 1
 		for ; j < len(toks) && toks[j].joined && j-i < maxMentionTokens; j++ {
-			if isVersion(toks[j].s) && !hasNum {
+			if IsVersion(toks[j].s) && !hasNum {
 				hasNum = true
 				continue
 			}
@@ -473,9 +473,10 @@ func firstWord(s string) string {
 	return splitRuns(f[0])[0]
 }
 
-// isVersion reports whether a standalone token is a version number: "4",
-// "4.6", "3-5", not "300" or "2,000".
-func isVersion(s string) bool {
+// IsVersion reports whether s is shaped like a model's version number:
+// "4", "4.6", "3-5", not "300", "2M" or "2,000". Name resolution and the
+// estimates' amounts ("claude haiku 4.5" names no amount) both use it.
+func IsVersion(s string) bool {
 	n := 0
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '-' }) {
 		if len(f) > 2 || strings.Trim(f, "0123456789") != "" {

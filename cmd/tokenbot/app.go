@@ -168,8 +168,9 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Not warmed here: serve loads the encoders before it listens, chat
+	// in the background (see warm).
 	counter := tokens.NewCounter(tokens.Options{MaxBytes: cfg.Tokens.MaxBytes})
-	go counter.Warm(ctx)
 	if cfg.Prices.URL != "" {
 		go cat.KeepFresh(ctx, &http.Client{}, cfg.Prices.URL, newLogger(e, slog.LevelInfo))
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 )
 
@@ -53,9 +54,17 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("list takedowns: %w", err)
 	}
 	if *asJSON {
+		// Rows recorded before executor errors were redacted are redacted
+		// here.
+		sc, err := loadScanner(cfg)
+		if err != nil {
+			return err
+		}
 		enc := json.NewEncoder(e.stdout)
 		for _, r := range recs {
-			if err := enc.Encode(r.Audit()); err != nil {
+			row := r.Audit()
+			row.Detail = bot.RedactError(ctx, sc, row.Detail)
+			if err := enc.Encode(row); err != nil {
 				return err
 			}
 		}

@@ -26,6 +26,8 @@ func chat(ctx context.Context, e *env, cfg *config.Config) error {
 		return err
 	}
 	defer c.Close()
+	// The encoders load while the first line is typed.
+	go c.counter.Warm(ctx)
 	term := &terminal.Chat{In: e.stdin, Out: e.stdout}
 	d := c.dispatcher(newLogger(e, slog.LevelWarn), term)
 	return term.Run(ctx, d.Dispatch)

@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tokenbot/tokenbot/bot/bottest"
+	"github.com/tokenbot/tokenbot/bot/ledger"
 )
 
 // tokenbot runs the command line in the test process with a private data
@@ -177,5 +179,35 @@ func TestChatAndAudit(t *testing.T) {
 	code, out, _ = tokenbot(t, dir, "", "audit", "--json")
 	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"outcome":"deleted"`) || strings.Contains(out, key) {
 		t.Errorf("audit: exit %d, %q", code, out)
+	}
+}
+
+// A detail recorded before errors were redacted (a platform error quoting
+// a key, a webhook URL with its token) is redacted when audit shows it.
+func TestAuditRedactsOldDetails(t *testing.T) {
+	dir := t.TempDir()
+	store, err := ledger.OpenSQLite(context.Background(), filepath.Join(dir, "ledger.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := bottest.GitHubToken(9)
+	const hookToken = "WhK9tokenPathSecret_x1y2z3"
+	k := ledger.Key{Platform: "discord", Workspace: "G1", Channel: "C1", MessageID: "111"}
+	ok, _, err := store.Claim(context.Background(), ledger.Record{Key: k, Poster: "U1", Rule: "github-pat", Provider: "GitHub",
+		Masked: "ghp_…abcd", Fingerprint: strings.Repeat("ab", 16)}, "old", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("claim: %v, %v", ok, err)
+	}
+	detail := "missing permission: POST https://discord.com/api/webhooks/1/" + hookToken + "?wait=true: text \"my key " + key + "\""
+	if err := store.Finish(context.Background(), k, "old", ledger.Escalated, 1, detail); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	code, out, stderr := tokenbot(t, dir, "", "audit", "--json")
+	if code != 0 || !strings.Contains(out, `"outcome":"escalated"`) || !strings.Contains(out, "discord.com/api/webhooks/1/…") {
+		t.Fatalf("audit: exit %d, %q, %q", code, out, stderr)
+	}
+	if strings.Contains(out, hookToken) || bottest.Leaked(out, key) != "" {
+		t.Errorf("audit repeats the detail's credentials: %s", out)
 	}
 }

@@ -20,6 +20,8 @@
 // Encodings (how tokenbot counts a model's tokens) are decided here:
 // OpenAI's GPT-4o, GPT-4.1, GPT-5, o-series and gpt-oss models use
 // o200k_base, GPT-4/GPT-3.5 use cl100k_base, and those counts are exact.
+// GPT-6 models are counted with o200k_base as an assumption (no OpenAI
+// source names their encoding), and the estimate note says so.
 // Every other provider's tokenizer is not public: counts are estimates with
 // o200k_base, and the estimate note says so.
 //
@@ -221,6 +223,16 @@ function aliases(m) {
 
 function encoding(provider, id, display) {
   const bare = id.replace(/^openai\//, '')
+  if (/^gpt-6(\.|-|$)/.test(bare)) {
+    // tiktoken's model table (https://raw.githubusercontent.com/openai/tiktoken/main/tiktoken/model.py)
+    // names o200k_base for gpt-5 and no GPT-6 model; only a third-party
+    // tool's release note says GPT-6 uses o200k_base
+    // (https://github.com/simonw/ttok/releases/tag/1.0). Assumed, and said.
+    return {
+      encoding: 'o200k_base', exact: false,
+      estimate: "counted with o200k_base, assumed: OpenAI has not published the encoding of its GPT-6 models (tiktoken names none yet); real counts may differ",
+    }
+  }
   if (provider === 'openai' || bare.startsWith('gpt-oss')) {
     const cl100k = /^gpt-(3\.5|4)(-|$)/.test(bare) && !/^gpt-4(o|\.1|\.5)/.test(bare)
     return { encoding: cl100k ? 'cl100k_base' : 'o200k_base', exact: true }

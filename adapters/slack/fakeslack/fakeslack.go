@@ -69,6 +69,7 @@ type Server struct {
 	t testing.TB
 
 	mu          sync.Mutex
+	socketURL   string // what apps.connections.open hands out; "" = the fake's own
 	calls       []Call
 	failures    map[string][]Failure
 	holds       map[string]chan struct{} // method → closed when released
@@ -229,6 +230,14 @@ func (s *Server) Acks() []string {
 	return append([]string(nil), s.acks...)
 }
 
+// SetSocketURL makes apps.connections.open hand out u instead of the
+// fake's own Socket Mode endpoint (Slack's carries a ticket in its query).
+func (s *Server) SetSocketURL(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.socketURL = u
+}
+
 // Connections counts Socket Mode connections opened so far.
 func (s *Server) Connections() int {
 	s.mu.Lock()
@@ -262,16 +271,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	params := map[string]string{}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		var m map[string]json.RawMessage
-		_ = json.Unmarshal(body, &m)
-		for k, v := range m {
-			var str string
-			if json.Unmarshal(v, &str) == nil {
-				params[k] = str
-			} else {
-				params[k] = string(v)
-			}
-		}
+		params = jsonParams(body)
 	} else {
 		vals, _ := url.ParseQuery(string(body))
 		for k := range vals {
@@ -312,7 +312,12 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
 			return
 		}
-		u := "ws" + strings.TrimPrefix(s.URL, "http") + "/socket"
+		s.mu.Lock()
+		u := s.socketURL
+		s.mu.Unlock()
+		if u == "" {
+			u = "ws" + strings.TrimPrefix(s.URL, "http") + "/socket"
+		}
 		writeJSON(w, map[string]any{"ok": true, "url": u})
 		return
 	}
@@ -464,6 +469,21 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	params := jsonParams(body)
+	s.record(Call{Method: "response_url", Token: bearer(r), Params: params, Body: string(body), URL: r.URL.String()})
+	if f, ok := s.failure("response_url"); ok {
+		if f.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		}
+		w.WriteHeader(max(f.Status, 400))
+		return
+	}
+	_, _ = io.WriteString(w, "ok")
+}
+
+// jsonParams reads a JSON object's top-level fields: strings as they are,
+// anything else as its JSON.
+func jsonParams(body []byte) map[string]string {
 	params := map[string]string{}
 	var m map[string]json.RawMessage
 	_ = json.Unmarshal(body, &m)
@@ -475,15 +495,7 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 			params[k] = string(v)
 		}
 	}
-	s.record(Call{Method: "response_url", Token: bearer(r), Params: params, Body: string(body), URL: r.URL.String()})
-	if f, ok := s.failure("response_url"); ok {
-		if f.RetryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-		}
-		w.WriteHeader(max(f.Status, 400))
-		return
-	}
-	_, _ = io.WriteString(w, "ok")
+	return params
 }
 
 var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}

@@ -1,0 +1,76 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/bottest"
+)
+
+// Each text of a message is scanned once: a mentioned /tokens is not
+// scanned again by the count, and a scan an adapter made of the event's
+// text is used, not repeated. The answers are those of a fresh scan.
+func TestTextScannedOnce(t *testing.T) {
+	c := bottest.New(t, bottest.Options{})
+	sc := &bottest.CountingScanner{Scanner: c.Router.Scanner}
+	r := *c.Router
+	r.Scanner = sc
+	lowKey := "mistral_api_key = " + "Zq8mW3xT5vB7nK2pL9dR4sF6hJ1cG0aY" // found by its name: a warning, no takedown
+	mention := func(text string) bot.Event {
+		return bot.Event{Kind: bot.Mention, Platform: "test", Channel: "C1", User: "U1", MessageID: "1700000000.000200", Text: text}
+	}
+	scanned := func(t *testing.T, text string) bot.Event {
+		ev := mention(text)
+		s, err := r.Scan(context.Background(), text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev.Scan = s
+		return ev
+	}
+	tests := []struct {
+		name  string
+		ev    func(t *testing.T) bot.Event
+		bytes int    // scanned in all
+		want  string // in the last action's text
+	}{
+		{"mentioned /tokens", func(*testing.T) bot.Event { return mention("/tokens hello world") },
+			len("hello world"), "chars/token"},
+		{"mentioned /tokens with a model", func(*testing.T) bot.Event { return mention("/tokens model=gpt-4o hello world") },
+			len("model=gpt-4o hello world") + len("gpt-4o"), "gpt-4o"},
+		{"mentioned /tokens with a key", func(*testing.T) bot.Event { return mention("tokens: " + lowKey) },
+			len(lowKey), "Your text contains a credential"},
+		{"the adapter's scan of a message", func(t *testing.T) bot.Event {
+			ev := scanned(t, "nothing to see here")
+			ev.Kind = bot.Message
+			return ev
+		}, len("nothing to see here"), ""},
+		{"the adapter's scan of a mention", func(t *testing.T) bot.Event { return scanned(t, "what is a context window?") },
+			len("what is a context window?"), "context"},
+		{"a scan of another text is not used", func(t *testing.T) bot.Event {
+			ev := scanned(t, "hello")
+			ev.Text = "/tokens " + lowKey
+			return ev
+		}, len("hello") + len(lowKey), "Your text contains a credential"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := tt.ev(t)
+			acts, err := r.Handle(context.Background(), ev)
+			if err != nil || (tt.want != "") != (len(acts) > 0) {
+				t.Fatalf("Handle = %+v, %v", acts, err)
+			}
+			if tt.want != "" {
+				if last := acts[len(acts)-1].Text; !strings.Contains(last, tt.want) {
+					t.Errorf("answer lacks %q:\n%s", tt.want, last)
+				}
+			}
+			if n := sc.Scanned(); n != int64(tt.bytes) {
+				t.Errorf("scanned %d bytes, want %d (each text once)", n, tt.bytes)
+			}
+			sc.Reset()
+		})
+	}
+}
