@@ -121,6 +121,10 @@ type Index struct {
 	model   *classifier // classes: entries in order, then offTopic
 	spell   *speller
 	zhChars *hans.Converter
+	// keyed[k] reports whether entry k is asked about with a key, token or
+	// AI API named (see domainTerms.anchored) in nearly all of its own
+	// phrasings: a passive line without one is not about it.
+	keyed []bool
 }
 
 // Field names in the bleve document; one document per entry holds both languages.
@@ -477,7 +481,25 @@ func (ix *Index) trainModel(entries []Entry) {
 		texts = append(texts, trainText{text: prep(q), class: len(entries), weight: offTopicWeight})
 	}
 	ix.model = train(texts, len(entries)+1)
+	ix.keyed = make([]bool, len(entries))
+	for k, e := range entries {
+		n, anchored := 0, 0
+		for _, lang := range Languages {
+			t := e.Text[lang]
+			for _, p := range append([]string{t.Question}, t.Phrasings...) {
+				n++
+				if d := (domainTerms{s: prep(p)}); d.anchored() {
+					anchored++
+				}
+			}
+		}
+		ix.keyed[k] = float64(anchored) >= keyedShare*float64(n)
+	}
 }
+
+// keyedShare: an entry is keyed (see Index.keyed) when at least this share
+// of its question and phrasings is anchored.
+const keyedShare = 0.94
 
 // answerSentences splits an answer into its lines and sentences.
 func answerSentences(a string) []string {
@@ -719,6 +741,12 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 			minScore = max(minScore, requestMinScore)
 		}
 		if len(hits) == 0 || pOff >= pBest || pBest < minScore || ix.order[argmax] != best.id || margin < passiveMinMargin {
+			return notAnswered()
+		}
+		// Our words in another sense: next to a distractor ("the office
+		// printer", 聚餐) only a line that names an AI API is ours, and a
+		// keyed topic needs a key, token or AI API in the line.
+		if (terms.distracted() && !terms.ai()) || (ix.keyed[argmax] && !terms.anchored()) {
 			return notAnswered()
 		}
 		// Without a core term ("budget", "bill" or "environment" alone), or

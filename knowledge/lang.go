@@ -155,17 +155,50 @@ var (
 	coreZH = regexp.MustCompile(`(?i)密钥|令牌|token|key|额度|配额|模型|提示词|用量|上下文|机器人|bot`)
 )
 
-// aiTerm names AI APIs unambiguously; other strong terms (限流, 缓存,
-// budget…) also have everyday senses.
-var aiTerm = regexp.MustCompile(`(?i)\b(apis?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|tiktoken|tokenbot)\b|大模型|模型|提示词`)
+// The sense of the domain's words. A chat line is about the bot's domain
+// when its focus is an AI API: it names one outright (aiAnchor), or it talks
+// about keys, tokens or credentials in their API sense (coreNoun), once the
+// other senses of those nouns (otherSenseEN, otherSenseZH: SSH keys, primary
+// keys, "the key to the room", CSRF or session tokens, "unexpected token")
+// are set aside. The other domain words (budget, bill, quota, credits, limit,
+// cache, environment, context, rotate, leak, batch, 额度, 预算, 限流, 缓存,
+// 环境, 上下文, 轮换, 泄露…) have everyday senses and anchor nothing alone.
+var (
+	aiAnchor     = regexp.MustCompile(`(?i)\b(apis?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|ai|genai|tiktoken|tokeni[sz]\w*|tokenscommand|tokenbot|chatbot|rpm|tpm|429s?|401|authentication_error|insufficient_quota|context[- ]window|max_\w*tokens|finish_reason|stop_reason|x-api-key|x-goog-api-key|authorization|o200k\w*|cl100k\w*|models?|prompts?|completions?|embeddings?|deepseek|mistral|llama|qwen|copilot)\b|\bsk-|大模型|模型|提示词|分词|词表`)
+	coreNoun     = regexp.MustCompile(`(?i)\b(keys?|tokens?|credentials?|secrets?)\b|\.env\b|密钥|凭证|凭据`)
+	otherSenseEN = regexp.MustCompile(`(?i)\b(?:(?:ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|product|registry|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|unexpected|syntax|lexer|parser)[- ](?:keys?|tokens?)|(?:the|a|spare|car) keys? to the|keys? (?:fob|card|chain|ring|cabinet|box))\b`)
+	otherSenseZH = regexp.MustCompile(`(?i)(?:ssh|gpg|pgp|rsa)\s*(?:密钥|key)|公钥|私钥|主键|外键|redis\s*的?\s*key|(?:csrf|jwt|session|refresh|登录|动态|刷新)\s*token`)
+)
+
+// ai reports whether the line names AI APIs outright.
+func (d *domainTerms) ai() bool {
+	if !d.aiDone {
+		d.isAI, d.aiDone = aiAnchor.MatchString(d.s), true
+	}
+	return d.isAI
+}
+
+// anchored reports whether the line's focus is an AI API: it names one, or,
+// with no distractor nearby, it names a key, token or credential in a sense
+// other than those of otherSenseEN and otherSenseZH.
+func (d *domainTerms) anchored() bool {
+	if d.ai() {
+		return true
+	}
+	if d.distracted() {
+		return false
+	}
+	rest := otherSenseZH.ReplaceAllString(otherSenseEN.ReplaceAllString(d.s, " "), " ")
+	return coreNoun.MatchString(rest)
+}
 
 // domainTerms holds the domain-vocabulary checks of one chat line, each run
 // at most once: the distractor patterns are the slowest of them (milliseconds
 // on a 4 KiB line) and Ask consults them twice in passive mode.
 type domainTerms struct {
-	s                        string
-	strongDone, distractDone bool
-	strong, distract         bool
+	s                                string
+	strongDone, distractDone, aiDone bool
+	strong, distract, isAI           bool
 }
 
 func (d *domainTerms) isStrong() bool {
@@ -187,7 +220,7 @@ func (d *domainTerms) distracted() bool {
 // distractor unless an AI API is named outright.
 func (d *domainTerms) passive() bool {
 	if d.distracted() {
-		return aiTerm.MatchString(d.s)
+		return d.ai()
 	}
 	return d.isStrong() || coreEN.MatchString(d.s) || coreZH.MatchString(d.s)
 }
