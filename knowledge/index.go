@@ -122,8 +122,8 @@ type Index struct {
 	spell   *speller
 	zhChars *hans.Converter
 	// keyed[k] reports whether entry k is asked about with a key, token or
-	// AI API named (see domainTerms.anchored) in nearly all of its own
-	// phrasings: a passive line without one is not about it.
+	// AI API named (see namesKeyOrAI) in nearly all of its own phrasings: a
+	// passive line that names none (see domainTerms.anchored) is not about it.
 	keyed []bool
 }
 
@@ -457,6 +457,11 @@ func (ix *Index) trainModel(entries []Entry) {
 	// questions, so Traditional phrasings and questions meet the same features.
 	ix.zhChars = hans.New(vocab...)
 	prep := ix.normalize
+	// Which entries are keyed is found on the other core while the model
+	// trains: it needs the speller and the converter, not the model.
+	keyed := make(chan []bool, 1)
+	go func() { keyed <- ix.keyedEntries(entries) }()
+	defer func() { ix.keyed = <-keyed }()
 	var texts []trainText
 	for k, e := range entries {
 		for _, lang := range Languages {
@@ -481,24 +486,31 @@ func (ix *Index) trainModel(entries []Entry) {
 		texts = append(texts, trainText{text: prep(q), class: len(entries), weight: offTopicWeight})
 	}
 	ix.model = train(texts, len(entries)+1)
-	ix.keyed = make([]bool, len(entries))
+}
+
+// keyedEntries reports, for each entry, whether it is keyed (see Index.keyed).
+func (ix *Index) keyedEntries(entries []Entry) []bool {
+	keyed := make([]bool, len(entries))
 	for k, e := range entries {
-		n, anchored := 0, 0
+		asked, named := 0, 0
 		for _, lang := range Languages {
 			t := e.Text[lang]
 			for _, p := range append([]string{t.Question}, t.Phrasings...) {
-				n++
-				if d := (domainTerms{s: prep(p)}); d.anchored() {
-					anchored++
+				asked++
+				if namesKeyOrAI(ix.normalize(p)) {
+					named++
 				}
 			}
 		}
-		ix.keyed[k] = float64(anchored) >= keyedShare*float64(n)
+		keyed[k] = float64(named) >= keyedShare*float64(asked)
 	}
+	return keyed
 }
 
 // keyedShare: an entry is keyed (see Index.keyed) when at least this share
-// of its question and phrasings is anchored.
+// of its question and phrasings names a key, token or AI API (see
+// namesKeyOrAI); chosen on the development sets, where no keyed topic's
+// question is asked without one.
 const keyedShare = 0.94
 
 // answerSentences splits an answer into its lines and sentences.
@@ -698,7 +710,11 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	if strings.Trim(q, " \t\n\uFFFD") == "" {
 		return notAnswered()
 	}
-	nq := ix.normalize(q)
+	text := q
+	if mode == Passive {
+		text = passiveFocus(q)
+	}
+	nq := ix.normalize(text)
 	asks := IsQuestion(nq)
 	terms := domainTerms{s: nq}
 	if mode == Passive && (!(asks || helpRequest(nq)) || !terms.in()) {

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -28,6 +29,58 @@ func sanitize(s string) string {
 		return r
 	}, s)
 	return strings.TrimSpace(s)
+}
+
+// passiveFocusBytes bounds what passive mode reads of a line: a longer line
+// (a pasted log, a long account) is reduced to the sentences that ask, or to
+// its start when none does, so a 4 KiB line costs about what a chat question
+// does and its other sentences cannot route it.
+const passiveFocusBytes = 512
+
+// passiveFocus returns s if it is at most passiveFocusBytes long. Otherwise
+// it returns the last sentences with a question mark, in order, up to
+// passiveFocusBytes; without one, the last sentence if it reads as a
+// question (see IsQuestion); else the first passiveFocusBytes of s (at a
+// character boundary). Only the last sentence is matched against the
+// question patterns, so the work stays linear and small.
+func passiveFocus(s string) string {
+	if len(s) <= passiveFocusBytes {
+		return s
+	}
+	var sentences []string
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune(".?!。？！\n", r) {
+			end := i + utf8.RuneLen(r)
+			if t := strings.TrimSpace(s[start:end]); t != "" {
+				sentences = append(sentences, t)
+			}
+			start = end
+		}
+	}
+	if t := strings.TrimSpace(s[start:]); t != "" {
+		sentences = append(sentences, t)
+	}
+	var picked []string
+	n := 0
+	for i := len(sentences) - 1; i >= 0; i-- {
+		if t := sentences[i]; strings.ContainsAny(t, "?？") && n+len(t) <= passiveFocusBytes {
+			picked = append(picked, t)
+			n += len(t) + 1
+		}
+	}
+	if len(picked) > 0 {
+		slices.Reverse(picked)
+		return strings.Join(picked, " ")
+	}
+	if k := len(sentences); k > 0 && len(sentences[k-1]) <= passiveFocusBytes && IsQuestion(sentences[k-1]) {
+		return sentences[k-1]
+	}
+	cut := passiveFocusBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // DetectLang reports "zh" when Han characters make up a meaningful share of
@@ -185,12 +238,21 @@ func (d *domainTerms) anchored() bool {
 	if d.ai() {
 		return true
 	}
-	if d.distracted() {
+	return !d.distracted() && namesKey(d.s)
+}
+
+// namesKey reports whether s names a key, token or credential in a sense
+// other than those of otherSenseEN and otherSenseZH.
+func namesKey(s string) bool {
+	if !coreNoun.MatchString(s) {
 		return false
 	}
-	rest := otherSenseZH.ReplaceAllString(otherSenseEN.ReplaceAllString(d.s, " "), " ")
-	return coreNoun.MatchString(rest)
+	return coreNoun.MatchString(otherSenseZH.ReplaceAllString(otherSenseEN.ReplaceAllString(s, " "), " "))
 }
+
+// namesKeyOrAI reports whether s names an AI API or a key, token or
+// credential in its API sense, distractors aside.
+func namesKeyOrAI(s string) bool { return aiAnchor.MatchString(s) || namesKey(s) }
 
 // domainTerms holds the domain-vocabulary checks of one chat line, each run
 // at most once: the distractor patterns are the slowest of them (milliseconds

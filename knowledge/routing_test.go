@@ -78,6 +78,12 @@ func TestRouting(t *testing.T) {
 		{"chatter", "the budget for the team offsite is 5k, ideas?", Passive, ""},
 		{"chatter", "how much did we spend on the AWS bill?", Passive, ""},
 		{"chatter", "is the staging environment down?", Passive, ""},
+		// passive: a keyed topic (rotation, expiry, leaks) needs a key,
+		// token or AI API in the line; next to a distractor, an AI API
+		{"chatter sense", "how often do we rotate the cleaning duty?", Passive, ""},
+		{"chatter sense", "the ssl cert on the wiki expired, who renews it?", Passive, ""},
+		{"chatter sense zh", "谁把年终奖的消息泄露了？", Passive, ""},
+		{"chatter sense", "any idea what the rate limit is on the office printer queue?", Passive, ""},
 		{"chatter zh", "今年年假额度还有几天？", Passive, ""},
 		{"chatter zh", "团建预算够不够？", Passive, ""},
 		{"chatter zh", "地铁早高峰限流吗？", Passive, ""},
