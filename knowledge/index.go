@@ -714,7 +714,10 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	if mode == Passive {
 		text = passiveFocus(q)
 	}
-	nq := ix.normalize(text)
+	// Sense cues are looked for before synonyms collapse them
+	// (上下文窗口 → 上下文).
+	plain := ix.spell.correct(ix.zhChars.Simplified(text))
+	nq := prepare(plain)
 	asks := IsQuestion(nq)
 	terms := domainTerms{s: nq}
 	if mode == Passive && (!(asks || helpRequest(nq)) || !terms.in()) {
@@ -763,6 +766,11 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		// printer", 聚餐) only a line that names an AI API is ours, and a
 		// keyed topic needs a key, token or AI API in the line.
 		if (terms.distracted() && !terms.ai()) || (ix.keyed[argmax] && !terms.anchored()) {
+			return notAnswered()
+		}
+		// A word with an everyday sense ("context", 额度) that a line names
+		// without an anchor counts only next to a cue of its API sense.
+		if !terms.anchored() && everydaySense(plain) {
 			return notAnswered()
 		}
 		// Without a core term ("budget", "bill" or "environment" alone), or

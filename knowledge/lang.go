@@ -197,7 +197,7 @@ var (
 	weakZH   = regexp.MustCompile(`截断|回复|批量|批处理|折扣|额度|余额|充值|中文|英文|汉字|单词|字数|对话|聊天记录|历史消息|多轮|贵|钱|便宜|收费|扣|功能|命令|环境|线上|生产|测试环境|用量|用完|换新|更换|请求|接口|调用|响应|报错|错误`)
 	// distractors: physical keys, games, food, meetings, transport, crypto.
 	distractorEN = regexp.MustCompile(`(?i)\b(sales|offsite|off-site|hotel|flight|travel|vacation|electricity|rent|ssh|gpg|pgp|csrf|xsrf|jwt|session tokens?|session cookies?|login session|log ?in again|re-?login|login tokens?|sessions? expire\w*|primary key|foreign key|unexpected token|syntaxerror|cdn|browser cache|redis|memcached|docker|office|door|doors|room|building|car|cars|house|home|locker|cabinet|drawer|front desk|reception|keycard|key card|badge|board ?games?|game|games|arcade|casino|poker|chips|ring|subway|bus|metro|train|transit|laundry|coin|coins|crypto|nft|blockchain|lunch|dinner|coffee|pizza|standup|stand-up|sprint|retro|meeting|birthday|party|piano|keyboard|music|song|map|lock|locks|locksmith|spare|bike|gym|parking|pokemon|quest|level)\b`)
-	distractorZH = regexp.MustCompile(`(?i)cdn|重新登录|登录\s*token|登录令牌|钥匙|早高峰|晚高峰|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|几点|redis|区块链|币圈|token\s*币|币价|没看懂|看不懂|他在说|她在说|加密货币|键盘|钢琴`)
+	distractorZH = regexp.MustCompile(`(?i)cdn|重新登录|登录\s*token|登录令牌|钥匙|早高峰|晚高峰|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|高速|公路|车速|超速|开车|驾驶|限行|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|几点|redis|区块链|币圈|token\s*币|币价|没看懂|看不懂|他在说|她在说|加密货币|键盘|钢琴`)
 )
 
 // core vocabulary: what the bot is about (keys, tokens, models, credits).
@@ -305,4 +305,50 @@ func strongDomain(s string) bool { return strongEN.MatchString(s) || strongZH.Ma
 func inDomain(s string) bool {
 	d := domainTerms{s: s}
 	return d.in()
+}
+
+// senseCues are words whose everyday sense is as common in team chat as
+// their API sense ("give me some context", "my credit card limit", 信用卡额度,
+// "the next batch of laptops", 构建缓存), each with the neighbours that mark
+// the API sense (a context window's size, a quota's balance or top-up, a
+// batch job's discount, a cache hit's price).
+var senseCues = []struct{ word, cue *regexp.Regexp }{
+	{
+		regexp.MustCompile(`(?i)\bcontext\b|上下文`),
+		regexp.MustCompile(`(?i)\b(windows?|length|limits?|size|\d+k|fits?|long|longer|overflow\w*|max|maximum|truncat\w*|tokens?)\b|窗口|视窗|长度|多大|多长|放得|装得|放不|装不|塞|超|截断|token`),
+	},
+	{
+		regexp.MustCompile(`(?i)\b(quotas?|credits?)\b|额度`),
+		regexp.MustCompile(`(?i)\b(prepaid|pre-paid|top[- ]?ups?|balance|run out|ran out|runs out|usage|tiers?|spend limit|spending limit|insufficient\w*|exceed\w*|billing|billed|expir\w*)\b|配额|余额|预付|充值|用完|用光|储值|上限|欠费|过期|超`),
+	},
+	{
+		regexp.MustCompile(`(?i)\bbatch(?:es|ed|ing)?\b|批量|批次|批处理`),
+		regexp.MustCompile(`(?i)\b(api|jobs?|requests?|async\w*|discounts?|half|cheaper|cheap|cost\w*|price\w*|\d+ ?h|hours?|overnight|results?|wait)\b|50%|折|半价|便宜|省|异步|接口|请求|任务|不急|不着急|实时`),
+	},
+	{
+		regexp.MustCompile(`(?i)\bcach(?:e|es|ed|ing)\b|缓存`),
+		regexp.MustCompile(`(?i)\b(tokens?|prompts?|hits?|input|discounts?|cheaper|cheap|cost\w*|price\w*|billed|prefix)\b|提示|命中|输入|便宜|省|折|计费|前缀|token`),
+	},
+}
+
+// everydaySense reports whether s names a word of senseCues without any cue
+// of its API sense. The words of a group cue each other ("quota vs
+// credits").
+func everydaySense(s string) bool {
+	for _, sc := range senseCues {
+		loc := sc.word.FindAllStringIndex(s, 2)
+		if loc == nil {
+			continue
+		}
+		if len(loc) > 1 {
+			// "quota vs credits", 额度和配额: two words of one group.
+			if s[loc[0][0]:loc[0][1]] != s[loc[1][0]:loc[1][1]] {
+				continue
+			}
+		}
+		if !sc.cue.MatchString(s) {
+			return true
+		}
+	}
+	return false
 }

@@ -191,3 +191,29 @@ func TestSpellerLearnsPhrasingWordsButNotTheirTypos(t *testing.T) {
 		}
 	}
 }
+
+func TestEverydaySense(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"can you give me some context on this ticket?", true},
+		{"能给我讲讲这个需求的上下文吗", true},
+		{"what does 128k context mean", false},
+		{"上下文窗口多大", false},
+		{"what's the credit limit on the company card?", true},
+		{"信用卡额度怎么提", true},
+		{"quota vs credits", false},
+		{"额度用完了怎么办", false},
+		{"when does the next batch of monitors arrive?", true},
+		{"batch jobs half off?", false},
+		{"maven 本地缓存太大了怎么清", true},
+		{"提示缓存能省多少", false},
+		{"how do I rotate my key", false},
+	}
+	for _, tt := range tests {
+		if got := everydaySense(tt.s); got != tt.want {
+			t.Errorf("everydaySense(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}

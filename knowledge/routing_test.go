@@ -84,6 +84,10 @@ func TestRouting(t *testing.T) {
 		{"chatter sense", "the ssl cert on the wiki expired, who renews it?", Passive, ""},
 		{"chatter sense zh", "谁把年终奖的消息泄露了？", Passive, ""},
 		{"chatter sense", "any idea what the rate limit is on the office printer queue?", Passive, ""},
+		// passive: context, credits, batch and cache in their everyday sense
+		{"chatter sense", "what's the context for this pr?", Passive, ""},
+		{"chatter sense zh", "公司卡的额度够不够订酒店？", Passive, ""},
+		{"api sense", "will a 300 page pdf fit in the context?", Passive, "context-window"},
 		{"chatter zh", "今年年假额度还有几天？", Passive, ""},
 		{"chatter zh", "团建预算够不够？", Passive, ""},
 		{"chatter zh", "地铁早高峰限流吗？", Passive, ""},
