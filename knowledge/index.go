@@ -715,11 +715,13 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		text = passiveFocus(q)
 	}
 	// Sense cues are looked for before synonyms collapse them
-	// (上下文窗口 → 上下文).
-	plain := ix.spell.correct(ix.zhChars.Simplified(text))
+	// (上下文窗口 → 上下文), distractors also before the speller "corrects"
+	// a word the FAQ never uses ("kong" → "long").
+	typed := ix.zhChars.Simplified(text)
+	plain := ix.spell.correct(typed)
 	nq := prepare(plain)
 	asks := IsQuestion(nq)
-	terms := domainTerms{s: nq}
+	terms := domainTerms{s: nq, typed: typed}
 	if mode == Passive && (!(asks || helpRequest(nq)) || !terms.in()) {
 		return notAnswered()
 	}
@@ -763,9 +765,10 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 			return notAnswered()
 		}
 		// Our words in another sense: next to a distractor ("the office
-		// printer", 聚餐) only a line that names an AI API is ours, and a
-		// keyed topic needs a key, token or AI API in the line.
-		if (terms.distracted() && !terms.ai()) || (ix.keyed[argmax] && !terms.anchored()) {
+		// printer", nginx, 聚餐) only a line that names an AI provider or
+		// model is ours, and a keyed topic needs a key, token or AI API in
+		// the line.
+		if (terms.distracted() && !terms.provider()) || (ix.keyed[argmax] && !terms.anchored()) {
 			return notAnswered()
 		}
 		// A word with an everyday sense ("context", 额度) that a line names

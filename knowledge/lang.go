@@ -196,8 +196,8 @@ var (
 	strongZH = regexp.MustCompile(`(?i)密钥|秘钥|令牌|计费|扣费|收费|账单|帐单|费用|配额|限流|速率|限速|上下文|大模型|模型|提示词|缓存|推理|泄露|泄漏|轮换|吊销|撤销|分词|预算|花费|开销|请求头|凭证|凭据|机器人`)
 	weakZH   = regexp.MustCompile(`截断|回复|批量|批处理|折扣|额度|余额|充值|中文|英文|汉字|单词|字数|对话|聊天记录|历史消息|多轮|贵|钱|便宜|收费|扣|功能|命令|环境|线上|生产|测试环境|用量|用完|换新|更换|请求|接口|调用|响应|报错|错误`)
 	// distractors: physical keys, games, food, meetings, transport, crypto.
-	distractorEN = regexp.MustCompile(`(?i)\b(sales|offsite|off-site|hotel|flight|travel|vacation|electricity|rent|ssh|gpg|pgp|csrf|xsrf|jwt|session tokens?|session cookies?|login session|log ?in again|re-?login|login tokens?|sessions? expire\w*|primary key|foreign key|unexpected token|syntaxerror|cdn|browser cache|redis|memcached|docker|office|door|doors|room|building|car|cars|house|home|locker|cabinet|drawer|front desk|reception|keycard|key card|badge|board ?games?|game|games|arcade|casino|poker|chips|ring|subway|bus|metro|train|transit|laundry|coin|coins|crypto|nft|blockchain|lunch|dinner|coffee|pizza|standup|stand-up|sprint|retro|meeting|birthday|party|piano|keyboard|music|song|map|lock|locks|locksmith|spare|bike|gym|parking|pokemon|quest|level)\b`)
-	distractorZH = regexp.MustCompile(`(?i)cdn|重新登录|登录\s*token|登录令牌|钥匙|早高峰|晚高峰|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|高速|公路|车速|超速|开车|驾驶|限行|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|几点|redis|区块链|币圈|token\s*币|币价|没看懂|看不懂|他在说|她在说|加密货币|键盘|钢琴`)
+	distractorEN = regexp.MustCompile(`(?i)\b(nginx|kong|envoy|haproxy|traefik|ingress|istio|cloudflare|waf|elasticsearch|opensearch|lucene|solr|analy[sz]ers?|react|vue|angular|scroll|debounce|nfs|disk|mailbox|inbox|headcount|hiring|salary|salaries|payroll|bonus|sales|offsite|off-site|hotel|flight|travel|vacation|electricity|rent|ssh|gpg|pgp|csrf|xsrf|jwt|session tokens?|session cookies?|login session|log ?in again|re-?login|login tokens?|sessions? expire\w*|primary key|foreign key|unexpected token|syntaxerror|cdn|browser cache|redis|memcached|docker|office|door|doors|room|building|car|cars|house|home|locker|cabinet|drawer|front desk|reception|keycard|key card|badge|board ?games?|game|games|arcade|casino|poker|chips|ring|subway|bus|metro|train|transit|laundry|coin|coins|crypto|nft|blockchain|lunch|dinner|coffee|pizza|standup|stand-up|sprint|retro|meeting|birthday|party|piano|keyboard|music|song|map|lock|locks|locksmith|spare|bike|gym|parking|pokemon|quest|level)\b`)
+	distractorZH = regexp.MustCompile(`(?i)cdn|nginx|网关配置|密钥对|磁盘|硬盘|网盘|邮箱|招聘|工资|薪资|奖金|年终奖|编制|重新登录|登录\s*token|登录令牌|钥匙|早高峰|晚高峰|年假|假期|团建|年会|报销|销售|电费|房租|景区|主键|外键|门|办公室|锁|桌游|游戏|代币|筹码|地铁|公交|高速|公路|车速|超速|开车|驾驶|限行|午饭|午餐|晚饭|晚餐|吃|咖啡|奶茶|站会|例会|开会|会议|生日|聚餐|停车|健身|几点|redis|区块链|币圈|token\s*币|币价|没看懂|看不懂|他在说|她在说|加密货币|键盘|钢琴`)
 )
 
 // core vocabulary: what the bot is about (keys, tokens, models, credits).
@@ -220,8 +220,13 @@ var (
 	aiAnchor     = regexp.MustCompile(`(?i)\b(apis?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|ai|genai|tiktoken|tokeni[sz]\w*|tokenscommand|tokenbot|chatbot|rpm|tpm|429s?|401|authentication_error|insufficient_quota|context[- ]window|max_\w*tokens|finish_reason|stop_reason|x-api-key|x-goog-api-key|authorization|o200k\w*|cl100k\w*|models?|prompts?|completions?|embeddings?|deepseek|mistral|llama|qwen|copilot)\b|\bsk-|大模型|模型|提示词|分词|词表`)
 	coreNoun     = regexp.MustCompile(`(?i)\b(keys?|tokens?|credentials?|secrets?)\b|\.env\b|密钥|凭证|凭据`)
 	otherSenseEN = regexp.MustCompile(`(?i)\b(?:(?:ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|product|registry|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|unexpected|syntax|lexer|parser)[- ](?:keys?|tokens?)|(?:the|a|spare|car) keys? to the|keys? (?:fob|card|chain|ring|cabinet|box))\b`)
-	otherSenseZH = regexp.MustCompile(`(?i)(?:ssh|gpg|pgp|rsa)\s*(?:密钥|key)|公钥|私钥|主键|外键|redis\s*的?\s*key|(?:csrf|jwt|session|refresh|登录|动态|刷新)\s*token`)
+	otherSenseZH = regexp.MustCompile(`(?i)(?:ssh|gpg|pgp|rsa)\s*(?:密钥|key)|密钥对|公钥|私钥|主键|外键|redis\s*的?\s*key|(?:csrf|jwt|session|refresh|登录|动态|刷新)\s*token`)
 )
+
+// providerAnchor names an AI provider, model or LLM: next to a distractor
+// (nginx, Elasticsearch, an office) "api", "429" or "tokenizer" may be
+// anyone's, a model is ours.
+var providerAnchor = regexp.MustCompile(`(?i)\b(openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|ai|genai|tiktoken|tokenbot|chatbot|models?|prompts?|completions?|embeddings?|deepseek|mistral|llama|qwen|copilot)\b|大模型|模型|提示词`)
 
 // ai reports whether the line names AI APIs outright.
 func (d *domainTerms) ai() bool {
@@ -230,6 +235,9 @@ func (d *domainTerms) ai() bool {
 	}
 	return d.isAI
 }
+
+// provider reports whether the line names an AI provider or model.
+func (d *domainTerms) provider() bool { return d.ai() && providerAnchor.MatchString(d.s) }
 
 // anchored reports whether the line's focus is an AI API: it names one, or,
 // with no distractor nearby, it names a key, token or credential in a sense
@@ -258,7 +266,11 @@ func namesKeyOrAI(s string) bool { return aiAnchor.MatchString(s) || namesKey(s)
 // at most once: the distractor patterns are the slowest of them (milliseconds
 // on a 4 KiB line) and Ask consults them twice in passive mode.
 type domainTerms struct {
-	s                                string
+	s string
+	// typed, when set, is the line before spelling correction: English
+	// distractors are looked for in both (Chinese ones only in s, where
+	// synonyms have replaced 部门 and the like).
+	typed                            string
 	strongDone, distractDone, aiDone bool
 	strong, distract, isAI           bool
 }
@@ -272,7 +284,7 @@ func (d *domainTerms) isStrong() bool {
 
 func (d *domainTerms) distracted() bool {
 	if !d.distractDone {
-		d.distract, d.distractDone = distractorEN.MatchString(d.s) || distractorZH.MatchString(d.s), true
+		d.distract, d.distractDone = distracts(d.s) || (d.typed != "" && distractorEN.MatchString(d.typed)), true
 	}
 	return d.distract
 }
@@ -282,7 +294,7 @@ func (d *domainTerms) distracted() bool {
 // distractor unless an AI API is named outright.
 func (d *domainTerms) passive() bool {
 	if d.distracted() {
-		return d.ai()
+		return d.provider()
 	}
 	return d.isStrong() || coreEN.MatchString(d.s) || coreZH.MatchString(d.s)
 }
@@ -297,6 +309,8 @@ func (d *domainTerms) in() bool {
 	}
 	return weakEN.MatchString(d.s) || weakZH.MatchString(d.s)
 }
+
+func distracts(s string) bool { return distractorEN.MatchString(s) || distractorZH.MatchString(s) }
 
 // strongDomain reports whether s names the AI-API domain outright.
 func strongDomain(s string) bool { return strongEN.MatchString(s) || strongZH.MatchString(s) }

@@ -88,6 +88,15 @@ func TestRouting(t *testing.T) {
 		{"chatter sense", "what's the context for this pr?", Passive, ""},
 		{"chatter sense zh", "公司卡的额度够不够订酒店？", Passive, ""},
 		{"api sense", "will a 300 page pdf fit in the context?", Passive, "context-window"},
+		// passive: our own servers' limits and search engines' tokenizers
+		// are someone else's "api" and "429"; a typo-like word (kong) is
+		// still a distractor
+		{"chatter infra", "how do we make our envoy proxy answer 429 instead of 503 when rate limiting?", Passive, ""},
+		{"chatter infra", "kong keeps throttling the internal api, where is that configured?", Passive, ""},
+		{"chatter infra", "which lucene analyzer tokenizes japanese text best?", Passive, ""},
+		{"chatter infra zh", "服务器上的密钥对登录怎么开启？", Passive, ""},
+		{"chatter quota", "who can raise my disk quota on the build box?", Passive, ""},
+		{"api sense", "nginx in front of our openai calls keeps returning 429, is that openai's rate limit?", Passive, "rate-limits"},
 		{"chatter zh", "今年年假额度还有几天？", Passive, ""},
 		{"chatter zh", "团建预算够不够？", Passive, ""},
 		{"chatter zh", "地铁早高峰限流吗？", Passive, ""},
