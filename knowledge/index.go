@@ -431,8 +431,9 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 // off-topic examples as one more class.
 //
 // The speller's vocabulary is the FAQ's own wording (questions, short and
-// full answers, keywords, synonyms, off-topic examples) plus the phrasings'
-// words, except those that look like typos of that wording: phrasings hold
+// full answers, keywords, synonyms), the off-topic examples' words (see
+// newSpeller) and the phrasings' words, except those that look like typos
+// of that wording: phrasings hold
 // typos on purpose ("kye"), and those must not become words the speller
 // keeps (see newSpeller). Training texts are corrected like questions, so
 // both meet the same features.
@@ -446,11 +447,11 @@ func (ix *Index) trainModel(entries []Entry) {
 		}
 		vocab = append(vocab, e.Keywords...)
 	}
-	vocab = append(vocab, offTopicExamples...)
 	for _, w := range sortedKeys(synonyms) {
 		vocab = append(vocab, w, synonyms[w])
 	}
-	ix.spell = newSpeller(vocab, phrasings)
+	ix.spell = newSpeller(vocab, phrasings, offTopicExamples)
+	vocab = append(vocab, offTopicExamples...)
 	// Phrasings hold Traditional Chinese on purpose: only the FAQ's own
 	// Simplified wording tells the converter which characters are not a
 	// sign of Traditional text, and training texts are normalised like

@@ -296,7 +296,7 @@ func (d *domainTerms) passive() bool {
 	if d.distracted() {
 		return d.provider()
 	}
-	return d.isStrong() || coreEN.MatchString(d.s) || coreZH.MatchString(d.s)
+	return d.isStrong() || d.ai() || coreEN.MatchString(d.s) || coreZH.MatchString(d.s)
 }
 
 // in reports whether the line talks about keys, tokens, billing or limits of AI APIs.

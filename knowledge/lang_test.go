@@ -179,12 +179,15 @@ func TestPrepareNormalisesChatVocabulary(t *testing.T) {
 
 func TestSpellerLearnsPhrasingWordsButNotTheirTypos(t *testing.T) {
 	faq := strings.Repeat("what is an api key, rotate the key, the same key. ", 30)
-	sp := newSpeller([]string{faq}, []string{"wat is a kye", "my kye", "rotaet it", "is it safe", "safe?", "hackathon"})
+	sp := newSpeller([]string{faq}, []string{"wat is a kye", "my kye", "rotaet it", "is it safe", "safe?", "hackathon"}, []string{"my ssh key, the office door"})
 	for _, tt := range []struct{ in, want string }{
 		{"rotaet my kye", "rotate my key"}, // one edit from far more frequent FAQ words: typos
 		{"is it safe", "is it safe"},       // a phrasing's word, not much rarer than "same"
 		{"hackathon", "hackathon"},
 		{"hackaton", "hackathon"},
+		{"sth", "sth"},       // too short to correct to a chatter word
+		{"ofice", "office"},  // long enough
+		{"my ssh", "my ssh"}, // chatter words are known
 	} {
 		if got := sp.correct(tt.in); got != tt.want {
 			t.Errorf("correct(%q) = %q, want %q", tt.in, got, tt.want)

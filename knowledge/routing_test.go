@@ -97,6 +97,8 @@ func TestRouting(t *testing.T) {
 		{"chatter infra zh", "服务器上的密钥对登录怎么开启？", Passive, ""},
 		{"chatter quota", "who can raise my disk quota on the build box?", Passive, ""},
 		{"api sense", "nginx in front of our openai calls keeps returning 429, is that openai's rate limit?", Passive, "rate-limits"},
+		// passive: "ai" names the domain as a core term does
+		{"api sense", "how do we put a monthly spending limit on the ai account?", Passive, "quota-and-credits"},
 		{"chatter zh", "今年年假额度还有几天？", Passive, ""},
 		{"chatter zh", "团建预算够不够？", Passive, ""},
 		{"chatter zh", "地铁早高峰限流吗？", Passive, ""},
