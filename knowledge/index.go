@@ -225,6 +225,9 @@ var zhColloquial = strings.NewReplacer(
 	"为啥", "为什么", "干啥", "做什么", "干嘛", "做什么", "是个啥", "是什么", "是啥", "是什么", "啥", "什么",
 	"咋办", "怎么办", "咋", "怎么", "秘钥", "密钥", "密匙", "密钥", "泄漏", "泄露", "令牌", "token",
 	"词元", "token", "機器人", "机器人",
+	// asking the channel, not the topic: "有人知道这个机器人能干嘛吗"
+	// taught the model that 有人知道 means the bot's own help
+	"有没有人知道", "", "有人知道吗", "", "有人知道", "", "大家知道吗", "",
 	// Taiwan usage written in characters that Simplified shares, which the
 	// Traditional converter therefore never sees
 	"快取", "缓存", "金钥", "密钥", "权杖", "令牌", "视窗", "窗口", "呼叫", "调用", "帐单", "账单",

@@ -35,6 +35,8 @@ func TestRouting(t *testing.T) {
 		{"short zh", "429 是啥", Mention, "rate-limits"},
 		// long question with context
 		{"long en", "we ship a chatbot that keeps the whole history in every call; after about forty turns it gets slow, costs a lot and finally errors out. why does that happen?", Mention, "long-conversations"},
+		// asking the channel ("有人知道吗") is no topic
+		{"filler zh", "token 怎么算钱的，有人知道吗", Mention, "token-billing"},
 		// English terms inside Chinese
 		{"mixed zh", "prompt tokens 和 completion tokens 有啥区别", Mention, "input-output-tokens"},
 		{"mixed zh", "cached tokens 为什么便宜", Mention, "cached-tokens"},
