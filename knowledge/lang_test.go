@@ -220,3 +220,28 @@ func TestEverydaySense(t *testing.T) {
 		}
 	}
 }
+
+func TestPhraseSet(t *testing.T) {
+	p := newPhraseSet("ssh primary_key stand-up log_in_again")
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"my SSH key", true},
+		{"sshd is down", false},
+		{"is this the primary key?", true},
+		{"primary-key column", true},
+		{"the primary, key question", false},
+		{"key primary", false},
+		{"daily stand-up", true},
+		{"I had to log in again", true},
+		{"log in", false},
+		{"用 SSH 登录", true},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := p.match(tt.s); got != tt.want {
+			t.Errorf("match(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
