@@ -255,6 +255,8 @@ var synonyms = map[string]string{
 	"turns": "conversation", "messages": "conversation",
 	"ran out": "run out", "runs out": "run out", "running out": "run out", "used up": "run out", "exhausted": "run out", "depleted": "run out",
 	"versus": "vs",
+	// asking the channel, not the topic (see zhColloquial's 有人知道吗)
+	"does anyone know": "", "does anybody know": "", "anyone know": "", "anybody know": "", "any idea": "", "any ideas": "",
 	"fresh":  "new",
 	"mix up": "confuse", "mixed up": "confuse", "mixing up": "confuse", "mix them up": "confuse", "mixes up": "confuse",
 	"confused": "confuse", "confusing": "confuse", "confusion": "confuse", "confuses": "confuse",
@@ -726,7 +728,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	nq := prepare(plain)
 	asks := IsQuestion(nq)
 	terms := domainTerms{s: nq, typed: typed}
-	if mode == Passive && (!(asks || helpRequest(nq)) || !terms.in()) {
+	if mode == Passive && (!(asks || helpRequest(nq)) || aboutPeople(nq) || !terms.in()) {
 		return notAnswered()
 	}
 	probs, subject := ix.model.predict(nq)

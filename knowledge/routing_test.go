@@ -99,6 +99,13 @@ func TestRouting(t *testing.T) {
 		{"chatter infra zh", "服务器上的密钥对登录怎么开启？", Passive, ""},
 		{"chatter quota", "who can raise my disk quota on the build box?", Passive, ""},
 		{"api sense", "nginx in front of our openai calls keeps returning 429, is that openai's rate limit?", Passive, "rate-limits"},
+		// passive: questions about people and events, even in our words,
+		// ask the channel what happened; who can explain is a help request
+		{"chatter people", "who rotated the anthropic key last night?", Passive, ""},
+		{"chatter people", "has anyone topped up the openai credits?", Passive, ""},
+		{"chatter people zh", "谁把 Claude 的 key 删了？", Passive, ""},
+		{"help request", "who can explain what a token is?", Passive, "what-is-ai-token"},
+		{"help request", "does anyone know why we keep getting 429s?", Passive, "rate-limits"},
 		// passive: "ai" names the domain as a core term does
 		{"api sense", "how do we put a monthly spending limit on the ai account?", Passive, "quota-and-credits"},
 		{"chatter zh", "今年年假额度还有几天？", Passive, ""},
