@@ -198,3 +198,22 @@ func TestSkippedSearchKeepsTheAnswer(t *testing.T) {
 		t.Error("no question skipped the search")
 	}
 }
+
+// TestKeyedTopics: topics asked about with a key, token or AI API named in
+// nearly all their phrasings need one in a passive line; topics often asked
+// without one (long chats, budgets, quotas) do not.
+func TestKeyedTopics(t *testing.T) {
+	ix := testIndex(t)
+	keyed := map[string]bool{}
+	for k, id := range ix.order {
+		keyed[id] = ix.keyed[k]
+	}
+	for id, want := range map[string]bool{
+		"key-rotation": true, "key-leaked": true, "key-expiry": true, "what-is-ai-token": true,
+		"long-conversations": false, "team-budgets": false, "quota-and-credits": false, "chinese-vs-english": false,
+	} {
+		if keyed[id] != want {
+			t.Errorf("keyed[%s] = %v, want %v", id, keyed[id], want)
+		}
+	}
+}
