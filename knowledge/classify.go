@@ -430,12 +430,10 @@ func newSpeller(texts, seconds, chatter []string) *speller {
 	for _, t := range chatter {
 		latin(t, func(w string) {
 			if sp.freq[w] == 0 {
-				sp.chatter[w] = true
+				sp.chatter[w] = true // not a word of texts: its first use here
 			}
+			sp.freq[w]++
 		})
-	}
-	for _, t := range chatter {
-		latin(t, func(w string) { sp.freq[w]++ })
 	}
 	index := func(w string) { forNear(w, func(k string) { sp.near[k] = append(sp.near[k], w) }) }
 	for w := range sp.freq {

@@ -438,10 +438,9 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 // The speller's vocabulary is the FAQ's own wording (questions, short and
 // full answers, keywords, synonyms), the off-topic examples' words (see
 // newSpeller) and the phrasings' words, except those that look like typos
-// of that wording: phrasings hold
-// typos on purpose ("kye"), and those must not become words the speller
-// keeps (see newSpeller). Training texts are corrected like questions, so
-// both meet the same features.
+// of that wording: phrasings hold typos on purpose ("kye"), and those must
+// not become words the speller keeps (see newSpeller). Training texts are
+// corrected like questions, so both meet the same features.
 func (ix *Index) trainModel(entries []Entry) {
 	var vocab, phrasings []string
 	for _, e := range entries {

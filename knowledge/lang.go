@@ -260,7 +260,8 @@ var (
 )
 
 // The sense of the domain's words. A chat line is about the bot's domain
-// when its focus is an AI API: it names one outright (aiAnchor), or it talks
+// when its focus is an AI API: it names one outright (providerAnchor,
+// apiAnchor), or it talks
 // about keys, tokens or credentials in their API sense (coreNoun), once the
 // other senses of those nouns (otherSenseEN, otherSenseZH: SSH keys, primary
 // keys, "the key to the room", CSRF or session tokens, "unexpected token")
@@ -268,27 +269,29 @@ var (
 // cache, environment, context, rotate, leak, batch, 额度, 预算, 限流, 缓存,
 // 环境, 上下文, 轮换, 泄露…) have everyday senses and anchor nothing alone.
 var (
-	aiAnchor     = regexp.MustCompile(`(?i)\b(apis?|openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|ai|genai|tiktoken|tokeni[sz]\w*|tokenscommand|tokenbot|chatbot|rpm|tpm|429s?|401|authentication_error|insufficient_quota|context[- ]window|max_\w*tokens|finish_reason|stop_reason|x-api-key|x-goog-api-key|authorization|o200k\w*|cl100k\w*|models?|prompts?|completions?|embeddings?|deepseek|mistral|llama|qwen|copilot)\b|\bsk-|大模型|模型|提示词|分词|词表`)
-	coreNoun     = regexp.MustCompile(`(?i)\b(keys?|tokens?|credentials?|secrets?)\b|\.env\b|密钥|凭证|凭据`)
-	otherSenseEN = regexp.MustCompile(`(?i)\b(?:(?:ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|product|registry|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|unexpected|syntax|lexer|parser)[- ](?:keys?|tokens?)|(?:the|a|spare|car) keys? to the|keys? (?:fob|card|chain|ring|cabinet|box))\b`)
-	otherSenseZH = regexp.MustCompile(`(?i)(?:ssh|gpg|pgp|rsa)\s*(?:密钥|key)|密钥对|公钥|私钥|主键|外键|redis\s*的?\s*key|(?:csrf|jwt|session|refresh|登录|动态|刷新)\s*token`)
+	// providerAnchor names an AI provider, model or LLM; apiAnchor the
+	// API's own terms. Next to a distractor (nginx, Elasticsearch, an
+	// office) "api", "429" or "tokenizer" may be anyone's, a model is ours.
+	providerAnchor = regexp.MustCompile(`(?i)\b(openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|ai|genai|tiktoken|tokenbot|chatbot|models?|prompts?|completions?|embeddings?|deepseek|mistral|llama|qwen|copilot)\b|大模型|模型|提示词`)
+	apiAnchor      = regexp.MustCompile(`(?i)\b(apis?|tokeni[sz]\w*|tokenscommand|rpm|tpm|429s?|401|authentication_error|insufficient_quota|context[- ]window|max_\w*tokens|finish_reason|stop_reason|x-api-key|x-goog-api-key|authorization|o200k\w*|cl100k\w*)\b|\bsk-|分词|词表`)
+	coreNoun       = regexp.MustCompile(`(?i)\b(keys?|tokens?|credentials?|secrets?)\b|\.env\b|密钥|凭证|凭据`)
+	otherSenseEN   = regexp.MustCompile(`(?i)\b(?:(?:ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|product|registry|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|unexpected|syntax|lexer|parser)[- ](?:keys?|tokens?)|(?:the|a|spare|car) keys? to the|keys? (?:fob|card|chain|ring|cabinet|box))\b`)
+	otherSenseZH   = regexp.MustCompile(`(?i)(?:ssh|gpg|pgp|rsa)\s*(?:密钥|key)|密钥对|公钥|私钥|主键|外键|redis\s*的?\s*key|(?:csrf|jwt|session|refresh|登录|动态|刷新)\s*token`)
 )
 
-// providerAnchor names an AI provider, model or LLM: next to a distractor
-// (nginx, Elasticsearch, an office) "api", "429" or "tokenizer" may be
-// anyone's, a model is ours.
-var providerAnchor = regexp.MustCompile(`(?i)\b(openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|ai|genai|tiktoken|tokenbot|chatbot|models?|prompts?|completions?|embeddings?|deepseek|mistral|llama|qwen|copilot)\b|大模型|模型|提示词`)
+// namesAI reports whether s names AI APIs outright.
+func namesAI(s string) bool { return providerAnchor.MatchString(s) || apiAnchor.MatchString(s) }
 
 // ai reports whether the line names AI APIs outright.
 func (d *domainTerms) ai() bool {
 	if !d.aiDone {
-		d.isAI, d.aiDone = aiAnchor.MatchString(d.s), true
+		d.isAI, d.aiDone = namesAI(d.s), true
 	}
 	return d.isAI
 }
 
 // provider reports whether the line names an AI provider or model.
-func (d *domainTerms) provider() bool { return d.ai() && providerAnchor.MatchString(d.s) }
+func (d *domainTerms) provider() bool { return providerAnchor.MatchString(d.s) }
 
 // anchored reports whether the line's focus is an AI API: it names one, or,
 // with no distractor nearby, it names a key, token or credential in a sense
@@ -311,11 +314,10 @@ func namesKey(s string) bool {
 
 // namesKeyOrAI reports whether s names an AI API or a key, token or
 // credential in its API sense, distractors aside.
-func namesKeyOrAI(s string) bool { return aiAnchor.MatchString(s) || namesKey(s) }
+func namesKeyOrAI(s string) bool { return namesAI(s) || namesKey(s) }
 
 // domainTerms holds the domain-vocabulary checks of one chat line, each run
-// at most once: the distractor patterns are the slowest of them (milliseconds
-// on a 4 KiB line) and Ask consults them twice in passive mode.
+// at most once: Ask consults several of them more than once in passive mode.
 type domainTerms struct {
 	s string
 	// typed, when set, is the line before spelling correction: English
@@ -341,8 +343,8 @@ func (d *domainTerms) distracted() bool {
 }
 
 // passive reports whether a chat line the bot was not addressed in is about
-// its domain: a core term with no distractor nearby, or a strong term with no
-// distractor unless an AI API is named outright.
+// its domain: a core term, a strong term or a named AI API with no
+// distractor nearby, or, next to one, a named AI provider or model.
 func (d *domainTerms) passive() bool {
 	if d.distracted() {
 		return d.provider()
