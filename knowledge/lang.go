@@ -172,6 +172,20 @@ func aboutPeople(s string) bool {
 	return (aboutPeopleEN.MatchString(s) || aboutPeopleZH.MatchString(s)) && !askingHelp.MatchString(s)
 }
 
+// Meetings, meals and parties: a line about one is the team's schedule even
+// when it names a model ("is the llm team meeting still at 3?"). Unlike the
+// other distractors (a game, a home, a train can be an AI app's), none of
+// these occurs in the development sets' on-topic questions.
+var (
+	socialEN = newPhraseSet(`meeting meetings standup standups stand-up sync-up offsite off-site retro
+		lunch dinner breakfast party birthday coffee happy_hour all-hands all_hands`)
+	socialZH = newSubstrings(`开会 会议 例会 站会 周会 聚餐 午饭 晚饭 团建 年会 生日 几点开`)
+)
+
+// aboutSocial reports whether a chat line is about a meeting, a meal or a
+// party.
+func aboutSocial(s string) bool { return socialEN.match(s) || socialZH.match(s) }
+
 // maxQueryWords is the most words (or Han characters / 3) of a search-style
 // query without a question form.
 const maxQueryWords = 8
@@ -245,8 +259,9 @@ var (
 	distractorZH = newSubstrings(`
 	漏桶 支付 短信 cdn nginx 网关配置 密钥对 磁盘
 	硬盘 网盘 邮箱 招聘 工资 薪资 奖金 年终奖 编制 重新登录 登录令牌 钥匙 早高峰 晚高峰 年假 假期 团建 年会
-	报销 销售 电费 房租 景区 主键 外键 门 办公室 锁 桌游 游戏 代币 筹码 地铁 公交 高速 公路 车速 超速
-	开车 驾驶 限行 午饭 午餐 晚饭 晚餐 吃 咖啡 奶茶 站会 例会 开会 会议 生日 聚餐 停车 健身 几点
+	报销 销售 电费 房租 景区 主键 外键 门禁 门卡 大门 房门 开门 关门 门口 办公室 门锁 锁门 开锁 车锁
+	密码锁 桌游 游戏 代币 筹码 地铁 公交 高速 公路 车速 超速 开车 驾驶 限行 午饭 午餐 晚饭 晚餐 吃饭
+	吃什么 好吃 外卖 咖啡 奶茶 站会 例会 开会 会议 生日 聚餐 停车 健身 几点
 	redis 区块链 币圈 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴`)
 	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币`)
 )

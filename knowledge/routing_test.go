@@ -106,6 +106,11 @@ func TestRouting(t *testing.T) {
 		{"chatter people zh", "谁把 Claude 的 key 删了？", Passive, ""},
 		{"help request", "who can explain what a token is?", Passive, "what-is-ai-token"},
 		{"help request", "does anyone know why we keep getting 429s?", Passive, "rate-limits"},
+		// passive: meetings and meals are the team's schedule, even with a model named
+		{"chatter social", "is the claude pricing sync meeting moved to friday?", Passive, ""},
+		{"chatter social zh", "大模型组周会几点开？", Passive, ""},
+		// passive: 吃 token and 入门 are not meals and doors
+		{"not a distractor zh", "中文是不是比英文更吃 token？", Passive, "chinese-vs-english"},
 		// passive: "ai" names the domain as a core term does
 		{"api sense", "how do we put a monthly spending limit on the ai account?", Passive, "quota-and-credits"},
 		{"chatter zh", "今年年假额度还有几天？", Passive, ""},
