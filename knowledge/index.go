@@ -675,9 +675,9 @@ func (ix *Index) rank(hits []hit, probs []float64) []hit {
 }
 
 // decisive reports whether the best topic's probability leads the
-// runner-up's by more than bleveWeight (probs holds the topics, then the
-// off-topic class).
-func (ix *Index) decisive(probs []float64) bool {
+// runner-up's by more than lead (probs holds the topics, then the off-topic
+// class) and is at least mentionMinScore.
+func (ix *Index) decisive(probs []float64, lead float64) bool {
 	p1, p2 := 0.0, 0.0
 	for _, p := range probs[:len(ix.order)] {
 		if p > p1 {
@@ -686,7 +686,7 @@ func (ix *Index) decisive(probs []float64) bool {
 			p2 = p
 		}
 	}
-	return p1-p2 > bleveWeight && p1 >= mentionMinScore
+	return p1-p2 > lead && p1 >= mentionMinScore
 }
 
 // Ask answers question in the asker's language. In Mention mode it always
@@ -736,8 +736,14 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	// model's best topic leads the runner-up by more than that, no search
 	// can change a mention's answer (nor push its score below
 	// mentionMinScore), so the search is skipped and Score is the model's
-	// probability alone.
-	if mode != Mention || !ix.decisive(probs) {
+	// probability alone. A passive answer also needs a lead of
+	// passiveMinMargin after the search: the model's lead must cover both.
+	lead := bleveWeight
+	if mode == Passive {
+		lead += passiveMinMargin
+	}
+	searched := !ix.decisive(probs, lead)
+	if searched {
 		var err error
 		if hits, err = ix.search(ctx, nq, lang); err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -766,7 +772,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		if !asks {
 			minScore = max(minScore, requestMinScore)
 		}
-		if len(hits) == 0 || pOff >= pBest || pBest < minScore || ix.order[argmax] != best.id || margin < passiveMinMargin {
+		if (searched && len(hits) == 0) || pOff >= pBest || pBest < minScore || ix.order[argmax] != best.id || margin < passiveMinMargin {
 			return notAnswered()
 		}
 		// Our words in another sense: next to a distractor ("the office

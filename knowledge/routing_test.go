@@ -181,7 +181,7 @@ func TestSkippedSearchKeepsTheAnswer(t *testing.T) {
 		for _, l := range on {
 			nq := ix.normalize(sanitize(l.q))
 			probs, _ := ix.model.predict(nq)
-			if !ix.decisive(probs) {
+			if !ix.decisive(probs, bleveWeight) {
 				continue
 			}
 			skipped++
@@ -221,4 +221,44 @@ func TestKeyedTopics(t *testing.T) {
 			t.Errorf("keyed[%s] = %v, want %v", id, keyed[id], want)
 		}
 	}
+}
+
+// TestPassiveSkippedSearchKeepsTheAnswer: passive mode skips the search when
+// the model's lead covers BM25's weight and the passive margin; with the
+// search, the ranking would have picked the same topic with at least that
+// margin, so the answer is the same.
+func TestPassiveSkippedSearchKeepsTheAnswer(t *testing.T) {
+	ix := testIndex(t)
+	ctx := context.Background()
+	skipped := 0
+	for _, file := range []string{"testdata/questions.yaml", "testdata/dev.yaml", "testdata/dev2.yaml", "testdata/dev3.yaml", "testdata/dev4.yaml"} {
+		on, _ := loadQuestionFile(t, file)
+		for _, l := range on {
+			nq := ix.normalize(sanitize(l.q))
+			probs, _ := ix.model.predict(nq)
+			if !ix.decisive(probs, bleveWeight+passiveMinMargin) {
+				continue
+			}
+			skipped++
+			hits, err := ix.search(ctx, nq, DetectLang(l.q))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ranked := ix.rank(hits, probs)
+			if len(hits) == 0 || ranked[0].score-ranked[1].score < passiveMinMargin {
+				t.Errorf("%q: the full search gives %d hits and a margin of %.2f", l.q, len(hits), ranked[0].score-ranked[1].score)
+			}
+			a, err := ix.Ask(ctx, l.q, Passive)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Answered && a.ID != ranked[0].id {
+				t.Errorf("Ask(%q, passive) = %q, the full ranking gives %q", l.q, a.ID, ranked[0].id)
+			}
+		}
+	}
+	if skipped == 0 {
+		t.Error("no passive question skipped the search")
+	}
+	t.Logf("%d passive questions skipped the search", skipped)
 }
