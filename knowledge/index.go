@@ -692,8 +692,10 @@ func (ix *Index) decisive(probs []float64, lead float64) bool {
 // Ask answers question in the asker's language. In Mention mode it always
 // returns an answer: the best entry, or a "not sure" text offering the
 // closest topics. In Passive mode it answers only a confident, on-topic
-// question and otherwise returns Answered=false with an empty Answer. Only
-// the first MaxQuestionBytes of question are searched; invalid UTF-8 is
+// question that uses the FAQ's words in their AI-API sense, and otherwise
+// returns Answered=false with an empty Answer; a passive line longer than
+// passiveFocusBytes is read by its questions (see passiveFocus). Only the
+// first MaxQuestionBytes of question are searched; invalid UTF-8 is
 // replaced.
 func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, error) {
 	if err := ctx.Err(); err != nil {
