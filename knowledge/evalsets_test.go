@@ -101,7 +101,7 @@ func TestEvalSets(t *testing.T) {
 		{"testdata/questions.yaml", true, 0.95, 0.90, 2, 0},
 		{"testdata/dev.yaml", true, 0.93, 0.84, 2, 0},
 		{"testdata/dev2.yaml", true, 0.94, 0.85, 11, 0},
-		{"testdata/dev3.yaml", true, 0.96, 0.90, 1, 0},
+		{"testdata/dev3.yaml", true, 0.98, 0.92, 0, 0},
 		{"testdata/dev4.yaml", true, 0.96, 0.92, 2, 0},
 		{"testdata/chatter.yaml", true, 1, 1, 0, 1},
 		{"testdata/holdout.yaml", false, 0.88, 0.60, 2, 0},
