@@ -203,3 +203,39 @@ func TestTopicsAndEntry(t *testing.T) {
 		t.Error("Entry(no-such-id) found something")
 	}
 }
+
+// TestAskPassiveLongLineReadsItsQuestions: in passive mode a line longer than
+// passiveFocusBytes is routed by the sentences that ask, not by the account
+// around them.
+func TestAskPassiveLongLineReadsItsQuestions(t *testing.T) {
+	ix := testIndex(t)
+	unit := "the nightly job retried after a 429 from the provider and the staging key was rotated. "
+	log := strings.Repeat(unit, 20)
+	logZH := strings.Repeat("夜间任务又被限流了，重试了好几次，测试环境的密钥上周刚换过。", 10)
+	tests := []struct {
+		name, q, want string
+	}{
+		{"question at the end", log + "anyway, how many tokens is one chinese character?", "chinese-vs-english"},
+		{"question in the middle", strings.Repeat(unit, 10) + "quick one: what are cached tokens? " + strings.Repeat(unit, 10), "cached-tokens"},
+		{"chatter question at the end", log + "who is bringing the cake on friday?", ""},
+		{"chinese question at the end", logZH + "顺便问一下，缓存的 token 是什么？", "cached-tokens"},
+		{"account with no question", log + logZH, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if len(tt.q) <= passiveFocusBytes {
+				t.Fatalf("test line is %d bytes, want more than %d", len(tt.q), passiveFocusBytes)
+			}
+			a, err := ix.Ask(context.Background(), tt.q, Passive)
+			if err != nil {
+				t.Fatalf("Ask: %v", err)
+			}
+			if got := a.ID; got != tt.want {
+				t.Errorf("Ask(passive) = %q, want %q", got, tt.want)
+			}
+			if a.Question != strings.TrimSpace(tt.q) {
+				t.Errorf("Answer.Question does not echo the whole line")
+			}
+		})
+	}
+}

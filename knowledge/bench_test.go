@@ -37,14 +37,19 @@ func BenchmarkAsk(b *testing.B) {
 
 // BenchmarkAskP99 reports the 50th and 99th percentile latency of single
 // mention-mode Ask calls over mixed English and Chinese questions.
-func BenchmarkAskP99(b *testing.B) {
+func BenchmarkAskP99(b *testing.B) { benchPercentiles(b, Mention) }
+
+// BenchmarkAskPassiveP99 is BenchmarkAskP99 in passive mode.
+func BenchmarkAskPassiveP99(b *testing.B) { benchPercentiles(b, Passive) }
+
+func benchPercentiles(b *testing.B, mode Mode) {
 	ix := testIndex(b)
 	ctx := context.Background()
 	lat := make([]time.Duration, 0, 4096)
 	i := 0
 	for b.Loop() {
 		start := time.Now()
-		if _, err := ix.Ask(ctx, benchQuestions[i%len(benchQuestions)], Mention); err != nil {
+		if _, err := ix.Ask(ctx, benchQuestions[i%len(benchQuestions)], mode); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(start))
@@ -90,5 +95,41 @@ func BenchmarkNewIndex(b *testing.B) {
 			b.Fatal(err)
 		}
 		_ = ix.Close()
+	}
+}
+
+// longPassiveLines are chat lines of about 4 KiB (MaxQuestionBytes) that
+// reach every stage of passive routing: a pasted log or a long account with
+// domain words and a question in it, in English and in Chinese.
+var longPassiveLines = func() []string {
+	en := "we moved the nightly report job to the new worker pool yesterday and since then the logs show retries, " +
+		"timeouts and a few 429 responses from the provider; the key was rotated last week and the staging " +
+		"environment uses its own key, the budget alert fired twice and the bill looks higher than usual. "
+	zh := "昨天把夜间报表任务迁到了新的机器上，之后日志里一直有重试、超时和几次 429，上周刚轮换过密钥，" +
+		"测试环境用的是单独的 key，预算提醒响了两次，账单看起来比平时高。"
+	long := func(unit, question string) string {
+		s := ""
+		for len(s)+len(unit)+len(question) < MaxQuestionBytes {
+			s += unit
+		}
+		return s + question
+	}
+	return []string{
+		long(en, "why would the token usage jump like that?"),
+		long(zh, "为什么 token 用量会涨这么多？"),
+	}
+}()
+
+// BenchmarkAskPassiveLong measures passive-mode Ask on 4 KiB chat lines.
+func BenchmarkAskPassiveLong(b *testing.B) {
+	ix := testIndex(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := ix.Ask(ctx, longPassiveLines[i%len(longPassiveLines)], Passive); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }

@@ -400,15 +400,23 @@ type speller struct {
 	// key (the word itself or a common deletion), so a misspelling's
 	// candidates are a few map lookups instead of a scan of the vocabulary.
 	near map[string][]string
+	// chatter holds the words known only from chatter (see newSpeller).
+	chatter map[string]bool
 }
 
 // typoRatio: see newSpeller.
 const typoRatio = 20
 
+// minChatterFix is the shortest word corrected to a word known only from
+// chatter: "sth" is not a typo of "ssh", "ofice" is one of "office".
+const minChatterFix = 5
+
 // newSpeller learns the words of texts, and some words of seconds (texts
-// that may hold deliberate typos, see below).
-func newSpeller(texts, seconds []string) *speller {
-	sp := &speller{freq: map[string]int{}, near: map[string][]string{}}
+// that may hold deliberate typos, see below). The words of chatter are
+// known too, so never corrected, but a word known only from them is a
+// correction for words of at least minChatterFix letters only.
+func newSpeller(texts, seconds, chatter []string) *speller {
+	sp := &speller{freq: map[string]int{}, near: map[string][]string{}, chatter: map[string]bool{}}
 	latin := func(t string, visit func(string)) {
 		for _, w := range splitRuns(t) {
 			if w[0] < utf8.RuneSelf && len(w) >= 2 && !isDigits(w) {
@@ -418,6 +426,14 @@ func newSpeller(texts, seconds []string) *speller {
 	}
 	for _, t := range texts {
 		latin(t, func(w string) { sp.freq[w]++ })
+	}
+	for _, t := range chatter {
+		latin(t, func(w string) {
+			if sp.freq[w] == 0 {
+				sp.chatter[w] = true // not a word of texts: its first use here
+			}
+			sp.freq[w]++
+		})
 	}
 	index := func(w string) { forNear(w, func(k string) { sp.near[k] = append(sp.near[k], w) }) }
 	for w := range sp.freq {
@@ -511,7 +527,7 @@ func (sp *speller) fix(w string) string {
 		for _, v := range sp.near[k] {
 			f := sp.freq[v]
 			better := f > bestFreq || f == bestFreq && (len(v) < len(best) || len(v) == len(best) && v < best)
-			if better && oneEdit(w, v) {
+			if better && (len(w) >= minChatterFix || !sp.chatter[v]) && oneEdit(w, v) {
 				best, bestFreq = v, f
 			}
 		}

@@ -121,6 +121,10 @@ type Index struct {
 	model   *classifier // classes: entries in order, then offTopic
 	spell   *speller
 	zhChars *hans.Converter
+	// keyed[k] reports whether entry k is asked about with a key, token or
+	// AI API named (see namesKeyOrAI) in nearly all of its own phrasings: a
+	// passive line that names none (see domainTerms.anchored) is not about it.
+	keyed []bool
 }
 
 // Field names in the bleve document; one document per entry holds both languages.
@@ -221,6 +225,9 @@ var zhColloquial = strings.NewReplacer(
 	"为啥", "为什么", "干啥", "做什么", "干嘛", "做什么", "是个啥", "是什么", "是啥", "是什么", "啥", "什么",
 	"咋办", "怎么办", "咋", "怎么", "秘钥", "密钥", "密匙", "密钥", "泄漏", "泄露", "令牌", "token",
 	"词元", "token", "機器人", "机器人",
+	// asking the channel, not the topic: "有人知道这个机器人能干嘛吗"
+	// taught the model that 有人知道 means the bot's own help
+	"有没有人知道", "", "有人知道吗", "", "有人知道", "", "大家知道吗", "",
 	// Taiwan usage written in characters that Simplified shares, which the
 	// Traditional converter therefore never sees
 	"快取", "缓存", "金钥", "密钥", "权杖", "令牌", "视窗", "窗口", "呼叫", "调用", "帐单", "账单",
@@ -248,6 +255,8 @@ var synonyms = map[string]string{
 	"turns": "conversation", "messages": "conversation",
 	"ran out": "run out", "runs out": "run out", "running out": "run out", "used up": "run out", "exhausted": "run out", "depleted": "run out",
 	"versus": "vs",
+	// asking the channel, not the topic (see zhColloquial's 有人知道吗)
+	"does anyone know": "", "does anybody know": "", "anyone know": "", "anybody know": "", "any idea": "", "any ideas": "",
 	"fresh":  "new",
 	"mix up": "confuse", "mixed up": "confuse", "mixing up": "confuse", "mix them up": "confuse", "mixes up": "confuse",
 	"confused": "confuse", "confusing": "confuse", "confusion": "confuse", "confuses": "confuse",
@@ -427,11 +436,11 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 // off-topic examples as one more class.
 //
 // The speller's vocabulary is the FAQ's own wording (questions, short and
-// full answers, keywords, synonyms, off-topic examples) plus the phrasings'
-// words, except those that look like typos of that wording: phrasings hold
-// typos on purpose ("kye"), and those must not become words the speller
-// keeps (see newSpeller). Training texts are corrected like questions, so
-// both meet the same features.
+// full answers, keywords, synonyms), the off-topic examples' words (see
+// newSpeller) and the phrasings' words, except those that look like typos
+// of that wording: phrasings hold typos on purpose ("kye"), and those must
+// not become words the speller keeps (see newSpeller). Training texts are
+// corrected like questions, so both meet the same features.
 func (ix *Index) trainModel(entries []Entry) {
 	var vocab, phrasings []string
 	for _, e := range entries {
@@ -442,17 +451,22 @@ func (ix *Index) trainModel(entries []Entry) {
 		}
 		vocab = append(vocab, e.Keywords...)
 	}
-	vocab = append(vocab, offTopicExamples...)
 	for _, w := range sortedKeys(synonyms) {
 		vocab = append(vocab, w, synonyms[w])
 	}
-	ix.spell = newSpeller(vocab, phrasings)
+	ix.spell = newSpeller(vocab, phrasings, offTopicExamples)
+	vocab = append(vocab, offTopicExamples...)
 	// Phrasings hold Traditional Chinese on purpose: only the FAQ's own
 	// Simplified wording tells the converter which characters are not a
 	// sign of Traditional text, and training texts are normalised like
 	// questions, so Traditional phrasings and questions meet the same features.
 	ix.zhChars = hans.New(vocab...)
 	prep := ix.normalize
+	// Which entries are keyed is found on the other core while the model
+	// trains: it needs the speller and the converter, not the model.
+	keyed := make(chan []bool, 1)
+	go func() { keyed <- ix.keyedEntries(entries) }()
+	defer func() { ix.keyed = <-keyed }()
 	var texts []trainText
 	for k, e := range entries {
 		for _, lang := range Languages {
@@ -478,6 +492,31 @@ func (ix *Index) trainModel(entries []Entry) {
 	}
 	ix.model = train(texts, len(entries)+1)
 }
+
+// keyedEntries reports, for each entry, whether it is keyed (see Index.keyed).
+func (ix *Index) keyedEntries(entries []Entry) []bool {
+	keyed := make([]bool, len(entries))
+	for k, e := range entries {
+		asked, named := 0, 0
+		for _, lang := range Languages {
+			t := e.Text[lang]
+			for _, p := range append([]string{t.Question}, t.Phrasings...) {
+				asked++
+				if namesKeyOrAI(ix.normalize(p)) {
+					named++
+				}
+			}
+		}
+		keyed[k] = float64(named) >= keyedShare*float64(asked)
+	}
+	return keyed
+}
+
+// keyedShare: an entry is keyed (see Index.keyed) when at least this share
+// of its question and phrasings names a key, token or AI API (see
+// namesKeyOrAI); chosen on the development sets, where no keyed topic's
+// question is asked without one.
+const keyedShare = 0.94
 
 // answerSentences splits an answer into its lines and sentences.
 func answerSentences(a string) []string {
@@ -636,9 +675,9 @@ func (ix *Index) rank(hits []hit, probs []float64) []hit {
 }
 
 // decisive reports whether the best topic's probability leads the
-// runner-up's by more than bleveWeight (probs holds the topics, then the
-// off-topic class).
-func (ix *Index) decisive(probs []float64) bool {
+// runner-up's by more than lead (probs holds the topics, then the off-topic
+// class) and is at least mentionMinScore.
+func (ix *Index) decisive(probs []float64, lead float64) bool {
 	p1, p2 := 0.0, 0.0
 	for _, p := range probs[:len(ix.order)] {
 		if p > p1 {
@@ -647,14 +686,16 @@ func (ix *Index) decisive(probs []float64) bool {
 			p2 = p
 		}
 	}
-	return p1-p2 > bleveWeight && p1 >= mentionMinScore
+	return p1-p2 > lead && p1 >= mentionMinScore
 }
 
 // Ask answers question in the asker's language. In Mention mode it always
 // returns an answer: the best entry, or a "not sure" text offering the
 // closest topics. In Passive mode it answers only a confident, on-topic
-// question and otherwise returns Answered=false with an empty Answer. Only
-// the first MaxQuestionBytes of question are searched; invalid UTF-8 is
+// question that uses the FAQ's words in their AI-API sense, and otherwise
+// returns Answered=false with an empty Answer; a passive line longer than
+// passiveFocusBytes is read by its questions (see passiveFocus). Only the
+// first MaxQuestionBytes of question are searched; invalid UTF-8 is
 // replaced.
 func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, error) {
 	if err := ctx.Err(); err != nil {
@@ -676,10 +717,19 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	if strings.Trim(q, " \t\n\uFFFD") == "" {
 		return notAnswered()
 	}
-	nq := ix.normalize(q)
+	text := q
+	if mode == Passive {
+		text = passiveFocus(q)
+	}
+	// Sense cues are looked for before synonyms collapse them
+	// (上下文窗口 → 上下文), distractors also before the speller "corrects"
+	// a word the FAQ never uses ("kong" → "long").
+	typed := ix.zhChars.Simplified(text)
+	plain := ix.spell.correct(typed)
+	nq := prepare(plain)
 	asks := IsQuestion(nq)
-	terms := domainTerms{s: nq}
-	if mode == Passive && (!(asks || helpRequest(nq)) || !terms.in()) {
+	terms := domainTerms{s: nq, typed: typed}
+	if mode == Passive && (!(asks || helpRequest(nq)) || aboutPeople(nq) || aboutSocial(nq) || !terms.in()) {
 		return notAnswered()
 	}
 	probs, subject := ix.model.predict(nq)
@@ -688,8 +738,14 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	// model's best topic leads the runner-up by more than that, no search
 	// can change a mention's answer (nor push its score below
 	// mentionMinScore), so the search is skipped and Score is the model's
-	// probability alone.
-	if mode != Mention || !ix.decisive(probs) {
+	// probability alone. A passive answer also needs a lead of
+	// passiveMinMargin after the search: the model's lead must cover both.
+	lead := bleveWeight
+	if mode == Passive {
+		lead += passiveMinMargin
+	}
+	searched := !ix.decisive(probs, lead)
+	if searched {
 		var err error
 		if hits, err = ix.search(ctx, nq, lang); err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -718,7 +774,19 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		if !asks {
 			minScore = max(minScore, requestMinScore)
 		}
-		if len(hits) == 0 || pOff >= pBest || pBest < minScore || ix.order[argmax] != best.id || margin < passiveMinMargin {
+		if (searched && len(hits) == 0) || pOff >= pBest || pBest < minScore || ix.order[argmax] != best.id || margin < passiveMinMargin {
+			return notAnswered()
+		}
+		// Our words in another sense: next to a distractor ("the office
+		// printer", nginx, 聚餐) only a line that names an AI provider or
+		// model is ours, and a keyed topic needs a key, token or AI API in
+		// the line.
+		if (terms.distracted() && !terms.provider()) || (ix.keyed[argmax] && !terms.anchored()) {
+			return notAnswered()
+		}
+		// A word with an everyday sense ("context", 额度) that a line names
+		// without an anchor counts only next to a cue of its API sense.
+		if !terms.anchored() && everydaySense(plain) {
 			return notAnswered()
 		}
 		// Without a core term ("budget", "bill" or "environment" alone), or

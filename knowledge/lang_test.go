@@ -179,15 +179,69 @@ func TestPrepareNormalisesChatVocabulary(t *testing.T) {
 
 func TestSpellerLearnsPhrasingWordsButNotTheirTypos(t *testing.T) {
 	faq := strings.Repeat("what is an api key, rotate the key, the same key. ", 30)
-	sp := newSpeller([]string{faq}, []string{"wat is a kye", "my kye", "rotaet it", "is it safe", "safe?", "hackathon"})
+	sp := newSpeller([]string{faq}, []string{"wat is a kye", "my kye", "rotaet it", "is it safe", "safe?", "hackathon"}, []string{"my ssh key, the office door"})
 	for _, tt := range []struct{ in, want string }{
 		{"rotaet my kye", "rotate my key"}, // one edit from far more frequent FAQ words: typos
 		{"is it safe", "is it safe"},       // a phrasing's word, not much rarer than "same"
 		{"hackathon", "hackathon"},
 		{"hackaton", "hackathon"},
+		{"sth", "sth"},       // too short to correct to a chatter word
+		{"ofice", "office"},  // long enough
+		{"my ssh", "my ssh"}, // chatter words are known
 	} {
 		if got := sp.correct(tt.in); got != tt.want {
 			t.Errorf("correct(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestEverydaySense(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"can you give me some context on this ticket?", true},
+		{"能给我讲讲这个需求的上下文吗", true},
+		{"what does 128k context mean", false},
+		{"上下文窗口多大", false},
+		{"what's the credit limit on the company card?", true},
+		{"信用卡额度怎么提", true},
+		{"quota vs credits", false},
+		{"额度用完了怎么办", false},
+		{"when does the next batch of monitors arrive?", true},
+		{"batch jobs half off?", false},
+		{"maven 本地缓存太大了怎么清", true},
+		{"提示缓存能省多少", false},
+		{"how do I rotate my key", false},
+	}
+	for _, tt := range tests {
+		if got := everydaySense(tt.s); got != tt.want {
+			t.Errorf("everydaySense(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestPhraseSet(t *testing.T) {
+	p := newPhraseSet("ssh primary_key stand-up log_in_again")
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"my SSH key", true},
+		{"sshd is down", false},
+		{"is this the primary key?", true},
+		{"primary-key column", true},
+		{"the primary, key question", false},
+		{"key primary", false},
+		{"daily stand-up", true},
+		{"I had to log in again", true},
+		{"log in", false},
+		{"用 SSH 登录", true},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := p.match(tt.s); got != tt.want {
+			t.Errorf("match(%q) = %v, want %v", tt.s, got, tt.want)
 		}
 	}
 }
