@@ -20,6 +20,9 @@ const (
 	// fresh3File is a third measured set, written the same way while the
 	// second routing round was built, and scored once after it.
 	fresh3File = "testdata/fresh3.yaml"
+	// fresh4File is a fourth measured set, written the same way while the
+	// passive-precision round was built, and scored once after it.
+	fresh4File = "testdata/fresh4.yaml"
 )
 
 // TestIndependentSetsAreSound checks each independent set's labels and
@@ -35,7 +38,7 @@ func TestIndependentSetsAreSound(t *testing.T) {
 		file       string
 		minTopics  int
 		maxOverlap float64
-	}{{independentFile, 27, 0}, {freshFile, len(ix.Topics("en")), 0.04}} {
+	}{{independentFile, 27, 0}, {freshFile, len(ix.Topics("en")), 0.04}, {fresh4File, len(ix.Topics("en")), 0.04}} {
 		qs, _ := loadQuestionFile(t, tt.file)
 		count := map[string]map[string]int{}
 		overlap := 0
