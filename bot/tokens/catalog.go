@@ -365,7 +365,7 @@ func (mf modelFile) validate() (Model, error) {
 			return Model{}, fieldErr("shutdown", "must be a date YYYY-MM-DD, got %q", mf.Shutdown)
 		}
 	}
-	if !validName(mf.ServedBy) && mf.ServedBy != "" {
+	if mf.ServedBy != "" && !validName(mf.ServedBy) {
 		return Model{}, fieldErr("served_by", "a model id without spaces, got %q", mf.ServedBy)
 	}
 	if mf.ServedBy != "" && mf.Shutdown == "" && !mf.Deprecated {

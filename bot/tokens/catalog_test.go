@@ -270,8 +270,8 @@ func TestLoadCatalogValidation(t *testing.T) {
 		{"estimate on exact", head + validRow + "    estimate: guess\n", "field estimate: must be empty"},
 		{"duplicate alias", head + validRow + strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[M-ONE]").Replace(validRow), `models[1] (m2): name "M-ONE" is already used by m1`},
 		{"dollars not euros", "currency: EUR\n" + head + validRow, "currency"},
-		{"served by a model of the table", head + validRow + "    deprecated: true\n    served_by: m2\n" + strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[m-two]").Replace(validRow), "two models"},
-		{"served by an alias", head + validRow + "    deprecated: true\n    served_by: M-TWO\n" + strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[m-two]").Replace(validRow), "two models"},
+		{"served by a model of the table", head + validRow + "    deprecated: true\n    served_by: m2\n" + strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[m-two]").Replace(validRow), ""},
+		{"served by an alias", head + validRow + "    deprecated: true\n    served_by: M-TWO\n" + strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[m-two]").Replace(validRow), ""},
 		{"served by an unknown model", head + validRow + "    shutdown: 2026-01-01\n    served_by: m9\n", `models[0] (m1): field served_by: unknown model "m9"`},
 		{"served by itself", head + validRow + "    deprecated: true\n    served_by: m-one\n", "field served_by: names the model itself"},
 		{"served by a routed model", head + validRow + "    deprecated: true\n    served_by: m2\n" +
@@ -284,8 +284,8 @@ func TestLoadCatalogValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cat, err := LoadCatalog([]byte(tt.yaml))
-			if tt.want == "" || tt.want == "two models" {
-				if want := map[string]int{"": 1, "two models": 2}[tt.want]; err != nil || len(cat.Models()) != want {
+			if tt.want == "" {
+				if err != nil || len(cat.Models()) != strings.Count(tt.yaml, "- id:") {
 					t.Fatalf("valid table: %v", err)
 				}
 				return
