@@ -95,15 +95,26 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 		if name := r.read[i]; name != "" {
 			w.line("read_as", "name", name, "model", m.ID)
 		}
-		retired := m.StatusAt(a.now()) == tokens.ShutDown
-		if retired {
+		// A retired id the provider routes to another model: that model's
+		// figures are the ones that apply.
+		shown, routed := m, a.servedBy(m)
+		retired := routed != nil || m.StatusAt(a.now()) == tokens.ShutDown
+		switch {
+		case routed != nil:
+			since := ""
+			if m.Shutdown != "" {
+				since = w.say("served_since", "date", m.Shutdown)
+			}
+			w.line("served_by", "model", m.ID, "since", since, "target", routed.ID)
+			shown = *routed
+		case retired:
 			a.lifecycle(&w, m)
 		}
 		if q.price || (!q.context && !wantsSize) {
-			a.price(&w, m, q)
+			a.price(&w, shown, q)
 		}
 		if q.context {
-			a.fit(&w, m, q.qty)
+			a.fit(&w, shown, q.qty)
 		}
 		if !retired {
 			a.lifecycle(&w, m)
@@ -227,6 +238,9 @@ func (a *Answerer) price(w *writer, m tokens.Model, q question) {
 	if t := m.LongContext; t != nil {
 		w.line("long_tier", "above", tokens.Group(t.AboveTokens), "input", tokens.USD(t.InputPerMTok), "output", tokens.USD(t.OutputPerMTok))
 	}
+	if n := m.PriceNote; n != nil {
+		w.line("price_note", "note", n.In(w.lang))
+	}
 	if len(q.tokens) > 0 {
 		costs(w, m, q.tokens, q.oneRequest)
 	}
@@ -338,6 +352,20 @@ func (a *Answerer) how(w *writer, qty quantity) {
 	if qty.noPages {
 		w.line("doc_pages")
 	}
+}
+
+// servedBy returns the model that answers requests to m today in its stead,
+// or nil when m serves itself (or names a model the catalog lacks).
+func (a *Answerer) servedBy(m tokens.Model) *tokens.Model {
+	id := m.ServedByAt(a.now())
+	if id == "" {
+		return nil
+	}
+	t, err := a.Catalog.Lookup(id)
+	if err != nil {
+		return nil
+	}
+	return &t
 }
 
 func (a *Answerer) lifecycle(w *writer, m tokens.Model) {

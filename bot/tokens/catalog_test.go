@@ -24,7 +24,7 @@ func TestDefaultCatalog(t *testing.T) {
 		"gpt-5.5": "openai", "gpt-5.4": "openai", "gpt-5.4-mini": "openai", "gpt-5.4-nano": "openai",
 		"claude-opus-4-7": "anthropic", "claude-sonnet-4-6": "anthropic", "claude-haiku-4-5": "anthropic",
 		"gemini-3-flash-preview": "google", "gemini-3.1-pro-preview": "google", "gemini-3.1-flash-lite": "google",
-		"deepseek-chat": "deepseek", "mistral-large-2512": "mistral", "grok-4.3": "xai", "llama-3.3-70b-versatile": "groq",
+		"deepseek-flash": "deepseek", "deepseek-v4-pro": "deepseek", "mistral-large-2512": "mistral", "grok-4.3": "xai", "llama-3.3-70b-versatile": "groq",
 	}
 	for id, provider := range required {
 		m, err := cat.Lookup(id)
@@ -52,6 +52,9 @@ func TestDefaultCatalog(t *testing.T) {
 		"claude-sonnet-4-6": {3, 0.30, 15, 1_000_000},
 		"claude-haiku-4-5":  {1, 0.10, 5, 200_000},
 		"gemini-2.5-pro":    {1.25, 0.125, 10, 1_048_576},
+		// DeepSeek's peak rates (https://api-docs.deepseek.com/quick_start/pricing).
+		"deepseek-flash":  {0.3, 0.006, 1.2, 1_000_000},
+		"deepseek-v4-pro": {1.32, 0.044, 3.96, 1_000_000},
 	} {
 		m, _ := cat.Lookup(id)
 		if got := [4]float64{m.InputPerMTok, m.CachedInputPerMTok, m.OutputPerMTok, float64(m.ContextWindow)}; got != want {
@@ -133,6 +136,12 @@ func TestLifecycle(t *testing.T) {
 		{"claude-sonnet-5-5", "2026-12-01", Active, nil},
 		{"grok-2", "2026-12-01", Deprecated, []string{"grok-2-1212 is deprecated; current models: "}},
 		{"gpt-5.5", "2026-12-01", Active, nil},
+		// Retired ids the provider routes to another model, and one whose
+		// requests fail.
+		{"deepseek-v4-flash", "2026-12-01", Deprecated, []string{"deepseek-v4-flash is retired; requests to it are served by deepseek-flash and billed at its prices."}},
+		{"gemini-2.5-pro", "2026-12-01", ShutDown, []string{"gemini-2.5-pro was retired on 2026-12-01; requests to it are served by gemini-3.8-flash"}},
+		{"gemini-2.5-pro", "2026-11-30", Deprecated, []string{"shuts down on 2026-12-01", "gemini-3.8-flash"}},
+		{"deepseek-chat", "2026-12-01", ShutDown, []string{"deepseek-chat was shut down on 2026-07-24; current models: deepseek-flash"}},
 	}
 	for _, tt := range tests {
 		m, err := cat.Lookup(tt.name)
@@ -200,7 +209,7 @@ func TestLookupUnknownSuggests(t *testing.T) {
 		"gemini-31-pro":      "gemini-3.1-pro-preview",
 		"claude":             "claude-",
 		"gpt-9000-ultra":     "gpt-",
-		"deepsek-chat":       "deepseek-chat",
+		"deepsek-flash":      "deepseek-flash",
 		"claude-opus-4-9000": "claude-opus-4",
 	} {
 		_, err := cat.Lookup(name)
@@ -261,12 +270,22 @@ func TestLoadCatalogValidation(t *testing.T) {
 		{"estimate on exact", head + validRow + "    estimate: guess\n", "field estimate: must be empty"},
 		{"duplicate alias", head + validRow + strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[M-ONE]").Replace(validRow), `models[1] (m2): name "M-ONE" is already used by m1`},
 		{"dollars not euros", "currency: EUR\n" + head + validRow, "currency"},
+		{"served by a model of the table", head + validRow + "    deprecated: true\n    served_by: m2\n" + strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[m-two]").Replace(validRow), ""},
+		{"served by an alias", head + validRow + "    deprecated: true\n    served_by: M-TWO\n" + strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[m-two]").Replace(validRow), ""},
+		{"served by an unknown model", head + validRow + "    shutdown: 2026-01-01\n    served_by: m9\n", `models[0] (m1): field served_by: unknown model "m9"`},
+		{"served by itself", head + validRow + "    deprecated: true\n    served_by: m-one\n", "field served_by: names the model itself"},
+		{"served by a routed model", head + validRow + "    deprecated: true\n    served_by: m2\n" +
+			strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[m-two]").Replace(validRow) + "    deprecated: true\n    served_by: m1\n", "field served_by: m2 is itself served by m1"},
+		{"served by on an active model", head + validRow + "    served_by: m2\n", "field served_by: needs shutdown or deprecated"},
+		{"price note", head + validRow + "    price_note: {en: peak rate, zh: 高峰价}\n", ""},
+		{"price note without zh", head + validRow + "    price_note: {en: peak rate}\n", "field price_note: needs en and zh"},
+		{"price note of two lines", head + validRow + "    price_note: {en: \"peak\\nrate\", zh: 高峰价}\n", "field price_note"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cat, err := LoadCatalog([]byte(tt.yaml))
 			if tt.want == "" {
-				if err != nil || len(cat.Models()) != 1 {
+				if err != nil || len(cat.Models()) != strings.Count(tt.yaml, "- id:") {
 					t.Fatalf("valid table: %v", err)
 				}
 				return
@@ -275,6 +294,39 @@ func TestLoadCatalogValidation(t *testing.T) {
 				t.Errorf("err = %v; want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// ServedByAt names the model serving a retired id: from its shutdown date
+// on, or at once when the provider gave no date.
+func TestServedByAt(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	tests := []struct {
+		name string
+		m    Model
+		on   string
+		want string
+	}{
+		{"before the shutdown", Model{ID: "a", Shutdown: "2026-12-01", ServedBy: "b"}, "2026-11-30", ""},
+		{"on the shutdown day", Model{ID: "a", Shutdown: "2026-12-01", ServedBy: "b"}, "2026-12-01", "b"},
+		{"retired with no date", Model{ID: "a", Deprecated: true, ServedBy: "b"}, "2026-01-01", "b"},
+		{"shut down, not routed", Model{ID: "a", Shutdown: "2026-01-01"}, "2026-12-01", ""},
+	}
+	for _, tt := range tests {
+		if got := tt.m.ServedByAt(day(tt.on)); got != tt.want {
+			t.Errorf("%s: ServedByAt(%s) = %q; want %q", tt.name, tt.on, got, tt.want)
+		}
+	}
+	// The default table: each routed id names a served model with its own prices.
+	cat, err := DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"deepseek-v4-flash": "deepseek-flash", "gemini-2.5-pro": "gemini-3.8-flash", "gemini-2.5-flash": "gemini-3.5-flash-lite"} {
+		m, err := cat.Lookup(id)
+		if err != nil || m.ServedByAt(day("2026-12-02")) != want {
+			t.Errorf("%s: served by %q (%v); want %s", id, m.ServedBy, err, want)
+		}
 	}
 }
 

@@ -88,10 +88,12 @@ func writeModels(w io.Writer, cat *tokens.Catalog, models []tokens.Model, now ti
 			long = fmt.Sprintf(">%s: %s/%s", tokens.Group(t.AboveTokens), price(t.InputPerMTok), price(t.OutputPerMTok))
 		}
 		status := "active"
-		switch m.StatusAt(now) {
-		case tokens.ShutDown:
+		switch s := m.ServedByAt(now); {
+		case s != "":
+			status = "retired, served by " + s
+		case m.StatusAt(now) == tokens.ShutDown:
 			status = "shut down " + m.Shutdown
-		case tokens.Deprecated:
+		case m.StatusAt(now) == tokens.Deprecated:
 			status = "deprecated"
 			if m.Shutdown != "" {
 				status += ", ends " + m.Shutdown

@@ -21,6 +21,12 @@ func TestModels(t *testing.T) {
 			// counts are marked estimates; the others are exact.
 			[]string{"gpt-5.5 ", "gpt-5.4-mini", "deprecated, ends 2026-12-11", "~gpt-6-sol", "~gpt-6.2-sol"}, []string{"gpt-4 ", "~gpt-5", "~gpt-4", "~o"}},
 		{"all", []string{"models", "--all", "--provider", "openai"}, 0, []string{"gpt-4 ", "shut down 2026-10-23"}, nil},
+		// A retired id its provider routes to another model still answers:
+		// listed, with the model that serves it.
+		{"routed", []string{"models", "--provider", "deepseek"}, 0,
+			[]string{"~deepseek-flash ", "0.3     0.006   -            1.2", "384,000", "retired, served by deepseek-flash", "~deepseek-v4-pro "}, []string{"deepseek-chat"}},
+		{"routed after its shutdown", []string{"models", "--all", "--provider", "google"}, 0,
+			[]string{"retired, served by gemini-3.8-flash", "retired, served by gemini-3.5-flash-lite"}, nil},
 		{"unknown provider", []string{"models", "--provider", "acme"}, 2, []string{`unknown provider "acme" (known: openai, anthropic, google`}, nil},
 		{"argument", []string{"models", "gpt-4"}, 2, []string{`unexpected argument "gpt-4"`}, nil},
 		{"help", []string{"models", "--help"}, 0, []string{"Usage: tokenbot models", "-provider provider"}, nil},

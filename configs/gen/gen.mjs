@@ -16,6 +16,10 @@
 // released after the pinned dataset version, each row read from the
 // provider's model page (kept in the row's source); a dataset version that
 // has one of them fails the run, so that the addition is dropped.
+// Overrides also carry served_by (a retired id the provider routes to another
+// model, billed at that model's prices; it must name a catalog model that
+// serves itself), price_note (en and zh, shown under a model's prices) and,
+// where the provider's page says the dataset's prices are stale, the prices.
 //
 // Encodings (how tokenbot counts a model's tokens) are decided here:
 // OpenAI's GPT-4o, GPT-4.1, GPT-5, o-series and gpt-oss models use
@@ -129,6 +133,11 @@ function generate() {
     for (const id of o.ids) if (!used.has(`${i}/${id}`)) throw new Error(`override for ${o.provider}/${id} matches no model`)
     if (!sources.includes(o.source)) sources.push(o.source)
   })
+  for (const r of models) {
+    if (r.served_by && !models.some((t) => t.id === r.served_by && !t.served_by)) {
+      throw new Error(`${r.id}: served_by ${r.served_by} is not a model of the catalog that serves itself`)
+    }
+  }
   const catalog = {
     generated: 'by configs/gen/gen.mjs from the dataset below: do not edit, regenerate (see the README)',
     dataset: { name: DATASET, version: pkg.version, date, license: pkg.license, url: pkg.homepage },
@@ -167,6 +176,7 @@ function added(provider, display, a) {
   r.context_window = a.context_window
   r.max_output = a.max_output
   r.source = a.source
+  if (a.price_note) r.price_note = a.price_note
   return r
 }
 
