@@ -198,7 +198,7 @@ func corpusTexts(t testing.TB) []string {
 // would, from the keyword positions qs (see eachMatch).
 func (r *rule) matches(t string, qs []int, w *work) [][]int {
 	var out [][]int
-	r.eachMatch(t, qs, w, func(m []int) bool {
+	r.eachMatch(t, qs, w, nil, func(m []int) bool {
 		out = append(out, m)
 		return true
 	})

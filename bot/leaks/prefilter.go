@@ -304,8 +304,9 @@ func addEnd(runs []endRun, i int) []endRun {
 // ends returns, as runs, the positions of t where a match ends that
 // started at a position of starts (sorted) or, with every set, at any
 // position at most reach bytes before one of them, up to stop. The DFA
-// skips text where no started match is alive. n counts the bytes stepped.
-func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n *int) []endRun {
+// skips text where no started match is alive. With one, it stops at the
+// first end. n counts the bytes stepped.
+func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, one bool, n *int) []endRun {
 	c := p.cache()
 	defer p.release(c)
 	ncls := len(p.rep)
@@ -332,7 +333,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			// Every position up to injectUntil takes the start in: while
 			// the states and transitions are built, inject and step in a
 			// tight loop (the general path below builds what is missing).
-			i, s, steps, out = c.injectRun(p, t, starts, &next, &injectUntil, reach, stop, i, s, steps, out)
+			i, s, steps, out = c.injectRun(p, t, starts, &next, &injectUntil, reach, stop, one, i, s, steps, out)
 			if i > stop {
 				break
 			}
@@ -414,6 +415,10 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			}
 			if x&1 != 0 {
 				out = addEnd(out, i)
+				if one {
+					done = true
+					break
+				}
 			}
 			if i == stop {
 				done = true
@@ -453,8 +458,9 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 // injectRun steps from i in state s while every position takes the start
 // in (up to injectUntil, extended by the starts it passes), as long as the
 // states and transitions it needs are built. It returns where it stopped,
-// before the injection at i (i > stop: the stop's byte was stepped).
-func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectUntil *int, reach, stop, i int, s int32, steps int, out []endRun) (int, int32, int, []endRun) {
+// before the injection at i (i > stop: the stop's byte was stepped, or
+// with one, an end was found).
+func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectUntil *int, reach, stop int, one bool, i int, s int32, steps int, out []endRun) (int, int32, int, []endRun) {
 	ncls := len(p.rep)
 	for i < len(t) && i <= *injectUntil {
 		for *next < len(starts) && starts[*next]-reach <= i {
@@ -480,6 +486,9 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 		}
 		if x&1 != 0 {
 			out = addEnd(out, i)
+			if one {
+				return stop + 1, s, steps, out
+			}
 		}
 		if i == stop {
 			return i + 1, s, steps, out
@@ -496,7 +505,7 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 // end after them, at most span bytes on.
 func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []int {
 	n := 0
-	runs := p.ends(t, qs, every, span, len(t), &n)
+	runs := p.ends(t, qs, every, span, len(t), false, &n)
 	w.add(n)
 	var kept []int
 	k := 0
@@ -514,14 +523,15 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []in
 // limit returns one byte past the last end of a match begun at q at most
 // span bytes on (q itself when none ends), where an anchored attempt at q
 // may stop (the byte after is for an assertion; the caller caps it at the
-// text's end), and the bytes stepped to find it. keep's pass mixes the
+// text's end), whether that end is the only one (every match begun at q
+// ends there), and the bytes stepped to find it. keep's pass mixes the
 // matches begun at every position; this run is q's own.
-func (p *prefilter) limit(t string, q, span int) (lim, cost int) {
-	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), &cost)
+func (p *prefilter) limit(t string, q, span int) (lim int, only bool, cost int) {
+	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), false, &cost)
 	if len(runs) == 0 {
-		return q, cost
+		return q, false, cost
 	}
-	return runs[len(runs)-1].last + 1, cost
+	return runs[len(runs)-1].last + 1, len(runs) == 1 && runs[0].first == runs[0].last, cost
 }
 
 // positions returns a position inside each match ending in runs whose

@@ -35,7 +35,7 @@ func TestPrefilterFindsEveryMatchEnd(t *testing.T) {
 					continue // a tiny cache rebuilds states at every byte: a sample
 				}
 				n := 0
-				ends := p.ends(text, []int{len(text)}, true, len(text), len(text), &n)
+				ends := p.ends(text, []int{len(text)}, true, len(text), len(text), false, &n)
 				for _, m := range r.re.FindAllStringIndex(text, -1) {
 					if !slices.ContainsFunc(ends, func(e endRun) bool { return e.first <= m[1] && m[1] <= e.last }) {
 						t.Fatalf("%s (cache %d words): match %v of %q not among the ends %v", r.id, maxWords, m, text, ends)

@@ -52,6 +52,10 @@ type rule struct {
 	required    []*config.Required
 	literal     string // a lower-cased literal every match contains
 	needed      bool   // another rule requires this one ([[rules.required]])
+	// matchLists are the allowlists (global and the rule's) that allow a
+	// candidate by a regex on its match or line alone, whatever its secret
+	// group (see Scanner.matchAllowed).
+	matchLists []*config.Allowlist
 
 	// fast holds the gate and anchored matching of analyzeRule, built on
 	// first use.
@@ -155,6 +159,11 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 	lists := [][]*config.Allowlist{s.globals}
 	for _, r := range s.rules {
 		lists = append(lists, r.allowlists)
+		for _, a := range slices.Concat(s.globals, r.allowlists) {
+			if bySpan(a) {
+				r.matchLists = append(r.matchLists, a)
+			}
+		}
 	}
 	s.filters, s.listFilters = allowFilters(lists...)
 	s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
@@ -511,7 +520,12 @@ func finish(fs []Finding) []Finding {
 // whatever the number of hits. A match
 // starting before the end of the previous one (found again in the overlap)
 // is skipped.
-func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) {
+//
+// known, when not nil, reports that a match [ms, me) is dropped whatever
+// its groups are (an allowlist on the match or the line allows it): such a
+// match found by an anchored attempt whose end the filter knows is skipped
+// without running the regex for its groups.
+func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) bool, yield func(m []int) bool) {
 	f := r.fastPath()
 	span := max(f.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
@@ -524,7 +538,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 		var ends []endRun
 		if f.filter != nil {
 			n := 0
-			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), &n)
+			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), false, &n)
 			w.add(n)
 			if len(ends) == 0 {
 				return
@@ -548,19 +562,19 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 	// limit returns where an anchored attempt from q may stop and what
 	// finding that cost: one byte past the last end of a match the filter
 	// lets begin at q (for the assertion after it), or span bytes on.
-	limit := func(q int) (lim, cost int) {
+	limit := func(q int) (lim int, only bool, cost int) {
 		if !filtered {
-			return min(len(t), q+span+1), 0
+			return min(len(t), q+span+1), false, 0
 		}
 		return f.filter.limit(t, q, span)
 	}
 	last := 0
-	emit := func(m []int) bool {
+	emit := func(m []int, dropped bool) bool {
 		if m[0] < last {
 			return true
 		}
 		last = m[1]
-		return yield(m)
+		return dropped || yield(m)
 	}
 	forWindows(qs, span, len(t), func(ws, we int, hs []int) bool {
 		pass, every := hs, true
@@ -598,9 +612,9 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 		}
 		return forWindows(pass, span, len(t), func(ws, we int, ps []int) bool {
 			if every && f.gate != nil && f.anchored != nil && (filtered || len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws)) {
-				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, attemptFactor*(we-ws), w); ok {
+				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, known, attemptFactor*(we-ws), w); ok {
 					for _, m := range ms {
-						if !emit(m) {
+						if !emit(m.loc, m.dropped) {
 							return false
 						}
 					}
@@ -617,7 +631,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 						m[k] += ws
 					}
 				}
-				if !emit(m) {
+				if !emit(m, false) {
 					return false
 				}
 			}
@@ -675,7 +689,10 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // regex's own prefix could have taken those bytes), so those positions are
 // dropped: there is at most one attempt per position. ok is false if the
 // emulation cannot vouch for its result (the caller then runs the regex).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim, cost int), exact bool, budget int, w *work) (out [][]int, ok bool) {
+// With exact limits, a match begun at a position with one possible end is
+// known by its bounds, and when known reports it dropped, it is returned
+// as such, without running the regex for its groups.
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), exact bool, known func(ms, me int) bool, budget int, w *work) (out []anchoredMatch, ok bool) {
 	pos, i := 0, 0
 	dead := make([]bool, len(pass))
 	var group []int
@@ -712,13 +729,14 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 			return out, true
 		}
 		var m []int
+		dropped := false
 		if f.anchoredRest != nil {
 			// The lazy context prefix takes the first hit of the group
 			// where the rest matches: try the rest there, without the
 			// prefix (a smaller program, cheaper per byte).
 			for _, k := range group {
 				q := pass[k]
-				lim, c := limit(q)
+				lim, only, c := limit(q)
 				w.add(c)
 				budget -= c
 				if exact && lim <= q {
@@ -727,6 +745,10 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 				if exact && f.plain {
 					// The longest match begun at q is the regex's.
 					m = []int{best, lim - 1}
+					break
+				}
+				if exact && only && known != nil && known(best, lim-1) {
+					m, dropped = []int{best, lim - 1}, true
 					break
 				}
 				lim = min(len(t), lim)
@@ -749,23 +771,26 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 				break
 			}
 		} else {
-			lim := 0
+			lim, only := 0, len(group) == 1
 			for _, k := range group {
-				l, c := limit(pass[k])
+				l, o, c := limit(pass[k])
 				lim = max(lim, l)
+				only = only && o
 				w.add(c)
 				budget -= c
 			}
-			if exact && f.plain && len(group) == 1 {
+			if exact && len(group) == 1 && (f.plain || only && known != nil) {
 				// The longest match begun at the one hit is the regex's,
-				// if one begins there.
+				// if one begins there; with one end, its bounds are known.
 				if q := pass[group[0]]; lim <= q {
 					dead[group[0]] = true
-				} else {
-					out = append(out, []int{best, lim - 1})
-					pos = max(lim-1, best+1)
+					continue
 				}
-				continue
+				if f.plain || known(best, lim-1) {
+					out = append(out, anchoredMatch{loc: []int{best, lim - 1}, dropped: !f.plain})
+					pos = max(lim-1, best+1)
+					continue
+				}
 			}
 			lim = min(len(t), lim)
 			if budget -= lim - best; budget < 0 {
@@ -789,12 +814,20 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 			}
 			continue
 		}
-		out = append(out, m)
+		out = append(out, anchoredMatch{loc: m, dropped: dropped})
 		pos = m[1]
 		if m[1] == m[0] {
 			pos++
 		}
 	}
+}
+
+// An anchoredMatch is a match's submatch indexes (as
+// FindStringSubmatchIndex gives them) or, dropped, only its bounds: a
+// match known to be dropped whatever its groups.
+type anchoredMatch struct {
+	loc     []int
+	dropped bool
 }
 
 func isWordByte(c byte) bool {
@@ -833,7 +866,11 @@ func leadHolds(ops []syntax.Op, t string, q int) bool {
 // keyword positions (nil: run the regex unconditionally). Offsets are t's.
 func (s *Scanner) detect(ri int, t string, sc *viewScan, aux bool, qs []int, w *work) {
 	r := s.rules[ri]
-	r.eachMatch(t, qs, w, func(m []int) bool {
+	var known func(ms, me int) bool
+	if len(r.matchLists) > 0 {
+		known = func(ms, me int) bool { return s.matchAllowed(r, t, ms, me, w) }
+	}
+	r.eachMatch(t, qs, w, known, func(m []int) bool {
 		s.candidate(ri, t, sc, aux, m, w)
 		return r.needed || sc.found[ri] < maxRuleFindings
 	})
@@ -851,13 +888,7 @@ const maxRuleFindings = 16
 // and the chat filters to the match m of rule ri, adding a finding to sc.
 func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w *work) {
 	r := s.rules[ri]
-	ms, me := m[0], m[1]
-	for me > ms && t[me-1] == '\n' {
-		me--
-	}
-	for ms < me && t[ms] == '\n' {
-		ms++
-	}
+	ms, me := trimNewlines(t, m[0], m[1])
 	a, b := ms, me
 	if groups := len(m)/2 - 1; groups >= 1 {
 		if r.secretGroup > 0 {
@@ -915,6 +946,51 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 		aux:   aux,
 		match: [2]int{ms, me},
 	})
+}
+
+// trimNewlines returns [ms, me) without the line breaks at its ends: a
+// candidate's match as its checks see it.
+func trimNewlines(t string, ms, me int) (int, int) {
+	for me > ms && t[me-1] == '\n' {
+		me--
+	}
+	for ms < me && t[ms] == '\n' {
+		ms++
+	}
+	return ms, me
+}
+
+// matchAllowed reports whether one of rule r's matchLists allows its match
+// [ms, me) of t, which then is dropped whatever its secret group is (the
+// checks of dropped only add reasons to drop).
+func (s *Scanner) matchAllowed(r *rule, t string, ms, me int, w *work) bool {
+	ms, me = trimNewlines(t, ms, me)
+	if ms >= me {
+		return false
+	}
+	for _, a := range r.matchLists {
+		target := t[ms:me]
+		if a.RegexTarget == "line" {
+			target = lineAround(t, ms, me)
+		}
+		if s.regexesMatch(a, target, false, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// bySpan reports whether allowlist a allows a candidate by its regexes on
+// the match or the line alone: when one matches, a allows it whatever the
+// secret (no stop word or other condition left to hold).
+func bySpan(a *config.Allowlist) bool {
+	if a == nil || len(a.Regexes) == 0 || (a.RegexTarget != "match" && a.RegexTarget != "line") {
+		return false
+	}
+	if a.MatchCondition == config.AllowlistMatchAnd {
+		return len(a.Commits) == 0 && len(a.Paths) == 0 && len(a.StopWords) == 0
+	}
+	return true
 }
 
 // dropped reports whether rule r's candidate secret (in match, on line)
@@ -1272,13 +1348,7 @@ func (s *Scanner) allowed(lists []*config.Allowlist, global bool, secret, match,
 		// One DFA pass for all the regexes when it can tell; else the
 		// individual regexes (not gitleaks' joined alternation: most are
 		// anchored or literal and fail fast on a long secret).
-		whole := global && a.RegexTarget == ""
-		regexOK, known := s.listFilters[a].decide(target, whole, w)
-		if !known {
-			regexOK = slices.ContainsFunc(a.Regexes, func(re *regexp.Regexp) bool {
-				return allowMatch(re, s.filters[re], target, whole, w)
-			})
-		}
+		regexOK := s.regexesMatch(a, target, global && a.RegexTarget == "", w)
 		// The stop words last, and only when they decide.
 		if a.MatchCondition == config.AllowlistMatchAnd {
 			if len(a.Regexes) == 0 && len(a.StopWords) == 0 || len(a.Regexes) > 0 && !regexOK {
@@ -1295,6 +1365,18 @@ func (s *Scanner) allowed(lists []*config.Allowlist, global bool, secret, match,
 		}
 	}
 	return false
+}
+
+// regexesMatch reports whether one of a's regexes allows target (with
+// whole, matching all of it).
+func (s *Scanner) regexesMatch(a *config.Allowlist, target string, whole bool, w *work) bool {
+	ok, known := s.listFilters[a].decide(target, whole, w)
+	if !known {
+		ok = slices.ContainsFunc(a.Regexes, func(re *regexp.Regexp) bool {
+			return allowMatch(re, s.filters[re], target, whole, w)
+		})
+	}
+	return ok
 }
 
 // maxDirectStopWords is the most stop words an allowlist may have to be
