@@ -280,6 +280,7 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 	}
 	std, url := false, false
 	out := buf[:0]
+	valid := 0 // out[:valid] is valid UTF-8 and ends before a rune
 	for i := 0; i < len(run); i += 4 {
 		n := min(4, len(run)-i)
 		var v uint32
@@ -300,9 +301,24 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 			}
 			out = append(out, b)
 		}
+		if len(out)-valid >= 64 {
+			// The decoded runes so far, up to the last one begun, must be
+			// valid UTF-8: stop at the first invalid one.
+			end := len(out)
+			for k := end - 1; k >= max(valid, end-utf8.UTFMax); k-- {
+				if utf8.RuneStart(out[k]) {
+					end = k
+					break
+				}
+			}
+			if !utf8.Valid(out[valid:end]) {
+				return nil, false
+			}
+			valid = end
+		}
 	}
 	if std && url {
 		return nil, false // neither alphabet has all the bytes
 	}
-	return out, utf8.Valid(out)
+	return out, utf8.Valid(out[valid:])
 }

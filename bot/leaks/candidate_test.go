@@ -3,6 +3,7 @@ package leaks
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"regexp/syntax"
 	"slices"
@@ -134,6 +135,18 @@ func TestDecodeTextAgreesWithBase64(t *testing.T) {
 		}
 		text := randomString(r, alnum+" \t\n.,:;=\"'{}", n) + "密钥"
 		runs = append(runs, base64.RawStdEncoding.EncodeToString([]byte(text)), base64.RawURLEncoding.EncodeToString([]byte(text[:n])))
+		// Multi-byte runes across the decoder's UTF-8 checkpoints, valid
+		// and with one byte broken.
+		var b strings.Builder
+		for range 2 * n {
+			b.WriteRune([]rune("a密é😀 ")[r.IntN(5)])
+		}
+		multi := []byte(b.String())
+		runs = append(runs, base64.RawStdEncoding.EncodeToString(multi))
+		if len(multi) > 0 {
+			multi[r.IntN(len(multi))] = byte(0x80 + r.IntN(0x40))
+			runs = append(runs, base64.RawURLEncoding.EncodeToString(multi))
+		}
 	}
 	texts := 0
 	var buf []byte
@@ -148,7 +161,7 @@ func TestDecodeTextAgreesWithBase64(t *testing.T) {
 			buf = got[:0]
 		}
 	}
-	if texts < 200 {
+	if texts < 400 {
 		t.Fatalf("only %d runs decoded to text: the inputs do not exercise decoding", texts)
 	}
 }
@@ -160,4 +173,38 @@ func parseTree(t *testing.T, pattern string) *syntax.Regexp {
 		t.Fatal(err)
 	}
 	return tree
+}
+
+// TestEntropyAtMostAgreesWithShannonEntropy: entropyAtMost(s, limit) is
+// shannonEntropy(s) <= limit for random secrets of many alphabets and
+// lengths (also non-ASCII and longer than the table), at the rules'
+// thresholds and at the secret's own entropy and its neighbours.
+func TestEntropyAtMostAgreesWithShannonEntropy(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	alphabets := []string{"ab", "abcd", "0123456789abcdef", alnum, alnum + "+/=-_", "aaaaaaab", "é密a"}
+	for range 5000 {
+		a := alphabets[r.IntN(len(alphabets))]
+		n := 1 + r.IntN(64)
+		if r.IntN(50) == 0 {
+			n = 900 + r.IntN(300)
+		}
+		var b strings.Builder
+		for b.Len() < n {
+			runes := []rune(a)
+			b.WriteRune(runes[r.IntN(len(runes))])
+		}
+		secret := b.String()
+		e := shannonEntropy(secret)
+		limits := []float64{2, 3, 3.5, 4, 4.5}
+		if ascii(secret) {
+			// Beyond ASCII shannonEntropy sums in map order, so its last
+			// bit varies from call to call.
+			limits = append(limits, e, math.Nextafter(e, 0), math.Nextafter(e, 10))
+		}
+		for _, limit := range limits {
+			if got, want := entropyAtMost(secret, limit), e <= limit; got != want {
+				t.Fatalf("entropyAtMost(%q, %v) = %v, shannonEntropy %v", secret, limit, got, e)
+			}
+		}
+	}
 }
