@@ -76,6 +76,9 @@ type ruleShape struct {
 	// for a rule without keyword windows (filterEvery).
 	filter      *prefilter
 	filterEvery bool
+	// restWidth is the one length of the matches of the regex after its
+	// context prefix (the keyed filter's program), -1 when they vary.
+	restWidth int
 }
 
 // analyzeRule inspects re (compiled by gitleaks' config package with Go's
@@ -84,7 +87,7 @@ type ruleShape struct {
 // is most of the cost of building a scanner, so the scanner does it for a
 // rule only when one of its keywords first occurs.
 func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile bool) ruleShape {
-	var shape ruleShape
+	shape := ruleShape{restWidth: -1}
 	if re == nil {
 		return shape
 	}
@@ -153,6 +156,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		return shape
 	}
 	shape.filter = newPrefilter(rest)
+	shape.restWidth = width(rest, true)
 	// The gate is the longest leading part of rest whose matches are at
 	// most maxGateSpan bytes long (a keyword, its name and the assignment
 	// before the secret): still a necessary condition, and cheap to try
@@ -328,8 +332,16 @@ func longestFirst(re *syntax.Regexp) bool {
 
 // fixedWidth returns the one length of re's matches, -1 when they vary
 // (or re holds a capture).
-func fixedWidth(re *syntax.Regexp) int {
+func fixedWidth(re *syntax.Regexp) int { return width(re, false) }
+
+// width returns the one length of re's matches, -1 when they vary (or,
+// without captures set, re holds a capture).
+func width(re *syntax.Regexp, captures bool) int {
 	switch re.Op {
+	case syntax.OpCapture:
+		if captures {
+			return width(re.Sub[0], true)
+		}
 	case syntax.OpLiteral:
 		return len(re.Rune)
 	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
@@ -338,13 +350,13 @@ func fixedWidth(re *syntax.Regexp) int {
 		syntax.OpBeginText, syntax.OpEndText, syntax.OpEmptyMatch:
 		return 0
 	case syntax.OpRepeat:
-		if n := fixedWidth(re.Sub[0]); n >= 0 && re.Min == re.Max {
+		if n := width(re.Sub[0], captures); n >= 0 && re.Min == re.Max {
 			return n * re.Min
 		}
 	case syntax.OpConcat:
 		w := 0
 		for _, s := range re.Sub {
-			n := fixedWidth(s)
+			n := width(s, captures)
 			if n < 0 {
 				return -1
 			}
@@ -352,9 +364,9 @@ func fixedWidth(re *syntax.Regexp) int {
 		}
 		return w
 	case syntax.OpAlternate:
-		w := fixedWidth(re.Sub[0])
+		w := width(re.Sub[0], captures)
 		for _, s := range re.Sub[1:] {
-			if fixedWidth(s) != w {
+			if width(s, captures) != w {
 				return -1
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp/syntax"
 	"slices"
+	"sort"
 	"sync"
 )
 
@@ -59,6 +60,17 @@ func (p *prefilter) release(c *dfaCache) {
 // rule keeps one cache for the life of the scanner.
 const maxDFAWords = 1 << 15
 
+// cacheWords is the cache bound of a program of insts instructions and
+// classes byte classes: maxDFAWords, or room for two states per
+// instruction when that is more. A run begun at one position visits
+// about one state per instruction of a counted repeat (`[\w-]{50,1000}`
+// is a thousand), and keep's pass mixing the hits' runs visits more; a
+// smaller cache would be emptied on every such text, its states rebuilt
+// at nearly every byte.
+func cacheWords(insts, classes int) int {
+	return max(maxDFAWords, 2*insts*(2*classes+8))
+}
+
 // Kinds of the byte before a position, for zero-width assertions.
 const (
 	kindBegin = iota
@@ -91,7 +103,7 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 	if err != nil {
 		return nil
 	}
-	p := &prefilter{insts: prog.Inst, bytes: make([][4]uint64, len(prog.Inst)), start: uint32(prog.Start), maxWords: maxDFAWords}
+	p := &prefilter{insts: prog.Inst, bytes: make([][4]uint64, len(prog.Inst)), start: uint32(prog.Start)}
 	// Repeats expand into many instructions of one class: each distinct
 	// class is expanded into bytes once.
 	var sets [][4]uint64
@@ -135,6 +147,7 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 		}
 		p.class[b] = c
 	}
+	p.maxWords = cacheWords(len(p.insts), len(p.rep))
 	p.caches.New = func() any { return p.newCache() }
 	p.shared = p.newCache()
 	return p
@@ -177,6 +190,7 @@ type dfaCache struct {
 	starts [numKinds]int32 // the start alone after a byte of each kind, 0 not built
 	index  map[string]int32
 	words  int // memory held, in 4-byte words (see maxDFAWords)
+	resets int // how many times the cache was full and emptied
 	mark   []bool
 	stack  []uint32
 	buf    []uint32
@@ -193,6 +207,7 @@ func (c *dfaCache) reset(p *prefilter) {
 	c.sets, c.kind, c.trans, c.eot, c.inj = c.sets[:0], c.kind[:0], c.trans[:0], c.eot[:0], c.inj[:0]
 	clear(c.index)
 	c.words = 0
+	c.resets++
 	c.starts = [numKinds]int32{}
 	c.add(p, nil, kindBegin)
 }
@@ -502,8 +517,8 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 
 // keep returns the positions of qs (sorted) where a match may begin (or,
 // with every, that a match within span bytes may hold): those with a match
-// end after them, at most span bytes on.
-func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []int {
+// end after them, at most span bytes on; and the ends found.
+func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]int, []endRun) {
 	n := 0
 	runs := p.ends(t, qs, every, span, len(t), false, &n)
 	w.add(n)
@@ -517,7 +532,13 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []in
 			kept = append(kept, q)
 		}
 	}
-	return kept
+	return kept, runs
+}
+
+// hasEnd reports whether e is one of the ends in runs.
+func hasEnd(runs []endRun, e int) bool {
+	i := sort.Search(len(runs), func(i int) bool { return runs[i].last >= e })
+	return i < len(runs) && runs[i].first <= e
 }
 
 // limit returns one byte past the last end of a match begun at q at most

@@ -23,15 +23,17 @@ func TestPrefilterFindsEveryMatchEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, maxWords := range []int{maxDFAWords, 64} {
+		for _, maxWords := range []int{0, 64} {
 			p := newPrefilter(tree)
 			if p == nil {
 				t.Fatalf("%s: no prefilter", r.id)
 			}
-			p.maxWords = maxWords
-			p.shared.words = maxWords // the shared cache is emptied at once too
+			if maxWords > 0 {
+				p.maxWords = maxWords
+				p.shared.words = maxWords // the shared cache is emptied at once too
+			}
 			for i, text := range texts {
-				if maxWords < maxDFAWords && i%8 != 0 {
+				if maxWords == 64 && i%8 != 0 {
 					continue // a tiny cache rebuilds states at every byte: a sample
 				}
 				n := 0
@@ -45,6 +47,38 @@ func TestPrefilterFindsEveryMatchEnd(t *testing.T) {
 					t.Fatalf("%s: %d steps over %d bytes", r.id, n, len(text))
 				}
 			}
+		}
+	}
+}
+
+// TestLongRepeatsKeepTheirStates: for the rules whose counted repeats make
+// programs too large for the default cache (pypi-upload-token's
+// `[\w-]{50,1000}`), a 64 KiB run of the rule's prefix, plain and split by
+// invisible characters, is scanned a second time without emptying the
+// rule's cache: its states, one per repeat count, fit.
+func TestLongRepeatsKeepTheirStates(t *testing.T) {
+	s := scanner(t)
+	large := map[string]*prefilter{}
+	for _, r := range s.rules {
+		for _, p := range r.prefixes {
+			if f := r.fastPath().filter; f != nil && f.maxWords > maxDFAWords {
+				large[p] = f
+			}
+		}
+	}
+	if len(large) == 0 {
+		t.Fatal("no rule has a program larger than the default cache")
+	}
+	for _, a := range adversarialInputs(s, 64<<10) {
+		f := large[a.name]
+		if f == nil || (a.family != "prefix-run" && a.family != "prefix-invisible") {
+			continue
+		}
+		s.Scan(a.text)
+		before := f.shared.resets
+		s.Scan(a.text)
+		if n := f.shared.resets - before; n > 0 {
+			t.Errorf("%s/%s: the rule's cache was emptied %d times on the second scan", a.family, a.name, n)
 		}
 	}
 }

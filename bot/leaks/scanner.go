@@ -529,6 +529,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 	f := r.fastPath()
 	span := max(f.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
+	var kept []endRun // the filter's ends from the hits (filtered)
 	switch {
 	case qs == nil || !f.windowed:
 		// No keyword bounds where a match lies: the filter, started at
@@ -555,16 +556,25 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		}
 		qs = positions(ends, span)
 	case f.filter != nil:
-		if qs = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
+		if qs, kept = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
 			return
 		}
 	}
 	// limit returns where an anchored attempt from q may stop and what
 	// finding that cost: one byte past the last end of a match the filter
-	// lets begin at q (for the assertion after it), or span bytes on.
+	// lets begin at q (for the assertion after it), or span bytes on. With
+	// matches of one width w after the context prefix, an end of keep's pass
+	// at q+w can only be of the match begun at q: no run of the filter is
+	// needed.
 	limit := func(q int) (lim int, only bool, cost int) {
-		if !filtered {
+		switch {
+		case !filtered:
 			return min(len(t), q+span+1), false, 0
+		case f.restWidth >= 0:
+			if e := q + f.restWidth; hasEnd(kept, e) {
+				return e + 1, true, 0
+			}
+			return q, false, 0
 		}
 		return f.filter.limit(t, q, span)
 	}
