@@ -521,10 +521,12 @@ func finish(fs []Finding) []Finding {
 // starting before the end of the previous one (found again in the overlap)
 // is skipped.
 //
-// known, when not nil, reports that a match [ms, me) is dropped whatever
-// its groups are (an allowlist on the match or the line allows it): such a
-// match found by an anchored attempt whose end the filter knows is skipped
-// without running the regex for its groups.
+// A match of an anchored attempt whose end the filter knows (the only end
+// of a match begun at its hit) is found by its bounds; the regex runs for
+// its groups only when it is yielded, not for matches after the rule
+// stopped. known, when not nil, reports that a match [ms, me) is dropped
+// whatever its groups are (an allowlist on the match or the line allows
+// it): such a match is skipped without running the regex at all.
 func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) bool, yield func(m []int) bool) {
 	f := r.fastPath()
 	span := max(f.span, 1)
@@ -579,12 +581,33 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		return f.filter.limit(t, q, span)
 	}
 	last := 0
-	emit := func(m []int, dropped bool) bool {
+	emit := func(m []int) bool {
 		if m[0] < last {
 			return true
 		}
 		last = m[1]
-		return dropped || yield(m)
+		return yield(m)
+	}
+	emitAnchored := func(a anchoredMatch) bool {
+		if a.re == nil || a.loc[0] < last {
+			return emit(a.loc)
+		}
+		if known != nil && known(a.loc[0], a.loc[1]) {
+			last = a.loc[1]
+			return true
+		}
+		w.add(a.to - a.from)
+		m := a.re.FindStringSubmatchIndex(t[a.from:a.to])
+		if m == nil {
+			return true // not reached: the filter's end is a match's
+		}
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += a.from
+			}
+		}
+		m[0] = a.loc[0]
+		return emit(m)
 	}
 	forWindows(qs, span, len(t), func(ws, we int, hs []int) bool {
 		pass, every := hs, true
@@ -622,9 +645,9 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		}
 		return forWindows(pass, span, len(t), func(ws, we int, ps []int) bool {
 			if every && f.gate != nil && f.anchored != nil && (filtered || len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws)) {
-				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, known, attemptFactor*(we-ws), w); ok {
+				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, attemptFactor*(we-ws), w); ok {
 					for _, m := range ms {
-						if !emit(m.loc, m.dropped) {
+						if !emitAnchored(m) {
 							return false
 						}
 					}
@@ -641,7 +664,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 						m[k] += ws
 					}
 				}
-				if !emit(m, false) {
+				if !emit(m) {
 					return false
 				}
 			}
@@ -700,9 +723,9 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // dropped: there is at most one attempt per position. ok is false if the
 // emulation cannot vouch for its result (the caller then runs the regex).
 // With exact limits, a match begun at a position with one possible end is
-// known by its bounds, and when known reports it dropped, it is returned
-// as such, without running the regex for its groups.
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), exact bool, known func(ms, me int) bool, budget int, w *work) (out []anchoredMatch, ok bool) {
+// known by its bounds: it is returned with the regex that gives its groups
+// (see anchoredMatch).
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), exact bool, budget int, w *work) (out []anchoredMatch, ok bool) {
 	pos, i := 0, 0
 	dead := make([]bool, len(pass))
 	var group []int
@@ -739,7 +762,7 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 			return out, true
 		}
 		var m []int
-		dropped := false
+		var later anchoredMatch // groups found when the match is used
 		if f.anchoredRest != nil {
 			// The lazy context prefix takes the first hit of the group
 			// where the rest matches: try the rest there, without the
@@ -757,15 +780,16 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 					m = []int{best, lim - 1}
 					break
 				}
-				if exact && only && known != nil && known(best, lim-1) {
-					m, dropped = []int{best, lim - 1}, true
-					break
-				}
 				lim = min(len(t), lim)
-				w.add(lim - q)
 				if budget -= lim - q; budget < 0 {
 					return nil, false
 				}
+				if exact && only {
+					m = []int{best, lim - 1}
+					later = anchoredMatch{re: f.anchoredRest, from: q, to: lim}
+					break
+				}
+				w.add(lim - q)
 				if m = f.anchoredRest.FindStringSubmatchIndex(t[q:lim]); m == nil {
 					continue
 				}
@@ -789,18 +813,23 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 				w.add(c)
 				budget -= c
 			}
-			if exact && len(group) == 1 && (f.plain || only && known != nil) {
+			if exact && len(group) == 1 && (f.plain || only) {
 				// The longest match begun at the one hit is the regex's,
 				// if one begins there; with one end, its bounds are known.
 				if q := pass[group[0]]; lim <= q {
 					dead[group[0]] = true
 					continue
 				}
-				if f.plain || known(best, lim-1) {
-					out = append(out, anchoredMatch{loc: []int{best, lim - 1}, dropped: !f.plain})
-					pos = max(lim-1, best+1)
-					continue
+				a := anchoredMatch{loc: []int{best, lim - 1}}
+				if !f.plain {
+					if budget -= min(len(t), lim) - best; budget < 0 {
+						return nil, false
+					}
+					a.re, a.from, a.to = f.anchored, best, min(len(t), lim)
 				}
+				out = append(out, a)
+				pos = max(lim-1, best+1)
+				continue
 			}
 			lim = min(len(t), lim)
 			if budget -= lim - best; budget < 0 {
@@ -824,7 +853,8 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 			}
 			continue
 		}
-		out = append(out, anchoredMatch{loc: m, dropped: dropped})
+		later.loc = m
+		out = append(out, later)
 		pos = m[1]
 		if m[1] == m[0] {
 			pos++
@@ -833,11 +863,13 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 }
 
 // An anchoredMatch is a match's submatch indexes (as
-// FindStringSubmatchIndex gives them) or, dropped, only its bounds: a
-// match known to be dropped whatever its groups.
+// FindStringSubmatchIndex gives them) or, with re set, only its bounds:
+// its groups are those of re's match of t[from:to], found when the match
+// is used.
 type anchoredMatch struct {
-	loc     []int
-	dropped bool
+	loc      []int
+	re       *regexp.Regexp
+	from, to int
 }
 
 func isWordByte(c byte) bool {
