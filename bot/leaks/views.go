@@ -294,16 +294,19 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 			}
 			v |= uint32(base64Value[c]-1) << (18 - 6*k)
 		}
+		high := false
 		for k := 0; k < n-1; k++ {
 			b := byte(v >> (16 - 8*k))
 			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
 				return nil, false
 			}
+			high = high || b >= utf8.RuneSelf
 			out = append(out, b)
 		}
-		if len(out)-valid >= 64 {
+		if high || len(out)-valid >= 64 {
 			// The decoded runes so far, up to the last one begun, must be
-			// valid UTF-8: stop at the first invalid one.
+			// valid UTF-8: stop at the first invalid one (random bytes
+			// give one within a few).
 			end := len(out)
 			for k := end - 1; k >= max(valid, end-utf8.UTFMax); k-- {
 				if utf8.RuneStart(out[k]) {
