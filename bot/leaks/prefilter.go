@@ -320,8 +320,9 @@ func addEnd(runs []endRun, i int) []endRun {
 // started at a position of starts (sorted) or, with every set, at any
 // position at most reach bytes before one of them, up to stop. The DFA
 // skips text where no started match is alive. With one, it stops at the
-// first end. n counts the bytes stepped.
-func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, one bool, n *int) []endRun {
+// first end. With solo (and not every), it records the runs begun at a
+// start where no other was alive (see soloRun). n counts the bytes stepped.
+func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, one bool, solo *[]soloRun, n *int) []endRun {
 	c := p.cache()
 	defer p.release(c)
 	ncls := len(p.rep)
@@ -330,7 +331,16 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 	next := 0 // index into starts
 	injectUntil := -1
 	steps := 0
-	for i := 0; ; {
+	open := false // the last of *solo is alive and alone so far
+	shared := func() {
+		// Another start joins the run: it is no longer one start's own.
+		if open {
+			(*solo)[len(*solo)-1].death = -1
+			open = false
+		}
+	}
+	i := 0
+	for {
 		for next < len(starts) && (every && starts[next]-reach <= i || !every && starts[next] <= i) {
 			if every {
 				injectUntil = max(injectUntil, starts[next])
@@ -338,6 +348,10 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 				injectUntil = i
 			}
 			next++
+		}
+		if open && s == 0 {
+			(*solo)[len(*solo)-1].death = i
+			open = false
 		}
 		if c.words >= p.maxWords {
 			keep, k := slices.Clone(c.sets[s]), c.kind[s]
@@ -355,6 +369,10 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 		}
 		if i <= injectUntil {
 			if s == 0 {
+				if solo != nil && !every {
+					*solo = append(*solo, soloRun{start: i, death: len(t)})
+					open = true
+				}
 				kind := uint8(kindBegin)
 				if i > 0 {
 					kind = byteKind(t[i-1])
@@ -364,6 +382,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 				}
 				s = c.starts[kind]
 			} else {
+				shared()
 				in := c.inj[s]
 				if in < 0 {
 					in = c.inject(p, s)
@@ -451,6 +470,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 				break
 			}
 			s = c.inj[s]
+			shared()
 			for next < len(starts) && starts[next] <= i {
 				next++
 			}
@@ -466,9 +486,18 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 			break
 		}
 	}
+	if open && i < len(t) {
+		shared() // stopped before the run's end
+	}
 	*n += steps
 	return out
 }
+
+// A soloRun is the run of a match begun at start while no other started
+// match was alive, up to death, where it died with no other start taken
+// in (-1: another was, so its ends are not start's own alone). Its ends
+// in [start, death] are exactly those of the matches begun at start.
+type soloRun struct{ start, death int }
 
 // injectRun steps from i in state s while every position takes the start
 // in (up to injectUntil, extended by the starts it passes), as long as the
@@ -517,10 +546,12 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 
 // keep returns the positions of qs (sorted) where a match may begin (or,
 // with every, that a match within span bytes may hold): those with a match
-// end after them, at most span bytes on; and the ends found.
-func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]int, []endRun) {
+// end after them, at most span bytes on; the ends found, and (without
+// every) the runs of hits begun and ended alone.
+func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]int, []endRun, []soloRun) {
 	n := 0
-	runs := p.ends(t, qs, every, span, len(t), false, &n)
+	var solo []soloRun
+	runs := p.ends(t, qs, every, span, len(t), false, &solo, &n)
 	w.add(n)
 	var kept []int
 	k := 0
@@ -532,7 +563,24 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]i
 			kept = append(kept, q)
 		}
 	}
-	return kept, runs
+	return kept, runs, solo
+}
+
+// soloLimit is limit(t, q, span) for a q of keep's pass whose run was
+// alone (ok false when it was not): from keep's ends, without a run.
+func soloLimit(runs []endRun, solo []soloRun, q, span int) (lim int, only, ok bool) {
+	i := sort.Search(len(solo), func(i int) bool { return solo[i].start >= q })
+	if i == len(solo) || solo[i].start != q || solo[i].death < 0 {
+		return 0, false, false
+	}
+	hi := min(solo[i].death, q+span)
+	lim, n := q, 0
+	for k := sort.Search(len(runs), func(k int) bool { return runs[k].last >= q }); k < len(runs) && runs[k].first <= hi; k++ {
+		a, b := max(runs[k].first, q), min(runs[k].last, hi)
+		n += b - a + 1
+		lim = b + 1
+	}
+	return lim, n == 1, true
 }
 
 // hasEnd reports whether e is one of the ends in runs.
@@ -548,7 +596,7 @@ func hasEnd(runs []endRun, e int) bool {
 // ends there), and the bytes stepped to find it. keep's pass mixes the
 // matches begun at every position; this run is q's own.
 func (p *prefilter) limit(t string, q, span int) (lim int, only bool, cost int) {
-	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), false, &cost)
+	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), false, nil, &cost)
 	if len(runs) == 0 {
 		return q, false, cost
 	}

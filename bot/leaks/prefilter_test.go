@@ -1,8 +1,11 @@
 package leaks
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"regexp/syntax"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -37,7 +40,7 @@ func TestPrefilterFindsEveryMatchEnd(t *testing.T) {
 					continue // a tiny cache rebuilds states at every byte: a sample
 				}
 				n := 0
-				ends := p.ends(text, []int{len(text)}, true, len(text), len(text), false, &n)
+				ends := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n)
 				for _, m := range r.re.FindAllStringIndex(text, -1) {
 					if !slices.ContainsFunc(ends, func(e endRun) bool { return e.first <= m[1] && m[1] <= e.last }) {
 						t.Fatalf("%s (cache %d words): match %v of %q not among the ends %v", r.id, maxWords, m, text, ends)
@@ -81,4 +84,50 @@ func TestLongRepeatsKeepTheirStates(t *testing.T) {
 			t.Errorf("%s/%s: the rule's cache was emptied %d times on the second scan", a.family, a.name, n)
 		}
 	}
+}
+
+// TestSoloLimitAgreesWithLimit: for every keyed rule and each hit whose
+// run in keep's pass was its own alone, the limit taken from keep's ends
+// is the limit a run from the hit alone gives, on the corpus, the
+// adversarial units and assignments of distinct random values.
+func TestSoloLimitAgreesWithLimit(t *testing.T) {
+	s := scanner(t)
+	r := rand.New(rand.NewPCG(11, 12))
+	texts := corpusTexts(t)
+	for _, a := range adversarialInputs(s, 1<<10) {
+		texts = append(texts, normalize(a.text))
+	}
+	for range 20 {
+		var b strings.Builder
+		for b.Len() < 2<<10 {
+			fmt.Fprintf(&b, "%s=%q%s", s.kwNames[r.IntN(len(s.kwNames))], randomString(r, alnum+"-_", 4+r.IntN(60)), []string{" ", "\n", "", ";"}[r.IntN(4)])
+		}
+		texts = append(texts, normalize(b.String()))
+	}
+	solos := 0
+	for _, text := range texts {
+		for ri, qs := range keywordPositions(s, text) {
+			f := s.rules[ri].fastPath()
+			if f.filter == nil || f.filterEvery || qs == nil {
+				continue
+			}
+			span := max(f.span, 1)
+			_, runs, solo := f.filter.keep(text, qs, false, span, &work{})
+			for _, q := range qs {
+				lim, only, ok := soloLimit(runs, solo, q, span)
+				if !ok {
+					continue
+				}
+				solos++
+				wantLim, wantOnly, _ := f.filter.limit(text, q, span)
+				if lim != wantLim || only != wantOnly {
+					t.Fatalf("rule %s, hit %d of %q: soloLimit %d %v, limit %d %v", s.rules[ri].id, q, text, lim, only, wantLim, wantOnly)
+				}
+			}
+		}
+	}
+	if solos == 0 {
+		t.Fatal("no hit ran alone: the inputs do not exercise soloLimit")
+	}
+	t.Logf("%d hits ran alone", solos)
 }

@@ -531,7 +531,8 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 	f := r.fastPath()
 	span := max(f.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
-	var kept []endRun // the filter's ends from the hits (filtered)
+	var kept []endRun  // the filter's ends from the hits (filtered)
+	var solo []soloRun // and the hits' runs begun and ended alone
 	switch {
 	case qs == nil || !f.windowed:
 		// No keyword bounds where a match lies: the filter, started at
@@ -541,7 +542,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		var ends []endRun
 		if f.filter != nil {
 			n := 0
-			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), false, &n)
+			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), false, nil, &n)
 			w.add(n)
 			if len(ends) == 0 {
 				return
@@ -558,7 +559,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		}
 		qs = positions(ends, span)
 	case f.filter != nil:
-		if qs, kept = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
+		if qs, kept, solo = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
 			return
 		}
 	}
@@ -567,7 +568,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 	// lets begin at q (for the assertion after it), or span bytes on. With
 	// matches of one width w after the context prefix, an end of keep's pass
 	// at q+w can only be of the match begun at q: no run of the filter is
-	// needed.
+	// needed; nor for a hit whose run in keep's pass was its own alone.
 	limit := func(q int) (lim int, only bool, cost int) {
 		switch {
 		case !filtered:
@@ -577,6 +578,9 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 				return e + 1, true, 0
 			}
 			return q, false, 0
+		}
+		if lim, only, ok := soloLimit(kept, solo, q, span); ok {
+			return lim, only, 0
 		}
 		return f.filter.limit(t, q, span)
 	}
