@@ -464,13 +464,31 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 			if i < end && s != 0 {
 				continue
 			}
-			// A live state at the next hit takes it in here, when that
-			// state is built; anything else goes back to the checks above.
-			if every || s == 0 || i == len(t) || next == len(starts) || starts[next] != i || c.inj[s] < 0 {
+			// The state at the next hit takes it in here, when that state
+			// is built (a dead one: the start after the byte's kind);
+			// anything else goes back to the checks above.
+			if every || i == len(t) || next == len(starts) || starts[next] != i {
 				break
 			}
-			s = c.inj[s]
-			shared()
+			if s == 0 {
+				in := c.starts[byteKind(t[i-1])]
+				if in == 0 {
+					break
+				}
+				if open {
+					(*solo)[len(*solo)-1].death = i
+				}
+				if open = solo != nil; open {
+					*solo = append(*solo, soloRun{start: i, death: len(t)})
+				}
+				s = in
+			} else {
+				if c.inj[s] < 0 {
+					break
+				}
+				s = c.inj[s]
+				shared()
+			}
 			for next < len(starts) && starts[next] <= i {
 				next++
 			}

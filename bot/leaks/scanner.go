@@ -1,6 +1,7 @@
 package leaks
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -51,7 +52,9 @@ type rule struct {
 	skipReport  bool
 	required    []*config.Required
 	literal     string // a lower-cased literal every match contains
-	needed      bool   // another rule requires this one ([[rules.required]])
+	// literalBytes is literal as bytes, to look for in a view's lower-cased bytes
+	literalBytes []byte
+	needed       bool // another rule requires this one ([[rules.required]])
 	// matchLists are the allowlists (global and the rule's) that allow a
 	// candidate by a regex on its match or line alone, whatever its secret
 	// group (see Scanner.matchAllowed).
@@ -110,18 +113,19 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 		}
 		shape := analyzeRule(cr.Regex, cr.SecretGroup, lower, false)
 		r := &rule{
-			id:          id,
-			re:          cr.Regex,
-			secretGroup: cr.SecretGroup,
-			entropy:     cr.Entropy,
-			allowlists:  cr.Allowlists,
-			provider:    providerForRule(id, cr.Tags),
-			generic:     strings.Contains(strings.ToLower(id), "generic"),
-			keywords:    lower,
-			prefixes:    shape.secretPrefixes,
-			skipReport:  cr.SkipReport,
-			required:    cr.RequiredRules,
-			literal:     shape.required,
+			id:           id,
+			re:           cr.Regex,
+			secretGroup:  cr.SecretGroup,
+			entropy:      cr.Entropy,
+			allowlists:   cr.Allowlists,
+			provider:     providerForRule(id, cr.Tags),
+			generic:      strings.Contains(strings.ToLower(id), "generic"),
+			keywords:     lower,
+			prefixes:     shape.secretPrefixes,
+			skipReport:   cr.SkipReport,
+			required:     cr.RequiredRules,
+			literal:      shape.required,
+			literalBytes: []byte(shape.required),
 		}
 		r.conf = confidenceFor(id, cr.Tags, shape, r.generic)
 		// The second pass helps rules that end with gitleaks' ASCII boundary
@@ -326,7 +330,10 @@ func (s *Scanner) Failures() int64 { return s.failures.Load() }
 // scanView runs the rules whose keywords occur in v over v.
 func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding, error) {
 	norm := v.text
-	lower := make([]byte, len(norm))
+	sx := scratchPool.Get().(*scanScratch)
+	defer scratchPool.Put(sx)
+	lower := slices.Grow(sx.lower[:0], len(norm))[:len(norm)]
+	sx.lower = lower
 	for i := 0; i < len(norm); i++ {
 		c := norm[i]
 		if 'A' <= c && c <= 'Z' {
@@ -335,12 +342,11 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		lower[i] = c
 	}
 
-	lowerText := string(lower)
-
 	// Keyword prefilter: positions of every keyword, per rule.
 	// order lists the rules to run; a rule without keywords has no
 	// positions (nil): its regex runs over the whole view.
-	var hits ruleHits
+	hits := &sx.hits
+	hits.reset()
 	order := slices.Clone(s.always)
 	s.trie.Walk(lower, func(end, n, pattern int64) bool {
 		pos := int(end - n + 1)
@@ -375,7 +381,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 			return nil, err
 		}
 		r := s.rules[ri]
-		if r.skipReport || (r.literal != "" && !strings.Contains(lowerText, r.literal)) {
+		if r.skipReport || (r.literal != "" && !bytes.Contains(lower, r.literalBytes)) {
 			continue
 		}
 		if r.conf == Low && !sc.lowPhase {
@@ -402,28 +408,59 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	return s.applyRequired(sc, norm, ran, w), nil
 }
 
+// scanScratch holds the buffers of a view's scan, kept for the next scan:
+// a message of many keyword hits would otherwise allocate their lists
+// anew each time.
+type scanScratch struct {
+	lower []byte
+	hits  ruleHits
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scanScratch) }}
+
 // ruleHits holds keyword positions per rule: in a map while they are
 // few (a chat message has a few, and a slice with an entry per rule
 // would cost more to clear), in that slice once they outnumber the rules.
 type ruleHits struct {
 	n      int
 	sparse map[int][]int
-	dense  [][]int
+	dense  [][]int // in use when useDense; kept emptied otherwise
+	// touched lists the rules with an entry in dense, to empty them.
+	touched  []int
+	useDense bool
+}
+
+// reset empties h, keeping its memory.
+func (h *ruleHits) reset() {
+	h.n = 0
+	clear(h.sparse)
+	for _, r := range h.touched {
+		h.dense[r] = h.dense[r][:0]
+	}
+	h.touched = h.touched[:0]
+	h.useDense = false
 }
 
 // add adds the position of a hit of rule ri (of rules) and reports
 // whether it is the rule's first.
 func (h *ruleHits) add(ri, pos, rules int) bool {
 	h.n++
-	if h.dense == nil && h.n > rules {
-		h.dense = make([][]int, rules)
-		for r, l := range h.sparse {
-			h.dense[r] = l
+	if !h.useDense && h.n > rules {
+		if len(h.dense) != rules {
+			h.dense = make([][]int, rules)
 		}
-		h.sparse = nil
+		for r, l := range h.sparse {
+			h.dense[r] = append(h.dense[r], l...)
+			h.touched = append(h.touched, r)
+		}
+		clear(h.sparse)
+		h.useDense = true
 	}
-	if h.dense != nil {
-		first := h.dense[ri] == nil
+	if h.useDense {
+		first := len(h.dense[ri]) == 0
+		if first {
+			h.touched = append(h.touched, ri)
+		}
 		h.dense[ri] = append(h.dense[ri], pos)
 		return first
 	}
@@ -435,12 +472,16 @@ func (h *ruleHits) add(ri, pos, rules int) bool {
 	return !ok
 }
 
-// of returns rule ri's positions.
+// of returns rule ri's positions (nil: none).
 func (h *ruleHits) of(ri int) []int {
-	if h.dense != nil {
-		return h.dense[ri]
+	l := h.sparse[ri]
+	if h.useDense {
+		l = h.dense[ri]
 	}
-	return h.sparse[ri]
+	if len(l) == 0 {
+		return nil
+	}
+	return l
 }
 
 // viewScan is the state of one view's scan: its raw findings, which
