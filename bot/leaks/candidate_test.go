@@ -18,11 +18,10 @@ import (
 // them.
 func keywordPositions(s *Scanner, text string) map[int][]int {
 	qs := map[int][]int{}
-	s.trie.Walk([]byte(strings.ToLower(text)), func(end, n, pattern int64) bool {
-		for _, ri := range s.kwRules[pattern] {
-			qs[ri] = append(qs[ri], int(end-n+1))
+	s.kw.walk([]byte(strings.ToLower(text)), func(pos, kw int) {
+		for _, ri := range s.kwRules[kw] {
+			qs[ri] = append(qs[ri], pos)
 		}
-		return true
 	})
 	for _, ri := range s.always {
 		qs[ri] = nil

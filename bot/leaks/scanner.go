@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
 )
 
@@ -25,8 +24,8 @@ import (
 type Scanner struct {
 	rules   []*rule
 	byID    map[string]int
-	trie    *ahocorasick.Trie
-	kwRules [][]int // rule indexes per keyword (trie pattern index)
+	kw      *kwMatcher
+	kwRules [][]int // rule indexes per keyword (kw's keyword index)
 	kwNames []string
 	always  []int // rules without keywords: run on every message
 	globals []*config.Allowlist
@@ -170,7 +169,7 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 		}
 	}
 	s.filters, s.listFilters = allowFilters(lists...)
-	s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	s.kw = newKwMatcher(kws)
 	return s, nil
 }
 
@@ -348,14 +347,12 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	hits := &sx.hits
 	hits.reset()
 	order := slices.Clone(s.always)
-	s.trie.Walk(lower, func(end, n, pattern int64) bool {
-		pos := int(end - n + 1)
-		for _, ri := range s.kwRules[pattern] {
+	s.kw.walk(lower, func(pos, kw int) {
+		for _, ri := range s.kwRules[kw] {
 			if hits.add(ri, pos, len(s.rules)) {
 				order = append(order, ri)
 			}
 		}
-		return true
 	})
 	if len(order) == 0 {
 		return nil, nil
@@ -1366,20 +1363,39 @@ func isControl(c byte) bool {
 // well-formed provider rules only, whose gitleaks boundary classes would
 // otherwise miss "my key is AIza….", "(sk-…)" or "<https://x?key=AIza…|x>".
 func relaxBoundaries(t string) string {
-	b := []byte(t)
-	for i, c := range b {
-		switch c {
-		case '.', ',', '!', '?':
+	var b []byte // a copy, made at the first change
+	for i := 0; i < len(t); i++ {
+		switch relaxClass[t[i]] {
+		case relaxNever:
+			continue
+		case relaxBeforeNonWord:
 			// A sentence's end, not a file extension or a host name
 			// (video_box.ico-….png).
-			if i+1 == len(b) || !isWordByte(b[i+1]) {
-				b[i] = ' '
+			if i+1 < len(t) && isWordByte(t[i+1]) {
+				continue
 			}
-		case ')', ']', '}', '>', '<', '|', '&', '*':
-			b[i] = ' '
 		}
+		if b == nil {
+			b = []byte(t)
+		}
+		b[i] = ' '
+	}
+	if b == nil {
+		return t
 	}
 	return string(b)
+}
+
+// What relaxBoundaries does with a byte.
+const (
+	relaxNever = iota
+	relaxAlways
+	relaxBeforeNonWord
+)
+
+var relaxClass = [256]uint8{
+	'.': relaxBeforeNonWord, ',': relaxBeforeNonWord, '!': relaxBeforeNonWord, '?': relaxBeforeNonWord,
+	')': relaxAlways, ']': relaxAlways, '}': relaxAlways, '>': relaxAlways, '<': relaxAlways, '|': relaxAlways, '&': relaxAlways, '*': relaxAlways,
 }
 
 // snapRunes widens [a,b) to whole runes of text.
