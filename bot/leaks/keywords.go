@@ -8,9 +8,11 @@ package leaks
 type kwMatcher struct {
 	class  [256]uint8
 	nclass int
-	delta  []int32   // delta[state*nclass+class]: the next state
-	out    [][]int32 // per state: the keywords ending there, suffixes included
-	lens   []int     // per keyword: its length
+	// delta[state*nclass+class] is the next state's row, next*nclass,
+	// shifted left by one, |1 when keywords end there.
+	delta []uint32
+	out   [][]int32 // per state: the keywords ending there, suffixes included
+	lens  []int     // per keyword: its length
 }
 
 // newKwMatcher builds the automaton of kws (lower-cased, distinct).
@@ -52,7 +54,8 @@ func newKwMatcher(kws []string) *kwMatcher {
 	}
 	// Breadth first: a state's failure link is shallower, so its
 	// transitions and outputs are complete when the state's are made.
-	m.delta = make([]int32, len(gotoT))
+	next := make([]int32, len(gotoT)) // the transitions, by state
+	m.delta = make([]uint32, len(gotoT))
 	fail := make([]int32, len(m.out))
 	queue := []int32{0}
 	for len(queue) > 0 {
@@ -60,21 +63,25 @@ func newKwMatcher(kws []string) *kwMatcher {
 		queue = queue[1:]
 		for c := 0; c < m.nclass; c++ {
 			i := int(s)*m.nclass + c
-			next := gotoT[i]
-			if next < 0 {
-				if s == 0 {
-					m.delta[i] = 0
-				} else {
-					m.delta[i] = m.delta[int(fail[s])*m.nclass+c]
+			to := gotoT[i]
+			if to < 0 {
+				if s != 0 {
+					next[i] = next[int(fail[s])*m.nclass+c]
 				}
 				continue
 			}
-			m.delta[i] = next
+			next[i] = to
 			if s != 0 {
-				fail[next] = m.delta[int(fail[s])*m.nclass+c]
+				fail[to] = next[int(fail[s])*m.nclass+c]
 			}
-			m.out[next] = append(m.out[next], m.out[fail[next]]...)
-			queue = append(queue, next)
+			m.out[to] = append(m.out[to], m.out[fail[to]]...)
+			queue = append(queue, to)
+		}
+	}
+	for i, to := range next {
+		m.delta[i] = uint32(int(to)*m.nclass) << 1
+		if len(m.out[to]) > 0 {
+			m.delta[i] |= 1
 		}
 	}
 	return m
@@ -83,12 +90,14 @@ func newKwMatcher(kws []string) *kwMatcher {
 // walk calls fn with the start and the keyword of every occurrence in
 // text, by end and, at one end, longest first.
 func (m *kwMatcher) walk(text []byte, fn func(pos, kw int)) {
-	s := int32(0)
-	n := int32(m.nclass)
+	row := uint32(0)
 	for i, b := range text {
-		s = m.delta[s*n+int32(m.class[b])]
-		for _, k := range m.out[s] {
-			fn(i+1-m.lens[k], int(k))
+		x := m.delta[row+uint32(m.class[b])]
+		row = x >> 1
+		if x&1 != 0 {
+			for _, k := range m.out[int(row)/m.nclass] {
+				fn(i+1-m.lens[k], int(k))
+			}
 		}
 	}
 }
