@@ -50,10 +50,10 @@ type rule struct {
 	relax       bool
 	skipReport  bool
 	required    []*config.Required
-	literal     string // a lower-cased literal every match contains
-	// literalBytes is literal as bytes, to look for in a view's lower-cased bytes
-	literalBytes []byte
-	needed       bool // another rule requires this one ([[rules.required]])
+	// literal is a lower-cased literal every match contains (nil: none
+	// known), looked for in a view's lower-cased bytes.
+	literal []byte
+	needed  bool // another rule requires this one ([[rules.required]])
 	// matchLists are the allowlists (global and the rule's) that allow a
 	// candidate by a regex on its match or line alone, whatever its secret
 	// group (see Scanner.matchAllowed).
@@ -112,19 +112,18 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 		}
 		shape := analyzeRule(cr.Regex, cr.SecretGroup, lower, false)
 		r := &rule{
-			id:           id,
-			re:           cr.Regex,
-			secretGroup:  cr.SecretGroup,
-			entropy:      cr.Entropy,
-			allowlists:   cr.Allowlists,
-			provider:     providerForRule(id, cr.Tags),
-			generic:      strings.Contains(strings.ToLower(id), "generic"),
-			keywords:     lower,
-			prefixes:     shape.secretPrefixes,
-			skipReport:   cr.SkipReport,
-			required:     cr.RequiredRules,
-			literal:      shape.required,
-			literalBytes: []byte(shape.required),
+			id:          id,
+			re:          cr.Regex,
+			secretGroup: cr.SecretGroup,
+			entropy:     cr.Entropy,
+			allowlists:  cr.Allowlists,
+			provider:    providerForRule(id, cr.Tags),
+			generic:     strings.Contains(strings.ToLower(id), "generic"),
+			keywords:    lower,
+			prefixes:    shape.secretPrefixes,
+			skipReport:  cr.SkipReport,
+			required:    cr.RequiredRules,
+			literal:     []byte(shape.required),
 		}
 		r.conf = confidenceFor(id, cr.Tags, shape, r.generic)
 		// The second pass helps rules that end with gitleaks' ASCII boundary
@@ -378,7 +377,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 			return nil, err
 		}
 		r := s.rules[ri]
-		if r.skipReport || (r.literal != "" && !bytes.Contains(lower, r.literalBytes)) {
+		if r.skipReport || (len(r.literal) > 0 && !bytes.Contains(lower, r.literal)) {
 			continue
 		}
 		if r.conf == Low && !sc.lowPhase {

@@ -272,8 +272,9 @@ func decodedViews(src *view) []*view {
 // space, as encoding/base64's unpadded standard or URL-safe encoding
 // would, and reports whether it decoded to text: valid UTF-8 with no
 // control bytes other than tab and line breaks. It stops at the first
-// control byte, which random data gives within a few bytes: most base64
-// runs in chat (keys, hashes) are not text and cost no full decoding.
+// control byte or invalid UTF-8, which random data gives within a few
+// bytes: most base64 runs in chat (keys, hashes) are not text and cost no
+// full decoding.
 func decodeText(run string, buf []byte) ([]byte, bool) {
 	if len(run)%4 == 1 {
 		return nil, false // no encoding ends a quantum with one byte
