@@ -29,8 +29,15 @@ type prefilter struct {
 	class [256]uint8  // byte -> equivalence class
 	rep   []byte      // a representative byte per class
 	start uint32
-	// maxWords is maxDFAWords (lowered by tests to exercise a full cache).
+	// maxWords is cacheWords' bound (lowered by tests to exercise a full
+	// cache).
 	maxWords int
+	// first holds the bytes a match can begin with; skip: the regex cannot
+	// match the empty string, so a start at a byte outside first dies
+	// there without an end, and a run that takes the start in at every
+	// position skips such bytes while no started match is alive.
+	first [256]bool
+	skip  bool
 	// shared is the cache scans use, one at a time (a pool's caches would
 	// be dropped at every garbage collection, and their states rebuilt);
 	// a scan that finds it in use takes one from caches.
@@ -148,9 +155,41 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 		p.class[b] = c
 	}
 	p.maxWords = cacheWords(len(p.insts), len(p.rep))
+	p.first, p.skip = p.firstBytes()
 	p.caches.New = func() any { return p.newCache() }
 	p.shared = p.newCache()
 	return p
+}
+
+// firstBytes returns the bytes the rune instructions reached from the
+// start consume (taking every zero-width assertion to hold), and false
+// when the match itself is reached that way (the regex may match empty).
+func (p *prefilter) firstBytes() (first [256]bool, ok bool) {
+	seen := make([]bool, len(p.insts))
+	stack := []uint32{p.start}
+	for len(stack) > 0 {
+		pc := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[pc] {
+			continue
+		}
+		seen[pc] = true
+		switch in := &p.insts[pc]; in.Op {
+		case syntax.InstMatch:
+			return first, false
+		case syntax.InstAlt, syntax.InstAltMatch:
+			stack = append(stack, in.Arg, in.Out)
+		case syntax.InstCapture, syntax.InstNop, syntax.InstEmptyWidth:
+			stack = append(stack, in.Out)
+		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			for b := 0; b < 256; b++ {
+				if p.bytes[pc][b>>6]&(1<<(b&63)) != 0 {
+					first[b] = true
+				}
+			}
+		}
+	}
+	return first, true
 }
 
 // nullable reports whether the regex may match the empty string: its
@@ -528,6 +567,20 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 		for *next < len(starts) && starts[*next]-reach <= i {
 			*injectUntil = max(*injectUntil, starts[*next])
 			*next++
+		}
+		if s == 0 && p.skip && !p.first[t[i]] {
+			// No started match is alive and none begins here: skip to
+			// the next byte a match can begin with.
+			j, lim := i+1, min(*injectUntil, stop, len(t)-1)
+			for j <= lim && !p.first[t[j]] {
+				j++
+			}
+			steps += j - i
+			if j > stop {
+				return stop + 1, s, steps, out
+			}
+			i = j
+			continue
 		}
 		var in int32
 		if s == 0 {

@@ -131,3 +131,42 @@ func TestSoloLimitAgreesWithLimit(t *testing.T) {
 	}
 	t.Logf("%d hits ran alone", solos)
 }
+
+// TestFirstByteSkipKeepsTheEnds: a run started at every position that
+// skips the bytes no match begins with reports the same ends as one that
+// steps every byte, for every rule, on the corpus, adversarial units and
+// random text.
+func TestFirstByteSkipKeepsTheEnds(t *testing.T) {
+	s := scanner(t)
+	r := rand.New(rand.NewPCG(15, 16))
+	texts := corpusTexts(t)
+	for i, a := range adversarialInputs(s, 512) {
+		if i%5 == 0 {
+			texts = append(texts, normalize(a.text))
+		}
+	}
+	for range 30 {
+		texts = append(texts, randomString(r, alnum+" .-_=:\"'\n/+", 400))
+	}
+	skipping := 0
+	for _, ru := range s.rules {
+		p := newPrefilter(parseTree(t, ru.re.String()))
+		if !p.skip {
+			continue
+		}
+		skipping++
+		for _, text := range texts {
+			var n int
+			with := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n)
+			p.skip = false
+			without := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n)
+			p.skip = true
+			if fmt.Sprint(with) != fmt.Sprint(without) {
+				t.Fatalf("%s on %q: ends %v skipping, %v stepping every byte", ru.id, text, with, without)
+			}
+		}
+	}
+	if skipping == 0 {
+		t.Fatal("no rule's filter skips bytes")
+	}
+}
