@@ -79,6 +79,17 @@ type ruleShape struct {
 	// restWidth is the one length of the matches of the regex after its
 	// context prefix (the keyed filter's program), -1 when they vary.
 	restWidth int
+	// The lead is the part of a keyed rule's regex after its context
+	// prefix and before its first group (keyword, name, assignment), when
+	// that is not the whole: rules built from one template
+	// (twitter-api-key, twitter-access-token, …) share it. leadKey is its
+	// text, leadSpan the bound of its matches and leadFilter (set with
+	// compile) its DFA. Every match's keyword position starts a match of
+	// it, so the lead filter's keep, run once per view for all the rules
+	// sharing it, drops hits for all of them.
+	leadFilter *prefilter
+	leadKey    string
+	leadSpan   int
 }
 
 // analyzeRule inspects re (compiled by gitleaks' config package with Go's
@@ -152,6 +163,13 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		return shape
 	}
 	shape.windowed = true
+	var leadTree *syntax.Regexp
+	if rest.Op == syntax.OpConcat {
+		if k := slices.IndexFunc(rest.Sub, hasCapture); k > 0 {
+			leadTree = &syntax.Regexp{Op: syntax.OpConcat, Sub: rest.Sub[:k], Flags: rest.Flags}
+			shape.leadKey, shape.leadSpan = leadTree.String(), min(matchSpan(leadTree), maxSpan)
+		}
+	}
 	if !compile {
 		return shape
 	}
@@ -178,6 +196,9 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	}
 	if n > 0 && n < len(elems) {
 		gateTree = &syntax.Regexp{Op: syntax.OpConcat, Sub: elems[:n], Flags: rest.Flags}
+	}
+	if leadTree != nil {
+		shape.leadFilter = newPrefilter(leadTree)
 	}
 	gate, err := regexp.Compile(`^(?:` + gateTree.String() + `)`)
 	if err != nil {

@@ -170,3 +170,53 @@ func TestFirstByteSkipKeepsTheEnds(t *testing.T) {
 		t.Fatal("no rule's filter skips bytes")
 	}
 }
+
+// TestLeadKeepsEveryHitTheRuleKeeps: for every rule with a shared lead
+// (the keyword, name and assignment before its first group), the hits its
+// lead filter keeps include every hit where a match of the rule's regex
+// after its context prefix begins, on the
+// corpus, the adversarial units and assignments of each keyword, so
+// dropping hits by the lead loses no match; and rules do share leads.
+func TestLeadKeepsEveryHitTheRuleKeeps(t *testing.T) {
+	s := scanner(t)
+	r := rand.New(rand.NewPCG(17, 18))
+	texts := corpusTexts(t)
+	for _, a := range adversarialInputs(s, 1<<10) {
+		texts = append(texts, normalize(a.text))
+	}
+	for range 20 {
+		var b strings.Builder
+		for b.Len() < 2<<10 {
+			fmt.Fprintf(&b, "%s%s%s%s ", s.kwNames[r.IntN(len(s.kwNames))], []string{"", "_key", " secret", "-token"}[r.IntN(4)], []string{"=", ": ", " = '", "=>\""}[r.IntN(4)], randomString(r, alnum+"-_", 10+r.IntN(50)))
+		}
+		texts = append(texts, normalize(b.String()))
+	}
+	keys := map[string]int{}
+	dropped := 0
+	for _, text := range texts {
+		for ri, qs := range keywordPositions(s, text) {
+			f := s.rules[ri].fastPath()
+			if f.leadFilter == nil || qs == nil {
+				continue
+			}
+			keys[f.leadKey]++
+			byLead := leadHits{}.keep(f, text, qs, &work{})
+			for _, q := range qs {
+				// A match of the regex after the prefix begins at q.
+				if lim, _, _ := f.filter.limit(text, q, max(f.span, 1)); lim > q && !slices.Contains(byLead, q) {
+					t.Fatalf("rule %s: a match begins at hit %d, dropped by its lead %q, on %q", s.rules[ri].id, q, f.leadKey, text)
+				}
+			}
+			dropped += len(qs) - len(byLead)
+		}
+	}
+	leads := 0
+	for _, ru := range s.rules {
+		if ru.fastPath().leadFilter != nil {
+			leads++
+		}
+	}
+	if dropped == 0 || leads == 0 || len(keys) >= leads {
+		t.Fatalf("%d rules with leads, %d distinct leads seen, %d hits dropped: the inputs do not exercise shared leads", leads, len(keys), dropped)
+	}
+}

@@ -54,6 +54,9 @@ type rule struct {
 	// known), looked for in a view's lower-cased bytes.
 	literal []byte
 	needed  bool // another rule requires this one ([[rules.required]])
+	// sharedLead: another rule has the same lead (ruleShape.leadKey), so
+	// the hits that lead drops are found once for both.
+	sharedLead bool
 	// matchLists are the allowlists (global and the rule's) that allow a
 	// candidate by a regex on its match or line alone, whatever its secret
 	// group (see Scanner.matchAllowed).
@@ -95,6 +98,7 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 		return nil, fmt.Errorf("leaks: %w", err)
 	}
 	s := &Scanner{byID: map[string]int{}, globals: cfg.Allowlists}
+	leads := map[string][]*rule{} // rules by their lead
 	kwIndex := map[string]int{}
 	var kws []string
 	for _, id := range cfg.OrderedRules {
@@ -126,6 +130,9 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 			literal:     []byte(shape.required),
 		}
 		r.conf = confidenceFor(id, cr.Tags, shape, r.generic)
+		if shape.leadKey != "" {
+			leads[shape.leadKey] = append(leads[shape.leadKey], r)
+		}
 		// The second pass helps rules that end with gitleaks' ASCII boundary
 		// class; rules ending in \b already stop at punctuation.
 		r.relax = r.conf == High && strings.Contains(cr.Regex.String(), gitleaksBoundary)
@@ -149,6 +156,11 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 	}
 	if len(s.rules) == 0 {
 		return nil, fmt.Errorf("leaks: the rule set has no content rules")
+	}
+	for _, rs := range leads {
+		for _, r := range rs {
+			r.sharedLead = len(rs) > 1
+		}
 	}
 	for _, r := range s.rules {
 		for _, req := range r.required {
@@ -370,6 +382,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	})
 
 	sc := &viewScan{seen: map[[3]int]bool{}}
+	leads, relaxedLeads := leadHits{}, leadHits{}
 	var relaxed string
 	ran := map[int]bool{}
 	for _, ri := range order {
@@ -390,14 +403,14 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		}
 		qs = slices.Compact(qs)
 		ran[ri] = true
-		s.detect(ri, norm, sc, false, qs, w)
+		s.detect(ri, norm, sc, false, qs, leads, w)
 		if r.relax {
 			if relaxed == "" {
 				relaxed = relaxBoundaries(norm)
 				w.viewBytes += len(norm)
 			}
 			if relaxed != norm {
-				s.detect(ri, relaxed, sc, false, qs, w)
+				s.detect(ri, relaxed, sc, false, qs, relaxedLeads, w)
 			}
 		}
 	}
@@ -947,8 +960,13 @@ func leadHolds(ops []syntax.Op, t string, q int) bool {
 // detect runs rule ri over t (a view's text) with gitleaks' secret-group,
 // entropy and allowlist semantics, adding to sc.raw. qs are the rule's
 // keyword positions (nil: run the regex unconditionally). Offsets are t's.
-func (s *Scanner) detect(ri int, t string, sc *viewScan, aux bool, qs []int, w *work) {
+func (s *Scanner) detect(ri int, t string, sc *viewScan, aux bool, qs []int, leads leadHits, w *work) {
 	r := s.rules[ri]
+	if f := r.fastPath(); r.sharedLead && qs != nil && f.leadFilter != nil && leads != nil {
+		if qs = leads.keep(f, t, qs, w); len(qs) == 0 {
+			return
+		}
+	}
 	var known func(ms, me int) bool
 	if len(r.matchLists) > 0 {
 		known = func(ms, me int) bool { return s.matchAllowed(r, t, ms, me, w) }
@@ -957,6 +975,20 @@ func (s *Scanner) detect(ri int, t string, sc *viewScan, aux bool, qs []int, w *
 		s.candidate(ri, t, sc, aux, m, w)
 		return r.needed || sc.found[ri] < maxRuleFindings
 	})
+}
+
+// leadHits remembers, for one text, the keyword hits each lead filter
+// (ruleShape.lead) kept, so that the rules sharing a lead run it once.
+type leadHits map[string]struct{ qs, kept []int }
+
+// keep returns the hits of qs where f's lead can match in t.
+func (l leadHits) keep(f *ruleShape, t string, qs []int, w *work) []int {
+	if e, ok := l[f.leadKey]; ok && slices.Equal(e.qs, qs) {
+		return e.kept
+	}
+	kept, _, _ := f.leadFilter.keep(t, qs, false, max(f.leadSpan, 1), w)
+	l[f.leadKey] = struct{ qs, kept []int }{qs, kept}
+	return kept
 }
 
 // maxRuleFindings is how many findings one rule reports in one view of a
@@ -1113,7 +1145,7 @@ func (s *Scanner) applyRequired(sc *viewScan, t string, ran map[int]bool, w *wor
 			ri, ok := s.byID[req.RuleID]
 			if ok && !ran[ri] {
 				ran[ri] = true
-				s.detect(ri, t, sc, true, nil, w)
+				s.detect(ri, t, sc, true, nil, nil, w)
 			}
 		}
 	}
