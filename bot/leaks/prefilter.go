@@ -196,25 +196,8 @@ func (p *prefilter) firstBytes() (first [256]bool, ok bool) {
 // match is reached from the start without a rune instruction (taking
 // every zero-width assertion to hold).
 func (p *prefilter) nullable() bool {
-	seen := make([]bool, len(p.insts))
-	stack := []uint32{p.start}
-	for len(stack) > 0 {
-		pc := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[pc] {
-			continue
-		}
-		seen[pc] = true
-		switch in := &p.insts[pc]; in.Op {
-		case syntax.InstMatch:
-			return true
-		case syntax.InstAlt, syntax.InstAltMatch:
-			stack = append(stack, in.Arg, in.Out)
-		case syntax.InstCapture, syntax.InstNop, syntax.InstEmptyWidth:
-			stack = append(stack, in.Out)
-		}
-	}
-	return false
+	_, ok := p.firstBytes()
+	return !ok
 }
 
 // dfaCache holds the DFA states built so far. State 0 is the dead state.

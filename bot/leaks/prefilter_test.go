@@ -93,17 +93,9 @@ func TestLongRepeatsKeepTheirStates(t *testing.T) {
 func TestSoloLimitAgreesWithLimit(t *testing.T) {
 	s := scanner(t)
 	r := rand.New(rand.NewPCG(11, 12))
-	texts := corpusTexts(t)
-	for _, a := range adversarialInputs(s, 1<<10) {
-		texts = append(texts, normalize(a.text))
-	}
-	for range 20 {
-		var b strings.Builder
-		for b.Len() < 2<<10 {
-			fmt.Fprintf(&b, "%s=%q%s", s.kwNames[r.IntN(len(s.kwNames))], randomString(r, alnum+"-_", 4+r.IntN(60)), []string{" ", "\n", "", ";"}[r.IntN(4)])
-		}
-		texts = append(texts, normalize(b.String()))
-	}
+	texts := assignmentTexts(t, s, func(b *strings.Builder) {
+		fmt.Fprintf(b, "%s=%q%s", s.kwNames[r.IntN(len(s.kwNames))], randomString(r, alnum+"-_", 4+r.IntN(60)), []string{" ", "\n", "", ";"}[r.IntN(4)])
+	})
 	solos := 0
 	for _, text := range texts {
 		for ri, qs := range keywordPositions(s, text) {
@@ -180,17 +172,9 @@ func TestFirstByteSkipKeepsTheEnds(t *testing.T) {
 func TestLeadKeepsEveryHitTheRuleKeeps(t *testing.T) {
 	s := scanner(t)
 	r := rand.New(rand.NewPCG(17, 18))
-	texts := corpusTexts(t)
-	for _, a := range adversarialInputs(s, 1<<10) {
-		texts = append(texts, normalize(a.text))
-	}
-	for range 20 {
-		var b strings.Builder
-		for b.Len() < 2<<10 {
-			fmt.Fprintf(&b, "%s%s%s%s ", s.kwNames[r.IntN(len(s.kwNames))], []string{"", "_key", " secret", "-token"}[r.IntN(4)], []string{"=", ": ", " = '", "=>\""}[r.IntN(4)], randomString(r, alnum+"-_", 10+r.IntN(50)))
-		}
-		texts = append(texts, normalize(b.String()))
-	}
+	texts := assignmentTexts(t, s, func(b *strings.Builder) {
+		fmt.Fprintf(b, "%s%s%s%s ", s.kwNames[r.IntN(len(s.kwNames))], []string{"", "_key", " secret", "-token"}[r.IntN(4)], []string{"=", ": ", " = '", "=>\""}[r.IntN(4)], randomString(r, alnum+"-_", 10+r.IntN(50)))
+	})
 	keys := map[string]int{}
 	dropped := 0
 	for _, text := range texts {
@@ -219,4 +203,21 @@ func TestLeadKeepsEveryHitTheRuleKeeps(t *testing.T) {
 	if dropped == 0 || leads == 0 || len(keys) >= leads {
 		t.Fatalf("%d rules with leads, %d distinct leads seen, %d hits dropped: the inputs do not exercise shared leads", leads, len(keys), dropped)
 	}
+}
+
+// assignmentTexts returns the corpus, the adversarial units (1 KiB) and 20
+// texts of 2 KiB of assignments that unit writes, normalized.
+func assignmentTexts(t *testing.T, s *Scanner, unit func(b *strings.Builder)) []string {
+	texts := corpusTexts(t)
+	for _, a := range adversarialInputs(s, 1<<10) {
+		texts = append(texts, normalize(a.text))
+	}
+	for range 20 {
+		var b strings.Builder
+		for b.Len() < 2<<10 {
+			unit(&b)
+		}
+		texts = append(texts, normalize(b.String()))
+	}
+	return texts
 }
