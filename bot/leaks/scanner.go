@@ -959,7 +959,8 @@ func leadHolds(ops []syntax.Op, t string, q int) bool {
 
 // detect runs rule ri over t (a view's text) with gitleaks' secret-group,
 // entropy and allowlist semantics, adding to sc.raw. qs are the rule's
-// keyword positions (nil: run the regex unconditionally). Offsets are t's.
+// keyword positions (nil: run the regex unconditionally); leads (nil:
+// none) holds the shared leads' kept hits for t. Offsets are t's.
 func (s *Scanner) detect(ri int, t string, sc *viewScan, aux bool, qs []int, leads leadHits, w *work) {
 	r := s.rules[ri]
 	if f := r.fastPath(); r.sharedLead && qs != nil && f.leadFilter != nil && leads != nil {
