@@ -72,14 +72,15 @@ func (f *allowFilter) decide(target string, whole bool, w *work) (ok, known bool
 	n := 0
 	if whole {
 		// A match spanning the target begins at 0 and ends at its end.
-		runs := f.pf.ends(target, []int{0}, false, 0, len(target), &n)
+		runs := f.pf.ends(target, []int{0}, false, 0, len(target), false, nil, &n)
 		w.add(n)
 		if len(runs) == 0 || runs[len(runs)-1].last != len(target) {
 			return false, true
 		}
 		return false, false
 	}
-	runs := f.pf.ends(target, []int{len(target)}, true, len(target), len(target), &n)
+	// Whether some match ends is enough: the first end found stops the pass.
+	runs := f.pf.ends(target, []int{len(target)}, true, len(target), len(target), true, nil, &n)
 	w.add(n)
 	if len(runs) == 0 {
 		return false, true

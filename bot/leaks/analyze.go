@@ -76,6 +76,20 @@ type ruleShape struct {
 	// for a rule without keyword windows (filterEvery).
 	filter      *prefilter
 	filterEvery bool
+	// restWidth is the one length of the matches of the regex after its
+	// context prefix (the keyed filter's program), -1 when they vary.
+	restWidth int
+	// The lead is the part of a keyed rule's regex after its context
+	// prefix and before its first group (keyword, name, assignment), when
+	// that is not the whole: rules built from one template
+	// (twitter-api-key, twitter-access-token, …) share it. leadKey is its
+	// text, leadSpan the bound of its matches and leadFilter (set with
+	// compile) its DFA. Every match's keyword position starts a match of
+	// it, so the lead filter's keep, run once per view for all the rules
+	// sharing it, drops hits for all of them.
+	leadFilter *prefilter
+	leadKey    string
+	leadSpan   int
 }
 
 // analyzeRule inspects re (compiled by gitleaks' config package with Go's
@@ -84,7 +98,7 @@ type ruleShape struct {
 // is most of the cost of building a scanner, so the scanner does it for a
 // rule only when one of its keywords first occurs.
 func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile bool) ruleShape {
-	var shape ruleShape
+	shape := ruleShape{restWidth: -1}
 	if re == nil {
 		return shape
 	}
@@ -149,10 +163,18 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 		return shape
 	}
 	shape.windowed = true
+	var leadTree *syntax.Regexp
+	if rest.Op == syntax.OpConcat {
+		if k := slices.IndexFunc(rest.Sub, hasCapture); k > 0 {
+			leadTree = &syntax.Regexp{Op: syntax.OpConcat, Sub: rest.Sub[:k], Flags: rest.Flags}
+			shape.leadKey, shape.leadSpan = leadTree.String(), min(matchSpan(leadTree), maxSpan)
+		}
+	}
 	if !compile {
 		return shape
 	}
 	shape.filter = newPrefilter(rest)
+	shape.restWidth = width(rest, true)
 	// The gate is the longest leading part of rest whose matches are at
 	// most maxGateSpan bytes long (a keyword, its name and the assignment
 	// before the secret): still a necessary condition, and cheap to try
@@ -174,6 +196,9 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	}
 	if n > 0 && n < len(elems) {
 		gateTree = &syntax.Regexp{Op: syntax.OpConcat, Sub: elems[:n], Flags: rest.Flags}
+	}
+	if leadTree != nil {
+		shape.leadFilter = newPrefilter(leadTree)
 	}
 	gate, err := regexp.Compile(`^(?:` + gateTree.String() + `)`)
 	if err != nil {
@@ -328,8 +353,16 @@ func longestFirst(re *syntax.Regexp) bool {
 
 // fixedWidth returns the one length of re's matches, -1 when they vary
 // (or re holds a capture).
-func fixedWidth(re *syntax.Regexp) int {
+func fixedWidth(re *syntax.Regexp) int { return width(re, false) }
+
+// width returns the one length of re's matches, -1 when they vary (or,
+// without captures set, re holds a capture).
+func width(re *syntax.Regexp, captures bool) int {
 	switch re.Op {
+	case syntax.OpCapture:
+		if captures {
+			return width(re.Sub[0], true)
+		}
 	case syntax.OpLiteral:
 		return len(re.Rune)
 	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
@@ -338,13 +371,13 @@ func fixedWidth(re *syntax.Regexp) int {
 		syntax.OpBeginText, syntax.OpEndText, syntax.OpEmptyMatch:
 		return 0
 	case syntax.OpRepeat:
-		if n := fixedWidth(re.Sub[0]); n >= 0 && re.Min == re.Max {
+		if n := width(re.Sub[0], captures); n >= 0 && re.Min == re.Max {
 			return n * re.Min
 		}
 	case syntax.OpConcat:
 		w := 0
 		for _, s := range re.Sub {
-			n := fixedWidth(s)
+			n := width(s, captures)
 			if n < 0 {
 				return -1
 			}
@@ -352,9 +385,9 @@ func fixedWidth(re *syntax.Regexp) int {
 		}
 		return w
 	case syntax.OpAlternate:
-		w := fixedWidth(re.Sub[0])
+		w := width(re.Sub[0], captures)
 		for _, s := range re.Sub[1:] {
-			if fixedWidth(s) != w {
+			if width(s, captures) != w {
 				return -1
 			}
 		}

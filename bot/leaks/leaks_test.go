@@ -15,8 +15,6 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
-
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 )
 
 // testKey is a well-formed, never-real Anthropic key (93 characters
@@ -198,7 +196,7 @@ func corpusTexts(t testing.TB) []string {
 // would, from the keyword positions qs (see eachMatch).
 func (r *rule) matches(t string, qs []int, w *work) [][]int {
 	var out [][]int
-	r.eachMatch(t, qs, w, func(m []int) bool {
+	r.eachMatch(t, qs, w, nil, func(m []int) bool {
 		out = append(out, m)
 		return true
 	})
@@ -209,11 +207,10 @@ func compareFastSlow(t *testing.T, s *Scanner, text string) {
 	t.Helper()
 	lower := []byte(strings.ToLower(text))
 	qs := map[int][]int{}
-	s.trie.Walk(lower, func(end, n, pattern int64) bool {
-		for _, ri := range s.kwRules[pattern] {
-			qs[ri] = append(qs[ri], int(end-n+1))
+	s.kw.walk(lower, func(pos, kw int) {
+		for _, ri := range s.kwRules[kw] {
+			qs[ri] = append(qs[ri], pos)
 		}
-		return true
 	})
 	for _, ri := range s.always {
 		qs[ri] = nil
@@ -444,7 +441,7 @@ func TestScanFailureIsReportedUnsafe(t *testing.T) {
 	defer slog.SetDefault(prev)
 	// A rule without a compiled regex panics when it runs.
 	s := &Scanner{rules: []*rule{{id: "broken", conf: High}}, byID: map[string]int{"broken": 0}, always: []int{0}}
-	s.trie = ahocorasick.NewTrieBuilder().Build()
+	s.kw = newKwMatcher(nil)
 	text := "key=" + testKey
 	if _, err := s.ScanContext(context.Background(), text); !errors.Is(err, ErrScanFailed) {
 		t.Fatalf("ScanContext with a failing rule: %v, want ErrScanFailed", err)

@@ -27,7 +27,7 @@ func placeholder(secret string, prefixes []string) bool {
 		return false
 	}
 	masks := 0
-	var counts [256]int
+	var counts [256]int32
 	top := 0
 	for i := 0; i < len(body); i++ {
 		c := body[i]
@@ -36,7 +36,7 @@ func placeholder(secret string, prefixes []string) bool {
 			masks++
 		}
 		counts[c]++
-		top = max(top, counts[c])
+		top = max(top, int(counts[c]))
 	}
 	if masks*10 >= len(body)*6 || top*2 >= len(body) {
 		return true

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp/syntax"
 	"slices"
+	"sort"
 	"sync"
 )
 
@@ -28,8 +29,15 @@ type prefilter struct {
 	class [256]uint8  // byte -> equivalence class
 	rep   []byte      // a representative byte per class
 	start uint32
-	// maxWords is maxDFAWords (lowered by tests to exercise a full cache).
+	// maxWords is cacheWords' bound (lowered by tests to exercise a full
+	// cache).
 	maxWords int
+	// first holds the bytes a match can begin with; skip: the regex cannot
+	// match the empty string, so a start at a byte outside first dies
+	// there without an end, and a run that takes the start in at every
+	// position skips such bytes while no started match is alive.
+	first [256]bool
+	skip  bool
 	// shared is the cache scans use, one at a time (a pool's caches would
 	// be dropped at every garbage collection, and their states rebuilt);
 	// a scan that finds it in use takes one from caches.
@@ -58,6 +66,17 @@ func (p *prefilter) release(c *dfaCache) {
 // and transitions, in 4-byte words: 128 KiB) before it is emptied; each
 // rule keeps one cache for the life of the scanner.
 const maxDFAWords = 1 << 15
+
+// cacheWords is the cache bound of a program of insts instructions and
+// classes byte classes: maxDFAWords, or room for two states per
+// instruction when that is more. A run begun at one position visits
+// about one state per instruction of a counted repeat (`[\w-]{50,1000}`
+// is a thousand), and keep's pass mixing the hits' runs visits more; a
+// smaller cache would be emptied on every such text, its states rebuilt
+// at nearly every byte.
+func cacheWords(insts, classes int) int {
+	return max(maxDFAWords, 2*insts*(2*classes+8))
+}
 
 // Kinds of the byte before a position, for zero-width assertions.
 const (
@@ -91,7 +110,7 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 	if err != nil {
 		return nil
 	}
-	p := &prefilter{insts: prog.Inst, bytes: make([][4]uint64, len(prog.Inst)), start: uint32(prog.Start), maxWords: maxDFAWords}
+	p := &prefilter{insts: prog.Inst, bytes: make([][4]uint64, len(prog.Inst)), start: uint32(prog.Start)}
 	// Repeats expand into many instructions of one class: each distinct
 	// class is expanded into bytes once.
 	var sets [][4]uint64
@@ -135,15 +154,17 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 		}
 		p.class[b] = c
 	}
+	p.maxWords = cacheWords(len(p.insts), len(p.rep))
+	p.first, p.skip = p.firstBytes()
 	p.caches.New = func() any { return p.newCache() }
 	p.shared = p.newCache()
 	return p
 }
 
-// nullable reports whether the regex may match the empty string: its
-// match is reached from the start without a rune instruction (taking
-// every zero-width assertion to hold).
-func (p *prefilter) nullable() bool {
+// firstBytes returns the bytes the rune instructions reached from the
+// start consume (taking every zero-width assertion to hold), and false
+// when the match itself is reached that way (the regex may match empty).
+func (p *prefilter) firstBytes() (first [256]bool, ok bool) {
 	seen := make([]bool, len(p.insts))
 	stack := []uint32{p.start}
 	for len(stack) > 0 {
@@ -155,14 +176,28 @@ func (p *prefilter) nullable() bool {
 		seen[pc] = true
 		switch in := &p.insts[pc]; in.Op {
 		case syntax.InstMatch:
-			return true
+			return first, false
 		case syntax.InstAlt, syntax.InstAltMatch:
 			stack = append(stack, in.Arg, in.Out)
 		case syntax.InstCapture, syntax.InstNop, syntax.InstEmptyWidth:
 			stack = append(stack, in.Out)
+		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			for b := 0; b < 256; b++ {
+				if p.bytes[pc][b>>6]&(1<<(b&63)) != 0 {
+					first[b] = true
+				}
+			}
 		}
 	}
-	return false
+	return first, true
+}
+
+// nullable reports whether the regex may match the empty string: its
+// match is reached from the start without a rune instruction (taking
+// every zero-width assertion to hold).
+func (p *prefilter) nullable() bool {
+	_, ok := p.firstBytes()
+	return !ok
 }
 
 // dfaCache holds the DFA states built so far. State 0 is the dead state.
@@ -177,6 +212,7 @@ type dfaCache struct {
 	starts [numKinds]int32 // the start alone after a byte of each kind, 0 not built
 	index  map[string]int32
 	words  int // memory held, in 4-byte words (see maxDFAWords)
+	resets int // how many times the cache was full and emptied
 	mark   []bool
 	stack  []uint32
 	buf    []uint32
@@ -193,6 +229,7 @@ func (c *dfaCache) reset(p *prefilter) {
 	c.sets, c.kind, c.trans, c.eot, c.inj = c.sets[:0], c.kind[:0], c.trans[:0], c.eot[:0], c.inj[:0]
 	clear(c.index)
 	c.words = 0
+	c.resets++
 	c.starts = [numKinds]int32{}
 	c.add(p, nil, kindBegin)
 }
@@ -304,8 +341,10 @@ func addEnd(runs []endRun, i int) []endRun {
 // ends returns, as runs, the positions of t where a match ends that
 // started at a position of starts (sorted) or, with every set, at any
 // position at most reach bytes before one of them, up to stop. The DFA
-// skips text where no started match is alive. n counts the bytes stepped.
-func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n *int) []endRun {
+// skips text where no started match is alive. With one, it stops at the
+// first end. With solo (and not every), it records the runs begun at a
+// start where no other was alive (see soloRun). n counts the bytes stepped.
+func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, one bool, solo *[]soloRun, n *int) []endRun {
 	c := p.cache()
 	defer p.release(c)
 	ncls := len(p.rep)
@@ -314,7 +353,16 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 	next := 0 // index into starts
 	injectUntil := -1
 	steps := 0
-	for i := 0; ; {
+	open := false // the last of *solo is alive and alone so far
+	shared := func() {
+		// Another start joins the run: it is no longer one start's own.
+		if open {
+			(*solo)[len(*solo)-1].death = -1
+			open = false
+		}
+	}
+	i := 0
+	for {
 		for next < len(starts) && (every && starts[next]-reach <= i || !every && starts[next] <= i) {
 			if every {
 				injectUntil = max(injectUntil, starts[next])
@@ -322,6 +370,10 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 				injectUntil = i
 			}
 			next++
+		}
+		if open && s == 0 {
+			(*solo)[len(*solo)-1].death = i
+			open = false
 		}
 		if c.words >= p.maxWords {
 			keep, k := slices.Clone(c.sets[s]), c.kind[s]
@@ -332,13 +384,17 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			// Every position up to injectUntil takes the start in: while
 			// the states and transitions are built, inject and step in a
 			// tight loop (the general path below builds what is missing).
-			i, s, steps, out = c.injectRun(p, t, starts, &next, &injectUntil, reach, stop, i, s, steps, out)
+			i, s, steps, out = c.injectRun(p, t, starts, &next, &injectUntil, reach, stop, one, i, s, steps, out)
 			if i > stop {
 				break
 			}
 		}
 		if i <= injectUntil {
 			if s == 0 {
+				if solo != nil && !every {
+					*solo = append(*solo, soloRun{start: i, death: len(t)})
+					open = true
+				}
 				kind := uint8(kindBegin)
 				if i > 0 {
 					kind = byteKind(t[i-1])
@@ -348,6 +404,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 				}
 				s = c.starts[kind]
 			} else {
+				shared()
 				in := c.inj[s]
 				if in < 0 {
 					in = c.inject(p, s)
@@ -414,6 +471,10 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			}
 			if x&1 != 0 {
 				out = addEnd(out, i)
+				if one {
+					done = true
+					break
+				}
 			}
 			if i == stop {
 				done = true
@@ -425,12 +486,31 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			if i < end && s != 0 {
 				continue
 			}
-			// A live state at the next hit takes it in here, when that
-			// state is built; anything else goes back to the checks above.
-			if every || s == 0 || i == len(t) || next == len(starts) || starts[next] != i || c.inj[s] < 0 {
+			// The state at the next hit takes it in here, when that state
+			// is built (a dead one: the start after the byte's kind);
+			// anything else goes back to the checks above.
+			if every || i == len(t) || next == len(starts) || starts[next] != i {
 				break
 			}
-			s = c.inj[s]
+			if s == 0 {
+				in := c.starts[byteKind(t[i-1])]
+				if in == 0 {
+					break
+				}
+				if open {
+					(*solo)[len(*solo)-1].death = i
+				}
+				if open = solo != nil; open {
+					*solo = append(*solo, soloRun{start: i, death: len(t)})
+				}
+				s = in
+			} else {
+				if c.inj[s] < 0 {
+					break
+				}
+				s = c.inj[s]
+				shared()
+			}
 			for next < len(starts) && starts[next] <= i {
 				next++
 			}
@@ -446,20 +526,44 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, n 
 			break
 		}
 	}
+	if open && i < len(t) {
+		shared() // stopped before the run's end
+	}
 	*n += steps
 	return out
 }
 
+// A soloRun is the run of a match begun at start while no other started
+// match was alive, up to death, where it died with no other start taken
+// in (-1: another was, so its ends are not start's own alone). Its ends
+// in [start, death] are exactly those of the matches begun at start.
+type soloRun struct{ start, death int }
+
 // injectRun steps from i in state s while every position takes the start
 // in (up to injectUntil, extended by the starts it passes), as long as the
 // states and transitions it needs are built. It returns where it stopped,
-// before the injection at i (i > stop: the stop's byte was stepped).
-func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectUntil *int, reach, stop, i int, s int32, steps int, out []endRun) (int, int32, int, []endRun) {
+// before the injection at i (i > stop: the stop's byte was stepped, or
+// with one, an end was found).
+func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectUntil *int, reach, stop int, one bool, i int, s int32, steps int, out []endRun) (int, int32, int, []endRun) {
 	ncls := len(p.rep)
 	for i < len(t) && i <= *injectUntil {
 		for *next < len(starts) && starts[*next]-reach <= i {
 			*injectUntil = max(*injectUntil, starts[*next])
 			*next++
+		}
+		if s == 0 && p.skip && !p.first[t[i]] {
+			// No started match is alive and none begins here: skip to
+			// the next byte a match can begin with.
+			j, lim := i+1, min(*injectUntil, stop, len(t)-1)
+			for j <= lim && !p.first[t[j]] {
+				j++
+			}
+			steps += j - i
+			if j > stop {
+				return stop + 1, s, steps, out
+			}
+			i = j
+			continue
 		}
 		var in int32
 		if s == 0 {
@@ -480,6 +584,9 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 		}
 		if x&1 != 0 {
 			out = addEnd(out, i)
+			if one {
+				return stop + 1, s, steps, out
+			}
 		}
 		if i == stop {
 			return i + 1, s, steps, out
@@ -493,10 +600,12 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 
 // keep returns the positions of qs (sorted) where a match may begin (or,
 // with every, that a match within span bytes may hold): those with a match
-// end after them, at most span bytes on.
-func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []int {
+// end after them, at most span bytes on; the ends found, and (without
+// every) the runs of hits begun and ended alone.
+func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]int, []endRun, []soloRun) {
 	n := 0
-	runs := p.ends(t, qs, every, span, len(t), &n)
+	var solo []soloRun
+	runs := p.ends(t, qs, every, span, len(t), false, &solo, &n)
 	w.add(n)
 	var kept []int
 	k := 0
@@ -508,20 +617,44 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) []in
 			kept = append(kept, q)
 		}
 	}
-	return kept
+	return kept, runs, solo
+}
+
+// soloLimit is limit(t, q, span) for a q of keep's pass whose run was
+// alone (ok false when it was not): from keep's ends, without a run.
+func soloLimit(runs []endRun, solo []soloRun, q, span int) (lim int, only, ok bool) {
+	i := sort.Search(len(solo), func(i int) bool { return solo[i].start >= q })
+	if i == len(solo) || solo[i].start != q || solo[i].death < 0 {
+		return 0, false, false
+	}
+	hi := min(solo[i].death, q+span)
+	lim, n := q, 0
+	for k := sort.Search(len(runs), func(k int) bool { return runs[k].last >= q }); k < len(runs) && runs[k].first <= hi; k++ {
+		a, b := max(runs[k].first, q), min(runs[k].last, hi)
+		n += b - a + 1
+		lim = b + 1
+	}
+	return lim, n == 1, true
+}
+
+// hasEnd reports whether e is one of the ends in runs.
+func hasEnd(runs []endRun, e int) bool {
+	i := sort.Search(len(runs), func(i int) bool { return runs[i].last >= e })
+	return i < len(runs) && runs[i].first <= e
 }
 
 // limit returns one byte past the last end of a match begun at q at most
 // span bytes on (q itself when none ends), where an anchored attempt at q
 // may stop (the byte after is for an assertion; the caller caps it at the
-// text's end), and the bytes stepped to find it. keep's pass mixes the
+// text's end), whether that end is the only one (every match begun at q
+// ends there), and the bytes stepped to find it. keep's pass mixes the
 // matches begun at every position; this run is q's own.
-func (p *prefilter) limit(t string, q, span int) (lim, cost int) {
-	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), &cost)
+func (p *prefilter) limit(t string, q, span int) (lim int, only bool, cost int) {
+	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), false, nil, &cost)
 	if len(runs) == 0 {
-		return q, cost
+		return q, false, cost
 	}
-	return runs[len(runs)-1].last + 1, cost
+	return runs[len(runs)-1].last + 1, len(runs) == 1 && runs[0].first == runs[0].last, cost
 }
 
 // positions returns a position inside each match ending in runs whose

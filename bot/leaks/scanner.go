@@ -1,6 +1,7 @@
 package leaks
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,7 +16,6 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
 )
 
@@ -24,8 +24,8 @@ import (
 type Scanner struct {
 	rules   []*rule
 	byID    map[string]int
-	trie    *ahocorasick.Trie
-	kwRules [][]int // rule indexes per keyword (trie pattern index)
+	kw      *kwMatcher
+	kwRules [][]int // rule indexes per keyword (kw's keyword index)
 	kwNames []string
 	always  []int // rules without keywords: run on every message
 	globals []*config.Allowlist
@@ -50,8 +50,17 @@ type rule struct {
 	relax       bool
 	skipReport  bool
 	required    []*config.Required
-	literal     string // a lower-cased literal every match contains
-	needed      bool   // another rule requires this one ([[rules.required]])
+	// literal is a lower-cased literal every match contains (nil: none
+	// known), looked for in a view's lower-cased bytes.
+	literal []byte
+	needed  bool // another rule requires this one ([[rules.required]])
+	// sharedLead: another rule has the same lead (ruleShape.leadKey), so
+	// the hits that lead drops are found once for both.
+	sharedLead bool
+	// matchLists are the allowlists (global and the rule's) that allow a
+	// candidate by a regex on its match or line alone, whatever its secret
+	// group (see Scanner.matchAllowed).
+	matchLists []*config.Allowlist
 
 	// fast holds the gate and anchored matching of analyzeRule, built on
 	// first use.
@@ -89,6 +98,7 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 		return nil, fmt.Errorf("leaks: %w", err)
 	}
 	s := &Scanner{byID: map[string]int{}, globals: cfg.Allowlists}
+	leads := map[string][]*rule{} // rules by their lead
 	kwIndex := map[string]int{}
 	var kws []string
 	for _, id := range cfg.OrderedRules {
@@ -117,9 +127,12 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 			prefixes:    shape.secretPrefixes,
 			skipReport:  cr.SkipReport,
 			required:    cr.RequiredRules,
-			literal:     shape.required,
+			literal:     []byte(shape.required),
 		}
 		r.conf = confidenceFor(id, cr.Tags, shape, r.generic)
+		if shape.leadKey != "" {
+			leads[shape.leadKey] = append(leads[shape.leadKey], r)
+		}
 		// The second pass helps rules that end with gitleaks' ASCII boundary
 		// class; rules ending in \b already stop at punctuation.
 		r.relax = r.conf == High && strings.Contains(cr.Regex.String(), gitleaksBoundary)
@@ -144,6 +157,11 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 	if len(s.rules) == 0 {
 		return nil, fmt.Errorf("leaks: the rule set has no content rules")
 	}
+	for _, rs := range leads {
+		for _, r := range rs {
+			r.sharedLead = len(rs) > 1
+		}
+	}
 	for _, r := range s.rules {
 		for _, req := range r.required {
 			if ri, ok := s.byID[req.RuleID]; ok {
@@ -155,9 +173,14 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 	lists := [][]*config.Allowlist{s.globals}
 	for _, r := range s.rules {
 		lists = append(lists, r.allowlists)
+		for _, a := range slices.Concat(s.globals, r.allowlists) {
+			if bySpan(a) {
+				r.matchLists = append(r.matchLists, a)
+			}
+		}
 	}
 	s.filters, s.listFilters = allowFilters(lists...)
-	s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	s.kw = newKwMatcher(kws)
 	return s, nil
 }
 
@@ -317,7 +340,10 @@ func (s *Scanner) Failures() int64 { return s.failures.Load() }
 // scanView runs the rules whose keywords occur in v over v.
 func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding, error) {
 	norm := v.text
-	lower := make([]byte, len(norm))
+	sx := scratchPool.Get().(*scanScratch)
+	defer scratchPool.Put(sx)
+	lower := slices.Grow(sx.lower[:0], len(norm))[:len(norm)]
+	sx.lower = lower
 	for i := 0; i < len(norm); i++ {
 		c := norm[i]
 		if 'A' <= c && c <= 'Z' {
@@ -326,21 +352,18 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		lower[i] = c
 	}
 
-	lowerText := string(lower)
-
 	// Keyword prefilter: positions of every keyword, per rule.
 	// order lists the rules to run; a rule without keywords has no
 	// positions (nil): its regex runs over the whole view.
-	var hits ruleHits
+	hits := &sx.hits
+	hits.reset()
 	order := slices.Clone(s.always)
-	s.trie.Walk(lower, func(end, n, pattern int64) bool {
-		pos := int(end - n + 1)
-		for _, ri := range s.kwRules[pattern] {
+	s.kw.walk(lower, func(pos, kw int) {
+		for _, ri := range s.kwRules[kw] {
 			if hits.add(ri, pos, len(s.rules)) {
 				order = append(order, ri)
 			}
 		}
-		return true
 	})
 	if len(order) == 0 {
 		return nil, nil
@@ -359,6 +382,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	})
 
 	sc := &viewScan{seen: map[[3]int]bool{}}
+	leads, relaxedLeads := leadHits{}, leadHits{}
 	var relaxed string
 	ran := map[int]bool{}
 	for _, ri := range order {
@@ -366,7 +390,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 			return nil, err
 		}
 		r := s.rules[ri]
-		if r.skipReport || (r.literal != "" && !strings.Contains(lowerText, r.literal)) {
+		if r.skipReport || (len(r.literal) > 0 && !bytes.Contains(lower, r.literal)) {
 			continue
 		}
 		if r.conf == Low && !sc.lowPhase {
@@ -379,19 +403,29 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		}
 		qs = slices.Compact(qs)
 		ran[ri] = true
-		s.detect(ri, norm, sc, false, qs, w)
+		s.detect(ri, norm, sc, false, qs, leads, w)
 		if r.relax {
 			if relaxed == "" {
 				relaxed = relaxBoundaries(norm)
 				w.viewBytes += len(norm)
 			}
 			if relaxed != norm {
-				s.detect(ri, relaxed, sc, false, qs, w)
+				s.detect(ri, relaxed, sc, false, qs, relaxedLeads, w)
 			}
 		}
 	}
 	return s.applyRequired(sc, norm, ran, w), nil
 }
+
+// scanScratch holds the buffers of a view's scan, kept for the next scan:
+// a message of many keyword hits would otherwise allocate their lists
+// anew each time.
+type scanScratch struct {
+	lower []byte
+	hits  ruleHits
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scanScratch) }}
 
 // ruleHits holds keyword positions per rule: in a map while they are
 // few (a chat message has a few, and a slice with an entry per rule
@@ -399,22 +433,43 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 type ruleHits struct {
 	n      int
 	sparse map[int][]int
-	dense  [][]int
+	dense  [][]int // in use when useDense; kept emptied otherwise
+	// touched lists the rules with an entry in dense, to empty them.
+	touched  []int
+	useDense bool
+}
+
+// reset empties h, keeping its memory.
+func (h *ruleHits) reset() {
+	h.n = 0
+	clear(h.sparse)
+	for _, r := range h.touched {
+		h.dense[r] = h.dense[r][:0]
+	}
+	h.touched = h.touched[:0]
+	h.useDense = false
 }
 
 // add adds the position of a hit of rule ri (of rules) and reports
 // whether it is the rule's first.
 func (h *ruleHits) add(ri, pos, rules int) bool {
 	h.n++
-	if h.dense == nil && h.n > rules {
-		h.dense = make([][]int, rules)
-		for r, l := range h.sparse {
-			h.dense[r] = l
+	if !h.useDense && h.n > rules {
+		if len(h.dense) != rules {
+			h.dense = make([][]int, rules)
 		}
-		h.sparse = nil
+		for r, l := range h.sparse {
+			h.dense[r] = append(h.dense[r], l...)
+			h.touched = append(h.touched, r)
+		}
+		clear(h.sparse)
+		h.useDense = true
 	}
-	if h.dense != nil {
-		first := h.dense[ri] == nil
+	if h.useDense {
+		first := len(h.dense[ri]) == 0
+		if first {
+			h.touched = append(h.touched, ri)
+		}
 		h.dense[ri] = append(h.dense[ri], pos)
 		return first
 	}
@@ -426,12 +481,16 @@ func (h *ruleHits) add(ri, pos, rules int) bool {
 	return !ok
 }
 
-// of returns rule ri's positions.
+// of returns rule ri's positions (nil: none).
 func (h *ruleHits) of(ri int) []int {
-	if h.dense != nil {
-		return h.dense[ri]
+	l := h.sparse[ri]
+	if h.useDense {
+		l = h.dense[ri]
 	}
-	return h.sparse[ri]
+	if len(l) == 0 {
+		return nil
+	}
+	return l
 }
 
 // viewScan is the state of one view's scan: its raw findings, which
@@ -511,10 +570,19 @@ func finish(fs []Finding) []Finding {
 // whatever the number of hits. A match
 // starting before the end of the previous one (found again in the overlap)
 // is skipped.
-func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) {
+//
+// A match of an anchored attempt whose end the filter knows (the only end
+// of a match begun at its hit) is found by its bounds; the regex runs for
+// its groups only when it is yielded, not for matches after the rule
+// stopped. known, when not nil, reports that a match [ms, me) is dropped
+// whatever its groups are (an allowlist on the match or the line allows
+// it): such a match is skipped without running the regex at all.
+func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) bool, yield func(m []int) bool) {
 	f := r.fastPath()
 	span := max(f.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
+	var kept []endRun  // the filter's ends from the hits (filtered)
+	var solo []soloRun // and the hits' runs begun and ended alone
 	switch {
 	case qs == nil || !f.windowed:
 		// No keyword bounds where a match lies: the filter, started at
@@ -524,7 +592,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 		var ends []endRun
 		if f.filter != nil {
 			n := 0
-			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), &n)
+			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), false, nil, &n)
 			w.add(n)
 			if len(ends) == 0 {
 				return
@@ -541,16 +609,28 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 		}
 		qs = positions(ends, span)
 	case f.filter != nil:
-		if qs = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
+		if qs, kept, solo = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
 			return
 		}
 	}
 	// limit returns where an anchored attempt from q may stop and what
 	// finding that cost: one byte past the last end of a match the filter
-	// lets begin at q (for the assertion after it), or span bytes on.
-	limit := func(q int) (lim, cost int) {
-		if !filtered {
-			return min(len(t), q+span+1), 0
+	// lets begin at q (for the assertion after it), or span bytes on. With
+	// matches of one width w after the context prefix, an end of keep's pass
+	// at q+w can only be of the match begun at q: no run of the filter is
+	// needed; nor for a hit whose run in keep's pass was its own alone.
+	limit := func(q int) (lim int, only bool, cost int) {
+		switch {
+		case !filtered:
+			return min(len(t), q+span+1), false, 0
+		case f.restWidth >= 0:
+			if e := q + f.restWidth; hasEnd(kept, e) {
+				return e + 1, true, 0
+			}
+			return q, false, 0
+		}
+		if lim, only, ok := soloLimit(kept, solo, q, span); ok {
+			return lim, only, 0
 		}
 		return f.filter.limit(t, q, span)
 	}
@@ -561,6 +641,27 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 		}
 		last = m[1]
 		return yield(m)
+	}
+	emitAnchored := func(a anchoredMatch) bool {
+		if a.re == nil || a.loc[0] < last {
+			return emit(a.loc)
+		}
+		if known != nil && known(a.loc[0], a.loc[1]) {
+			last = a.loc[1]
+			return true
+		}
+		w.add(a.to - a.from)
+		m := a.re.FindStringSubmatchIndex(t[a.from:a.to])
+		if m == nil {
+			return true // not reached: the filter's end is a match's
+		}
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += a.from
+			}
+		}
+		m[0] = a.loc[0]
+		return emit(m)
 	}
 	forWindows(qs, span, len(t), func(ws, we int, hs []int) bool {
 		pass, every := hs, true
@@ -600,7 +701,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, yield func(m []int) bool) 
 			if every && f.gate != nil && f.anchored != nil && (filtered || len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws)) {
 				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, attemptFactor*(we-ws), w); ok {
 					for _, m := range ms {
-						if !emit(m) {
+						if !emitAnchored(m) {
 							return false
 						}
 					}
@@ -675,7 +776,10 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // regex's own prefix could have taken those bytes), so those positions are
 // dropped: there is at most one attempt per position. ok is false if the
 // emulation cannot vouch for its result (the caller then runs the regex).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim, cost int), exact bool, budget int, w *work) (out [][]int, ok bool) {
+// With exact limits, a match begun at a position with one possible end is
+// known by its bounds: it is returned with the regex that gives its groups
+// (see anchoredMatch).
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), exact bool, budget int, w *work) (out []anchoredMatch, ok bool) {
 	pos, i := 0, 0
 	dead := make([]bool, len(pass))
 	var group []int
@@ -712,13 +816,14 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 			return out, true
 		}
 		var m []int
+		var later anchoredMatch // groups found when the match is used
 		if f.anchoredRest != nil {
 			// The lazy context prefix takes the first hit of the group
 			// where the rest matches: try the rest there, without the
 			// prefix (a smaller program, cheaper per byte).
 			for _, k := range group {
 				q := pass[k]
-				lim, c := limit(q)
+				lim, only, c := limit(q)
 				w.add(c)
 				budget -= c
 				if exact && lim <= q {
@@ -730,10 +835,15 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 					break
 				}
 				lim = min(len(t), lim)
-				w.add(lim - q)
 				if budget -= lim - q; budget < 0 {
 					return nil, false
 				}
+				if exact && only {
+					m = []int{best, lim - 1}
+					later = anchoredMatch{re: f.anchoredRest, from: q, to: lim}
+					break
+				}
+				w.add(lim - q)
 				if m = f.anchoredRest.FindStringSubmatchIndex(t[q:lim]); m == nil {
 					continue
 				}
@@ -749,22 +859,30 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 				break
 			}
 		} else {
-			lim := 0
+			lim, only := 0, len(group) == 1
 			for _, k := range group {
-				l, c := limit(pass[k])
+				l, o, c := limit(pass[k])
 				lim = max(lim, l)
+				only = only && o
 				w.add(c)
 				budget -= c
 			}
-			if exact && f.plain && len(group) == 1 {
+			if exact && len(group) == 1 && (f.plain || only) {
 				// The longest match begun at the one hit is the regex's,
-				// if one begins there.
+				// if one begins there; with one end, its bounds are known.
 				if q := pass[group[0]]; lim <= q {
 					dead[group[0]] = true
-				} else {
-					out = append(out, []int{best, lim - 1})
-					pos = max(lim-1, best+1)
+					continue
 				}
+				a := anchoredMatch{loc: []int{best, lim - 1}}
+				if !f.plain {
+					if budget -= min(len(t), lim) - best; budget < 0 {
+						return nil, false
+					}
+					a.re, a.from, a.to = f.anchored, best, min(len(t), lim)
+				}
+				out = append(out, a)
+				pos = max(lim-1, best+1)
 				continue
 			}
 			lim = min(len(t), lim)
@@ -789,12 +907,23 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 			}
 			continue
 		}
-		out = append(out, m)
+		later.loc = m
+		out = append(out, later)
 		pos = m[1]
 		if m[1] == m[0] {
 			pos++
 		}
 	}
+}
+
+// An anchoredMatch is a match's submatch indexes (as
+// FindStringSubmatchIndex gives them) or, with re set, only its bounds:
+// its groups are those of re's match of t[from:to], found when the match
+// is used.
+type anchoredMatch struct {
+	loc      []int
+	re       *regexp.Regexp
+	from, to int
 }
 
 func isWordByte(c byte) bool {
@@ -830,13 +959,37 @@ func leadHolds(ops []syntax.Op, t string, q int) bool {
 
 // detect runs rule ri over t (a view's text) with gitleaks' secret-group,
 // entropy and allowlist semantics, adding to sc.raw. qs are the rule's
-// keyword positions (nil: run the regex unconditionally). Offsets are t's.
-func (s *Scanner) detect(ri int, t string, sc *viewScan, aux bool, qs []int, w *work) {
+// keyword positions (nil: run the regex unconditionally); leads (nil:
+// none) holds the shared leads' kept hits for t. Offsets are t's.
+func (s *Scanner) detect(ri int, t string, sc *viewScan, aux bool, qs []int, leads leadHits, w *work) {
 	r := s.rules[ri]
-	r.eachMatch(t, qs, w, func(m []int) bool {
+	if f := r.fastPath(); r.sharedLead && qs != nil && f.leadFilter != nil && leads != nil {
+		if qs = leads.keep(f, t, qs, w); len(qs) == 0 {
+			return
+		}
+	}
+	var known func(ms, me int) bool
+	if len(r.matchLists) > 0 {
+		known = func(ms, me int) bool { return s.matchAllowed(r, t, ms, me, w) }
+	}
+	r.eachMatch(t, qs, w, known, func(m []int) bool {
 		s.candidate(ri, t, sc, aux, m, w)
 		return r.needed || sc.found[ri] < maxRuleFindings
 	})
+}
+
+// leadHits remembers, for one text, the keyword hits each lead filter
+// (ruleShape.lead) kept, so that the rules sharing a lead run it once.
+type leadHits map[string]struct{ qs, kept []int }
+
+// keep returns the hits of qs where f's lead can match in t.
+func (l leadHits) keep(f *ruleShape, t string, qs []int, w *work) []int {
+	if e, ok := l[f.leadKey]; ok && slices.Equal(e.qs, qs) {
+		return e.kept
+	}
+	kept, _, _ := f.leadFilter.keep(t, qs, false, max(f.leadSpan, 1), w)
+	l[f.leadKey] = struct{ qs, kept []int }{qs, kept}
+	return kept
 }
 
 // maxRuleFindings is how many findings one rule reports in one view of a
@@ -851,13 +1004,7 @@ const maxRuleFindings = 16
 // and the chat filters to the match m of rule ri, adding a finding to sc.
 func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w *work) {
 	r := s.rules[ri]
-	ms, me := m[0], m[1]
-	for me > ms && t[me-1] == '\n' {
-		me--
-	}
-	for ms < me && t[ms] == '\n' {
-		ms++
-	}
+	ms, me := trimNewlines(t, m[0], m[1])
 	a, b := ms, me
 	if groups := len(m)/2 - 1; groups >= 1 {
 		if r.secretGroup > 0 {
@@ -917,12 +1064,57 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 	})
 }
 
+// trimNewlines returns [ms, me) without the line breaks at its ends: a
+// candidate's match as its checks see it.
+func trimNewlines(t string, ms, me int) (int, int) {
+	for me > ms && t[me-1] == '\n' {
+		me--
+	}
+	for ms < me && t[ms] == '\n' {
+		ms++
+	}
+	return ms, me
+}
+
+// matchAllowed reports whether one of rule r's matchLists allows its match
+// [ms, me) of t, which then is dropped whatever its secret group is (the
+// checks of dropped only add reasons to drop).
+func (s *Scanner) matchAllowed(r *rule, t string, ms, me int, w *work) bool {
+	ms, me = trimNewlines(t, ms, me)
+	if ms >= me {
+		return false
+	}
+	for _, a := range r.matchLists {
+		target := t[ms:me]
+		if a.RegexTarget == "line" {
+			target = lineAround(t, ms, me)
+		}
+		if s.regexesMatch(a, target, false, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// bySpan reports whether allowlist a allows a candidate by its regexes on
+// the match or the line alone: when one matches, a allows it whatever the
+// secret (no stop word or other condition left to hold).
+func bySpan(a *config.Allowlist) bool {
+	if a == nil || len(a.Regexes) == 0 || (a.RegexTarget != "match" && a.RegexTarget != "line") {
+		return false
+	}
+	if a.MatchCondition == config.AllowlistMatchAnd {
+		return len(a.Commits) == 0 && len(a.Paths) == 0 && len(a.StopWords) == 0
+	}
+	return true
+}
+
 // dropped reports whether rule r's candidate secret (in match, on line)
 // is not a finding: too little entropy, chat noise, a placeholder, or
 // allowed by an allowlist; costly when the allowlists were checked (the
 // verdict is then worth remembering).
 func (s *Scanner) dropped(r *rule, secret, match, line string, w *work) (drop, costly bool) {
-	if r.entropy != 0 && shannonEntropy(secret) <= r.entropy {
+	if r.entropy != 0 && entropyAtMost(secret, r.entropy) {
 		return true, false
 	}
 	// The chat filters first: they are cheaper than the allowlists.
@@ -954,7 +1146,7 @@ func (s *Scanner) applyRequired(sc *viewScan, t string, ran map[int]bool, w *wor
 			ri, ok := s.byID[req.RuleID]
 			if ok && !ran[ri] {
 				ran[ri] = true
-				s.detect(ri, t, sc, true, nil, w)
+				s.detect(ri, t, sc, true, nil, nil, w)
 			}
 		}
 	}
@@ -1203,20 +1395,39 @@ func isControl(c byte) bool {
 // well-formed provider rules only, whose gitleaks boundary classes would
 // otherwise miss "my key is AIza….", "(sk-…)" or "<https://x?key=AIza…|x>".
 func relaxBoundaries(t string) string {
-	b := []byte(t)
-	for i, c := range b {
-		switch c {
-		case '.', ',', '!', '?':
+	var b []byte // a copy, made at the first change
+	for i := 0; i < len(t); i++ {
+		switch relaxClass[t[i]] {
+		case relaxNever:
+			continue
+		case relaxBeforeNonWord:
 			// A sentence's end, not a file extension or a host name
 			// (video_box.ico-….png).
-			if i+1 == len(b) || !isWordByte(b[i+1]) {
-				b[i] = ' '
+			if i+1 < len(t) && isWordByte(t[i+1]) {
+				continue
 			}
-		case ')', ']', '}', '>', '<', '|', '&', '*':
-			b[i] = ' '
 		}
+		if b == nil {
+			b = []byte(t)
+		}
+		b[i] = ' '
+	}
+	if b == nil {
+		return t
 	}
 	return string(b)
+}
+
+// What relaxBoundaries does with a byte.
+const (
+	relaxNever = iota
+	relaxAlways
+	relaxBeforeNonWord
+)
+
+var relaxClass = [256]uint8{
+	'.': relaxBeforeNonWord, ',': relaxBeforeNonWord, '!': relaxBeforeNonWord, '?': relaxBeforeNonWord,
+	')': relaxAlways, ']': relaxAlways, '}': relaxAlways, '>': relaxAlways, '<': relaxAlways, '|': relaxAlways, '&': relaxAlways, '*': relaxAlways,
 }
 
 // snapRunes widens [a,b) to whole runes of text.
@@ -1272,13 +1483,7 @@ func (s *Scanner) allowed(lists []*config.Allowlist, global bool, secret, match,
 		// One DFA pass for all the regexes when it can tell; else the
 		// individual regexes (not gitleaks' joined alternation: most are
 		// anchored or literal and fail fast on a long secret).
-		whole := global && a.RegexTarget == ""
-		regexOK, known := s.listFilters[a].decide(target, whole, w)
-		if !known {
-			regexOK = slices.ContainsFunc(a.Regexes, func(re *regexp.Regexp) bool {
-				return allowMatch(re, s.filters[re], target, whole, w)
-			})
-		}
+		regexOK := s.regexesMatch(a, target, global && a.RegexTarget == "", w)
 		// The stop words last, and only when they decide.
 		if a.MatchCondition == config.AllowlistMatchAnd {
 			if len(a.Regexes) == 0 && len(a.StopWords) == 0 || len(a.Regexes) > 0 && !regexOK {
@@ -1295,6 +1500,18 @@ func (s *Scanner) allowed(lists []*config.Allowlist, global bool, secret, match,
 		}
 	}
 	return false
+}
+
+// regexesMatch reports whether one of a's regexes allows target (with
+// whole, matching all of it).
+func (s *Scanner) regexesMatch(a *config.Allowlist, target string, whole bool, w *work) bool {
+	ok, known := s.listFilters[a].decide(target, whole, w)
+	if !known {
+		ok = slices.ContainsFunc(a.Regexes, func(re *regexp.Regexp) bool {
+			return allowMatch(re, s.filters[re], target, whole, w)
+		})
+	}
+	return ok
 }
 
 // maxDirectStopWords is the most stop words an allowlist may have to be
@@ -1379,6 +1596,53 @@ func isUUID(s string) bool {
 	}
 	return true
 }
+
+// entropyAtMost reports whether shannonEntropy(secret) <= limit. For an
+// ASCII secret it sums n·log2(n) from a table, log2(N) − Σ n·log2(n)/N,
+// which differs from shannonEntropy by rounding only: within
+// entropySlack of the limit, shannonEntropy decides.
+func entropyAtMost(secret string, limit float64) bool {
+	n := len(secret)
+	if n == 0 || n > maxTableEntropy {
+		return shannonEntropy(secret) <= limit
+	}
+	var counts [utf8.RuneSelf]uint16
+	for i := 0; i < n; i++ {
+		c := secret[i]
+		if c >= utf8.RuneSelf {
+			return shannonEntropy(secret) <= limit
+		}
+		counts[c]++
+	}
+	sum := 0.0
+	for i := 0; i < n; i++ {
+		if k := counts[secret[i]]; k > 0 {
+			sum += nLog2n[k]
+			counts[secret[i]] = 0
+		}
+	}
+	e := nLog2n[n]/float64(n) - sum/float64(n)
+	if math.Abs(e-limit) < entropySlack {
+		return shannonEntropy(secret) <= limit
+	}
+	return e <= limit
+}
+
+// maxTableEntropy is the longest secret whose entropy is summed from
+// nLog2n; entropySlack is far above the rounding error of either sum
+// (about 1e-15 per term) and far below any meaningful entropy difference.
+const (
+	maxTableEntropy = 1024
+	entropySlack    = 1e-9
+)
+
+// nLog2n[k] is k·log2(k).
+var nLog2n = func() (t [maxTableEntropy + 1]float64) {
+	for k := 1; k <= maxTableEntropy; k++ {
+		t[k] = float64(k) * math.Log2(float64(k))
+	}
+	return t
+}()
 
 // shannonEntropy is gitleaks' entropy measure (bits per byte over runes).
 func shannonEntropy(data string) float64 {

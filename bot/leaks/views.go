@@ -1,9 +1,6 @@
 package leaks
 
-import (
-	"encoding/base64"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // A view is a text the rules run over, and the way back from its offsets
 // to the scanned text's. The scanned text itself is the first view; a key
@@ -207,15 +204,25 @@ func needsJoin(text string) bool {
 	return false
 }
 
-func base64Byte(c byte) bool {
-	return ('A' <= c && c <= 'Z') || ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') ||
-		c == '+' || c == '/' || c == '-' || c == '_'
-}
+// base64Value holds, per byte, 1 + its value in standard or URL-safe
+// base64 (the two alphabets differ only in '+' '/' and '-' '_', which
+// have the same values), 0 for other bytes.
+var base64Value = func() (v [256]byte) {
+	const std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < len(std); i++ {
+		v[std[i]] = byte(i) + 1
+	}
+	v['-'], v['_'] = 63, 64
+	return v
+}()
+
+func base64Byte(c byte) bool { return base64Value[c] != 0 }
 
 // decodedViews decodes, one level deep, the base64 runs of src that decode
 // to text (a .env file, a Kubernetes Secret's data, a key).
 func decodedViews(src *view) []*view {
 	var out []*view
+	var buf []byte
 	budget := maxDecoded
 	t := src.raw
 	for i := 0; i < len(t) && budget > 0; {
@@ -237,10 +244,11 @@ func decodedViews(src *view) []*view {
 		if len(run) < minBase64 || len(run) > maxBase64 {
 			continue
 		}
-		dec, ok := decodeBase64(run)
-		if !ok || !printable(dec) {
+		dec, ok := decodeText(run, buf)
+		if !ok {
 			continue
 		}
+		buf = dec[:0]
 		if len(dec) > budget {
 			dec = dec[:budget]
 		}
@@ -260,26 +268,61 @@ func decodedViews(src *view) []*view {
 	return out
 }
 
-// decodeBase64 decodes s in standard or URL-safe base64, padded or not.
-func decodeBase64(s string) ([]byte, bool) {
-	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(s); err == nil {
-			return b, true
+// decodeText decodes run (base64 bytes, without padding) into buf's
+// space, as encoding/base64's unpadded standard or URL-safe encoding
+// would, and reports whether it decoded to text: valid UTF-8 with no
+// control bytes other than tab and line breaks. It stops at the first
+// control byte or invalid UTF-8, which random data gives within a few
+// bytes: most base64 runs in chat (keys, hashes) are not text and cost no
+// full decoding.
+func decodeText(run string, buf []byte) ([]byte, bool) {
+	if len(run)%4 == 1 {
+		return nil, false // no encoding ends a quantum with one byte
+	}
+	std, url := false, false
+	out := buf[:0]
+	valid := 0 // out[:valid] is valid UTF-8 and ends before a rune
+	for i := 0; i < len(run); i += 4 {
+		n := min(4, len(run)-i)
+		var v uint32
+		for k := 0; k < n; k++ {
+			c := run[i+k]
+			switch c {
+			case '+', '/':
+				std = true
+			case '-', '_':
+				url = true
+			}
+			v |= uint32(base64Value[c]-1) << (18 - 6*k)
+		}
+		high := false
+		for k := 0; k < n-1; k++ {
+			b := byte(v >> (16 - 8*k))
+			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+				return nil, false
+			}
+			high = high || b >= utf8.RuneSelf
+			out = append(out, b)
+		}
+		if high || len(out)-valid >= 64 {
+			// The decoded runes so far, up to the last one begun, must be
+			// valid UTF-8: stop at the first invalid one (random bytes
+			// give one within a few).
+			end := len(out)
+			for k := end - 1; k >= max(valid, end-utf8.UTFMax); k-- {
+				if utf8.RuneStart(out[k]) {
+					end = k
+					break
+				}
+			}
+			if !utf8.Valid(out[valid:end]) {
+				return nil, false
+			}
+			valid = end
 		}
 	}
-	return nil, false
-}
-
-// printable reports whether b reads as text: valid UTF-8 with no control
-// bytes other than tab and line breaks.
-func printable(b []byte) bool {
-	if !utf8.Valid(b) {
-		return false
+	if std && url {
+		return nil, false // neither alphabet has all the bytes
 	}
-	for _, c := range b {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
-			return false
-		}
-	}
-	return true
+	return out, utf8.Valid(out[valid:])
 }
