@@ -729,7 +729,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	nq := prepare(plain)
 	asks := IsQuestion(nq)
 	terms := domainTerms{s: nq, typed: typed}
-	if mode == Passive && (!(asks || helpRequest(nq)) || aboutPeople(nq) || aboutSocial(nq) || !terms.in()) {
+	if mode == Passive && (!(asks || helpRequest(nq)) || aboutPeople(nq) || aboutSocial(nq) || aboutDocuments(typed) || !terms.in()) {
 		return notAnswered()
 	}
 	probs, subject := ix.model.predict(nq)

@@ -186,6 +186,21 @@ var (
 // party.
 func aboutSocial(s string) bool { return socialEN.match(s) || socialZH.match(s) }
 
+// Questions asking where a document is ("is the openai invoice in the
+// finance folder?", 合同扫描件在哪个目录？) ask the channel about its own
+// files, which no FAQ entry knows, even when they name a provider.
+var (
+	documentEN = regexp.MustCompile(`(?i)\b(?:invoices?|receipts?|spreadsheets?|pdfs?|contracts?|folders?|drive|statements?|decks?|slides|documents?|docs)\b`)
+	documentZH = regexp.MustCompile(`发票|收据|表格|合同|扫描件|文件夹|报表|对账单|文档`)
+	whereEN    = regexp.MustCompile(`(?i)\bwhere(?:'s|s)?\b|\bin the (?:\w+ )?(?:folder|drive)\b|\bcan (?:you|someone|anyone) find\b`)
+	whereZH    = regexp.MustCompile(`在哪|放哪|哪里|哪儿|哪个目录|哪个文件夹|文件夹里|在不在`)
+)
+
+// aboutDocuments reports whether a chat line asks where a document is.
+func aboutDocuments(s string) bool {
+	return (whereEN.MatchString(s) && documentEN.MatchString(s)) || (whereZH.MatchString(s) && documentZH.MatchString(s))
+}
+
 // maxQueryWords is the most words (or Han characters / 3) of a search-style
 // query without a question form.
 const maxQueryWords = 8
@@ -255,14 +270,20 @@ var (
 	github_bots githubbot githubbots discord_bot discord_bots discordbot discordbots teams_bot
 	teams_bots teamsbot teamsbots telegram_bot telegram_bots telegrambot telegrambots wechat_bot
 	wechat_bots wechatbot wechatbots dingtalk_bot dingtalk_bots dingtalkbot dingtalkbots feishu_bot
-	feishu_bots feishubot feishubots lark_bot lark_bots larkbot larkbots`)
+	feishu_bots feishubot feishubots lark_bot lark_bots larkbot larkbots
+	aws s3 ec2 rds oss ecs lambda cloudfront azure gcp bigquery heroku vercel netlify snowflake mongodb
+	elastic_cloud github_actions figma saas egress bandwidth dyno dynos vps nat_gateway hosting
+	ads adwords google_ads ad_spend data_plan phone_plan mobile_data utilities gas_bill water_bill
+	opex burn_rate operating_costs office_supplies`)
 	distractorZH = newSubstrings(`
 	漏桶 支付 短信 cdn nginx 网关配置 密钥对 磁盘
 	硬盘 网盘 邮箱 招聘 工资 薪资 奖金 年终奖 编制 重新登录 登录令牌 钥匙 早高峰 晚高峰 年假 假期 团建 年会
 	报销 销售 电费 房租 景区 主键 外键 门禁 门卡 大门 房门 开门 关门 门口 办公室 门锁 锁门 开锁 车锁
 	密码锁 桌游 游戏 代币 筹码 地铁 公交 高速 公路 车速 超速 开车 驾驶 限行 午饭 午餐 晚饭 晚餐 吃饭
 	吃什么 好吃 外卖 咖啡 奶茶 站会 例会 开会 会议 生日 聚餐 停车 健身 几点
-	redis 区块链 币圈 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴`)
+	redis 区块链 币圈 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
+	阿里云 腾讯云 华为云 云服务器 服务器续费 流量费 带宽 宽带 燃气 水费
+	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品`)
 	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币`)
 )
 
@@ -287,7 +308,7 @@ var (
 	// providerAnchor names an AI provider, model or LLM; apiAnchor the
 	// API's own terms. Next to a distractor (nginx, Elasticsearch, an
 	// office) "api", "429" or "tokenizer" may be anyone's, a model is ours.
-	providerAnchor = regexp.MustCompile(`(?i)\b(openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|ai|genai|tiktoken|tokenbot|chatbot|models?|prompts?|completions?|embeddings?|deepseek|mistral|llama|qwen|copilot)\b|大模型|模型|提示词`)
+	providerAnchor = regexp.MustCompile(`(?i)\b(openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|ai|genai|tiktoken|tokenbot|chatbot|models?|prompts?|completions?|embeddings?|deepseek|mistral|llama|qwen|copilot|bedrock|vertex)\b|大模型|模型|提示词`)
 	apiAnchor      = regexp.MustCompile(`(?i)\b(apis?|tokeni[sz]\w*|tokenscommand|rpm|tpm|429s?|401|authentication_error|insufficient_quota|context[- ]window|max_\w*tokens|finish_reason|stop_reason|x-api-key|x-goog-api-key|authorization|o200k\w*|cl100k\w*)\b|\bsk-|分词|词表`)
 	coreNoun       = regexp.MustCompile(`(?i)\b(keys?|tokens?|credentials?|secrets?)\b|\.env\b|密钥|凭证|凭据`)
 	otherSenseEN   = regexp.MustCompile(`(?i)\b(?:(?:ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|product|registry|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|unexpected|syntax|lexer|parser)[- ](?:keys?|tokens?)|(?:the|a|spare|car) keys? to the|keys? (?:fob|card|chain|ring|cabinet|box))\b`)

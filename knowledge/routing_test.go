@@ -121,6 +121,15 @@ func TestRouting(t *testing.T) {
 		{"chatter zh", "那个 token 币这周涨了三倍", Passive, ""},
 		{"chatter zh", "群里那段上下文我没看懂，他在说什么？", Passive, ""},
 		{"passive report zh", "这周 token 用量涨了三倍", Passive, "usage-spike"},
+		// passive: other services' bills are theirs unless a model is
+		// named too; where a document is, the channel knows
+		{"chatter bill", "how do we cut snowflake credits usage before renewal?", Passive, ""},
+		{"chatter bill zh", "腾讯云账单这个月为什么涨了？", Passive, ""},
+		{"chatter bill zh", "华为云账单为什么突然暴涨？", Passive, ""},
+		{"chatter bill zh", "宽带费用怎么突然变高了？", Passive, ""},
+		{"chatter bill zh", "这个月公司的开销怎么涨了这么多？", Passive, ""},
+		{"api sense", "why did our bedrock bill for claude double this week?", Passive, "usage-spike"},
+		{"chatter document", "is the openai invoice for march in the shared drive?", Passive, ""},
 	}
 	for _, tt := range tests {
 		a, err := ix.Ask(context.Background(), tt.q, tt.mode)
