@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/tokenbot/tokenbot/bot/tokens"
@@ -19,15 +20,38 @@ const (
 
 func (r role) key() string { return [...]string{"", "role_input", "role_output", "role_cached"}[r] }
 
+// roleRE are the words of a role, longest first.
+const roleRE = `cached input|cache[ds]? (?:read|hit)s?|cached|input|prompt|output|completion|generated|缓存输入|缓存命中|缓存|输入|提示|输出|生成`
+
 var (
 	// What follows an amount: a role, then a unit ("2M output tokens",
-	// "200 万输入", "300-page", "2000 个汉字"). Matched on a short window.
-	after = regexp.MustCompile(`(?i)^\s*(?:个\s*)?-?\s*(?:(cached input|cache[ds]? (?:read|hit)s?|cached|input|prompt|output|completion|generated|缓存输入|缓存命中|缓存|输入|提示|输出|生成)\s*(?:的\s*)?)?(chinese characters?|chinese chars?|characters?|chars?|words?|pages?|books?|novels?|lines? of code|loc\b|tokens?|汉字|中文字符?|字符|字|英文单词|单词|页|本(?:书|小说)|行代码|词元)?`)
+	// "200 万输入", "300-page", "2000 个汉字"), or tokens, then their role
+	// ("一千万 token 输入", "2M tokens of output"). Matched on a short window.
+	after = regexp.MustCompile(`(?i)^\s*(?:个\s*)?-?\s*(?:(` + roleRE + `)\s*(?:的\s*)?)?(chinese characters?|chinese chars?|characters?|chars?|words?|pages?|books?|novels?|lines? of code|loc\b|tokens?|汉字|中文字符?|字符|字|英文单词|单词|页|本(?:书|小说)|行代码|词元)?(?:\s*(?:的|of)?\s*(` + roleRE + `))?`)
 	// A role said before an amount: "input of 2M", "输入 200 万".
 	before = regexp.MustCompile(`(?i)(cached input|cached|input|prompt|output|completion|缓存输入|缓存|输入|提示|输出|生成)\s*(?:tokens?\s*)?(?:of|:|：|为|是|约|大约|大概)?\s*$`)
 	// One request said: the long-context tier applies to its prompt.
 	oneRequest = regexp.MustCompile(`(?i)\b(?:one|a single|single|1)\s+(?:request|call|prompt|api call)\b|\bin one go\b|\bat once\b|一次性?|单次|单个请求|一个请求`)
 )
+
+// roleNamed finds the roles a question names anywhere: "per million
+// output tokens", "输出价格", "cached input" (one role, not also input).
+var roleNamed = regexp.MustCompile(`(?i)` + roleRE)
+
+// comparedRoles are the roles whose prices a comparison in s compares, in
+// the order input, output, cached: those s names, or input alone when it
+// names none.
+func comparedRoles(s string) []role {
+	var out []role
+	for _, w := range roleNamed.FindAllString(s, -1) {
+		out = append(out, roleOf(strings.ToLower(w)))
+	}
+	if len(out) == 0 {
+		return []role{roleInput}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 // amounts finds every amount with its unit and, for tokens, its role. A
 // number that is a model's version ("grok 4.6", "claude haiku 4.5") or
@@ -40,6 +64,9 @@ func amounts(s, lang string, versionWords map[string]bool) []quantity {
 		}
 		m := after.FindStringSubmatch(s[n.end:min(len(s), n.end+48)])
 		roleWord, unitWord := strings.ToLower(m[1]), strings.ToLower(m[2])
+		if roleWord == "" && unitOf(unitWord, lang) == unitToken {
+			roleWord = strings.ToLower(m[3])
+		}
 		if roleWord == "" {
 			if b := before.FindStringSubmatch(s[max(0, n.start-24):n.start]); b != nil {
 				roleWord = strings.ToLower(b[1])

@@ -128,7 +128,9 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 		w.line("need_model", "amounts", strings.Join(list, ", "))
 	}
 	if q.price && len(models) >= 2 {
-		ratio(&w, models)
+		for _, r := range comparedRoles(question) {
+			ratio(&w, models, r)
+		}
 	}
 	// A size asked for, or asked to fit in no model the catalog could
 	// name: the size alone.
@@ -320,7 +322,13 @@ func (a *Answerer) fit(w *writer, m tokens.Model, qty *quantity) {
 	if n > float64(m.ContextWindow) {
 		key = "no_fit"
 	}
-	w.line(key, "qty", w.qty(*qty), "tokens", round(n), "model", m.ID, "window", tokens.Group(m.ContextWindow),
+	// An amount given in tokens is not converted: "250,000 tokens", not
+	// "250,000 tokens ≈ 250,000 tokens".
+	size := w.say("converted", "qty", w.qty(*qty), "tokens", round(n))
+	if qty.unit == unitToken {
+		size = w.say("in_tokens", "tokens", round(n))
+	}
+	w.line(key, "size", size, "model", m.ID, "window", tokens.Group(m.ContextWindow),
 		"share", tokens.Percent(n/float64(m.ContextWindow)))
 }
 
@@ -383,19 +391,29 @@ func (a *Answerer) lifecycle(w *writer, m tokens.Model) {
 	}
 }
 
-// ratio compares the input prices of the cheapest and dearest models named.
-func ratio(w *writer, models []tokens.Model) {
+// ratio compares the prices of the cheapest and dearest models named for
+// tokens of role r (input, output or cached input), and says which.
+func ratio(w *writer, models []tokens.Model, r role) {
+	price := func(m tokens.Model) float64 {
+		switch r {
+		case roleOutput:
+			return m.OutputPerMTok
+		case roleCached:
+			return cachedOr(m.CachedInputPerMTok, m.InputPerMTok)
+		}
+		return m.InputPerMTok
+	}
 	cheap, dear := models[0], models[0]
 	for _, m := range models[1:] {
-		if m.InputPerMTok < cheap.InputPerMTok {
+		if price(m) < price(cheap) {
 			cheap = m
 		}
-		if m.InputPerMTok > dear.InputPerMTok {
+		if price(m) > price(dear) {
 			dear = m
 		}
 	}
-	if cheap.InputPerMTok > 0 && dear.InputPerMTok > cheap.InputPerMTok {
-		w.line("ratio", "dear", dear.ID, "cheap", cheap.ID, "ratio", strconv.FormatFloat(dear.InputPerMTok/cheap.InputPerMTok, 'f', 1, 64))
+	if price(cheap) > 0 && price(dear) > price(cheap) {
+		w.line(r.key()+"_ratio", "dear", dear.ID, "cheap", cheap.ID, "ratio", strconv.FormatFloat(price(dear)/price(cheap), 'f', 1, 64))
 	}
 }
 
@@ -604,11 +622,11 @@ var (
 	// The words of each kind of question, English and Chinese apart: the
 	// Chinese ones are looked for only in text with Han characters.
 	priceWords = kind(`\b(price[sd]?|pricing|cost[s]?|how much|cheap\w*|expensive|dollars?|usd|per (?:1m|million)|vs\.?|versus|compare\w*)\b|\$`,
-		`价格|价钱|价位|单价|什么价|多少钱|花多少|要花|费用|收费|计费|贵|便宜|对比|比较|\$`)
+		`价格|价钱|价位|单价|什么价|多少钱|花多少|要花|费用|收费|计费|贵|便宜|对比|比较|美元|美金|\$`)
 	ctxWords = kind(`\b(context|window|fits?|max(?:imum)? output|output limit)\b|\bin (?:one go|one request|a single request)\b`,
 		`上下文|窗口|放得下|放得进|放进|装得下|装得进|塞得下|塞得进|塞进|容纳|最多能?输入|最长能?输入|一次能?(?:输入|处理)|最大输出|多大|(?i:context|window)`)
 	sizeWords = kind(`\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\broughly\b`,
-		`多少(?:个)?\s*(?i:token|词元|令牌)|几个\s*(?i:token)`)
+		`多少(?:个)?\s*(?i:token|词元|令牌)|几个\s*(?i:token)|(?i:token|词元|令牌)\s*(?:数量?)?\s*(?:大概|大约|约)?\s*(?:是|有|算)?\s*多少|(?:换算|折合|折算)成?\s*(?i:token|词元|令牌)`)
 	// A question rather than a remark, for passive mode.
 	asks = regexp.MustCompile(`(?i)[?？]|^\s*(how|what|which|does|do|is|are|can|will|would)\b|吗|多少|多大|几个|怎么|是否|能不能`)
 	// A number with an optional multiplier, then a unit ("300-page").

@@ -60,7 +60,7 @@ func scanNumbers(s string) []number {
 				out = append(out, number{v, i, end})
 			}
 			i = end
-		case zhDigit[r] > 0 || r == '十':
+		case zhDigit[r] > 0 || r == '十' || zhLead(s[i+size:], r):
 			v, end := zhNumber(s, i, 0)
 			if v > 0 && v < maxNumber && (end-i > size || zhDigit[r] > 0) {
 				out = append(out, number{v, i, end})
@@ -142,6 +142,17 @@ func multiply(s string, v float64, end int, digits bool) (float64, int) {
 		return zhNumber(s, j, v)
 	}
 	return v, end
+}
+
+// zhLead reports whether 百 or 千 at the start of a numeral, then rest,
+// is an amount on its own: "百万", "千万", "百亿" are; a lone 千 or 百
+// ("千问", "百度") is not.
+func zhLead(rest string, r rune) bool {
+	if r != '百' && r != '千' {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(rest)
+	return next == '万' || next == '亿'
 }
 
 // zhNumber reads a Chinese numeral at i ("一百万", "两千", "十万", "万" after

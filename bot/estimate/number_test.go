@@ -32,6 +32,19 @@ func TestScanNumbers(t *testing.T) {
 		{"一亿五千万", []float64{1.5e8}},
 		{"2百万", []float64{2e6}},
 		{"3千 token", []float64{3e3}},
+		{"3千万 token", []float64{3e7}},
+		{"一千万 token", []float64{1e7}},
+		{"三十万字", []float64{3e5}},
+		{"两千字", []float64{2e3}},
+		{"十五", []float64{15}},
+		{"二十", []float64{20}},
+		{"九百九十九", []float64{999}},
+		{"五千零一", []float64{5001}},
+		{"一亿 token", []float64{1e8}},
+		{"百万 token", []float64{1e6}},
+		{"千万 token", []float64{1e7}},
+		{"百亿", []float64{1e10}},
+		{"百度千问", nil}, // 百 and 千 alone start no amount
 		// Versions and ids are not amounts.
 		{"gpt-5.4 claude-sonnet-4-6 gemini-3.1-pro o4-mini gpt4o", nil},
 		{"5 mins, a b test", []float64{5}},
@@ -69,6 +82,12 @@ func TestAmounts(t *testing.T) {
 		{"a 40-page PDF", "40 page 0"},
 		{"这周加班 10 个小时", ""},
 		{"预算 5 万够不够团建", ""},
+		// A role after the tokens it names.
+		{"处理一千万 token 输入", "1e+07 token 1"},
+		{"3千万 token 的输出", "3e+07 token 2"},
+		{"2M tokens of cached input", "2e+06 token 3"},
+		{"500k tokens output", "500000 token 2"},
+		{"三十万字的小说", "300000 zh_char 0"},
 	} {
 		var got []string
 		for _, q := range amounts(fold(tt.in), "zh", versions) {

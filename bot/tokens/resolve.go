@@ -329,10 +329,24 @@ func (x *nameIndex) rank(key string, now time.Time) []ranked {
 	for _, r := range best {
 		out = append(out, r)
 	}
+	// A line named without a version means its served models: a retired
+	// one is dropped when a served model fits as well ("gemini pro" is not
+	// the retired gemini-pro). One the name fits better than every served
+	// model stays: "deepseek r1" is the alias of DeepSeek's own retired
+	// deepseek-reasoner, not a longer id of another provider that merely
+	// holds its words (deepseek-r1-distill-llama-70b).
 	if len(q.nums) == 0 {
 		served := slices.DeleteFunc(slices.Clone(out), func(r ranked) bool { return x.t.models[r.model].StatusAt(now) == ShutDown })
 		if len(served) > 0 {
-			out = served
+			bestServed := served[0].score
+			for _, r := range served[1:] {
+				if less(r.score, bestServed) {
+					bestServed = r.score
+				}
+			}
+			out = slices.DeleteFunc(out, func(r ranked) bool {
+				return x.t.models[r.model].StatusAt(now) == ShutDown && !less(r.score, bestServed)
+			})
 		}
 	}
 	slices.SortFunc(out, func(a, b ranked) int {

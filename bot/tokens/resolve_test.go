@@ -48,6 +48,14 @@ func TestResolve(t *testing.T) {
 		{"claude 3.5 sonnet context", "", false, nil}, // "context" is no model word: unknown
 		{"claude 4.5", "", false, []string{"claude-opus-4-5", "claude-haiku-4-5"}},
 		{"gemini pro", "", false, []string{"gemini-3.1-pro-preview"}}, // not the retired gemini-pro (1.0)
+		// An alias of the provider's own model, retired or not, before a
+		// longer id of another provider that holds its words.
+		{"deepseek r1", "deepseek-reasoner", false, nil}, // not groq's deepseek-r1-distill-llama-70b
+		{"DeepSeek R1", "deepseek-reasoner", false, nil},
+		{"deepseek-r1", "deepseek-reasoner", true, nil},
+		{"llama 3.1 70b", "llama-3.1-70b-versatile", false, nil},
+		{"mistral medium", "mistral-medium-3-1", false, nil}, // the alias mistral-medium
+		{"mistral medium 3.5", "mistral-medium-3-5", false, nil},
 	} {
 		r, err := cat.Resolve(tt.name)
 		if tt.id != "" {
