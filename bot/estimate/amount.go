@@ -34,6 +34,9 @@ var (
 	oneRequest = regexp.MustCompile(`(?i)\b(?:one|a single|single|1)\s+(?:request|call|prompt|api call)\b|\bin one go\b|\bat once\b|一次性?|单次|单个请求|一个请求`)
 )
 
+// bothRoles continues a role with a second one: "… input and output".
+var bothRoles = regexp.MustCompile(`(?i)^\s*(?:and|or|&|/|\+|和|与|及|或|加)\s*(?:` + roleRE + `)`)
+
 // roleNamed finds the roles a question names anywhere: "per million
 // output tokens", "输出价格", "cached input" (one role, not also input).
 var roleNamed = regexp.MustCompile(`(?i)` + roleRE)
@@ -62,10 +65,14 @@ func amounts(s, lang string, versionWords map[string]bool) []quantity {
 		if isModelVersion(s, n, versionWords) || strings.HasSuffix(s[:n.start], "每") || strings.HasSuffix(strings.TrimRight(s[:n.start], " "), "每") {
 			continue
 		}
-		m := after.FindStringSubmatch(s[n.end:min(len(s), n.end+48)])
+		rest := s[n.end:min(len(s), n.end+48)]
+		m := after.FindStringSubmatch(rest)
 		roleWord, unitWord := strings.ToLower(m[1]), strings.ToLower(m[2])
 		if roleWord == "" && unitOf(unitWord, lang) == unitToken {
 			roleWord = strings.ToLower(m[3])
+			if bothRoles.MatchString(rest[len(m[0]):]) {
+				roleWord = "" // "2M tokens input and output": priced as both
+			}
 		}
 		if roleWord == "" {
 			if b := before.FindStringSubmatch(s[max(0, n.start-24):n.start]); b != nil {

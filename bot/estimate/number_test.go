@@ -88,6 +88,9 @@ func TestAmounts(t *testing.T) {
 		{"2M tokens of cached input", "2e+06 token 3"},
 		{"500k tokens output", "500000 token 2"},
 		{"三十万字的小说", "300000 zh_char 0"},
+		// Two roles after the tokens: priced as both.
+		{"2M tokens input and output", "2e+06 token 0"},
+		{"100 万 token 输入和输出", "1e+06 token 0"},
 	} {
 		var got []string
 		for _, q := range amounts(fold(tt.in), "zh", versions) {
