@@ -110,6 +110,7 @@ func TestEvalSets(t *testing.T) {
 		{"testdata/dev3.yaml", true, 0.98, 0.92, 0, 0},
 		{"testdata/dev4.yaml", true, 0.96, 0.92, 2, 0},
 		{"testdata/dev5.yaml", true, 0.90, 0.82, 0, 0},
+		{"testdata/dev6.yaml", true, 0.86, 0.76, 4, 0},
 		{"testdata/chatter.yaml", true, 1, 1, 0, 1},
 		{"testdata/holdout.yaml", false, 0.88, 0.60, 2, 0},
 		{"testdata/blind.yaml", false, 0.90, 0.80, 2, 0},
