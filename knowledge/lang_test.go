@@ -245,3 +245,27 @@ func TestPhraseSet(t *testing.T) {
 		}
 	}
 }
+
+func TestAboutOwnAuthAndTraffic(t *testing.T) {
+	for _, tt := range []struct {
+		line          string
+		auth, traffic bool
+	}{
+		{"our wechat access_token expires every two hours, where do we cache it?", true, false},
+		{"refresh token 应该存在数据库还是 Redis？", true, false},
+		{"支付宝登录的 token 多久过期？", true, false},
+		{"is an access token the same as an ai token?", false, false},
+		{"nginx limit_req drops traffic during the sale", false, true},
+		{"大促的时候网关限流设多少 QPS 合适？", false, true},
+		{"我们的接口要怎么做限流？", false, true},
+		{"openai keeps returning 429, what now?", false, false},
+		{"调 GPT 接口老是被限流怎么办？", false, false},
+	} {
+		if got := aboutOwnAuth(tt.line); got != tt.auth {
+			t.Errorf("aboutOwnAuth(%q) = %v, want %v", tt.line, got, tt.auth)
+		}
+		if got := aboutOwnTraffic(tt.line); got != tt.traffic {
+			t.Errorf("aboutOwnTraffic(%q) = %v, want %v", tt.line, got, tt.traffic)
+		}
+	}
+}
