@@ -73,6 +73,9 @@ var acts = []struct {
 	{"why", []string{"why", "how come", "为什么", "为何", "怎么回事", "原因"}},
 	{"cost", []string{"cost", "billed", "pay", "paid", "cheaper", "cheap", "discount", "save", "费用", "计费", "多少钱", "贵", "便宜", "省钱", "折扣", "打折"}},
 	{"qty", []string{"how many", "how much", "how big", "how long", "how large", "ratio", "roughly", "多少", "几个", "多大", "多长", "多久", "大概", "比例"}},
+	// a change over time: what usage-spike asks about, and none of its
+	// siblings (billing, input and output, cached tokens) does
+	{"growth", []string{"doubled", "tripled", "triple", "triples", "jumped", "jump", "spike", "spiked", "spiking", "surge", "surged", "skyrocketed", "went up", "shot up", "overnight", "翻倍", "暴涨", "猛涨", "激增", "飙升", "涨了", "突然涨", "多了好几倍"}},
 	{"trouble", []string{"error", "fail", "failed", "failing", "broken", "stopped", "not working", "doesn't work", "help", "429", "what now", "what do i do", "what do we do", "报错", "错误", "失败", "怎么办", "用不了", "不能用", "挂了"}},
 }
 
