@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -266,6 +267,23 @@ func TestAboutOwnAuthAndTraffic(t *testing.T) {
 		}
 		if got := aboutOwnTraffic(tt.line); got != tt.traffic {
 			t.Errorf("aboutOwnTraffic(%q) = %v, want %v", tt.line, got, tt.traffic)
+		}
+	}
+}
+
+func TestQuestionActsReadGrowth(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		want bool
+	}{
+		{"why did our token usage triple overnight?", true},
+		{"账单突然翻倍了", true},
+		{"how is token usage billed?", false},
+		{"输入和输出 token 怎么计费", false},
+	} {
+		got := slices.Contains(questionActs(tt.line), "growth")
+		if got != tt.want {
+			t.Errorf("questionActs(%q) has growth = %v, want %v", tt.line, got, tt.want)
 		}
 	}
 }
