@@ -251,7 +251,8 @@ var (
 	token_bucket token_buckets leaky_bucket leaky_buckets rate_limiter rate_limiters payment
 	payments stripe paypal twilio sms salesforce jira datadog hubspot zendesk nginx kong envoy
 	haproxy traefik ingress istio cloudflare waf elasticsearch opensearch lucene solr analyzer
-	analyzers analyser analysers lexer lexers parser parsers grammar compiler compilers react vue angular scroll debounce nfs disk mailbox inbox headcount
+	analyzers analyser analysers lexer lexers parser parsers grammar compiler compilers react vue
+	angular scroll debounce nfs disk mailbox inbox headcount
 	hiring salary salaries payroll bonus sales offsite off-site hotel flight travel vacation
 	electricity rent ssh gpg pgp csrf xsrf jwt session_token session_tokens session_cookie
 	session_cookies login_session log_in_again login_again relogin re-login login_token login_tokens
@@ -570,7 +571,7 @@ var (
 
 // aboutOwnAuth reports whether a chat line is about the team's own sign-in
 // tokens (see above); aboutOwnTraffic whether it is about throttling the
-// team's own service. Neither looks for an AI provider: the caller does.
+// team's own service or another non-AI one. Neither looks for an AI provider: the caller does.
 func aboutOwnAuth(s string) bool {
 	if !authTokenEN.MatchString(s) && !authTokenZH.MatchString(s) {
 		return false
