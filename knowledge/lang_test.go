@@ -271,19 +271,21 @@ func TestAboutOwnAuthAndTraffic(t *testing.T) {
 	}
 }
 
-func TestQuestionActsReadGrowth(t *testing.T) {
+func TestQuestionActs(t *testing.T) {
 	for _, tt := range []struct {
-		line string
-		want bool
+		line, act string
+		want      bool
 	}{
-		{"why did our token usage triple overnight?", true},
-		{"账单突然翻倍了", true},
-		{"how is token usage billed?", false},
-		{"输入和输出 token 怎么计费", false},
+		{"why did our token usage triple overnight?", "growth", true},
+		{"账单突然翻倍了", "growth", true},
+		{"how is token usage billed?", "growth", false},
+		{"输入和输出 token 怎么计费", "growth", false},
+		{"why a context error and not a 429?", "diff", true},
+		{"can i send tokens instead of a key?", "diff", true},
+		{"why do i get a 429?", "diff", false},
 	} {
-		got := slices.Contains(questionActs(tt.line), "growth")
-		if got != tt.want {
-			t.Errorf("questionActs(%q) has growth = %v, want %v", tt.line, got, tt.want)
+		if got := slices.Contains(questionActs(tt.line), tt.act); got != tt.want {
+			t.Errorf("questionActs(%q) has %s = %v, want %v", tt.line, tt.act, got, tt.want)
 		}
 	}
 }
