@@ -68,11 +68,14 @@ var acts = []struct {
 	cues []string // English cues match whole words; Chinese cues anywhere
 }{
 	{"def", []string{"what is", "what are", "what's", "whats", "define", "definition", "meaning of", "mean", "means", "explain", "是什么", "什么是", "什么叫", "指的是", "是指", "意思", "含义", "定义"}},
-	{"diff", []string{"vs", "difference", "differ", "different", "same", "versus", "compare", "compared", "related", "mismatch", "don't match", "doesn't match", "which is wrong", "which one is right", "区别", "差别", "不同", "不一样", "一样", "一回事", "同一", "关系", "差在", "对不上", "不一致", "哪个对", "哪个错"}},
+	{"diff", []string{"vs", "difference", "instead of", "rather than", "and not", "differ", "different", "same", "versus", "compare", "compared", "related", "mismatch", "don't match", "doesn't match", "which is wrong", "which one is right", "区别", "差别", "不同", "不一样", "一样", "一回事", "同一", "关系", "差在", "对不上", "不一致", "哪个对", "哪个错"}},
 	{"how", []string{"how do", "how to", "how can", "how should", "step", "steps", "way to", "where do", "where should", "怎么", "如何", "怎样", "步骤", "方法"}},
 	{"why", []string{"why", "how come", "为什么", "为何", "怎么回事", "原因"}},
 	{"cost", []string{"cost", "billed", "pay", "paid", "cheaper", "cheap", "discount", "save", "费用", "计费", "多少钱", "贵", "便宜", "省钱", "折扣", "打折"}},
 	{"qty", []string{"how many", "how much", "how big", "how long", "how large", "ratio", "roughly", "多少", "几个", "多大", "多长", "多久", "大概", "比例"}},
+	// a change over time: what usage-spike asks about, and none of its
+	// siblings (billing, input and output, cached tokens) does
+	{"growth", []string{"doubled", "tripled", "triple", "triples", "jumped", "jump", "spike", "spiked", "spiking", "surge", "surged", "skyrocketed", "went up", "shot up", "overnight", "翻倍", "暴涨", "猛涨", "激增", "飙升", "涨了", "突然涨", "多了好几倍"}},
 	{"trouble", []string{"error", "fail", "failed", "failing", "broken", "stopped", "not working", "doesn't work", "help", "429", "what now", "what do i do", "what do we do", "报错", "错误", "失败", "怎么办", "用不了", "不能用", "挂了"}},
 }
 

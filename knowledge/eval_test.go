@@ -117,7 +117,7 @@ func TestQuestionSetCoversEveryTopic(t *testing.T) {
 func TestEvalSetsAreHeldOut(t *testing.T) {
 	ix := testIndex(t)
 	own := faqWordings(ix)
-	for _, file := range []string{"testdata/dev.yaml", "testdata/dev2.yaml", "testdata/dev3.yaml", "testdata/dev4.yaml", "testdata/dev5.yaml", "testdata/holdout.yaml", "testdata/blind.yaml"} {
+	for _, file := range []string{"testdata/dev.yaml", "testdata/dev2.yaml", "testdata/dev3.yaml", "testdata/dev4.yaml", "testdata/dev5.yaml", "testdata/dev6.yaml", "testdata/holdout.yaml", "testdata/blind.yaml"} {
 		on, _ := loadQuestionFile(t, file)
 		for _, l := range on {
 			if _, ok := ix.Entry(l.id, l.lang); !ok {

@@ -784,6 +784,12 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		if (terms.distracted() && !terms.provider()) || (ix.keyed[argmax] && !terms.anchored()) {
 			return notAnswered()
 		}
+		// The team's own sign-in tokens and its own service's throttling
+		// share our words; without a named AI provider or model they are
+		// not ours.
+		if !terms.provider() && (aboutOwnAuth(typed) || aboutOwnTraffic(typed)) {
+			return notAnswered()
+		}
 		// A word with an everyday sense ("context", 额度) that a line names
 		// without an anchor counts only next to a cue of its API sense.
 		if !terms.anchored() && everydaySense(plain) {

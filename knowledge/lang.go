@@ -251,7 +251,8 @@ var (
 	token_bucket token_buckets leaky_bucket leaky_buckets rate_limiter rate_limiters payment
 	payments stripe paypal twilio sms salesforce jira datadog hubspot zendesk nginx kong envoy
 	haproxy traefik ingress istio cloudflare waf elasticsearch opensearch lucene solr analyzer
-	analyzers analyser analysers react vue angular scroll debounce nfs disk mailbox inbox headcount
+	analyzers analyser analysers lexer lexers parser parsers grammar compiler compilers react vue
+	angular scroll debounce nfs disk mailbox inbox headcount
 	hiring salary salaries payroll bonus sales offsite off-site hotel flight travel vacation
 	electricity rent ssh gpg pgp csrf xsrf jwt session_token session_tokens session_cookie
 	session_cookies login_session log_in_again login_again relogin re-login login_token login_tokens
@@ -541,4 +542,43 @@ func everydaySense(s string) bool {
 		}
 	}
 	return false
+}
+
+// The team's own credentials and traffic. A chat line about a login, OAuth
+// or session token's lifetime or storage (a WeChat access_token that
+// expires every two hours, where the backend caches a refresh token, a
+// CSRF check) is about the team's own sign-in, and a line about throttling
+// its own gateway, endpoints or servers (nginx limit_req, a Redis token
+// bucket, the QPS of the checkout endpoint during a sale, 地铁限流) is about
+// its own traffic, as is another service's throttling (GitHub's API limits
+// failing CI): neither is an AI API's, unless the line names an AI
+// provider or model. "Access token" alone stays ambiguous (the FAQ explains
+// how it differs from an AI token); it needs a lifecycle word or a named
+// sign-in platform to be the team's own.
+var (
+	authTokenEN = regexp.MustCompile(`(?i)\b(?:oauth2?|oidc|sso|(?:access|refresh|id|reset|csrf|xsrf|session|login|auth)[_ ]tokens?|tenant_access_token|jsapi_ticket|sessions?|csrf|xsrf|jwts?|log ?out|logs out|logged out|sign[- ]?in|password reset)\b`)
+	authTokenZH = regexp.MustCompile(`(?i)access_token|oauth|session|csrf|jwt|refresh\s*token|登录|登陆|第三方登录|退出登录|重置密码|会话`)
+	authLifeEN  = regexp.MustCompile(`(?i)\b(?:expir\w*|valid|validity|lifetime|lasts?|ttl|cach\w*|stor\w*|keep|kept|persist\w*|redis|cookies?|localstorage|local storage|refresh\w*|renew\w*|revok\w*|invalid\w*|rotat\w*|callback|backend|server|servers|workspace|check|mobile app)\b`)
+	authLifeZH  = regexp.MustCompile(`过期|有效期|失效|作废|缓存|存在|存储|放在|续期|刷新|共用|共享|回调|后端|前端|服务器|多久|校验|每次`)
+	authSiteEN  = newPhraseSet(`wechat weixin alipay github gitlab google slack feishu lark dingtalk facebook apple okta auth0 keycloak cognito mini_program`)
+	authSiteZH  = newSubstrings(`微信 支付宝 小程序 公众号 飞书 钉钉 企业微信 抖音 淘宝 github google`)
+
+	throttleEN = regexp.MustCompile(`(?i)\b(?:rate[- ]?limit\w*|throttl\w*|qps|rps|requests per second|limit_req|429s?|retry-after|per[- ]ip|per[- ]user|per consumer|shed load|ddos\w*)\b`)
+	throttleZH = regexp.MustCompile(`(?i)限流|限速|限制频率|频率|qps|429|被刷|打挂|降级`)
+	ownSideEN  = regexp.MustCompile(`(?i)\b(?:gateway|nginx|kong|envoy|haproxy|load balancer|endpoints?|our own|own service|our service|the service|order service|signup|sign-up|login api|checkout|webhooks?|limiter|token bucket|sliding window|fixed window|redis|black friday|promotion|sale|mobile clients|partners?|customers?|one customer|github|gitlab|stripe|shopify|twitter)\b`)
+	ownSideZH  = regexp.MustCompile(`(?i)github|gitlab|网关|nginx|sentinel|令牌桶|漏桶|滑动窗口|压测|秒杀|大促|双十一|双11|流量|地铁|火车站|春运|景区|单个\s*ip|按用户|按租户|回调|合作方|短信|验证码|(?:我们|自己|自家|下单|登录|注册|支付|搜索)[^，。？！,.?!]{0,3}(?:接口|服务)|我们服务`)
+)
+
+// aboutOwnAuth reports whether a chat line is about the team's own sign-in
+// tokens (see above); aboutOwnTraffic whether it is about throttling the
+// team's own service or another non-AI one. Neither looks for an AI provider: the caller does.
+func aboutOwnAuth(s string) bool {
+	if !authTokenEN.MatchString(s) && !authTokenZH.MatchString(s) {
+		return false
+	}
+	return authLifeEN.MatchString(s) || authLifeZH.MatchString(s) || authSiteEN.match(s) || authSiteZH.match(s)
+}
+
+func aboutOwnTraffic(s string) bool {
+	return (throttleEN.MatchString(s) || throttleZH.MatchString(s)) && (ownSideEN.MatchString(s) || ownSideZH.MatchString(s))
 }

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -242,6 +243,49 @@ func TestPhraseSet(t *testing.T) {
 	for _, tt := range tests {
 		if got := p.match(tt.s); got != tt.want {
 			t.Errorf("match(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestAboutOwnAuthAndTraffic(t *testing.T) {
+	for _, tt := range []struct {
+		line          string
+		auth, traffic bool
+	}{
+		{"our wechat access_token expires every two hours, where do we cache it?", true, false},
+		{"refresh token 应该存在数据库还是 Redis？", true, false},
+		{"支付宝登录的 token 多久过期？", true, false},
+		{"is an access token the same as an ai token?", false, false},
+		{"nginx limit_req drops traffic during the sale", false, true},
+		{"大促的时候网关限流设多少 QPS 合适？", false, true},
+		{"我们的接口要怎么做限流？", false, true},
+		{"openai keeps returning 429, what now?", false, false},
+		{"调 GPT 接口老是被限流怎么办？", false, false},
+	} {
+		if got := aboutOwnAuth(tt.line); got != tt.auth {
+			t.Errorf("aboutOwnAuth(%q) = %v, want %v", tt.line, got, tt.auth)
+		}
+		if got := aboutOwnTraffic(tt.line); got != tt.traffic {
+			t.Errorf("aboutOwnTraffic(%q) = %v, want %v", tt.line, got, tt.traffic)
+		}
+	}
+}
+
+func TestQuestionActs(t *testing.T) {
+	for _, tt := range []struct {
+		line, act string
+		want      bool
+	}{
+		{"why did our token usage triple overnight?", "growth", true},
+		{"账单突然翻倍了", "growth", true},
+		{"how is token usage billed?", "growth", false},
+		{"输入和输出 token 怎么计费", "growth", false},
+		{"why a context error and not a 429?", "diff", true},
+		{"can i send tokens instead of a key?", "diff", true},
+		{"why do i get a 429?", "diff", false},
+	} {
+		if got := slices.Contains(questionActs(tt.line), tt.act); got != tt.want {
+			t.Errorf("questionActs(%q) has %s = %v, want %v", tt.line, tt.act, got, tt.want)
 		}
 	}
 }
