@@ -26,6 +26,9 @@ const (
 	// fresh5File is a fifth measured set, written the same way in many
 	// voices while the fifth routing round was built, and scored once after it.
 	fresh5File = "testdata/fresh5.yaml"
+	// fresh6File is a sixth measured set, written the same way while the
+	// sixth routing round was built, and scored once after it.
+	fresh6File = "testdata/fresh6.yaml"
 )
 
 // TestIndependentSetsAreSound checks each independent set's labels and
@@ -41,7 +44,7 @@ func TestIndependentSetsAreSound(t *testing.T) {
 		file       string
 		minTopics  int
 		maxOverlap float64
-	}{{independentFile, 27, 0}, {freshFile, len(ix.Topics("en")), 0.04}, {fresh4File, len(ix.Topics("en")), 0.04}, {fresh5File, len(ix.Topics("en")), 0.04}} {
+	}{{independentFile, 27, 0}, {freshFile, len(ix.Topics("en")), 0.04}, {fresh4File, len(ix.Topics("en")), 0.04}, {fresh5File, len(ix.Topics("en")), 0.04}, {fresh6File, len(ix.Topics("en")), 0.04}} {
 		qs, _ := loadQuestionFile(t, tt.file)
 		count := map[string]map[string]int{}
 		overlap := 0

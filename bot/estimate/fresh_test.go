@@ -24,7 +24,8 @@ var computedSets = []struct {
 	{"../../knowledge/testdata/fresh.yaml", 28},
 	{"../../knowledge/testdata/fresh2.yaml", 39},
 	{"../../knowledge/testdata/fresh4.yaml", 28},
-	{"../../knowledge/testdata/fresh5.yaml", 28},
+	{"../../knowledge/testdata/fresh5.yaml", 30},
+	{"../../knowledge/testdata/fresh6.yaml", 28},
 }
 
 func TestFreshComputedQuestions(t *testing.T) {
