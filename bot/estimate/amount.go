@@ -27,7 +27,7 @@ var (
 	// What follows an amount: a role, then a unit ("2M output tokens",
 	// "200 万输入", "300-page", "2000 个汉字"), or tokens, then their role
 	// ("一千万 token 输入", "2M tokens of output"). Matched on a short window.
-	after = regexp.MustCompile(`(?i)^\s*(?:个\s*)?-?\s*(?:(` + roleRE + `)\s*(?:的\s*)?)?(chinese characters?|chinese chars?|characters?|chars?|words?|pages?|books?|novels?|lines? of code|loc\b|tokens?|汉字|中文字符?|字符|字|英文单词|单词|页|本(?:书|小说)|行代码|词元)?(?:\s*(?:的|of)?\s*(` + roleRE + `))?`)
+	after = regexp.MustCompile(`(?i)^\s*(?:个\s*)?-?\s*(?:(` + roleRE + `)\s*(?:的\s*)?)?(chinese characters?|chinese chars?|characters?|chars?|english words?|words?|pages?|books?|novels?|lines? of code|loc\b|tokens?|汉字|中文字符?|字符|字|英文单词|单词|页|本(?:书|小说)|行代码|词元)?(?:\s*(?:的|of)?\s*(` + roleRE + `))?`)
 	// A role said before an amount: "input of 2M", "输入 200 万".
 	before = regexp.MustCompile(`(?i)(cached input|cached|input|prompt|output|completion|缓存输入|缓存|输入|提示|输出|生成)\s*(?:tokens?\s*)?(?:of|:|：|为|是|约|大约|大概)?\s*$`)
 	// One request said: the long-context tier applies to its prompt.

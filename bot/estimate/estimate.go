@@ -625,7 +625,7 @@ var (
 		`价格|价钱|价位|单价|什么价|多少钱|花多少|要花|费用|收费|计费|贵|便宜|对比|比较|美元|美金|\$`)
 	ctxWords = kind(`\b(context|window|fits?|max(?:imum)? output|output limit)\b|\bin (?:one go|one request|a single request)\b`,
 		`上下文|窗口|放得下|放得进|放进|装得下|装得进|塞得下|塞得进|塞进|容纳|最多能?输入|最长能?输入|一次能?(?:输入|处理)|最大输出|多大|(?i:context|window)`)
-	sizeWords = kind(`\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\broughly\b`,
+	sizeWords = kind(`\bhow many tokens\b|\btokens? (?:is|are|would|does|do)\b|\btoken counts? (?:for|of)\b|\broughly\b`,
 		`多少(?:个)?\s*(?i:token|词元|令牌)|几个\s*(?i:token)|(?i:token|词元|令牌)\s*(?:数量?)?\s*(?:大概|大约|约)?\s*(?:是|有|算)?\s*多少|(?:换算|折合|折算)成?\s*(?i:token|词元|令牌)`)
 	// A question rather than a remark, for passive mode.
 	asks = regexp.MustCompile(`(?i)[?？]|^\s*(how|what|which|does|do|is|are|can|will|would)\b|吗|多少|多大|几个|怎么|是否|能不能`)
@@ -694,7 +694,7 @@ func unitOf(word, lang string) unit {
 			return unitZhChar
 		}
 		return unitChar
-	case strings.HasPrefix(word, "word"), word == "英文单词", word == "单词":
+	case strings.HasPrefix(word, "word"), strings.HasPrefix(word, "english word"), word == "英文单词", word == "单词":
 		return unitWord
 	case strings.HasPrefix(word, "page"), word == "页":
 		return unitPage
