@@ -101,3 +101,18 @@ func (m *kwMatcher) walk(text []byte, fn func(pos, kw int)) {
 		}
 	}
 }
+
+// collect adds the start of every occurrence in text to h, by keyword.
+func (m *kwMatcher) collect(text []byte, h *kwHits) {
+	row := uint32(0)
+	delta, class := m.delta, &m.class
+	for i, b := range text {
+		x := delta[row+uint32(class[b])]
+		row = x >> 1
+		if x&1 != 0 {
+			for _, k := range m.out[int(row)/m.nclass] {
+				h.add(int(k), i+1-m.lens[k])
+			}
+		}
+	}
+}
