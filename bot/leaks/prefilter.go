@@ -613,7 +613,7 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]i
 	var solo []soloRun
 	runs := p.ends(t, qs, every, span, len(t), false, &solo, &n)
 	w.add(n)
-	var kept []int
+	kept := make([]int, 0, len(qs))
 	k := 0
 	for _, q := range qs {
 		for k < len(runs) && runs[k].last <= q {

@@ -481,12 +481,35 @@ func (h *kwHits) of(kws []int) []int {
 		}
 		return one
 	}
-	var qs []int
+	var qs, buf []int
 	for _, k := range kws {
-		qs = append(qs, h.lists[k]...)
+		if l := h.lists[k]; len(l) > 0 {
+			qs, buf = mergeSorted(buf[:0], qs, l), qs
+		}
 	}
-	slices.Sort(qs)
-	return slices.Compact(qs)
+	return qs
+}
+
+// mergeSorted appends to dst the union of a and b (sorted, distinct),
+// sorted and distinct.
+func mergeSorted(dst, a, b []int) []int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			dst = append(dst, a[i])
+			i++
+		case b[j] < a[i]:
+			dst = append(dst, b[j])
+			j++
+		default:
+			dst = append(dst, a[i])
+			i++
+			j++
+		}
+	}
+	dst = append(dst, a[i:]...)
+	return append(dst, b[j:]...)
 }
 
 // viewScan is the state of one view's scan: its raw findings, which
@@ -666,7 +689,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		case filtered:
 			// The filter has run the regex after the context prefix at
 			// each hit: only the leading assertions are left to check.
-			pass = nil
+			pass = make([]int, 0, len(hs))
 			for _, q := range hs {
 				if f.anchored == nil || leadHolds(f.lead, t, q) {
 					pass = append(pass, q)
