@@ -94,22 +94,8 @@ func newKwMatcher(kws []string) *kwMatcher {
 	return m
 }
 
-// walk calls fn with the start and the keyword of every occurrence in
-// text, by end and, at one end, longest first.
-func (m *kwMatcher) walk(text []byte, fn func(pos, kw int)) {
-	row := uint32(0)
-	for i, b := range text {
-		x := m.delta[row+uint32(m.class[b])]
-		row = x >> 1
-		if x&1 != 0 {
-			for _, k := range m.out[row>>m.shift] {
-				fn(i+1-m.lens[k], int(k))
-			}
-		}
-	}
-}
-
-// collect adds the start of every occurrence in text to h, by keyword.
+// collect adds the start of every occurrence in text to h, by keyword
+// (each keyword's occurrences come by their ends, so in order).
 func (m *kwMatcher) collect(text []byte, h *kwHits) {
 	row := uint32(0)
 	delta, class := m.delta, &m.class
