@@ -18,11 +18,11 @@ import (
 // them.
 func keywordPositions(s *Scanner, text string) map[int][]int {
 	qs := map[int][]int{}
-	s.kw.walk([]byte(strings.ToLower(text)), func(pos, kw int) {
-		for _, ri := range s.kwRules[kw] {
-			qs[ri] = append(qs[ri], pos)
+	for _, o := range occurrences(s.kw, []byte(strings.ToLower(text))) {
+		for _, ri := range s.kwRules[o[1]] {
+			qs[ri] = append(qs[ri], o[0])
 		}
-	})
+	}
 	for _, ri := range s.always {
 		qs[ri] = nil
 	}

@@ -1,5 +1,7 @@
 package leaks
 
+import "math/bits"
+
 // A kwMatcher finds every occurrence of a set of lower-cased keywords in
 // lower-cased text: an Aho–Corasick automaton whose transitions, failure
 // links followed in advance, are a table per byte class, so a byte costs
@@ -8,7 +10,10 @@ package leaks
 type kwMatcher struct {
 	class  [256]uint8
 	nclass int
-	// delta[state*nclass+class] is the next state's row, next*nclass,
+	// shift: a state's row is 1<<shift entries, the classes rounded up to
+	// a power of two, so a row is turned back into its state by a shift.
+	shift uint
+	// delta[state<<shift|class] is the next state's row, next<<shift,
 	// shifted left by one, |1 when keywords end there.
 	delta []uint32
 	out   [][]int32 // per state: the keywords ending there, suffixes included
@@ -28,6 +33,8 @@ func newKwMatcher(kws []string) *kwMatcher {
 		}
 	}
 	m.nclass++
+	m.shift = uint(bits.Len(uint(m.nclass - 1)))
+	m.nclass = 1 << m.shift
 	// The trie: goto[state*nclass+class], -1 none.
 	var gotoT []int32
 	newState := func() int32 {
@@ -79,7 +86,7 @@ func newKwMatcher(kws []string) *kwMatcher {
 		}
 	}
 	for i, to := range next {
-		m.delta[i] = uint32(int(to)*m.nclass) << 1
+		m.delta[i] = uint32(int(to)<<m.shift) << 1
 		if len(m.out[to]) > 0 {
 			m.delta[i] |= 1
 		}
@@ -87,16 +94,17 @@ func newKwMatcher(kws []string) *kwMatcher {
 	return m
 }
 
-// walk calls fn with the start and the keyword of every occurrence in
-// text, by end and, at one end, longest first.
-func (m *kwMatcher) walk(text []byte, fn func(pos, kw int)) {
+// collect adds the start of every occurrence in text to h, by keyword
+// (each keyword's occurrences come by their ends, so in order).
+func (m *kwMatcher) collect(text []byte, h *kwHits) {
 	row := uint32(0)
+	delta, class := m.delta, &m.class
 	for i, b := range text {
-		x := m.delta[row+uint32(m.class[b])]
+		x := delta[row+uint32(class[b])]
 		row = x >> 1
 		if x&1 != 0 {
-			for _, k := range m.out[int(row)/m.nclass] {
-				fn(i+1-m.lens[k], int(k))
+			for _, k := range m.out[row>>m.shift] {
+				h.add(int(k), i+1-m.lens[k])
 			}
 		}
 	}

@@ -36,7 +36,9 @@ func TestKwMatcherFindsWhatAhoCorasickFinds(t *testing.T) {
 				want = append(want, fmt.Sprint(end-n+1, pattern))
 				return true
 			})
-			m.walk(lower, func(pos, kw int) { got = append(got, fmt.Sprint(pos, kw)) })
+			for _, o := range occurrences(m, lower) {
+				got = append(got, fmt.Sprint(o[0], o[1]))
+			}
 			slices.Sort(want)
 			slices.Sort(got)
 			if !slices.Equal(got, want) {
@@ -63,6 +65,99 @@ func TestRelaxBoundaries(t *testing.T) {
 	for _, c := range cases {
 		if got := relaxBoundaries(c.in); got != c.want {
 			t.Errorf("relaxBoundaries(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// occurrences returns every (start, keyword) that m.collect finds in lower.
+func occurrences(m *kwMatcher, lower []byte) [][2]int {
+	var h kwHits
+	h.reset(len(m.lens), 0)
+	m.collect(lower, &h)
+	var out [][2]int
+	for _, k := range h.touched {
+		for _, pos := range h.lists[k] {
+			out = append(out, [2]int{pos, k})
+		}
+	}
+	return out
+}
+
+// TestKwHitsAgreeWithPerRuleLists: the per-keyword lists scanView reads
+// give each rule the sorted, distinct positions of all its keywords'
+// occurrences (gathered per rule, sorted, repeats dropped), for rules whose keywords overlap (`hvs.`
+// holds `s.`) and rules sharing one keyword, on the corpus, the
+// adversarial inputs and random texts of keyword pieces; and a list
+// emptied by reset is empty on the next text.
+func TestKwHitsAgreeWithPerRuleLists(t *testing.T) {
+	s := scanner(t)
+	r := rand.New(rand.NewPCG(15, 16))
+	texts := corpusTexts(t)
+	for _, a := range adversarialInputs(s, 1<<10) {
+		texts = append(texts, a.text)
+	}
+	for range 300 {
+		var b strings.Builder
+		for b.Len() < 200 {
+			kw := s.kwNames[r.IntN(len(s.kwNames))]
+			b.WriteString(kw[:1+r.IntN(len(kw))])
+			if r.IntN(3) == 0 {
+				b.WriteString(randomString(r, alnum+"._-", r.IntN(5)))
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	var h kwHits
+	merged := 0
+	for _, text := range texts {
+		want := keywordPositions(s, text)
+		h.reset(len(s.kwNames), len(s.rules))
+		s.kw.collect([]byte(strings.ToLower(text)), &h)
+		for ri := range s.rules {
+			got := h.of(s.ruleKws[ri])
+			w, ok := want[ri]
+			if len(s.ruleKws[ri]) == 0 || !ok {
+				if got != nil {
+					t.Fatalf("rule %s on %q: hits %v, none expected", s.rules[ri].id, text, got)
+				}
+				continue
+			}
+			if !slices.Equal(got, w) {
+				t.Fatalf("rule %s on %q: hits %v, want %v", s.rules[ri].id, text, got, w)
+			}
+			n := 0
+			for _, k := range s.ruleKws[ri] {
+				if len(h.lists[k]) > 0 {
+					n++
+				}
+			}
+			if n > 1 {
+				merged++
+			}
+		}
+	}
+	if merged == 0 {
+		t.Fatal("no text gave a rule hits of several keywords")
+	}
+}
+
+// TestMergeSorted: the union of two sorted, distinct lists, sorted and
+// distinct, as sorting their concatenation and dropping repeats gives.
+func TestMergeSorted(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for range 500 {
+		var a, b []int
+		for i := range 40 {
+			if r.IntN(3) == 0 {
+				a = append(a, i)
+			}
+			if r.IntN(3) == 0 {
+				b = append(b, i)
+			}
+		}
+		want := slices.Compact(slices.Sorted(slices.Values(slices.Concat(a, b))))
+		if got := mergeSorted(nil, a, b); !slices.Equal(got, want) {
+			t.Fatalf("mergeSorted(%v, %v) = %v, want %v", a, b, got, want)
 		}
 	}
 }

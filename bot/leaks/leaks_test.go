@@ -207,11 +207,11 @@ func compareFastSlow(t *testing.T, s *Scanner, text string) {
 	t.Helper()
 	lower := []byte(strings.ToLower(text))
 	qs := map[int][]int{}
-	s.kw.walk(lower, func(pos, kw int) {
-		for _, ri := range s.kwRules[kw] {
-			qs[ri] = append(qs[ri], pos)
+	for _, o := range occurrences(s.kw, lower) {
+		for _, ri := range s.kwRules[o[1]] {
+			qs[ri] = append(qs[ri], o[0])
 		}
-	})
+	}
 	for _, ri := range s.always {
 		qs[ri] = nil
 	}

@@ -2,6 +2,7 @@ package leaks
 
 import (
 	"fmt"
+	"math/bits"
 	"regexp/syntax"
 	"slices"
 	"sort"
@@ -28,6 +29,10 @@ type prefilter struct {
 	bytes [][4]uint64 // per instruction: the bytes a rune instruction matches
 	class [256]uint8  // byte -> equivalence class
 	rep   []byte      // a representative byte per class
+	// shift: a state's transitions are a row of 1<<shift entries (the
+	// classes rounded up to a power of two), so a step costs a shift and
+	// a load, not a multiply.
+	shift uint
 	start uint32
 	// maxWords is cacheWords' bound (lowered by tests to exercise a full
 	// cache).
@@ -154,7 +159,8 @@ func newPrefilter(re *syntax.Regexp) *prefilter {
 		}
 		p.class[b] = c
 	}
-	p.maxWords = cacheWords(len(p.insts), len(p.rep))
+	p.shift = uint(bits.Len(uint(len(p.rep) - 1)))
+	p.maxWords = cacheWords(len(p.insts), 1<<p.shift)
 	p.first, p.skip = p.firstBytes()
 	p.caches.New = func() any { return p.newCache() }
 	p.shared = p.newCache()
@@ -204,7 +210,7 @@ func (p *prefilter) nullable() bool {
 type dfaCache struct {
 	sets [][]uint32 // per state: instructions, sorted
 	kind []uint8    // per state: the kind of the byte before
-	// trans[state*classes+class]: the next state<<1, |1 when a match ends
+	// trans[state<<shift|class]: the next state<<1, |1 when a match ends
 	// before the byte; -1 not built.
 	trans  []int32
 	eot    []uint8         // per state: 1 a match ends at the text's end, 2 not, 0 not built
@@ -250,13 +256,13 @@ func (c *dfaCache) add(p *prefilter, set []uint32, kind uint8) int32 {
 	id := int32(len(c.sets))
 	c.sets = append(c.sets, slices.Clone(set))
 	c.kind = append(c.kind, kind)
-	for range p.rep {
+	for range 1 << p.shift {
 		c.trans = append(c.trans, -1)
 	}
 	c.eot = append(c.eot, 0)
 	c.inj = append(c.inj, -1)
 	c.index[string(c.key)] = id
-	c.words += 2*len(set) + len(p.rep) + 4
+	c.words += 2*len(set) + 1<<p.shift + 4
 	return id
 }
 
@@ -347,7 +353,7 @@ func addEnd(runs []endRun, i int) []endRun {
 func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, one bool, solo *[]soloRun, n *int) []endRun {
 	c := p.cache()
 	defer p.release(c)
-	ncls := len(p.rep)
+	shift := p.shift
 	var out []endRun
 	s := int32(0)
 	next := 0 // index into starts
@@ -457,7 +463,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 		trans, class := c.trans, &p.class
 		done := false
 		for {
-			k := int(s)*ncls + int(class[t[i]])
+			k := int(s)<<shift | int(class[t[i]])
 			x := trans[k]
 			if x < 0 {
 				m, nx := c.step(p, s, class[t[i]])
@@ -545,7 +551,7 @@ type soloRun struct{ start, death int }
 // before the injection at i (i > stop: the stop's byte was stepped, or
 // with one, an end was found).
 func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectUntil *int, reach, stop int, one bool, i int, s int32, steps int, out []endRun) (int, int32, int, []endRun) {
-	ncls := len(p.rep)
+	shift := p.shift
 	for i < len(t) && i <= *injectUntil {
 		for *next < len(starts) && starts[*next]-reach <= i {
 			*injectUntil = max(*injectUntil, starts[*next])
@@ -578,7 +584,7 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 		} else if in = c.inj[s]; in < 0 {
 			break
 		}
-		x := c.trans[int(in)*ncls+int(p.class[t[i]])]
+		x := c.trans[int(in)<<shift|int(p.class[t[i]])]
 		if x < 0 {
 			break
 		}
@@ -607,7 +613,7 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]i
 	var solo []soloRun
 	runs := p.ends(t, qs, every, span, len(t), false, &solo, &n)
 	w.add(n)
-	var kept []int
+	kept := make([]int, 0, len(qs))
 	k := 0
 	for _, q := range qs {
 		for k < len(runs) && runs[k].last <= q {

@@ -26,6 +26,7 @@ type Scanner struct {
 	byID    map[string]int
 	kw      *kwMatcher
 	kwRules [][]int // rule indexes per keyword (kw's keyword index)
+	ruleKws [][]int // keyword indexes per rule
 	kwNames []string
 	always  []int // rules without keywords: run on every message
 	globals []*config.Allowlist
@@ -138,6 +139,7 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 		r.relax = r.conf == High && strings.Contains(cr.Regex.String(), gitleaksBoundary)
 		idx := len(s.rules)
 		s.rules = append(s.rules, r)
+		s.ruleKws = append(s.ruleKws, nil)
 		s.byID[id] = idx
 		if len(lower) == 0 {
 			s.always = append(s.always, idx)
@@ -152,6 +154,7 @@ func NewScanner(userTOML []byte) (*Scanner, error) {
 				s.kwRules = append(s.kwRules, nil)
 			}
 			s.kwRules[ki] = append(s.kwRules[ki], idx)
+			s.ruleKws[idx] = append(s.ruleKws[idx], ki)
 		}
 	}
 	if len(s.rules) == 0 {
@@ -352,19 +355,25 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		lower[i] = c
 	}
 
-	// Keyword prefilter: positions of every keyword, per rule.
-	// order lists the rules to run; a rule without keywords has no
-	// positions (nil): its regex runs over the whole view.
+	// Keyword prefilter: positions of every keyword, per keyword (a
+	// rule's hits are its keywords' lists, merged only when several of
+	// them occur). order lists the rules to run; a rule without keywords
+	// has no positions (nil): its regex runs over the whole view.
 	hits := &sx.hits
-	hits.reset()
+	hits.reset(len(s.kwNames), len(s.rules))
+	s.kw.collect(lower, hits)
 	order := slices.Clone(s.always)
-	s.kw.walk(lower, func(pos, kw int) {
+	for _, kw := range hits.touched {
 		for _, ri := range s.kwRules[kw] {
-			if hits.add(ri, pos, len(s.rules)) {
+			if !hits.queued[ri] {
+				hits.queued[ri] = true
 				order = append(order, ri)
 			}
 		}
-	})
+	}
+	for _, ri := range order {
+		hits.queued[ri] = false
+	}
 	if len(order) == 0 {
 		return nil, nil
 	}
@@ -396,12 +405,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		if r.conf == Low && !sc.lowPhase {
 			sc.startLow()
 		}
-		// Keywords of different lengths are reported by their ends.
-		qs := hits.of(ri)
-		if !slices.IsSorted(qs) {
-			slices.Sort(qs)
-		}
-		qs = slices.Compact(qs)
+		qs := hits.of(s.ruleKws[ri])
 		ran[ri] = true
 		s.detect(ri, norm, sc, false, qs, leads, w)
 		if r.relax {
@@ -422,75 +426,90 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 // anew each time.
 type scanScratch struct {
 	lower []byte
-	hits  ruleHits
+	hits  kwHits
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scanScratch) }}
 
-// ruleHits holds keyword positions per rule: in a map while they are
-// few (a chat message has a few, and a slice with an entry per rule
-// would cost more to clear), in that slice once they outnumber the rules.
-type ruleHits struct {
-	n      int
-	sparse map[int][]int
-	dense  [][]int // in use when useDense; kept emptied otherwise
-	// touched lists the rules with an entry in dense, to empty them.
-	touched  []int
-	useDense bool
+// kwHits holds keyword positions per keyword, each list sorted (a
+// keyword's occurrences are reported by their ends), kept with their
+// memory for the next scan.
+type kwHits struct {
+	lists   [][]int // per keyword
+	touched []int   // the keywords with a list, in order of first hit
+	queued  []bool  // per rule, scratch for scanView's order
 }
 
-// reset empties h, keeping its memory.
-func (h *ruleHits) reset() {
-	h.n = 0
-	clear(h.sparse)
-	for _, r := range h.touched {
-		h.dense[r] = h.dense[r][:0]
+// reset empties h for a scanner of kws keywords and rules rules,
+// keeping its memory.
+func (h *kwHits) reset(kws, rules int) {
+	for _, k := range h.touched {
+		h.lists[k] = h.lists[k][:0]
 	}
 	h.touched = h.touched[:0]
-	h.useDense = false
+	if len(h.lists) != kws {
+		h.lists = make([][]int, kws)
+	}
+	if len(h.queued) != rules {
+		h.queued = make([]bool, rules)
+	}
 }
 
-// add adds the position of a hit of rule ri (of rules) and reports
-// whether it is the rule's first.
-func (h *ruleHits) add(ri, pos, rules int) bool {
-	h.n++
-	if !h.useDense && h.n > rules {
-		if len(h.dense) != rules {
-			h.dense = make([][]int, rules)
-		}
-		for r, l := range h.sparse {
-			h.dense[r] = append(h.dense[r], l...)
-			h.touched = append(h.touched, r)
-		}
-		clear(h.sparse)
-		h.useDense = true
+// add records an occurrence of keyword kw starting at pos.
+func (h *kwHits) add(kw, pos int) {
+	if len(h.lists[kw]) == 0 {
+		h.touched = append(h.touched, kw)
 	}
-	if h.useDense {
-		first := len(h.dense[ri]) == 0
-		if first {
-			h.touched = append(h.touched, ri)
-		}
-		h.dense[ri] = append(h.dense[ri], pos)
-		return first
-	}
-	if h.sparse == nil {
-		h.sparse = map[int][]int{}
-	}
-	l, ok := h.sparse[ri]
-	h.sparse[ri] = append(l, pos)
-	return !ok
+	h.lists[kw] = append(h.lists[kw], pos)
 }
 
-// of returns rule ri's positions (nil: none).
-func (h *ruleHits) of(ri int) []int {
-	l := h.sparse[ri]
-	if h.useDense {
-		l = h.dense[ri]
+// of returns the sorted, distinct positions of the keywords kws (nil:
+// none). A single keyword's list is returned as it is, shared: callers
+// only read it. Several are merged into a new slice.
+func (h *kwHits) of(kws []int) []int {
+	var one []int
+	n := 0
+	for _, k := range kws {
+		if l := h.lists[k]; len(l) > 0 {
+			one = l
+			n++
+		}
 	}
-	if len(l) == 0 {
-		return nil
+	if n <= 1 {
+		if len(one) == 0 {
+			return nil
+		}
+		return one
 	}
-	return l
+	var qs, buf []int
+	for _, k := range kws {
+		if l := h.lists[k]; len(l) > 0 {
+			qs, buf = mergeSorted(buf[:0], qs, l), qs
+		}
+	}
+	return qs
+}
+
+// mergeSorted appends to dst the union of a and b (sorted, distinct),
+// sorted and distinct.
+func mergeSorted(dst, a, b []int) []int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			dst = append(dst, a[i])
+			i++
+		case b[j] < a[i]:
+			dst = append(dst, b[j])
+			j++
+		default:
+			dst = append(dst, a[i])
+			i++
+			j++
+		}
+	}
+	dst = append(dst, a[i:]...)
+	return append(dst, b[j:]...)
 }
 
 // viewScan is the state of one view's scan: its raw findings, which
@@ -670,7 +689,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		case filtered:
 			// The filter has run the regex after the context prefix at
 			// each hit: only the leading assertions are left to check.
-			pass = nil
+			pass = make([]int, 0, len(hs))
 			for _, q := range hs {
 				if f.anchored == nil || leadHolds(f.lead, t, q) {
 					pass = append(pass, q)
