@@ -122,6 +122,7 @@ func TestRouting(t *testing.T) {
 		{"chatter other sense", "does our checkout tokenize the card number before it hits our db?", Passive, ""},
 		{"chatter other sense", "how much gas did that eth transfer cost you yesterday?", Passive, ""},
 		{"chatter other sense zh", "点保存的时候确认弹窗出现两次，怎么回事？", Passive, ""},
+		{"chatter other sense zh", "编译原理里 token 是什么意思？", Passive, ""},
 		{"api sense", "how big is the context window of gpt-4o?", Passive, "context-window"},
 		{"api sense zh", "Claude 的上下文視窗有多大？", Passive, "context-window"},
 		{"chatter zh", "今年年假额度还有几天？", Passive, ""},
