@@ -322,7 +322,7 @@ var (
 	// otherSenseAnchor: the anchors' words in senses outside AI APIs, set
 	// aside before the anchors are looked for: a shell's, sudo's or an
 	// installer's prompt, a data model or a car's model year, tab
-	// completion, a payment card tokenized for a vault, a UI window.
+	// completion, a payment card tokenized for a vault.
 	otherSenseAnchor = regexp.MustCompile(`(?i)\b(?:(?:bash|shell|zsh|fish|terminal|command|cli|sudo|password|passphrase|login|uac|installer|install|confirmation|confirm|cmd|powershell|ps1|cookie|consent|permission|browser|ui|dialog) prompts?|prompts? (?:for|asking for) (?:a |my |the )?(?:password|passphrase|confirmation|input)|(?:data|domain|object|3d|cad|business|threat|car's|car|phone|product|mental|role|orm|django|sequelize) models?|model (?:year|number|train|trains|kit|kits|car|cars|plane)s?|(?:tab|auto|shell|bash|zsh|code) ?completions?|tokeni[sz]\w* (?:the |a |our |their )?(?:credit |debit |bank |payment )?(?:cards?|card numbers?|pans?)|(?:card|payment|network|pci) tokeni[sz]\w*|ai (?:opponents?|enem(?:y|ies)|difficulty))\b|(?:数据|领域|业务|3d|三维|商业|手机|车|汽车|权限|对象)\s*模型|(?:银行卡|信用卡|卡号)[^，。？！,.?!]{0,6}(?:token|令牌)`)
 )
 
@@ -350,16 +350,16 @@ func mayHaveOtherSense(s string) bool {
 
 // namesAI reports whether s names AI APIs outright, the anchors' other
 // senses aside.
-func namesAI(s string) bool {
-	s = anchorText(s)
-	return providerAnchor.MatchString(s) || apiAnchor.MatchString(s)
-}
+func namesAI(s string) bool { return anchorsAI(anchorText(s)) }
+
+// anchorsAI reports whether a line, its anchors' other senses set aside,
+// names an AI provider, model or API term.
+func anchorsAI(a string) bool { return providerAnchor.MatchString(a) || apiAnchor.MatchString(a) }
 
 // ai reports whether the line names AI APIs outright.
 func (d *domainTerms) ai() bool {
 	if !d.aiDone {
-		a := d.anchorText()
-		d.isAI, d.aiDone = providerAnchor.MatchString(a) || apiAnchor.MatchString(a), true
+		d.isAI, d.aiDone = anchorsAI(d.anchorText()), true
 	}
 	return d.isAI
 }
