@@ -792,7 +792,9 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		}
 		// A word with an everyday sense ("context", 额度) that a line names
 		// without an anchor counts only next to a cue of its API sense.
-		if !terms.anchored() && everydaySense(plain) {
+		// So does a line whose anchor words are all in another sense (a
+		// bash prompt, a data model, a tokenized card).
+		if !terms.anchored() && (everydaySense(plain) || namesOtherSense(nq)) {
 			return notAnswered()
 		}
 		// Without a core term ("budget", "bill" or "environment" alone), or

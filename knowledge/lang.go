@@ -262,7 +262,10 @@ var (
 	browser_cache redis memcached docker office door doors room building car cars house home locker
 	cabinet drawer front_desk reception keycard key_card badge board_game board_games boardgame
 	boardgames game games arcade casino poker chips ring subway bus metro train transit laundry coin
-	coins crypto nft blockchain lunch dinner coffee pizza stand-up sprint retro meeting birthday
+	coins crypto nft nfts blockchain gas gas_fee gas_fees gwei eth ethereum mainnet testnet
+	dao daos airdrop airdrops wallet wallets erc20 erc-20 erc721 erc-721 defi solana bitcoin btc web3 staking
+	mint minting mana raid pci card_number card_numbers modal modals dialog dialogs popup popups
+	pop-up pop-ups z-index lunch dinner coffee pizza stand-up sprint retro meeting birthday
 	party piano keyboard music song map lock locks locksmith spare bike gym parking pokemon quest
 	level standup deploy_bot deploy_bots deploybot deploybots jenkins_bot jenkins_bots jenkinsbot
 	jenkinsbots slack_bot slack_bots slackbot slackbots standup_bot standup_bots standupbot
@@ -282,7 +285,8 @@ var (
 	报销 销售 电费 房租 景区 主键 外键 门禁 门卡 大门 房门 开门 关门 门口 办公室 门锁 锁门 开锁 车锁
 	密码锁 桌游 游戏 代币 筹码 地铁 公交 高速 公路 车速 超速 开车 驾驶 限行 午饭 午餐 晚饭 晚餐 吃饭
 	吃什么 好吃 外卖 咖啡 奶茶 站会 例会 开会 会议 生日 聚餐 停车 健身 几点
-	redis 区块链 币圈 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
+	redis 区块链 币圈 gas费 空投 钱包 主网 链上 以太坊 比特币 web3 挖矿 铸造 弹窗 彈窗 弹出框 对话框 對話框 模态框 模态窗口 提示符
+	提示字元 命令提示 词法分析 语法分析 编译原理 编译器 卡号 代码化 代碼化 银行卡号 信用卡号 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
 	阿里云 腾讯云 华为云 云服务器 服务器续费 流量费 带宽 宽带 燃气 水费
 	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品`)
 	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币`)
@@ -314,21 +318,67 @@ var (
 	coreNoun       = regexp.MustCompile(`(?i)\b(keys?|tokens?|credentials?|secrets?)\b|\.env\b|密钥|凭证|凭据`)
 	otherSenseEN   = regexp.MustCompile(`(?i)\b(?:(?:ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|product|registry|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|unexpected|syntax|lexer|parser)[- ](?:keys?|tokens?)|(?:the|a|spare|car) keys? to the|keys? (?:fob|card|chain|ring|cabinet|box))\b`)
 	otherSenseZH   = regexp.MustCompile(`(?i)(?:ssh|gpg|pgp|rsa)\s*(?:密钥|key)|密钥对|公钥|私钥|主键|外键|redis\s*的?\s*key|(?:csrf|jwt|session|refresh|登录|动态|刷新)\s*token`)
+
+	// otherSenseAnchor: the anchors' words in senses outside AI APIs, set
+	// aside before the anchors are looked for: a shell's, sudo's or an
+	// installer's prompt, a data model or a car's model year, tab
+	// completion, a payment card tokenized for a vault.
+	otherSenseAnchor = regexp.MustCompile(`(?i)\b(?:(?:bash|shell|zsh|fish|terminal|command|cli|sudo|password|passphrase|login|uac|installer|install|confirmation|confirm|cmd|powershell|ps1|cookie|consent|permission|browser|ui|dialog) prompts?|prompts? (?:for|asking for) (?:a |my |the )?(?:password|passphrase|confirmation|input)|(?:data|domain|object|3d|cad|business|threat|car's|car|phone|product|mental|role|orm|django|sequelize) models?|model (?:year|number|train|trains|kit|kits|car|cars|plane)s?|(?:tab|auto|shell|bash|zsh|code) ?completions?|tokeni[sz]\w* (?:the |a |our |their )?(?:credit |debit |bank |payment )?(?:cards?|card numbers?|pans?)|(?:card|payment|network|pci) tokeni[sz]\w*|ai (?:opponents?|enem(?:y|ies)|difficulty))\b|(?:数据|领域|业务|3d|三维|商业|手机|车|汽车|权限|对象)\s*模型|(?:银行卡|信用卡|卡号)[^，。？！,.?!]{0,6}(?:token|令牌)`)
 )
 
-// namesAI reports whether s names AI APIs outright.
-func namesAI(s string) bool { return providerAnchor.MatchString(s) || apiAnchor.MatchString(s) }
+// anchorText is s with otherSenseAnchor's matches set aside.
+func anchorText(s string) string {
+	if !mayHaveOtherSense(s) {
+		return s
+	}
+	return otherSenseAnchor.ReplaceAllString(s, " ")
+}
+
+// namesOtherSense reports whether s uses an anchor's word in another sense.
+func namesOtherSense(s string) bool { return mayHaveOtherSense(s) && otherSenseAnchor.MatchString(s) }
+
+// mayHaveOtherSense reports whether s holds a word otherSenseAnchor needs:
+// most lines hold none, and the regular expression costs about 50 µs.
+func mayHaveOtherSense(s string) bool {
+	for _, w := range [...]string{"rompt", "odel", "omplet", "oken", "ai ", "AI ", "Ai ", "模型", "令牌"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesAI reports whether s names AI APIs outright, the anchors' other
+// senses aside.
+func namesAI(s string) bool { return anchorsAI(anchorText(s)) }
+
+// anchorsAI reports whether a line, its anchors' other senses set aside,
+// names an AI provider, model or API term.
+func anchorsAI(a string) bool { return providerAnchor.MatchString(a) || apiAnchor.MatchString(a) }
 
 // ai reports whether the line names AI APIs outright.
 func (d *domainTerms) ai() bool {
 	if !d.aiDone {
-		d.isAI, d.aiDone = namesAI(d.s), true
+		d.isAI, d.aiDone = anchorsAI(d.anchorText()), true
 	}
 	return d.isAI
 }
 
+// anchorText is the line with the anchors' other senses set aside, computed once.
+func (d *domainTerms) anchorText() string {
+	if !d.anchorDone {
+		d.anchor, d.anchorDone = anchorText(d.s), true
+	}
+	return d.anchor
+}
+
 // provider reports whether the line names an AI provider or model.
-func (d *domainTerms) provider() bool { return providerAnchor.MatchString(d.s) }
+func (d *domainTerms) provider() bool {
+	if !d.providerDone {
+		d.isProvider, d.providerDone = providerAnchor.MatchString(d.anchorText()), true
+	}
+	return d.isProvider
+}
 
 // anchored reports whether the line's focus is an AI API: it names one, or,
 // with no distractor nearby, it names a key, token or credential in a sense
@@ -360,9 +410,11 @@ type domainTerms struct {
 	// typed, when set, is the line before spelling correction: English
 	// distractors are looked for in both (Chinese ones only in s, where
 	// synonyms have replaced 部门 and the like).
-	typed                            string
-	strongDone, distractDone, aiDone bool
-	strong, distract, isAI           bool
+	typed                                          string
+	anchor                                         string
+	anchorDone                                     bool
+	strongDone, distractDone, aiDone, providerDone bool
+	strong, distract, isAI, isProvider             bool
 }
 
 func (d *domainTerms) isStrong() bool {
@@ -507,6 +559,11 @@ var senseCues = []struct{ word, cue *regexp.Regexp }{
 	{
 		regexp.MustCompile(`(?i)\bcontext\b|上下文`),
 		regexp.MustCompile(`(?i)\b(windows?|length|limits?|size|\d+k|fits?|long|longer|overflow\w*|max|maximum|truncat\w*|tokens?)\b|窗口|视窗|长度|多大|多长|放得|装得|放不|装不|塞|超|截断|token`),
+	},
+	{
+		// a window: a UI's, a maintenance or deployment window, an OS
+		regexp.MustCompile(`(?i)\bwindows?\b|窗口|视窗|視窗`),
+		regexp.MustCompile(`(?i)\b(context|tokens?|\d+k|length|fits?|overflow\w*|truncat\w*|conversation|chat history)\b|上下文|token|长度|多大|多长|放得|装得|放不|装不|塞|截断|对话`),
 	},
 	{
 		regexp.MustCompile(`(?i)\b(quotas?|credits?)\b|额度`),

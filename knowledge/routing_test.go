@@ -113,6 +113,18 @@ func TestRouting(t *testing.T) {
 		{"not a distractor zh", "中文是不是比英文更吃 token？", Passive, "chinese-vs-english"},
 		// passive: "ai" names the domain as a core term does
 		{"api sense", "how do we put a monthly spending limit on the ai account?", Passive, "quota-and-credits"},
+		// passive: the anchors' words in other senses (a UI window, a
+		// shell or UAC prompt, a data model, a tokenized card, gas fees)
+		// anchor nothing; in their AI sense they still do
+		{"chatter other sense", "how do I close that modal window that keeps blocking the page?", Passive, ""},
+		{"chatter other sense", "windows uac prompt keeps appearing for every install, normal?", Passive, ""},
+		{"chatter other sense", "is the data model for orders documented somewhere?", Passive, ""},
+		{"chatter other sense", "does our checkout tokenize the card number before it hits our db?", Passive, ""},
+		{"chatter other sense", "how much gas did that eth transfer cost you yesterday?", Passive, ""},
+		{"chatter other sense zh", "点保存的时候确认弹窗出现两次，怎么回事？", Passive, ""},
+		{"chatter other sense zh", "编译原理里 token 是什么意思？", Passive, ""},
+		{"api sense", "how big is the context window of gpt-4o?", Passive, "context-window"},
+		{"api sense zh", "Claude 的上下文視窗有多大？", Passive, "context-window"},
 		{"chatter zh", "今年年假额度还有几天？", Passive, ""},
 		{"chatter zh", "团建预算够不够？", Passive, ""},
 		{"chatter zh", "地铁早高峰限流吗？", Passive, ""},
