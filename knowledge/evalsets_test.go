@@ -113,6 +113,7 @@ func TestEvalSets(t *testing.T) {
 		// Scored once as written (2026-12-02): en 88.0%, zh 86.7%, passive
 		// 76.2% right, 4 wrong; the floors are the figures reached after.
 		{"testdata/dev6.yaml", true, 0.93, 0.82, 1, 0},
+		{"testdata/dev7.yaml", true, 0.96, 0.93, 1, 0}, // Chinese only
 		{"testdata/chatter.yaml", true, 1, 1, 0, 0},
 		{"testdata/holdout.yaml", false, 0.88, 0.60, 2, 0},
 		{"testdata/blind.yaml", false, 0.90, 0.80, 2, 0},

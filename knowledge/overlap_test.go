@@ -7,7 +7,7 @@ import (
 // developmentFiles are the question sets routing work may read line by line.
 var developmentFiles = []string{
 	"testdata/questions.yaml", "testdata/dev.yaml", "testdata/dev2.yaml",
-	"testdata/dev3.yaml", "testdata/dev4.yaml", "testdata/dev5.yaml", "testdata/dev6.yaml", "testdata/chatter.yaml",
+	"testdata/dev3.yaml", "testdata/dev4.yaml", "testdata/dev5.yaml", "testdata/dev6.yaml", "testdata/dev7.yaml", "testdata/chatter.yaml",
 }
 
 // nearDuplicateShare is the share of character trigrams two lines must have
