@@ -100,12 +100,10 @@ func (f failingScanner) ScanContext(context.Context, string) ([]leaks.Finding, e
 // answered once.
 func TestSlashCommandIsAcceptedBeforeItIsCounted(t *testing.T) {
 	c := bottest.New(t, bottest.Options{})
-	sc := &bottest.CountingScanner{Scanner: c.Router.Scanner}
-	r := *c.Router
-	r.Scanner = sc
+	r, sc := c.CountingRouter()
 	exec := &recorder{}
 	d := c.Dispatcher(exec)
-	d.Router = &r
+	d.Router = r
 	cmd := bot.Event{Kind: bot.Command, Command: "tokens", Platform: "test", Workspace: "W1", Channel: "C1", User: "U1",
 		Text: "hello world", Interaction: "https://hooks.example/1"}
 	w, err := d.Accept(context.Background(), cmd)

@@ -15,9 +15,7 @@ import (
 // command and by Tokens; a cancelled request stops the count.
 func TestTokensLimitsFirst(t *testing.T) {
 	c := bottest.New(t, bottest.Options{})
-	sc := &bottest.CountingScanner{Scanner: c.Router.Scanner}
-	r := *c.Router
-	r.Scanner = sc
+	r, sc := c.CountingRouter()
 	huge := strings.Repeat("z", r.Counter.MaxBytes()+1)
 	acts, err := r.Handle(context.Background(), bot.Event{Kind: bot.Command, Command: "tokens", Platform: "test", Channel: "C1", User: "U1", Text: huge})
 	if err != nil || len(acts) != 1 || !strings.Contains(acts[0].Text, "above the limit") {

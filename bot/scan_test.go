@@ -14,9 +14,7 @@ import (
 // text is used, not repeated. The answers are those of a fresh scan.
 func TestTextScannedOnce(t *testing.T) {
 	c := bottest.New(t, bottest.Options{})
-	sc := &bottest.CountingScanner{Scanner: c.Router.Scanner}
-	r := *c.Router
-	r.Scanner = sc
+	r, sc := c.CountingRouter()
 	lowKey := "mistral_api_key = " + "Zq8mW3xT5vB7nK2pL9dR4sF6hJ1cG0aY" // found by its name: a warning, no takedown
 	mention := func(text string) bot.Event {
 		return bot.Event{Kind: bot.Mention, Platform: "test", Channel: "C1", User: "U1", MessageID: "1700000000.000200", Text: text}

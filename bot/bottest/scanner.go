@@ -26,3 +26,12 @@ func (c *CountingScanner) Scanned() int64 { return c.scanned.Load() }
 
 // Reset sets the count back to zero.
 func (c *CountingScanner) Reset() { c.scanned.Store(0) }
+
+// CountingRouter is a copy of c's router whose scanner counts what it
+// scans; c's own router is left as it was.
+func (c *Core) CountingRouter() (*bot.Router, *CountingScanner) {
+	sc := &CountingScanner{Scanner: c.Router.Scanner}
+	r := *c.Router
+	r.Scanner = sc
+	return &r, sc
+}
