@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -26,6 +27,11 @@ func trigrams(s string) map[string]bool {
 func jaccard(a, b map[string]bool) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
+	}
+	// The share is at most the smaller set's size over the larger's: sets
+	// of very different sizes need no counting.
+	if lo, hi := min(len(a), len(b)), max(len(a), len(b)); float64(lo) < nearDuplicateShare*float64(hi) {
+		return float64(lo) / float64(hi)
 	}
 	common := 0
 	for g := range a {
@@ -114,7 +120,7 @@ func TestFreshUnseen(t *testing.T) {
 		{fresh8File, []string{fresh4File, fresh5File, fresh6File, fresh7File}, 0.94, 0.83, 3},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
-			ref := seen
+			ref := slices.Clip(seen) // appends below never write into seen
 			for _, file := range tt.alsoSeen {
 				on, off := loadQuestionFile(t, file)
 				for _, l := range append(on, off...) {
