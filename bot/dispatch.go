@@ -308,8 +308,8 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 			pr.Result = ledger.Warned
 		} else {
 			pr.Attempts++
-			err := d.clean(ctx, d.step(ctx, p, &leased, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
-				Reason: fmt.Sprintf("tokenbot: leaked %s credential (%s)", p.Leaks[0].Provider, p.Leaks[0].Fingerprint)}))
+			err := d.step(ctx, p, &leased, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
+				Reason: fmt.Sprintf("tokenbot: leaked %s credential (%s)", p.Leaks[0].Provider, p.Leaks[0].Fingerprint)})
 			switch {
 			case err == nil, errors.Is(err, ErrNotFound):
 				pr.Result, pr.Detail = ledger.Deleted, ""
@@ -327,7 +327,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 		}
 	}
 	if pr.Notified&ledger.NotifiedPoster == 0 {
-		if err := d.clean(ctx, d.tellPoster(ctx, p, &leased, pr.Result)); err != nil && !late {
+		if err := d.tellPoster(ctx, p, &leased, pr.Result); err != nil && !late {
 			d.reschedule(ctx, p, pr, since, "poster notice", err)
 			return
 		} else if err != nil {
@@ -341,7 +341,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 	if pr.Notified&ledger.NotifiedSecurity == 0 {
 		if p.SecurityChannel != "" {
 			notice := Action{Kind: Notice, Channel: p.SecurityChannel, Text: SecurityNotice(p, pr.Result, pr.Detail), Plan: p}
-			if err := d.clean(ctx, d.step(ctx, p, &leased, notice)); err != nil && !late {
+			if err := d.step(ctx, p, &leased, notice); err != nil && !late {
 				d.reschedule(ctx, p, pr, since, "security notice", err)
 				return
 			} else if err != nil {
@@ -371,16 +371,17 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 
 // step runs one action once, renewing the lease first unless it was taken
 // or renewed less than half a lease ago (at *leased): the lease is then
-// certainly still ours, and a commit is saved.
+// certainly still ours, and a commit is saved. Its error is cleaned
+// (clean).
 func (d *Dispatcher) step(ctx context.Context, p *Plan, leased *time.Time, a Action) error {
 	if time.Since(*leased) >= d.lease()/2 {
 		now := time.Now()
 		if err := d.Ledger.Extend(ctx, p.Key, d.Owner, d.lease()); err != nil {
-			return fmt.Errorf("renew takedown lease: %w", err)
+			return d.clean(ctx, fmt.Errorf("renew takedown lease: %w", err))
 		}
 		*leased = now
 	}
-	return d.Exec.Execute(ctx, a)
+	return d.clean(ctx, d.Exec.Execute(ctx, a))
 }
 
 // reschedule saves progress with the next attempt's time: the platform's
@@ -417,7 +418,7 @@ func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, leased *time.Time,
 	}
 	var errs []error
 	for _, a := range tries {
-		err := d.clean(ctx, d.step(ctx, p, leased, a))
+		err := d.step(ctx, p, leased, a)
 		if err == nil {
 			return nil
 		}

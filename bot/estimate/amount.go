@@ -20,7 +20,8 @@ const (
 
 func (r role) key() string { return [...]string{"", "role_input", "role_output", "role_cached"}[r] }
 
-// roleRE are the words of a role, longest first.
+// roleRE are the words of a role, longest first, before an amount or
+// after it.
 const roleRE = `cached input|cache[ds]? (?:read|hit)s?|cached|input|prompt|output|completion|generated|缓存输入|缓存命中|缓存|输入|提示|输出|生成`
 
 var (
@@ -29,7 +30,7 @@ var (
 	// ("一千万 token 输入", "2M tokens of output"). Matched on a short window.
 	after = regexp.MustCompile(`(?i)^\s*(?:个\s*)?-?\s*(?:(` + roleRE + `)\s*(?:的\s*)?)?(chinese characters?|chinese chars?|characters?|chars?|english words?|words?|pages?|books?|novels?|lines? of code|loc\b|tokens?|汉字|中文字符?|字符|字|英文单词|单词|页|本(?:书|小说)|行代码|词元)?(?:\s*(?:的|of)?\s*(` + roleRE + `))?`)
 	// A role said before an amount: "input of 2M", "输入 200 万".
-	before = regexp.MustCompile(`(?i)(cached input|cached|input|prompt|output|completion|缓存输入|缓存|输入|提示|输出|生成)\s*(?:tokens?\s*)?(?:of|:|：|为|是|约|大约|大概)?\s*$`)
+	before = regexp.MustCompile(`(?i)(` + roleRE + `)\s*(?:tokens?\s*)?(?:of|:|：|为|是|约|大约|大概)?\s*$`)
 	// One request said: the long-context tier applies to its prompt.
 	oneRequest = regexp.MustCompile(`(?i)\b(?:one|a single|single|1)\s+(?:request|call|prompt|api call)\b|\bin one go\b|\bat once\b|一次性?|单次|单个请求|一个请求`)
 )
