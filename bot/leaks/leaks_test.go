@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"regexp"
-	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -205,20 +203,8 @@ func (r *rule) matches(t string, qs []int, w *work) [][]int {
 
 func compareFastSlow(t *testing.T, s *Scanner, text string) {
 	t.Helper()
-	lower := []byte(strings.ToLower(text))
-	qs := map[int][]int{}
-	for _, o := range occurrences(s.kw, lower) {
-		for _, ri := range s.kwRules[o[1]] {
-			qs[ri] = append(qs[ri], o[0])
-		}
-	}
-	for _, ri := range s.always {
-		qs[ri] = nil
-	}
-	for ri, pos := range qs {
+	for ri, pos := range keywordPositions(s, text) {
 		r := s.rules[ri]
-		sort.Ints(pos)
-		pos = slices.Compact(pos)
 		slow := r.re.FindAllStringSubmatchIndex(text, -1)
 		fast := r.matches(text, pos, &work{})
 		if fmt.Sprint(fast) != fmt.Sprint(slow) {

@@ -200,11 +200,9 @@ func (p *prefilter) firstBytes() (first [256]bool, ok bool) {
 
 // nullable reports whether the regex may match the empty string: its
 // match is reached from the start without a rune instruction (taking
-// every zero-width assertion to hold).
-func (p *prefilter) nullable() bool {
-	_, ok := p.firstBytes()
-	return !ok
-}
+// every zero-width assertion to hold), as firstBytes found when p was
+// built.
+func (p *prefilter) nullable() bool { return !p.skip }
 
 // dfaCache holds the DFA states built so far. State 0 is the dead state.
 type dfaCache struct {

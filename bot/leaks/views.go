@@ -298,7 +298,7 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 		high := false
 		for k := 0; k < n-1; k++ {
 			b := byte(v >> (16 - 8*k))
-			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+			if isControl(b) {
 				return nil, false
 			}
 			high = high || b >= utf8.RuneSelf
