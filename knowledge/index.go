@@ -794,7 +794,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		// without an anchor counts only next to a cue of its API sense.
 		// So does a line whose anchor words are all in another sense (a
 		// bash prompt, a data model, a tokenized card).
-		if !terms.anchored() && (everydaySense(plain) || namesOtherSense(nq)) {
+		if !terms.anchored() && (everydaySense(plain) || terms.otherSense()) {
 			return notAnswered()
 		}
 		// Without a core term ("budget", "bill" or "environment" alone), or
