@@ -462,19 +462,20 @@ func (ix *Index) trainModel(entries []Entry) {
 	// questions, so Traditional phrasings and questions meet the same features.
 	ix.zhChars = hans.New(vocab...)
 	prep := ix.normalize
-	// Which entries are keyed is found on the other core while the model
-	// trains: it needs the speller and the converter, not the model.
-	keyed := make(chan []bool, 1)
-	go func() { keyed <- ix.keyedEntries(entries) }()
-	defer func() { ix.keyed = <-keyed }()
 	var texts []trainText
+	// asked[k] holds entry k's question and phrasings, normalised.
+	asked := make([][]string, len(entries))
 	for k, e := range entries {
 		for _, lang := range Languages {
 			t := e.Text[lang]
 			// The entry's own question states its focus and act most plainly.
-			texts = append(texts, trainText{text: prep(t.Question), class: k, weight: questionWeight})
+			q := prep(t.Question)
+			texts = append(texts, trainText{text: q, class: k, weight: questionWeight})
+			asked[k] = append(asked[k], q)
 			for _, p := range t.Phrasings {
-				texts = append(texts, trainText{text: prep(p), class: k, weight: 1})
+				q := prep(p)
+				texts = append(texts, trainText{text: q, class: k, weight: 1})
+				asked[k] = append(asked[k], q)
 			}
 			// The answer's sentences name the topic's vocabulary ("hardcode",
 			// "secrets manager", 写死…) that no phrasing may use.
@@ -490,24 +491,25 @@ func (ix *Index) trainModel(entries []Entry) {
 	for _, q := range offTopicExamples {
 		texts = append(texts, trainText{text: prep(q), class: len(entries), weight: offTopicWeight})
 	}
+	// Which entries are keyed is found on the other core while the model trains.
+	keyed := make(chan []bool, 1)
+	go func() { keyed <- keyedEntries(asked) }()
 	ix.model = train(texts, len(entries)+1)
+	ix.keyed = <-keyed
 }
 
-// keyedEntries reports, for each entry, whether it is keyed (see Index.keyed).
-func (ix *Index) keyedEntries(entries []Entry) []bool {
-	keyed := make([]bool, len(entries))
-	for k, e := range entries {
-		asked, named := 0, 0
-		for _, lang := range Languages {
-			t := e.Text[lang]
-			for _, p := range append([]string{t.Question}, t.Phrasings...) {
-				asked++
-				if namesKeyOrAI(ix.normalize(p)) {
-					named++
-				}
+// keyedEntries reports, for each entry's normalised question and
+// phrasings, whether the entry is keyed (see Index.keyed).
+func keyedEntries(asked [][]string) []bool {
+	keyed := make([]bool, len(asked))
+	for k, texts := range asked {
+		named := 0
+		for _, q := range texts {
+			if namesKeyOrAI(q) {
+				named++
 			}
 		}
-		keyed[k] = float64(named) >= keyedShare*float64(asked)
+		keyed[k] = float64(named) >= keyedShare*float64(len(texts))
 	}
 	return keyed
 }
@@ -794,7 +796,7 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 		// without an anchor counts only next to a cue of its API sense.
 		// So does a line whose anchor words are all in another sense (a
 		// bash prompt, a data model, a tokenized card).
-		if !terms.anchored() && (everydaySense(plain) || namesOtherSense(nq)) {
+		if !terms.anchored() && (everydaySense(plain) || terms.otherSense()) {
 			return notAnswered()
 		}
 		// Without a core term ("budget", "bill" or "environment" alone), or

@@ -334,9 +334,6 @@ func anchorText(s string) string {
 	return otherSenseAnchor.ReplaceAllString(s, " ")
 }
 
-// namesOtherSense reports whether s uses an anchor's word in another sense.
-func namesOtherSense(s string) bool { return mayHaveOtherSense(s) && otherSenseAnchor.MatchString(s) }
-
 // mayHaveOtherSense reports whether s holds a word otherSenseAnchor needs:
 // most lines hold none, and the regular expression costs about 50 µs.
 func mayHaveOtherSense(s string) bool {
@@ -371,6 +368,10 @@ func (d *domainTerms) anchorText() string {
 	}
 	return d.anchor
 }
+
+// otherSense reports whether the line uses an anchor's word in another
+// sense: anchorText set some of it aside.
+func (d *domainTerms) otherSense() bool { return d.anchorText() != d.s }
 
 // provider reports whether the line names an AI provider or model.
 func (d *domainTerms) provider() bool {

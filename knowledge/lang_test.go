@@ -7,9 +7,7 @@ import (
 )
 
 func TestDetectLang(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
+	tests := []textCase[string]{
 		{"what is a token?", "en"},
 		{"API key 和 token 一样吗", "zh"},
 		{"token 是什么", "zh"},
@@ -21,18 +19,11 @@ func TestDetectLang(t *testing.T) {
 		{"🙂🙂", "en"},
 		{"OpenAI 的 x-goog-api-key header 放哪", "zh"},
 	}
-	for _, tt := range tests {
-		if got := DetectLang(tt.in); got != tt.want {
-			t.Errorf("DetectLang(%q) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
+	checkText(t, "DetectLang", DetectLang, tests)
 }
 
 func TestIsQuestion(t *testing.T) {
-	tests := []struct {
-		in   string
-		want bool
-	}{
+	tests := []textCase[bool]{
 		{"what is a token", true},
 		{"Does the key expire", true},
 		{"tokens cost money?", true},
@@ -45,18 +36,11 @@ func TestIsQuestion(t *testing.T) {
 		{"测试和生产用同一个 key 行不行", true},
 		{"key和token是一个东西不", true},
 	}
-	for _, tt := range tests {
-		if got := IsQuestion(tt.in); got != tt.want {
-			t.Errorf("IsQuestion(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
+	checkText(t, "IsQuestion", IsQuestion, tests)
 }
 
 func TestHelpRequest(t *testing.T) {
-	tests := []struct {
-		in   string
-		want bool
-	}{
+	tests := []textCase[bool]{
 		// problem reports
 		{"leaked my key on discord", true},
 		{"usage suddenly 10x overnight", true},
@@ -79,18 +63,11 @@ func TestHelpRequest(t *testing.T) {
 		{"谢谢，报错没有了", false},
 		{"新模型的上下文窗口真大", false},
 	}
-	for _, tt := range tests {
-		if got := helpRequest(tt.in); got != tt.want {
-			t.Errorf("helpRequest(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
+	checkText(t, "helpRequest", helpRequest, tests)
 }
 
 func TestInDomain(t *testing.T) {
-	tests := []struct {
-		in   string
-		want bool
-	}{
+	tests := []textCase[bool]{
 		{"how many tokens does gpt-4o allow?", true},
 		{"what does my api key cost", true},
 		{"why am I getting 429s", true},
@@ -102,11 +79,7 @@ func TestInDomain(t *testing.T) {
 		{"午饭吃什么？", false},
 		{"what time is standup?", false},
 	}
-	for _, tt := range tests {
-		if got := inDomain(tt.in); got != tt.want {
-			t.Errorf("inDomain(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
+	checkText(t, "inDomain", inDomain, tests)
 }
 
 func TestParseMode(t *testing.T) {
@@ -140,22 +113,18 @@ func TestSanitize(t *testing.T) {
 }
 
 func TestPrepare(t *testing.T) {
-	tests := []struct{ in, want string }{
+	tests := []textCase[string]{
 		{"our organisation spend", "our organisation cost"},
 		{"Tokens per minute", "tpm"},
 		{"各部门的开销", "各团队的费用"},
 		{"cached_tokens", "cached tokens"},
 		{"秘钥是啥", "密钥是什么"},
 	}
-	for _, tt := range tests {
-		if got := prepare(tt.in); got != tt.want {
-			t.Errorf("prepare(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	checkText(t, "prepare", prepare, tests)
 }
 
 func TestPrepareNormalisesChatVocabulary(t *testing.T) {
-	tests := []struct{ in, want string }{
+	tests := []textCase[string]{
 		{"my APIKEY leaked", "my api key leaked"},
 		{"is the api-key in the header", "is the api key in the header"},
 		{"getting throttled again", "getting rate limit again"},
@@ -171,11 +140,7 @@ func TestPrepareNormalisesChatVocabulary(t *testing.T) {
 		{"机器人能干啥", "bot能做什么"},
 		{"", ""},
 	}
-	for _, tt := range tests {
-		if got := prepare(tt.in); got != tt.want {
-			t.Errorf("prepare(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
+	checkText(t, "prepare", prepare, tests)
 }
 
 func TestSpellerLearnsPhrasingWordsButNotTheirTypos(t *testing.T) {
@@ -197,10 +162,7 @@ func TestSpellerLearnsPhrasingWordsButNotTheirTypos(t *testing.T) {
 }
 
 func TestEverydaySense(t *testing.T) {
-	tests := []struct {
-		s    string
-		want bool
-	}{
+	tests := []textCase[bool]{
 		{"can you give me some context on this ticket?", true},
 		{"能给我讲讲这个需求的上下文吗", true},
 		{"what does 128k context mean", false},
@@ -215,19 +177,12 @@ func TestEverydaySense(t *testing.T) {
 		{"提示缓存能省多少", false},
 		{"how do I rotate my key", false},
 	}
-	for _, tt := range tests {
-		if got := everydaySense(tt.s); got != tt.want {
-			t.Errorf("everydaySense(%q) = %v, want %v", tt.s, got, tt.want)
-		}
-	}
+	checkText(t, "everydaySense", everydaySense, tests)
 }
 
 func TestPhraseSet(t *testing.T) {
 	p := newPhraseSet("ssh primary_key stand-up log_in_again")
-	tests := []struct {
-		s    string
-		want bool
-	}{
+	tests := []textCase[bool]{
 		{"my SSH key", true},
 		{"sshd is down", false},
 		{"is this the primary key?", true},
@@ -240,11 +195,7 @@ func TestPhraseSet(t *testing.T) {
 		{"用 SSH 登录", true},
 		{"", false},
 	}
-	for _, tt := range tests {
-		if got := p.match(tt.s); got != tt.want {
-			t.Errorf("match(%q) = %v, want %v", tt.s, got, tt.want)
-		}
-	}
+	checkText(t, "match", p.match, tests)
 }
 
 func TestAboutOwnAuthAndTraffic(t *testing.T) {
@@ -286,6 +237,22 @@ func TestQuestionActs(t *testing.T) {
 	} {
 		if got := slices.Contains(questionActs(tt.line), tt.act); got != tt.want {
 			t.Errorf("questionActs(%q) has %s = %v, want %v", tt.line, tt.act, got, tt.want)
+		}
+	}
+}
+
+// textCase is one row of a table that maps a chat line to a result.
+type textCase[T comparable] struct {
+	in   string
+	want T
+}
+
+// checkText reports each row whose line f maps to another result.
+func checkText[T comparable](t *testing.T, name string, f func(string) T, tests []textCase[T]) {
+	t.Helper()
+	for _, tt := range tests {
+		if got := f(tt.in); got != tt.want {
+			t.Errorf("%s(%q) = %#v, want %#v", name, tt.in, got, tt.want)
 		}
 	}
 }
