@@ -91,11 +91,33 @@ func (r *Router) command(ctx context.Context, ev Event, scan Scan) ([]Action, er
 	if strings.TrimSpace(req.Text) == "" {
 		return private(TokensUsage, nil), nil
 	}
-	if _, ok := scan.of(ev.Text); !ok {
-		scan = Scan{}
+	found, ok := scan.of(ev.Text)
+	if !ok {
+		// The limit is checked before the scan, on all that is scanned.
+		if err := r.checkSize(ev.Text); err != nil {
+			return private(err.Error()+".", nil), nil
+		}
+		var err error
+		if found, err = r.scanText(ctx, ev.Text); err != nil {
+			return nil, err
+		}
+		scan = Scan{text: ev.Text, found: found, done: true}
 	}
-	// The text is the end of the argument, after its options.
-	rep, warning, err := r.tokens(ctx, scan.tail(req.Text), req.Text, req.Models, req.Encoding)
+	// The text is the end of the argument, after its options. A key that
+	// begins in the options (one a line wrap continues into the text is a
+	// key only in the whole argument) is masked in the model and encoding
+	// names the reply may repeat, and warned of.
+	var inOptions []leaks.Finding
+	for _, f := range found {
+		if f.Start < len(ev.Text)-len(req.Text) {
+			inOptions = append(inOptions, f)
+		}
+	}
+	if len(inOptions) > 0 {
+		named := ParseTokens(scan.Redacted())
+		req.Models, req.Encoding = named.Models, named.Encoding
+	}
+	rep, warning, err := r.tokens(ctx, scan.tail(req.Text), inOptions, req.Text, req.Models, req.Encoding)
 	withWarning := func(text string) string {
 		if warning != "" {
 			return warning + "\n\n" + text
@@ -122,14 +144,15 @@ func (r *Router) command(ctx context.Context, ev Event, scan Scan) ([]Action, er
 // ones. Errors wrap tokens.ErrUnknownModel, tokens.ErrUnknownEncoding or
 // tokens.ErrTooLarge.
 func (r *Router) Tokens(ctx context.Context, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
-	return r.tokens(ctx, Scan{}, text, names, encoding)
+	return r.tokens(ctx, Scan{}, nil, text, names, encoding)
 }
 
 // tokens is Tokens with scan, used instead of scanning text again when it
-// is a scan of text.
-func (r *Router) tokens(ctx context.Context, scan Scan, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
-	if r.Counter != nil && len(text) > r.Counter.MaxBytes() {
-		return tokens.Report{}, "", fmt.Errorf("%w: %d bytes is above the limit of %d bytes", tokens.ErrTooLarge, len(text), r.Counter.MaxBytes())
+// is a scan of text, and known, credentials already found elsewhere in the
+// request (its options).
+func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
+	if err := r.checkSize(text); err != nil {
+		return tokens.Report{}, "", err
 	}
 	found, ok := scan.of(text)
 	if !ok {
@@ -137,6 +160,7 @@ func (r *Router) tokens(ctx context.Context, scan Scan, text string, names []str
 			return tokens.Report{}, "", err
 		}
 	}
+	found = append(known, found...)
 	// The default models' rows as the catalog has them now (it may have
 	// been refreshed since start).
 	models := slices.Clone(r.Models)
@@ -179,6 +203,15 @@ func (r *Router) tokens(ctx context.Context, scan Scan, text string, names []str
 		notices = append([]string{tokensWarning(text, found)}, notices...)
 	}
 	return rep, strings.Join(notices, "\n"), nil
+}
+
+// checkSize returns an error wrapping tokens.ErrTooLarge when text is above
+// the counter's size limit.
+func (r *Router) checkSize(text string) error {
+	if r.Counter != nil && len(text) > r.Counter.MaxBytes() {
+		return fmt.Errorf("%w: %d bytes is above the limit of %d bytes", tokens.ErrTooLarge, len(text), r.Counter.MaxBytes())
+	}
+	return nil
 }
 
 // tokensWarning is the rotate warning for the credentials found in a

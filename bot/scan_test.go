@@ -72,3 +72,40 @@ func TestTextScannedOnce(t *testing.T) {
 		})
 	}
 }
+
+// A key that begins in /tokens's options and ends in its text (wrapped at
+// the line break that ends the options) is masked in the reply, and the
+// reply warns to rotate it: the text's part is a finding although it would
+// not look like a key alone.
+func TestTokensKeyAcrossOptions(t *testing.T) {
+	c := bottest.New(t, bottest.Options{})
+	r, _ := c.CountingRouter()
+	const key = "ghp_Qm7vT2xK9pL4wR8zN3bY6cF1hJ5dS0aGeU2i"
+	for _, arg := range []string{
+		"model=" + key[:24] + "\n" + key[24:] + " and some text",
+		"encoding=" + key[:24] + "\n" + key[24:],
+	} {
+		t.Run(arg[:8], func(t *testing.T) {
+			ev := bot.Event{Kind: bot.Command, Command: "tokens", Platform: "test", Channel: "C1", User: "U1", Text: arg}
+			s, err := r.Scan(context.Background(), arg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Findings()) == 0 {
+				t.Fatalf("the wrapped key is not found in %q", arg)
+			}
+			ev.Scan = s
+			acts, err := r.Handle(context.Background(), ev)
+			if err != nil || len(acts) != 1 {
+				t.Fatalf("Handle = %+v, %v", acts, err)
+			}
+			reply := acts[0].Text
+			if !strings.Contains(reply, "Your text contains a credential") {
+				t.Errorf("no rotate warning:\n%s", reply)
+			}
+			if strings.Contains(reply, key[24:]) || strings.Contains(reply, key[4:24]) {
+				t.Errorf("reply repeats the key:\n%s", reply)
+			}
+		})
+	}
+}

@@ -7,11 +7,9 @@ package discord
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +17,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
 // Platform is the platform name of Discord events.
@@ -230,7 +229,7 @@ func (a *Adapter) Run(ctx context.Context, in Intake) error {
 		for _, r := range removers {
 			r()
 		}
-		return fmt.Errorf("discord: open gateway: %w", cleanErr(err))
+		return fmt.Errorf("discord: open gateway: %w", safeurl.Error(err))
 	}
 	a.log.Info("connected to the gateway", "shard", a.cfg.ShardID, "shards", a.cfg.ShardCount)
 	<-ctx.Done()
@@ -268,7 +267,7 @@ func (a *Adapter) start(ctx context.Context) error {
 	a.mu.Unlock()
 	a.checkContentFlag(app.Flags)
 	if gw, err := a.s.GatewayBot(discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(true)); err != nil {
-		a.log.Warn("could not read the recommended shard count", "err", cleanErr(err))
+		a.log.Warn("could not read the recommended shard count", "err", safeurl.Error(err))
 	} else {
 		if gw.Shards > a.cfg.ShardCount {
 			a.log.Warn("Discord recommends more shards than configured", "recommended", gw.Shards, "configured", a.cfg.ShardCount)
@@ -496,7 +495,7 @@ func (a *Adapter) download(ctx context.Context, url string) (string, error) {
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("get attachment: %w", cleanErr(err))
+		return "", fmt.Errorf("get attachment: %w", safeurl.Error(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -533,14 +532,4 @@ func (r *recentSet) add(id string) bool {
 		r.order = r.order[1:]
 	}
 	return true
-}
-
-// cleanErr drops URLs from transport errors: interaction URLs carry a
-// token.
-func cleanErr(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s request failed: %w", ue.Op, ue.Err)
-	}
-	return err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
 // Discord's JSON error codes the adapter maps.
@@ -264,7 +265,7 @@ func mapErr(err error) error {
 		}
 		return errors.New(desc)
 	}
-	return cleanErr(err)
+	return safeurl.Error(err)
 }
 
 // readLimited reads at most max bytes of text; binary content is refused.

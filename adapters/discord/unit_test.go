@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"regexp/syntax"
@@ -190,6 +191,19 @@ func TestMapErr(t *testing.T) {
 		t.Errorf("rate limit = %v", err)
 	} else if strings.Contains(err.Error(), "secret-token") {
 		t.Error("error holds the interaction URL")
+	}
+	// A transport error quotes the URL it failed on: an interaction's
+	// token and a CDN attachment's signature are left out, and the error
+	// is still a *url.Error to errors.As.
+	for _, raw := range []string{
+		"https://discord.com/api/v10/interactions/1/secret-token/callback",
+		"https://cdn.discordapp.com/attachments/1/2/a.txt?ex=1&is=2&hm=secret-token",
+	} {
+		err := mapErr(&url.Error{Op: "Post", URL: raw, Err: errors.New("connection refused")})
+		var ue *url.Error
+		if strings.Contains(err.Error(), "secret-token") || !errors.As(err, &ue) {
+			t.Errorf("transport error = %v (a *url.Error: %v)", err, errors.As(err, &ue))
+		}
 	}
 }
 

@@ -259,11 +259,19 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	// What the page will ever see of this text: redacted from the start
 	// when the scan finds anything. The core uses the same scan when it
-	// handles this very text (a message not addressed to the bot).
+	// handles this very text (a message not addressed to the bot, or the
+	// argument of /tokens: only the argument is scanned, once, and shown
+	// after the command's own words).
 	shown := "…"
-	scan, err := s.router.Scan(r.Context(), text)
+	scanned, before, after := text, "", ""
+	if isCommand {
+		if start, end := argumentAt(text, arg); start >= 0 {
+			scanned, before, after = arg, text[:start], text[end:]
+		}
+	}
+	scan, err := s.router.Scan(r.Context(), scanned)
 	if err == nil {
-		shown = scan.Redacted()
+		shown = before + scan.Redacted() + after
 		ev.Scan = scan
 	}
 	id := s.nextID()
@@ -513,6 +521,17 @@ var addressRE = regexp.MustCompile(`(?i)^\s*@?tokenbot\b[\s,:，：]*`)
 
 // addressedToBot reports whether text addresses the bot ("@tokenbot …",
 // "tokenbot, …") and returns the text without the address.
+// argumentAt returns where arg, the trimmed argument of the command that
+// ends text, lies in text, or -1 when it is not there.
+func argumentAt(text, arg string) (start, end int) {
+	end = len(strings.TrimRightFunc(text, unicode.IsSpace))
+	start = end - len(arg)
+	if start < 0 || text[start:end] != arg {
+		return -1, -1
+	}
+	return start, end
+}
+
 func addressedToBot(text string) (bool, string) {
 	if loc := addressRE.FindStringIndex(text); loc != nil {
 		return true, text[loc[1]:]

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -83,16 +84,33 @@ func TestInflightByteBudget(t *testing.T) {
 }
 
 // A chat message is scanned once: the scan that masks it on the page is
-// the one the core decides on.
+// the one the core decides on. Of /tokens only the argument is scanned (its
+// model names once more, alone, as the report repeats them). The bot's own
+// replies are masked again before they are stored (Execute), counted apart.
 func TestMessageScannedOnce(t *testing.T) {
-	s, sc, _ := newBareServer(t, Config{})
-	for _, text := range []string{"lunch at noon today", "our deploy key is in the vault"} {
-		sc.Reset()
-		if rec := serve(s, "/api/messages", `{"text":"`+text+`"}`); rec.Code != http.StatusCreated {
+	for _, tt := range []struct{ text, scanned string }{
+		{"lunch at noon today", "lunch at noon today"},
+		{"our deploy key is in the vault", "our deploy key is in the vault"},
+		{"/tokens hello world", "hello world"},
+		{"@tokenbot /tokens model=gpt-4o hi there ", "model=gpt-4o hi there" + "gpt-4o"},
+	} {
+		s, sc, _ := newBareServer(t, Config{})
+		rec := serve(s, "/api/messages", `{"text":"`+tt.text+`"}`)
+		if rec.Code != http.StatusCreated {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
-		if n := sc.Scanned(); n != int64(len(text)) {
-			t.Errorf("%q: scanned %d bytes, want %d (once)", text, n, len(text))
+		var view ChannelView
+		if err := json.Unmarshal(rec.Body.Bytes(), &view); err != nil {
+			t.Fatal(err)
+		}
+		replies := 0
+		for _, m := range view.Messages {
+			if m.Bot {
+				replies += len(m.Text)
+			}
+		}
+		if n := sc.Scanned() - int64(replies); n != int64(len(tt.scanned)) {
+			t.Errorf("%q: scanned %d bytes besides the replies, want %d (once)", tt.text, n, len(tt.scanned))
 		}
 	}
 }
