@@ -55,6 +55,15 @@ func TestDefaultCatalog(t *testing.T) {
 		// DeepSeek's peak rates (https://api-docs.deepseek.com/quick_start/pricing).
 		"deepseek-flash":  {0.3, 0.006, 1.2, 1_000_000},
 		"deepseek-v4-pro": {1.32, 0.044, 3.96, 1_000_000},
+		// Checked on 2026-12-02 against the pages overrides.json cites.
+		"gpt-6-sol":             {2, 0.20, 10, 1_050_000},
+		"claude-opus-4-8":       {5, 0.50, 25, 1_000_000},
+		"gemini-3.8-flash":      {0.75, 0.075, 3.75, 1_048_576},
+		"gemini-3.5-flash-lite": {0.3, 0.03, 2.5, 1_048_576},
+		"grok-4.6":              {2, 0.50, 6, 500_000},
+		"mistral-large-2512":    {0.5, 0.05, 1.5, 262_144},
+		// mistral-large-latest is Mistral Large 3; its card gives no cache price.
+		"mistral-large-latest": {0.5, 0.5, 1.5, 262_144},
 	} {
 		m, _ := cat.Lookup(id)
 		if got := [4]float64{m.InputPerMTok, m.CachedInputPerMTok, m.OutputPerMTok, float64(m.ContextWindow)}; got != want {
@@ -136,12 +145,13 @@ func TestLifecycle(t *testing.T) {
 		{"claude-sonnet-5-5", "2026-12-01", Active, nil},
 		{"grok-2", "2026-12-01", Deprecated, []string{"grok-2-1212 is deprecated; current models: "}},
 		{"gpt-5.5", "2026-12-01", Active, nil},
-		// Retired ids the provider routes to another model, and one whose
+		// A retired id the provider routes to another model, and ids whose
 		// requests fail.
 		{"deepseek-v4-flash", "2026-12-01", Deprecated, []string{"deepseek-v4-flash is retired; requests to it are served by deepseek-flash and billed at its prices."}},
-		{"gemini-2.5-pro", "2026-12-01", ShutDown, []string{"gemini-2.5-pro was retired on 2026-12-01; requests to it are served by gemini-3.8-flash"}},
+		{"gemini-2.5-pro", "2026-12-01", ShutDown, []string{"gemini-2.5-pro was shut down on 2026-12-01; current models: gemini-3.8-flash."}},
 		{"gemini-2.5-pro", "2026-11-30", Deprecated, []string{"shuts down on 2026-12-01", "gemini-3.8-flash"}},
 		{"deepseek-chat", "2026-12-01", ShutDown, []string{"deepseek-chat was shut down on 2026-07-24; current models: deepseek-flash"}},
+		{"deepseek-v3.2", "2026-12-01", ShutDown, []string{"deepseek-v3.2 was shut down on 2026-07-24; current models: deepseek-flash"}},
 	}
 	for _, tt := range tests {
 		m, err := cat.Lookup(tt.name)
@@ -317,15 +327,16 @@ func TestServedByAt(t *testing.T) {
 			t.Errorf("%s: ServedByAt(%s) = %q; want %q", tt.name, tt.on, got, tt.want)
 		}
 	}
-	// The default table: each routed id names a served model with its own prices.
+	// The default table: a routed id names a served model with its own
+	// prices; Google turns a shut-down Gemini id off instead.
 	cat, err := DefaultCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id, want := range map[string]string{"deepseek-v4-flash": "deepseek-flash", "gemini-2.5-pro": "gemini-3.8-flash", "gemini-2.5-flash": "gemini-3.5-flash-lite"} {
+	for id, want := range map[string]string{"deepseek-v4-flash": "deepseek-flash", "gemini-2.5-pro": "", "gemini-2.5-flash": ""} {
 		m, err := cat.Lookup(id)
 		if err != nil || m.ServedByAt(day("2026-12-02")) != want {
-			t.Errorf("%s: served by %q (%v); want %s", id, m.ServedBy, err, want)
+			t.Errorf("%s: served by %q (%v); want %q", id, m.ServedBy, err, want)
 		}
 	}
 }

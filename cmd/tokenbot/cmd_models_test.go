@@ -24,9 +24,10 @@ func TestModels(t *testing.T) {
 		// A retired id its provider routes to another model still answers:
 		// listed, with the model that serves it.
 		{"routed", []string{"models", "--provider", "deepseek"}, 0,
-			[]string{"~deepseek-flash ", "0.3     0.006   -            1.2", "384,000", "retired, served by deepseek-flash", "~deepseek-v4-pro "}, []string{"deepseek-chat"}},
-		{"routed after its shutdown", []string{"models", "--all", "--provider", "google"}, 0,
-			[]string{"retired, served by gemini-3.8-flash", "retired, served by gemini-3.5-flash-lite"}, nil},
+			[]string{"~deepseek-flash ", "0.3    0.006   -            1.2", "384,000", "retired, served by deepseek-flash", "~deepseek-v4-pro "}, []string{"deepseek-chat", "deepseek-v3"}},
+		// Google turns a shut-down id off: listed with --all as shut down.
+		{"shut down, not routed", []string{"models", "--all", "--provider", "google"}, 0,
+			[]string{"shut down 2026-12-01"}, []string{"served by"}},
 		{"unknown provider", []string{"models", "--provider", "acme"}, 2, []string{`unknown provider "acme" (known: openai, anthropic, google`}, nil},
 		{"argument", []string{"models", "gpt-4"}, 2, []string{`unexpected argument "gpt-4"`}, nil},
 		{"help", []string{"models", "--help"}, 0, []string{"Usage: tokenbot models", "-provider provider"}, nil},
