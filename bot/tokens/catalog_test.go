@@ -55,7 +55,10 @@ func TestDefaultCatalog(t *testing.T) {
 		// DeepSeek's peak rates (https://api-docs.deepseek.com/quick_start/pricing).
 		"deepseek-flash":  {0.3, 0.006, 1.2, 1_000_000},
 		"deepseek-v4-pro": {1.32, 0.044, 3.96, 1_000_000},
-		// Checked on 2026-12-02 against the pages overrides.json cites.
+		// Checked on 2026-12-02 against the providers' pages: those
+		// overrides.json cites, https://docs.x.ai/developers/grok-4-6 and
+		// Mistral's Large 3 card (https://docs.mistral.ai/models/mistral-large-3-25-12).
+		// Google's 3.5 Flash-Lite prices are the dataset's: no Google price page found.
 		"gpt-6-sol":             {2, 0.20, 10, 1_050_000},
 		"claude-opus-4-8":       {5, 0.50, 25, 1_000_000},
 		"gemini-3.8-flash":      {0.75, 0.075, 3.75, 1_048_576},
