@@ -2,6 +2,7 @@ package tokens
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,12 +81,32 @@ func TestDefaultCatalog(t *testing.T) {
 		"gpt-6.1-terra":     {1, 0.05, 1.25, 5, 1_050_000, 128_000},
 		"claude-sonnet-5-5": {2, 0.20, 2.5, 10, 1_000_000, 128_000},
 		"claude-haiku-5-5":  {0.1, 0.01, 0.125, 0.5, 1_000_000, 128_000},
+		"claude-fable-5-2":  {8, 0.20, 10, 40, 1_000_000, 128_000},
+		"gpt-6.2-astra":     {8, 0.40, 0, 40, 1_050_000, 128_000},
 	} {
 		m, err := cat.Lookup(id)
 		got := [6]float64{m.InputPerMTok, m.CachedInputPerMTok, m.CacheWritePerMTok, m.OutputPerMTok, float64(m.ContextWindow), float64(m.MaxOutput)}
 		if err != nil || got != want || !strings.HasPrefix(m.Source, "https://") {
 			t.Errorf("%s = %v (source %q), %v; want %v", id, got, m.Source, err, want)
 		}
+	}
+	// Claude Opus 5.5, the current Opus model, is the dataset's row with the
+	// max output of Anthropic's page.
+	if m, err := cat.Lookup("claude-opus-5.5"); err != nil || m.ID != "claude-opus-5-5" || m.InputPerMTok != 4 || m.OutputPerMTok != 20 || m.ContextWindow != 1_000_000 || m.MaxOutput != 128_000 {
+		t.Errorf("claude-opus-5.5 = %+v, %v", m, err)
+	}
+	// mistral-large is Mistral Large 3: the ids of the Large 2 models
+	// Mistral retired are not its aliases. mistral-large-2411 has a row of
+	// its own, with its own prices and shutdown date; mistral-large-2407,
+	// which Mistral's card gives no price, is not listed.
+	if m, _ := cat.Lookup("mistral-large"); slices.Contains(m.Aliases, "mistral-large-2411") || slices.Contains(m.Aliases, "mistral-large-2407") {
+		t.Errorf("mistral-large aliases = %v; want no Mistral Large 2 id", m.Aliases)
+	}
+	if m, err := cat.Lookup("mistral-large-2411"); err != nil || m.ID != "mistral-large-2411" || m.InputPerMTok != 2 || m.OutputPerMTok != 6 || m.Shutdown != "2026-05-31" || m.Replacement != "mistral-medium-3-5" {
+		t.Errorf("mistral-large-2411 = %+v, %v; want its own retired row", m, err)
+	}
+	if m, err := cat.Lookup("mistral-large-2407"); !errors.Is(err, ErrUnknownModel) {
+		t.Errorf("mistral-large-2407 = %s, %v; want unknown", m.ID, err)
 	}
 	if m, _ := cat.Lookup("gpt-6.2-sol"); m.LongContext == nil || m.LongContext.AboveTokens != 272_000 || m.LongContext.InputPerMTok != 4 || m.LongContext.OutputPerMTok != 15 {
 		t.Errorf("gpt-6.2-sol long-context tier = %+v", m.LongContext)
@@ -155,6 +176,7 @@ func TestLifecycle(t *testing.T) {
 		{"gemini-2.5-pro", "2026-11-30", Deprecated, []string{"shuts down on 2026-12-01", "gemini-3.8-flash"}},
 		{"deepseek-chat", "2026-12-01", ShutDown, []string{"deepseek-chat was shut down on 2026-07-24; current models: deepseek-flash"}},
 		{"deepseek-v3.2", "2026-12-01", ShutDown, []string{"deepseek-v3.2 was shut down on 2026-07-24; current models: deepseek-flash"}},
+		{"mistral-large-2411", "2026-12-01", ShutDown, []string{"mistral-large-2411 was shut down on 2026-05-31; current models: mistral-medium-3-5"}},
 	}
 	for _, tt := range tests {
 		m, err := cat.Lookup(tt.name)
