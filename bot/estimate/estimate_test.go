@@ -302,6 +302,15 @@ func TestAnswer(t *testing.T) {
 				"*claude-fable-5-2* (anthropic): $8 per 1M input tokens, $0.20 per 1M cached input tokens, $10 per 1M tokens written to the cache, $40 per 1M output tokens."}, []string{"$50"}},
 		{"an added OpenAI model", "gpt-6.2-astra context window", false, "en",
 			[]string{"*gpt-6.2-astra* has a context window of 1,050,000 tokens, with at most 128,000 output tokens."}, []string{"does not list"}},
+		// A legacy model: still served, its provider names the current one.
+		{"legacy model", "claude opus 5 price", false, "en",
+			[]string{"*claude-opus-5* (anthropic): $5 per 1M input tokens", "Note: *claude-opus-5* is a legacy model: still served, but its provider recommends claude-opus-5-5."}, []string{"retired", "deprecated"}},
+		{"legacy model, in Chinese", "claude-sonnet-5 的上下文窗口多大", false, "zh",
+			[]string{"*claude-sonnet-5* 的上下文窗口为 1,000,000 个 token", "注意：*claude-sonnet-5* 是旧版模型：仍可调用，但厂商建议改用 claude-sonnet-5-5。"}, []string{"已停用", "已弃用"}},
+		// Google routes the deprecated gemini-3.5-flash to gemini-3.6-flash.
+		{"deprecated id Google routes", "gemini-3.5-flash price", false, "en",
+			[]string{"*gemini-3.5-flash* is retired, but its id still answers: its provider serves requests to it with *gemini-3.6-flash* and bills them at *gemini-3.6-flash*'s prices.",
+				"*gemini-3.6-flash* (google): $0.75 per 1M input tokens"}, []string{"requests to it fail", "$1.50"}},
 		// A retired id the dataset folded into a newer model's row.
 		{"retired id with a row of its own", "mistral-large-2411 price", false, "en",
 			[]string{"*mistral-large-2411* is retired: its provider shut it down on 2026-05-31, and requests to it fail. Current models to use instead: mistral-medium-3-5.",

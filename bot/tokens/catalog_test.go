@@ -161,9 +161,11 @@ func TestLifecycle(t *testing.T) {
 		{"gpt-4", "2026-12-01", ShutDown, []string{"gpt-4 was shut down on 2026-10-23", "gpt-5.6-sol"}},
 		{"gpt-4", "2026-10-22", Deprecated, []string{"shuts down on 2026-10-23"}},
 		{"gpt-4-0613", "2026-12-01", ShutDown, []string{"gpt-4 was shut down"}},
-		{"claude-3-opus-20240229", "2026-12-01", ShutDown, []string{"2026-01-05", "claude-opus-4-8"}},
+		// The named replacement, claude-opus-4-8, is legacy: the chain goes
+		// on to the model Anthropic names for it.
+		{"claude-3-opus-20240229", "2026-12-01", ShutDown, []string{"2026-01-05", "current models: claude-opus-5-5."}},
 		{"gpt-5", "2026-12-01", Deprecated, []string{"shuts down on 2026-12-11", "gpt-6.1-sol"}},
-		{"claude-3-5-sonnet-20241022", "2026-12-01", ShutDown, []string{"claude-3-5-sonnet was shut down on 2025-10-28; current models: claude-sonnet-5-5, claude-sonnet-5"}},
+		{"claude-3-5-sonnet-20241022", "2026-12-01", ShutDown, []string{"claude-3-5-sonnet was shut down on 2025-10-28; current models: claude-sonnet-5-5."}},
 		{"claude-sonnet-4-5", "2026-12-01", ShutDown, []string{"2026-11-30", "claude-sonnet-5-5"}},
 		{"gemini-2.0-flash", "2026-12-01", ShutDown, []string{"2026-06-01", "gemini-3.1-flash-lite"}},
 		{"claude-sonnet-5-5", "2026-12-01", Active, nil},
@@ -175,6 +177,8 @@ func TestLifecycle(t *testing.T) {
 		{"gemini-2.5-pro", "2026-12-01", ShutDown, []string{"gemini-2.5-pro was shut down on 2026-12-01; current models: gemini-3.8-flash."}},
 		{"gemini-2.5-pro", "2026-11-30", Deprecated, []string{"shuts down on 2026-12-01", "gemini-3.8-flash"}},
 		{"deepseek-chat", "2026-12-01", ShutDown, []string{"deepseek-chat was shut down on 2026-07-24; current models: deepseek-flash"}},
+		// Legacy: still served, no end announced, the provider's model named.
+		{"claude-opus-5", "2026-12-01", Active, []string{"claude-opus-5 is a legacy model, still served; current models: claude-opus-5-5."}},
 		{"deepseek-v3.2", "2026-12-01", ShutDown, []string{"deepseek-v3.2 was shut down on 2026-07-24; current models: deepseek-flash"}},
 		{"mistral-large-2411", "2026-12-01", ShutDown, []string{"mistral-large-2411 was shut down on 2026-05-31; current models: mistral-medium-3-5"}},
 	}
@@ -312,6 +316,9 @@ func TestLoadCatalogValidation(t *testing.T) {
 		{"served by a routed model", head + validRow + "    deprecated: true\n    served_by: m2\n" +
 			strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[m-two]").Replace(validRow) + "    deprecated: true\n    served_by: m1\n", "field served_by: m2 is itself served by m1"},
 		{"served by on an active model", head + validRow + "    served_by: m2\n", "field served_by: needs shutdown or deprecated"},
+		{"legacy", head + validRow + "    legacy: true\n    replacement: m2\n", ""},
+		{"legacy without replacement", head + validRow + "    legacy: true\n", "field legacy: needs a replacement"},
+		{"legacy with a shutdown", head + validRow + "    legacy: true\n    replacement: m2\n    shutdown: 2026-01-01\n", "field legacy: needs a replacement, and no shutdown"},
 		{"price note", head + validRow + "    price_note: {en: peak rate, zh: 高峰价}\n", ""},
 		{"price note without zh", head + validRow + "    price_note: {en: peak rate}\n", "field price_note: needs en and zh"},
 		{"price note of two lines", head + validRow + "    price_note: {en: \"peak\\nrate\", zh: 高峰价}\n", "field price_note"},
