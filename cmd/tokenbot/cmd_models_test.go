@@ -28,7 +28,7 @@ func TestModels(t *testing.T) {
 		// Google turns a shut-down id off: listed with --all as shut down.
 		// A deprecated id it routes (gemini-3.5-flash) names its server.
 		{"shut down, not routed", []string{"models", "--all", "--provider", "google"}, 0,
-			[]string{"shut down 2026-12-01", "retired, served by gemini-3.6-flash"}, []string{"served by gemini-3.8-flash", "served by gemini-3.5-flash-lite"}},
+			[]string{"shut down 2026-12-01", "retired, served by gemini-3.6-flash", "retired, served by gemini-3.8-flash"}, []string{"served by gemini-3.5-flash-lite"}},
 		// Anthropic's legacy models: still served, with the model it names.
 		{"legacy", []string{"models", "--provider", "anthropic"}, 0,
 			[]string{"~claude-fable-5-2 ", "8      0.2     10           40", "128,000     active", "~claude-opus-5 ", "legacy, use claude-opus-5-5", "~claude-opus-5-5 "}, nil},
