@@ -377,11 +377,13 @@ func (a *Answerer) servedBy(m tokens.Model) *tokens.Model {
 }
 
 func (a *Answerer) lifecycle(w *writer, m tokens.Model) {
-	if m.StatusAt(a.now()) == tokens.Active {
+	if m.StatusAt(a.now()) == tokens.Active && !m.Legacy {
 		return
 	}
 	list := strings.Join(a.Catalog.Successors(m, 3), ", ")
 	switch {
+	case m.Legacy:
+		w.line("legacy", "model", m.ID, "list", list)
 	case m.StatusAt(a.now()) == tokens.ShutDown:
 		w.line("shut_down", "model", m.ID, "date", m.Shutdown, "list", list)
 	case m.Shutdown != "":

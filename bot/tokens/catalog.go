@@ -56,6 +56,10 @@ type Model struct {
 	// the dataset only flags as deprecated has Deprecated set and no date.
 	Shutdown   string `yaml:"shutdown,omitempty" json:"shutdown,omitempty"`
 	Deprecated bool   `yaml:"deprecated,omitempty" json:"deprecated,omitempty"`
+	// Legacy marks an active model its provider has superseded (Anthropic's
+	// "legacy" status): still served with no end announced, but the
+	// provider recommends moving to Replacement.
+	Legacy bool `yaml:"legacy,omitempty" json:"legacy,omitempty"`
 	// Replacement is the provider's recommended successor, when named.
 	Replacement string `yaml:"replacement,omitempty" json:"replacement,omitempty"`
 	// ServedBy is the model the provider routes this id to once it is
@@ -188,6 +192,7 @@ type modelFile struct {
 	Estimate        string `yaml:"estimate" json:"estimate"`
 	Shutdown        string `yaml:"shutdown" json:"shutdown"`
 	Deprecated      bool   `yaml:"deprecated" json:"deprecated"`
+	Legacy          bool   `yaml:"legacy" json:"legacy"`
 	Replacement     string `yaml:"replacement" json:"replacement"`
 	ServedBy        string `yaml:"served_by" json:"served_by"`
 	LifecycleSource string `yaml:"lifecycle_source" json:"lifecycle_source"`
@@ -368,6 +373,9 @@ func (mf modelFile) validate() (Model, error) {
 	if mf.ServedBy != "" && !validName(mf.ServedBy) {
 		return Model{}, fieldErr("served_by", "a model id without spaces, got %q", mf.ServedBy)
 	}
+	if mf.Legacy && (mf.Replacement == "" || mf.Shutdown != "" || mf.Deprecated) {
+		return Model{}, fieldErr("legacy", "needs a replacement, and no shutdown or deprecated: a legacy model is still served with no end announced")
+	}
 	if mf.ServedBy != "" && mf.Shutdown == "" && !mf.Deprecated {
 		return Model{}, fieldErr("served_by", "needs shutdown or deprecated: only a retired id is served by another model")
 	}
@@ -394,7 +402,7 @@ func (mf modelFile) validate() (Model, error) {
 		InputPerMTok: base.InputPerMTok, CachedInputPerMTok: base.CachedInputPerMTok, CacheWritePerMTok: base.CacheWritePerMTok,
 		OutputPerMTok: base.OutputPerMTok, LongContext: long,
 		ContextWindow: mf.ContextWindow, MaxOutput: mf.MaxOutput, Exact: *mf.Exact, Estimate: est,
-		Shutdown: mf.Shutdown, Deprecated: mf.Deprecated, Replacement: mf.Replacement, ServedBy: mf.ServedBy,
+		Shutdown: mf.Shutdown, Deprecated: mf.Deprecated, Legacy: mf.Legacy, Replacement: mf.Replacement, ServedBy: mf.ServedBy,
 		LifecycleSource: mf.LifecycleSource, Source: mf.Source, PriceNote: note,
 	}, nil
 }
@@ -556,9 +564,18 @@ func (c *Catalog) Successors(m Model, n int) []string {
 	now := time.Now()
 	if m.Replacement != "" {
 		r := m.Replacement
+		// Follow the chain past models that are no longer current: shut
+		// down, routed to another model, or legacy.
 		for range 4 {
 			next, err := c.Lookup(r)
-			if err != nil || next.StatusAt(now) != ShutDown || next.Replacement == "" {
+			if err != nil {
+				break
+			}
+			if s := next.ServedByAt(now); s != "" {
+				r = s
+				continue
+			}
+			if (next.StatusAt(now) != ShutDown && !next.Legacy) || next.Replacement == "" {
 				break
 			}
 			r = next.Replacement
@@ -568,7 +585,7 @@ func (c *Catalog) Successors(m Model, n int) []string {
 	t := c.t()
 	var out []string
 	add := func(r Model) {
-		if len(out) < n && r.ID != m.ID && !slices.Contains(out, r.ID) && r.Provider == m.Provider && r.StatusAt(now) == Active {
+		if len(out) < n && r.ID != m.ID && !slices.Contains(out, r.ID) && r.Provider == m.Provider && r.StatusAt(now) == Active && !r.Legacy {
 			out = append(out, r.ID)
 		}
 	}
@@ -628,8 +645,8 @@ func truncate(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// Notice says, in English, that m is deprecated or shut down on day now and
-// what to use instead; it is empty for an active model.
+// Notice says, in English, that m is deprecated, shut down or legacy on day
+// now and what to use instead; it is empty for a current model.
 func (c *Catalog) Notice(m Model, now time.Time) string {
 	use := ""
 	if s := c.Successors(m, 3); len(s) > 0 {
@@ -646,6 +663,8 @@ func (c *Catalog) Notice(m Model, now time.Time) string {
 		return fmt.Sprintf("%s is deprecated and shuts down on %s%s.", m.ID, m.Shutdown, use)
 	case m.Deprecated:
 		return fmt.Sprintf("%s is deprecated%s.", m.ID, use)
+	case m.Legacy:
+		return fmt.Sprintf("%s is a legacy model, still served%s.", m.ID, use)
 	}
 	return ""
 }

@@ -2,6 +2,7 @@ package tokens
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,18 @@ func TestDefaultCatalog(t *testing.T) {
 		// DeepSeek's peak rates (https://api-docs.deepseek.com/quick_start/pricing).
 		"deepseek-flash":  {0.3, 0.006, 1.2, 1_000_000},
 		"deepseek-v4-pro": {1.32, 0.044, 3.96, 1_000_000},
+		// Checked on 2026-12-02 against the providers' pages: those
+		// overrides.json cites, https://docs.x.ai/developers/grok-4-6 and
+		// Mistral's Large 3 card (https://docs.mistral.ai/models/mistral-large-3-25-12).
+		// Google's 3.5 Flash-Lite prices are the dataset's: no Google price page found.
+		"gpt-6-sol":             {2, 0.20, 10, 1_050_000},
+		"claude-opus-4-8":       {5, 0.50, 25, 1_000_000},
+		"gemini-3.8-flash":      {0.75, 0.075, 3.75, 1_048_576},
+		"gemini-3.5-flash-lite": {0.3, 0.03, 2.5, 1_048_576},
+		"grok-4.6":              {2, 0.50, 6, 500_000},
+		"mistral-large-2512":    {0.5, 0.05, 1.5, 262_144},
+		// mistral-large-latest is Mistral Large 3; its card gives no cache price.
+		"mistral-large-latest": {0.5, 0.5, 1.5, 262_144},
 	} {
 		m, _ := cat.Lookup(id)
 		if got := [4]float64{m.InputPerMTok, m.CachedInputPerMTok, m.OutputPerMTok, float64(m.ContextWindow)}; got != want {
@@ -68,12 +81,32 @@ func TestDefaultCatalog(t *testing.T) {
 		"gpt-6.1-terra":     {1, 0.05, 1.25, 5, 1_050_000, 128_000},
 		"claude-sonnet-5-5": {2, 0.20, 2.5, 10, 1_000_000, 128_000},
 		"claude-haiku-5-5":  {0.1, 0.01, 0.125, 0.5, 1_000_000, 128_000},
+		"claude-fable-5-2":  {8, 0.20, 10, 40, 1_000_000, 128_000},
+		"gpt-6.2-astra":     {8, 0.40, 0, 40, 1_050_000, 128_000},
 	} {
 		m, err := cat.Lookup(id)
 		got := [6]float64{m.InputPerMTok, m.CachedInputPerMTok, m.CacheWritePerMTok, m.OutputPerMTok, float64(m.ContextWindow), float64(m.MaxOutput)}
 		if err != nil || got != want || !strings.HasPrefix(m.Source, "https://") {
 			t.Errorf("%s = %v (source %q), %v; want %v", id, got, m.Source, err, want)
 		}
+	}
+	// Claude Opus 5.5, the current Opus model, is the dataset's row with the
+	// max output of Anthropic's page.
+	if m, err := cat.Lookup("claude-opus-5.5"); err != nil || m.ID != "claude-opus-5-5" || m.InputPerMTok != 4 || m.OutputPerMTok != 20 || m.ContextWindow != 1_000_000 || m.MaxOutput != 128_000 {
+		t.Errorf("claude-opus-5.5 = %+v, %v", m, err)
+	}
+	// mistral-large is Mistral Large 3: the ids of the Large 2 models
+	// Mistral retired are not its aliases. mistral-large-2411 has a row of
+	// its own, with its own prices and shutdown date; mistral-large-2407,
+	// which Mistral's card gives no price, is not listed.
+	if m, _ := cat.Lookup("mistral-large"); slices.Contains(m.Aliases, "mistral-large-2411") || slices.Contains(m.Aliases, "mistral-large-2407") {
+		t.Errorf("mistral-large aliases = %v; want no Mistral Large 2 id", m.Aliases)
+	}
+	if m, err := cat.Lookup("mistral-large-2411"); err != nil || m.ID != "mistral-large-2411" || m.InputPerMTok != 2 || m.OutputPerMTok != 6 || m.Shutdown != "2026-05-31" || m.Replacement != "mistral-medium-3-5" {
+		t.Errorf("mistral-large-2411 = %+v, %v; want its own retired row", m, err)
+	}
+	if m, err := cat.Lookup("mistral-large-2407"); !errors.Is(err, ErrUnknownModel) {
+		t.Errorf("mistral-large-2407 = %s, %v; want unknown", m.ID, err)
 	}
 	if m, _ := cat.Lookup("gpt-6.2-sol"); m.LongContext == nil || m.LongContext.AboveTokens != 272_000 || m.LongContext.InputPerMTok != 4 || m.LongContext.OutputPerMTok != 15 {
 		t.Errorf("gpt-6.2-sol long-context tier = %+v", m.LongContext)
@@ -128,20 +161,26 @@ func TestLifecycle(t *testing.T) {
 		{"gpt-4", "2026-12-01", ShutDown, []string{"gpt-4 was shut down on 2026-10-23", "gpt-5.6-sol"}},
 		{"gpt-4", "2026-10-22", Deprecated, []string{"shuts down on 2026-10-23"}},
 		{"gpt-4-0613", "2026-12-01", ShutDown, []string{"gpt-4 was shut down"}},
-		{"claude-3-opus-20240229", "2026-12-01", ShutDown, []string{"2026-01-05", "claude-opus-4-8"}},
+		// The named replacement, claude-opus-4-8, is legacy: the chain goes
+		// on to the model Anthropic names for it.
+		{"claude-3-opus-20240229", "2026-12-01", ShutDown, []string{"2026-01-05", "current models: claude-opus-5-5."}},
 		{"gpt-5", "2026-12-01", Deprecated, []string{"shuts down on 2026-12-11", "gpt-6.1-sol"}},
-		{"claude-3-5-sonnet-20241022", "2026-12-01", ShutDown, []string{"claude-3-5-sonnet was shut down on 2025-10-28; current models: claude-sonnet-5-5, claude-sonnet-5"}},
+		{"claude-3-5-sonnet-20241022", "2026-12-01", ShutDown, []string{"claude-3-5-sonnet was shut down on 2025-10-28; current models: claude-sonnet-5-5."}},
 		{"claude-sonnet-4-5", "2026-12-01", ShutDown, []string{"2026-11-30", "claude-sonnet-5-5"}},
 		{"gemini-2.0-flash", "2026-12-01", ShutDown, []string{"2026-06-01", "gemini-3.1-flash-lite"}},
 		{"claude-sonnet-5-5", "2026-12-01", Active, nil},
 		{"grok-2", "2026-12-01", Deprecated, []string{"grok-2-1212 is deprecated; current models: "}},
 		{"gpt-5.5", "2026-12-01", Active, nil},
-		// Retired ids the provider routes to another model, and one whose
+		// A retired id the provider routes to another model, and ids whose
 		// requests fail.
 		{"deepseek-v4-flash", "2026-12-01", Deprecated, []string{"deepseek-v4-flash is retired; requests to it are served by deepseek-flash and billed at its prices."}},
-		{"gemini-2.5-pro", "2026-12-01", ShutDown, []string{"gemini-2.5-pro was retired on 2026-12-01; requests to it are served by gemini-3.8-flash"}},
+		{"gemini-2.5-pro", "2026-12-01", ShutDown, []string{"gemini-2.5-pro was shut down on 2026-12-01; current models: gemini-3.8-flash."}},
 		{"gemini-2.5-pro", "2026-11-30", Deprecated, []string{"shuts down on 2026-12-01", "gemini-3.8-flash"}},
 		{"deepseek-chat", "2026-12-01", ShutDown, []string{"deepseek-chat was shut down on 2026-07-24; current models: deepseek-flash"}},
+		// Legacy: still served, no end announced, the provider's model named.
+		{"claude-opus-5", "2026-12-01", Active, []string{"claude-opus-5 is a legacy model, still served; current models: claude-opus-5-5."}},
+		{"deepseek-v3.2", "2026-12-01", ShutDown, []string{"deepseek-v3.2 was shut down on 2026-07-24; current models: deepseek-flash"}},
+		{"mistral-large-2411", "2026-12-01", ShutDown, []string{"mistral-large-2411 was shut down on 2026-05-31; current models: mistral-medium-3-5"}},
 	}
 	for _, tt := range tests {
 		m, err := cat.Lookup(tt.name)
@@ -277,6 +316,9 @@ func TestLoadCatalogValidation(t *testing.T) {
 		{"served by a routed model", head + validRow + "    deprecated: true\n    served_by: m2\n" +
 			strings.NewReplacer("id: m1", "id: m2", "[m-one]", "[m-two]").Replace(validRow) + "    deprecated: true\n    served_by: m1\n", "field served_by: m2 is itself served by m1"},
 		{"served by on an active model", head + validRow + "    served_by: m2\n", "field served_by: needs shutdown or deprecated"},
+		{"legacy", head + validRow + "    legacy: true\n    replacement: m2\n", ""},
+		{"legacy without replacement", head + validRow + "    legacy: true\n", "field legacy: needs a replacement"},
+		{"legacy with a shutdown", head + validRow + "    legacy: true\n    replacement: m2\n    shutdown: 2026-01-01\n", "field legacy: needs a replacement, and no shutdown"},
 		{"price note", head + validRow + "    price_note: {en: peak rate, zh: 高峰价}\n", ""},
 		{"price note without zh", head + validRow + "    price_note: {en: peak rate}\n", "field price_note: needs en and zh"},
 		{"price note of two lines", head + validRow + "    price_note: {en: \"peak\\nrate\", zh: 高峰价}\n", "field price_note"},
@@ -317,15 +359,16 @@ func TestServedByAt(t *testing.T) {
 			t.Errorf("%s: ServedByAt(%s) = %q; want %q", tt.name, tt.on, got, tt.want)
 		}
 	}
-	// The default table: each routed id names a served model with its own prices.
+	// The default table: a routed id names a served model with its own
+	// prices; Google turns a shut-down Gemini id off instead.
 	cat, err := DefaultCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id, want := range map[string]string{"deepseek-v4-flash": "deepseek-flash", "gemini-2.5-pro": "gemini-3.8-flash", "gemini-2.5-flash": "gemini-3.5-flash-lite"} {
+	for id, want := range map[string]string{"deepseek-v4-flash": "deepseek-flash", "gemini-2.5-pro": "", "gemini-2.5-flash": ""} {
 		m, err := cat.Lookup(id)
 		if err != nil || m.ServedByAt(day("2026-12-02")) != want {
-			t.Errorf("%s: served by %q (%v); want %s", id, m.ServedBy, err, want)
+			t.Errorf("%s: served by %q (%v); want %q", id, m.ServedBy, err, want)
 		}
 	}
 }

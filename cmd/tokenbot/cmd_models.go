@@ -98,6 +98,8 @@ func writeModels(w io.Writer, cat *tokens.Catalog, models []tokens.Model, now ti
 			if m.Shutdown != "" {
 				status += ", ends " + m.Shutdown
 			}
+		case m.Legacy:
+			status = "legacy, use " + m.Replacement
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, m.Provider, price(m.InputPerMTok), price(m.CachedInputPerMTok),
 			write, price(m.OutputPerMTok), long, size(m.ContextWindow), size(m.MaxOutput), status)

@@ -24,9 +24,14 @@ func TestModels(t *testing.T) {
 		// A retired id its provider routes to another model still answers:
 		// listed, with the model that serves it.
 		{"routed", []string{"models", "--provider", "deepseek"}, 0,
-			[]string{"~deepseek-flash ", "0.3     0.006   -            1.2", "384,000", "retired, served by deepseek-flash", "~deepseek-v4-pro "}, []string{"deepseek-chat"}},
-		{"routed after its shutdown", []string{"models", "--all", "--provider", "google"}, 0,
-			[]string{"retired, served by gemini-3.8-flash", "retired, served by gemini-3.5-flash-lite"}, nil},
+			[]string{"~deepseek-flash ", "0.3    0.006   -            1.2", "384,000", "retired, served by deepseek-flash", "~deepseek-v4-pro "}, []string{"deepseek-chat", "deepseek-v3"}},
+		// Google turns a shut-down id off: listed with --all as shut down.
+		// A deprecated id it routes (gemini-3.5-flash) names its server.
+		{"shut down, not routed", []string{"models", "--all", "--provider", "google"}, 0,
+			[]string{"shut down 2026-12-01", "retired, served by gemini-3.6-flash", "retired, served by gemini-3.8-flash"}, []string{"served by gemini-3.5-flash-lite"}},
+		// Anthropic's legacy models: still served, with the model it names.
+		{"legacy", []string{"models", "--provider", "anthropic"}, 0,
+			[]string{"~claude-fable-5-2 ", "8      0.2     10           40", "128,000     active", "~claude-opus-5 ", "legacy, use claude-opus-5-5", "~claude-opus-5-5 "}, nil},
 		{"unknown provider", []string{"models", "--provider", "acme"}, 2, []string{`unknown provider "acme" (known: openai, anthropic, google`}, nil},
 		{"argument", []string{"models", "gpt-4"}, 2, []string{`unexpected argument "gpt-4"`}, nil},
 		{"help", []string{"models", "--help"}, 0, []string{"Usage: tokenbot models", "-provider provider"}, nil},
@@ -67,7 +72,7 @@ func TestTokensNamesAShutDownModel(t *testing.T) {
 
 func TestTokensTakesNamesAsTyped(t *testing.T) {
 	code, out, stderr := tokenbot(t, t.TempDir(), "", "tokens", "--model", "claude 3.5 sonnet", "hello")
-	want := "Counted \"claude 3.5 sonnet\" as claude-3-5-sonnet.\nclaude-3-5-sonnet was shut down on 2025-10-28; current models: claude-sonnet-5-5, claude-sonnet-5, claude-sonnet-4-6.\n"
+	want := "Counted \"claude 3.5 sonnet\" as claude-3-5-sonnet.\nclaude-3-5-sonnet was shut down on 2025-10-28; current models: claude-sonnet-5-5.\n"
 	if code != 0 || !strings.Contains(out, "claude-3-5-sonnet ") || stderr != want {
 		t.Errorf("exit %d, stdout %q, stderr %q; want stderr %q", code, out, stderr, want)
 	}

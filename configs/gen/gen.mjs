@@ -12,10 +12,13 @@
 // What the dataset lacks: maximum output tokens, and shutdown dates (it has a
 // bare `deprecated` flag on a few models). overrides.json adds those for the
 // models users ask about, each with the provider page it was read from.
-// max_output is 0 (unknown) elsewhere. Its "additions" are current models
-// released after the pinned dataset version, each row read from the
-// provider's model page (kept in the row's source); a dataset version that
-// has one of them fails the run, so that the addition is dropped.
+// max_output is 0 (unknown) elsewhere. Its "additions" are rows the dataset
+// lacks, each read from the provider's model page (kept in the row's
+// source): current models released after the pinned dataset version, and
+// retired models whose ids the dataset folds into a newer model's row; a
+// dataset version that has one of them fails the run, so that the addition
+// is dropped. An override's drop_aliases detaches such ids from the row they
+// do not name (a retired id gets its row from additions, or none).
 // Overrides also carry served_by (a retired id the provider routes to another
 // model, billed at that model's prices; it must name a catalog model that
 // serves itself), price_note (en and zh, shown under a model's prices) and,
@@ -107,7 +110,12 @@ function generate() {
     for (const r of rows) {
       for (const [i, o] of overrides.entries()) {
         if (o.provider === dsID && o.ids.includes(r.id)) {
-          Object.assign(r, o.set)
+          const { drop_aliases: drop = [], ...set } = o.set
+          for (const a of drop) {
+            if (!r.aliases.includes(a)) throw new Error(`override for ${o.provider}/${r.id}: ${a} is not one of its aliases`)
+          }
+          r.aliases = r.aliases.filter((a) => !drop.includes(a))
+          Object.assign(r, set)
           r.lifecycle_source = o.source
           used.add(`${i}/${r.id}`)
         }
