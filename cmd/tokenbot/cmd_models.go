@@ -99,7 +99,11 @@ func writeModels(w io.Writer, cat *tokens.Catalog, models []tokens.Model, now ti
 				status += ", ends " + m.Shutdown
 			}
 		case m.Legacy:
-			status = "legacy, use " + m.Replacement
+			// The same models the /tokens note recommends.
+			status = "legacy"
+			if s := cat.Successors(m, 3); len(s) > 0 {
+				status += ", use " + strings.Join(s, ", ")
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, m.Provider, price(m.InputPerMTok), price(m.CachedInputPerMTok),
 			write, price(m.OutputPerMTok), long, size(m.ContextWindow), size(m.MaxOutput), status)

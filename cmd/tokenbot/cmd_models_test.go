@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/tokenbot/tokenbot/bot/config"
+	"github.com/tokenbot/tokenbot/bot/tokens"
 )
 
 func TestModels(t *testing.T) {
@@ -111,5 +115,39 @@ func TestModelsJSON(t *testing.T) {
 	}
 	if got.PricesAsOf != "2026-09-23" || !found {
 		t.Errorf("prices_as_of %q, gemini-3-flash-preview found with its price: %v", got.PricesAsOf, found)
+	}
+}
+
+// The models a /tokens report shows when none is named are current ones on
+// the day the embedded defaults were last reviewed: served, not deprecated,
+// not legacy, so a newcomer's first report prices what they would use.
+func TestDefaultModelsAreCurrent(t *testing.T) {
+	reviewed := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := tokens.DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	providers := map[string]bool{}
+	for _, name := range cfg.Tokens.Models {
+		m, err := cat.Lookup(name)
+		if err != nil {
+			t.Fatalf("tokens.models names %q: %v", name, err)
+		}
+		if m.ID != name {
+			t.Errorf("tokens.models names %q, an alias of %s: use the id", name, m.ID)
+		}
+		if st := m.StatusAt(reviewed); st != tokens.Active || m.Legacy || m.ServedByAt(reviewed) != "" {
+			t.Errorf("default model %s is not current on %s (status %v, legacy %v)", name, reviewed.Format(time.DateOnly), st, m.Legacy)
+		}
+		providers[m.Provider] = true
+	}
+	for _, p := range []string{"openai", "anthropic", "google"} {
+		if !providers[p] {
+			t.Errorf("no default model from %s", p)
+		}
 	}
 }

@@ -67,7 +67,7 @@ func TestTokensJSON(t *testing.T) {
 
 func TestTokensTableFromStdin(t *testing.T) {
 	code, out, stderr := tokenbot(t, t.TempDir(), "你好，世界", "tokens")
-	if code != 0 || !strings.Contains(out, "o200k_base") || !strings.Contains(out, "gpt-5.5") || !strings.Contains(out, "claude-sonnet-4-6") {
+	if code != 0 || !strings.Contains(out, "o200k_base") || !strings.Contains(out, "gpt-6.2-sol") || !strings.Contains(out, "claude-sonnet-5-5") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, stderr)
 	}
 }
