@@ -279,7 +279,7 @@ var (
 	elastic_cloud github_actions figma saas egress bandwidth dyno dynos vps nat_gateway hosting
 	ads adwords google_ads ad_spend data_plan phone_plan mobile_data utilities gas_bill water_bill
 	opex burn_rate operating_costs office_supplies cpu_usage cpu_load memory_usage disk_usage gpu_usage ram_usage
-	translation_agency translation_agencies`)
+	translation_agency translation_agencies water_usage sendgrid mailgun mailchimp swag merch snacks`)
 	distractorZH = newSubstrings(`
 	漏桶 支付 短信 cdn nginx 网关配置 密钥对 磁盘
 	硬盘 网盘 邮箱 招聘 工资 薪资 奖金 年终奖 编制 重新登录 登录令牌 钥匙 早高峰 晚高峰 年假 假期 团建 年会
@@ -289,8 +289,8 @@ var (
 	redis 区块链 币圈 gas费 空投 钱包 主网 链上 以太坊 比特币 web3 挖矿 铸造 弹窗 彈窗 弹出框 对话框 對話框 模态框 模态窗口 提示符
 	提示字元 命令提示 词法分析 语法分析 编译原理 编译器 卡号 代码化 代碼化 银行卡号 信用卡号 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
 	阿里云 腾讯云 华为云 云服务器 服务器续费 流量费 带宽 宽带 燃气 水费
-	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社`)
-	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|cpu\s*(?:占用|使用率|负载)|内存\s*(?:占用|使用率|泄漏|泄露)`)
+	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货`)
+	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|按千字|cpu\s*(?:占用|使用率|负载)|内存\s*(?:占用|使用率|泄漏|泄露)`)
 )
 
 // core vocabulary: what the bot is about (keys, tokens, models, credits).
@@ -335,7 +335,7 @@ var otherSenses = []struct {
 	before, nouns string // alternations of a regular expression
 	after         string // en: words after the noun, alone or after a qualifier
 }{
-	{"en", `ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|licence|product|registry|deploy|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|meal|canteen|cafeteria|lunch|laundry|casino|poker|loyalty|governance|utility|meme|erc-?20|erc-?721|nft|unexpected|syntax|lexer|parser`, `keys?|tokens?`, ``},
+	{"en", `ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|licence|product|registry|deploy|cert|certificate|tls|ssl|signing|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|meal|canteen|cafeteria|lunch|laundry|casino|poker|loyalty|governance|utility|meme|erc-?20|erc-?721|nft|unexpected|syntax|lexer|parser`, `keys?|tokens?`, ``},
 	{"en", `the|a|spare|car`, `keys?`, `to the`},
 	{"en", ``, `keys?`, `fob|card|chain|ring|cabinet|box`},
 	{"zh", `ssh|gpg|pgp|rsa|deploy|许可证|激活|序列号`, `密钥|key`, ``},
@@ -691,8 +691,8 @@ var (
 
 	throttleEN = regexp.MustCompile(`(?i)\b(?:rate[- ]?limit\w*|throttl\w*|qps|rps|requests per second|limit_req|429s?|retry-after|per[- ]ip|per[- ]user|per consumer|shed load|ddos\w*)\b`)
 	throttleZH = regexp.MustCompile(`(?i)限流|限速|限制频率|频率|qps|429|被刷|打挂|降级`)
-	ownSideEN  = regexp.MustCompile(`(?i)\b(?:gateway|nginx|kong|envoy|haproxy|load balancer|endpoints?|our own|own service|our service|the service|order service|signup|sign-up|login api|checkout|webhooks?|limiter|token bucket|sliding window|fixed window|redis|black friday|promotion|sale|mobile clients|partners?|customers?|one customer|github|gitlab|stripe|shopify|twitter)\b`)
-	ownSideZH  = regexp.MustCompile(`(?i)github|gitlab|网关|nginx|sentinel|令牌桶|漏桶|滑动窗口|压测|秒杀|大促|双十一|双11|流量|地铁|火车站|春运|景区|单个\s*ip|按用户|按租户|回调|合作方|短信|验证码|(?:我们|自己|自家|下单|登录|注册|支付|搜索)[^，。？！,.?!]{0,3}(?:接口|服务)|我们服务`)
+	ownSideEN  = regexp.MustCompile(`(?i)\b(?:gateway|nginx|kong|envoy|haproxy|load balancer|endpoints?|our own|own service|our service|the service|order service|signup|sign-up|login api|checkout|webhooks?|limiter|token bucket|sliding window|fixed window|redis|black friday|promotion|sale|mobile clients|partners?|customers?|one customer|github|gitlab|stripe|shopify|twitter|login attempts?|failed logins?|password attempts?|brute[- ]force)\b`)
+	ownSideZH  = regexp.MustCompile(`(?i)github|gitlab|网关|nginx|sentinel|令牌桶|漏桶|滑动窗口|压测|秒杀|大促|双十一|双11|流量|地铁|火车站|春运|景区|单个\s*ip|按用户|按租户|回调|合作方|短信|验证码|(?:我们|自己|自家|下单|登录|注册|支付|搜索)[^，。？！,.?!]{0,3}(?:接口|服务)|我们服务|登录失败|密码错误|暴力破解|店铺|商城|有赞|淘宝|京东|拼多多`)
 )
 
 // aboutOwnAuth reports whether a chat line is about the team's own sign-in
