@@ -281,7 +281,7 @@ var (
 	opex burn_rate operating_costs office_supplies cpu_usage cpu_load memory_usage disk_usage gpu_usage ram_usage
 	translation_agency translation_agencies water_usage sendgrid mailgun mailchimp swag merch snacks
 	design_doc design_docs harder_to_learn easier_to_learn learn_chinese learn_english learning_chinese learning_english
-	landlord landlords`)
+	landlord landlords google_maps`)
 	distractorZH = newSubstrings(`
 	漏桶 支付 短信 cdn nginx 网关配置 密钥对 磁盘
 	硬盘 网盘 邮箱 招聘 工资 薪资 奖金 年终奖 编制 重新登录 登录令牌 钥匙 早高峰 晚高峰 年假 假期 团建 年会
@@ -291,7 +291,7 @@ var (
 	redis 区块链 币圈 gas费 空投 钱包 主网 链上 以太坊 比特币 web3 挖矿 铸造 弹窗 彈窗 弹出框 对话框 對話框 模态框 模态窗口 提示符
 	提示字元 命令提示 词法分析 语法分析 编译原理 编译器 卡号 代码化 代碼化 银行卡号 信用卡号 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
 	阿里云 腾讯云 华为云 云服务器 服务器续费 流量费 带宽 宽带 燃气 水费
-	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费`)
+	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费 高德 百度地图 腾讯地图`)
 	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|按千字|cpu\s*(?:占用|使用率|负载)|内存\s*(?:占用|使用率|泄漏|泄露)`)
 )
 
@@ -341,11 +341,20 @@ var otherSenses = []struct {
 	{"en", `the|a|spare|car`, `keys?`, `to the`},
 	{"en", ``, `keys?`, `fob|card|chain|ring|cabinet|box|holder|holders`},
 	{"en", ``, `tokens?`, `economy|economies|gesture|gestures|ring|rings`},
+	// other services' own credentials: an npm token, a Slack signing
+	// secret, Discord bot tokens (a key leaked "to GitHub" stays ours)
+	{"en", `(?:` + otherServicesEN + `)(?:'s)?(?: (?:api|bot|personal|test|live|signing|push|notification|access|deploy|runner|registration|publish|publishing|webhook|oauth|app|integration|admin|upload))*`, `keys?|tokens?|secrets?|credentials?`, ``},
+	{"en", ``, `keys?|tokens?|secrets?|credentials?`, `(?:from|of) (?:the |our )?(?:` + otherServicesEN + `)`},
+	{"zh", `(?:阿里云|腾讯云|华为云|七牛|又拍云|高德|百度地图|微信|企业微信|公众号|小程序|钉钉|飞书|npm|jira|slack|stripe|苹果|apple|discord|telegram|安卓|android|figma|sentry|gitlab|github|docker)(?:\s*的)?\s*(?:api\s*|机器人的?\s*|推送的?\s*|上传\s*|签名\s*|runner\s*注册\s*|注册\s*|个人\s*|访问\s*)?`, `密钥|key|token|凭证|凭据|secret`, ``},
 	{"zh", `ssh|gpg|pgp|rsa|deploy|许可证|激活|序列号`, `密钥|key`, ``},
 	{"zh", `redis\s*的?`, `key`, ``},
 	{"zh", `csrf|jwt|session|refresh|登录|动态|刷新|游戏|饭堂|食堂`, `token`, ``},
 	{"zh", ``, `密钥对|公钥|私钥|主键|外键|产品密钥`, ``},
 }
+
+// otherServicesEN are services other than AI APIs whose own keys and
+// tokens chat asks about.
+const otherServicesEN = `npm|pypi|docker|docker hub|jira|confluence|atlassian|slack|stripe|apple|apns|firebase|fcm|discord|telegram|android|keystore|figma|sentry|google maps|maps|postman|gitlab|bitbucket|github|twilio|sendgrid|shopify|heroku|vercel|netlify|cloudflare|datadog|pagerduty|notion|zoom|dropbox|salesforce|hubspot|mailchimp|paypal|runner`
 
 // otherSense matches every row of otherSenses.
 var otherSense = func() *regexp.Regexp {
@@ -685,7 +694,7 @@ func everydaySense(s string) bool {
 // how it differs from an AI token); it needs a lifecycle word or a named
 // sign-in platform to be the team's own.
 var (
-	authTokenEN = regexp.MustCompile(`(?i)\b(?:oauth2?|oidc|sso|(?:access|refresh|id|reset|csrf|xsrf|session|login|auth)[_ ]tokens?|tenant_access_token|jsapi_ticket|sessions?|csrf|xsrf|jwts?|log ?out|logs out|logged out|sign[- ]?in|password reset)\b`)
+	authTokenEN = regexp.MustCompile(`(?i)\b(?:oauth2?|oidc|sso|auth service|auth server|identity provider|(?:access|refresh|id|reset|csrf|xsrf|session|login|auth)[_ ]tokens?|tenant_access_token|jsapi_ticket|sessions?|csrf|xsrf|jwts?|log ?out|logs out|logged out|sign[- ]?in|password reset)\b`)
 	authTokenZH = regexp.MustCompile(`(?i)access_token|oauth|session|csrf|jwt|refresh\s*token|登录|登陆|第三方登录|退出登录|重置密码|会话`)
 	authLifeEN  = regexp.MustCompile(`(?i)\b(?:expir\w*|valid|validity|lifetime|lasts?|ttl|cach\w*|stor\w*|keep|kept|persist\w*|redis|cookies?|localstorage|local storage|refresh\w*|renew\w*|revok\w*|invalid\w*|rotat\w*|callback|backend|server|servers|workspace|check|mobile app)\b`)
 	authLifeZH  = regexp.MustCompile(`过期|有效期|失效|作废|缓存|存在|存储|放在|续期|刷新|共用|共享|回调|后端|前端|服务器|多久|校验|每次`)

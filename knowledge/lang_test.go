@@ -194,6 +194,12 @@ func TestNamesKey(t *testing.T) {
 		{"主键要不要用 uuid", false},
 		{"密钥多久轮换一次", true},
 		{"redis 的 key 过期了", false},
+		{"where do I regenerate the jira api token?", false},
+		{"how do I get a new discord bot token", false},
+		{"I pushed my openai key to github", true},
+		{"pasted our key in slack by accident", true},
+		{"Discord 机器人的 token 重置了", false},
+		{"把 key 发到微信群里了", true},
 	}
 	checkText(t, "namesKey", namesKey, tests)
 }
