@@ -342,9 +342,8 @@ var otherSenses = []struct {
 	{"en", ``, `keys?`, `fob|card|chain|ring|cabinet|box|holder|holders`},
 	{"en", ``, `tokens?`, `economy|economies|gesture|gestures|ring|rings`},
 	// other services' own credentials: an npm token, a Slack signing
-	// secret, Discord bot tokens (a key leaked "to GitHub" stays ours)
+	// secret, Discord bot tokens (a key pushed to GitHub stays ours)
 	{"en", `(?:` + otherServicesEN + `)(?:'s)?(?: (?:api|bot|personal|test|live|signing|push|notification|access|deploy|runner|registration|publish|publishing|webhook|oauth|app|integration|admin|upload))*`, `keys?|tokens?|secrets?|credentials?`, ``},
-	{"en", ``, `keys?|tokens?|secrets?|credentials?`, `(?:from|of) (?:the |our )?(?:` + otherServicesEN + `)`},
 	{"zh", `(?:阿里云|腾讯云|华为云|七牛|又拍云|高德|百度地图|微信|企业微信|公众号|小程序|钉钉|飞书|npm|jira|slack|stripe|苹果|apple|discord|telegram|安卓|android|figma|sentry|gitlab|github|docker)(?:\s*的)?\s*(?:api\s*|机器人的?\s*|推送的?\s*|上传\s*|签名\s*|runner\s*注册\s*|注册\s*|个人\s*|访问\s*)?`, `密钥|key|token|凭证|凭据|secret`, ``},
 	{"zh", `ssh|gpg|pgp|rsa|deploy|许可证|激活|序列号`, `密钥|key`, ``},
 	{"zh", `redis\s*的?`, `key`, ``},

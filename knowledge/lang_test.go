@@ -198,6 +198,7 @@ func TestNamesKey(t *testing.T) {
 		{"how do I get a new discord bot token", false},
 		{"I pushed my openai key to github", true},
 		{"pasted our key in slack by accident", true},
+		{"how does the workflow read the key from github actions?", true},
 		{"Discord 机器人的 token 重置了", false},
 		{"把 key 发到微信群里了", true},
 	}
