@@ -291,7 +291,7 @@ var (
 	redis 区块链 币圈 gas费 空投 钱包 主网 链上 以太坊 比特币 web3 挖矿 铸造 弹窗 彈窗 弹出框 对话框 對話框 模态框 模态窗口 提示符
 	提示字元 命令提示 词法分析 语法分析 编译原理 编译器 卡号 代码化 代碼化 银行卡号 信用卡号 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
 	阿里云 腾讯云 华为云 云服务器 服务器续费 流量费 带宽 宽带 燃气 水费
-	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费 高德 百度地图 腾讯地图 影印 复印 打印机 印表机`)
+	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费 高德 百度地图 腾讯地图 影印 复印 打印机 印表机 极光推送 个推 友盟`)
 	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|按千字|cpu\s*(?:占用|使用率|负载)|内存\s*(?:占用|使用率|泄漏|泄露)`)
 )
 
@@ -343,8 +343,8 @@ var otherSenses = []struct {
 	{"en", ``, `tokens?`, `economy|economies|gesture|gestures|ring|rings`},
 	// other services' own credentials: an npm token, a Slack signing
 	// secret, Discord bot tokens (a key pushed to GitHub stays ours)
-	{"en", `(?:` + otherServicesEN + `)(?:'s)?(?: (?:api|bot|personal|test|live|signing|push|notification|access|deploy|runner|registration|publish|publishing|webhook|oauth|app|integration|admin|upload))*`, `keys?|tokens?|secrets?|credentials?`, ``},
-	{"zh", `(?:阿里云|腾讯云|华为云|七牛|又拍云|高德|百度地图|微信|企业微信|公众号|小程序|钉钉|飞书|npm|jira|slack|stripe|苹果|apple|discord|telegram|安卓|android|figma|sentry|gitlab|github|docker)(?:\s*的)?\s*(?:api\s*|机器人的?\s*|推送的?\s*|上传\s*|签名\s*|runner\s*注册\s*|注册\s*|个人\s*|访问\s*)?`, `密钥|key|token|凭证|凭据|secret`, ``},
+	{"en", `(?:` + otherServicesEN + `)(?:'s)?(?: (?:api|apps?|app's|application|bot|bot's|store|connect|console|server|client|service|account|workspace|project|personal|test|live|sandbox|signing|push|notification|access|deploy|ci|runner|registration|publish|publishing|upload|webhook|oauth|integration|admin))*`, `keys?|tokens?|secrets?|credentials?`, ``},
+	{"zh", `(?:阿里云|腾讯云|华为云|七牛云?|又拍云|高德|百度地图|微信|企业微信|公众号|小程序|钉钉|飞书|npm|jira|jenkins|slack|stripe|苹果|apple|app store(?: connect)?|discord|telegram|安卓|android|figma|sentry|gitlab|github|docker)(?:\s*的)?\s*(?:(?:api|app|应用|开放平台|后台|服务端|客户端|机器人|推送|上传|发包|签名|runner\s*注册|注册|个人|访问)\s*的?\s*)*`, `密钥|key|token|凭证|凭据|secret`, ``},
 	{"zh", `ssh|gpg|pgp|rsa|deploy|许可证|激活|序列号`, `密钥|key`, ``},
 	{"zh", `redis\s*的?`, `key`, ``},
 	{"zh", `csrf|jwt|session|refresh|登录|动态|刷新|游戏|饭堂|食堂`, `token`, ``},
@@ -353,7 +353,7 @@ var otherSenses = []struct {
 
 // otherServicesEN are services other than AI APIs whose own keys and
 // tokens chat asks about.
-const otherServicesEN = `npm|pypi|docker|docker hub|jira|confluence|atlassian|slack|stripe|apple|apns|firebase|fcm|discord|telegram|android|keystore|figma|sentry|google maps|maps|postman|gitlab|bitbucket|github|twilio|sendgrid|shopify|heroku|vercel|netlify|cloudflare|datadog|pagerduty|notion|zoom|dropbox|salesforce|hubspot|mailchimp|paypal|runner`
+const otherServicesEN = `npm|pypi|docker|docker hub|jira|confluence|atlassian|slack|stripe|apple|apns|app store|play store|play console|firebase|fcm|onesignal|discord|telegram|android|keystore|figma|sentry|google maps|maps|mapbox|postman|gitlab|bitbucket|github|jenkins|circleci|artifactory|twilio|sendgrid|shopify|heroku|vercel|netlify|cloudflare|datadog|pagerduty|notion|zoom|dropbox|salesforce|hubspot|mailchimp|paypal|algolia|segment|mixpanel|intercom|auth0|runner`
 
 // otherSense matches every row of otherSenses.
 var otherSense = func() *regexp.Regexp {

@@ -201,6 +201,8 @@ func TestNamesKey(t *testing.T) {
 		{"how does the workflow read the key from github actions?", true},
 		{"Discord 机器人的 token 重置了", false},
 		{"把 key 发到微信群里了", true},
+		{"our slack app's bot token got revoked", false},
+		{"飞书应用的 app secret 多久轮换一次", false},
 	}
 	checkText(t, "namesKey", namesKey, tests)
 }
