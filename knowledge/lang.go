@@ -469,10 +469,38 @@ func (d *domainTerms) key() bool {
 // namesKey reports whether s names a key, token or credential in a sense
 // other than those of otherSenses.
 func namesKey(s string) bool {
-	if !coreNoun.MatchString(s) {
-		return false
+	// Each noun is looked up in a window around it: otherSense, run over a
+	// 4 KiB line, cost more than the rest of the passive checks.
+	for _, n := range coreNoun.FindAllStringIndex(s, -1) {
+		lo, hi := wordStart(s, n[0]-otherSenseReach), min(len(s), n[1]+otherSenseReach)
+		inOther := false
+		for _, m := range otherSense.FindAllStringIndex(s[lo:hi], -1) {
+			if lo+m[0] <= n[0] && n[1] <= lo+m[1] {
+				inOther = true
+				break
+			}
+		}
+		if !inOther {
+			return true
+		}
 	}
-	return coreNoun.MatchString(otherSense.ReplaceAllString(s, " "))
+	return false
+}
+
+// otherSenseReach is the most bytes a row of otherSenses spans before or
+// after its noun.
+const otherSenseReach = 80
+
+// wordStart is the start of the word or character at or before byte i of
+// s, so that a window cut there starts at a boundary.
+func wordStart(s string, i int) int {
+	if i <= 0 {
+		return 0
+	}
+	for i > 0 && (isWordByte(s[i-1]) || !utf8.RuneStart(s[i])) {
+		i--
+	}
+	return i
 }
 
 // onlyOtherSenses reports whether s names a key, token or credential, each
