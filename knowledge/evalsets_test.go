@@ -115,6 +115,14 @@ func TestEvalSets(t *testing.T) {
 		{"testdata/dev6.yaml", true, 0.93, 0.82, 1, 0},
 		{"testdata/dev7.yaml", true, 0.96, 0.93, 1, 0}, // Chinese only
 		{"testdata/chatter.yaml", true, 1, 1, 0, 0},
+		// Written from topic ids only (2026-12-03) and scored once as written,
+		// before the change it informed: en 97.1%, zh 96.1%, passive 90.2%
+		// right, 1 wrong, 5/300 chatter answered (GitHub deploy keys, CPU
+		// usage, canteen meal tokens, a subtitle company's rates). After it:
+		// the same on-topic figures, 0/300 chatter. Four of its short
+		// questions are also FAQ phrasings, so it is not in
+		// TestEvalSetsAreHeldOut.
+		{chatter12File, true, 0.96, 0.90, 1, 0},
 		{"testdata/holdout.yaml", false, 0.88, 0.60, 2, 0},
 		{"testdata/blind.yaml", false, 0.90, 0.80, 2, 0},
 		{independentFile, false, 0.87, 0.72, 13, 0},

@@ -278,7 +278,10 @@ var (
 	aws s3 ec2 rds oss ecs lambda cloudfront azure gcp bigquery heroku vercel netlify snowflake mongodb
 	elastic_cloud github_actions figma saas egress bandwidth dyno dynos vps nat_gateway hosting
 	ads adwords google_ads ad_spend data_plan phone_plan mobile_data utilities gas_bill water_bill
-	opex burn_rate operating_costs office_supplies`)
+	opex burn_rate operating_costs office_supplies cpu_usage cpu_load memory_usage disk_usage gpu_usage ram_usage
+	translation_agency translation_agencies water_usage sendgrid mailgun mailchimp swag merch snacks
+	design_doc design_docs harder_to_learn easier_to_learn learn_chinese learn_english learning_chinese learning_english
+	landlord landlords google_maps`)
 	distractorZH = newSubstrings(`
 	漏桶 支付 短信 cdn nginx 网关配置 密钥对 磁盘
 	硬盘 网盘 邮箱 招聘 工资 薪资 奖金 年终奖 编制 重新登录 登录令牌 钥匙 早高峰 晚高峰 年假 假期 团建 年会
@@ -288,8 +291,8 @@ var (
 	redis 区块链 币圈 gas费 空投 钱包 主网 链上 以太坊 比特币 web3 挖矿 铸造 弹窗 彈窗 弹出框 对话框 對話框 模态框 模态窗口 提示符
 	提示字元 命令提示 词法分析 语法分析 编译原理 编译器 卡号 代码化 代碼化 银行卡号 信用卡号 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
 	阿里云 腾讯云 华为云 云服务器 服务器续费 流量费 带宽 宽带 燃气 水费
-	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品`)
-	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币`)
+	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费 高德 百度地图 腾讯地图 影印 复印 打印机 印表机 极光推送 个推 友盟`)
+	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|按千字|cpu\s*(?:占用|使用率|负载)|内存\s*(?:占用|使用率|泄漏|泄露)`)
 )
 
 // core vocabulary: what the bot is about (keys, tokens, models, credits).
@@ -304,7 +307,7 @@ var (
 // when its focus is an AI API: it names one outright (providerAnchor,
 // apiAnchor), or it talks
 // about keys, tokens or credentials in their API sense (coreNoun), once the
-// other senses of those nouns (otherSenseEN, otherSenseZH: SSH keys, primary
+// other senses of those nouns (otherSenses: SSH keys, primary
 // keys, "the key to the room", CSRF or session tokens, "unexpected token")
 // are set aside. The other domain words (budget, bill, quota, credits, limit,
 // cache, environment, context, rotate, leak, batch, 额度, 预算, 限流, 缓存,
@@ -316,15 +319,72 @@ var (
 	providerAnchor = regexp.MustCompile(`(?i)\b(openai|anthropic|claude|gemini|gpt[-\w.]*|o[134](?:-mini)?|llms?|chatgpt|ai|genai|tiktoken|tokenbot|chatbot|models?|prompts?|completions?|embeddings?|deepseek|mistral|llama|qwen|copilot|bedrock|vertex)\b|大模型|模型|提示词`)
 	apiAnchor      = regexp.MustCompile(`(?i)\b(apis?|tokeni[sz]\w*|tokenscommand|rpm|tpm|429s?|401|authentication_error|insufficient_quota|context[- ]window|max_\w*tokens|finish_reason|stop_reason|x-api-key|x-goog-api-key|authorization|o200k\w*|cl100k\w*)\b|\bsk-|分词|词表`)
 	coreNoun       = regexp.MustCompile(`(?i)\b(keys?|tokens?|credentials?|secrets?)\b|\.env\b|密钥|凭证|凭据`)
-	otherSenseEN   = regexp.MustCompile(`(?i)\b(?:(?:ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|product|registry|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|unexpected|syntax|lexer|parser)[- ](?:keys?|tokens?)|(?:the|a|spare|car) keys? to the|keys? (?:fob|card|chain|ring|cabinet|box))\b`)
-	otherSenseZH   = regexp.MustCompile(`(?i)(?:ssh|gpg|pgp|rsa)\s*(?:密钥|key)|密钥对|公钥|私钥|主键|外键|redis\s*的?\s*key|(?:csrf|jwt|session|refresh|登录|动态|刷新)\s*token`)
 
 	// otherSenseAnchor: the anchors' words in senses outside AI APIs, set
 	// aside before the anchors are looked for: a shell's, sudo's or an
 	// installer's prompt, a data model or a car's model year, tab
 	// completion, a payment card tokenized for a vault.
-	otherSenseAnchor = regexp.MustCompile(`(?i)\b(?:(?:bash|shell|zsh|fish|terminal|command|cli|sudo|password|passphrase|login|uac|installer|install|confirmation|confirm|cmd|powershell|ps1|cookie|consent|permission|browser|ui|dialog) prompts?|prompts? (?:for|asking for) (?:a |my |the )?(?:password|passphrase|confirmation|input)|(?:data|domain|object|3d|cad|business|threat|car's|car|phone|product|mental|role|orm|django|sequelize) models?|model (?:year|number|train|trains|kit|kits|car|cars|plane)s?|(?:tab|auto|shell|bash|zsh|code) ?completions?|tokeni[sz]\w* (?:the |a |our |their )?(?:credit |debit |bank |payment )?(?:cards?|card numbers?|pans?)|(?:card|payment|network|pci) tokeni[sz]\w*|ai (?:opponents?|enem(?:y|ies)|difficulty))\b|(?:数据|领域|业务|3d|三维|商业|手机|车|汽车|权限|对象)\s*模型|(?:银行卡|信用卡|卡号)[^，。？！,.?!]{0,6}(?:token|令牌)`)
+	otherSenseAnchor = regexp.MustCompile(`(?i)\b(?:(?:bash|shell|zsh|fish|terminal|command|cli|sudo|password|passphrase|login|uac|installer|install|confirmation|confirm|cmd|powershell|ps1|cookie|consent|permission|browser|ui|dialog) prompts?|prompts? (?:for|asking for) (?:a |my |the )?(?:password|passphrase|confirmation|input)|(?:data|domain|object|3d|cad|business|threat|car's|car|phone|product|mental|role|orm|django|sequelize) models?|model (?:year|number|train|trains|kit|kits|car|cars|plane)s?|(?:tab|auto|shell|bash|zsh|code) ?completions?|tokeni[sz]\w* (?:the |a |our |their )?(?:credit |debit |bank |payment )?(?:cards?|card numbers?|pans?)|(?:card|payment|network|pci) tokeni[sz]\w*|ai (?:opponents?|enem(?:y|ies)|difficulty))\b|(?:数据|领域|业务|3d|三维|商业|手机|车|汽车|权限|对象)\s*模型|(?:3d|三维)\s*打印[^，。？！,.?!]{0,3}模型|(?:银行卡|信用卡|卡号)[^，。？！,.?!]{0,6}(?:token|令牌)`)
 )
+
+// otherSenses are the key, token and credential nouns (see coreNoun) in
+// senses outside AI APIs, each named by a qualifier before the noun (an SSH,
+// deploy or licence key, a CSRF, session, game or meal token, 主键, 登录
+// token) or by the words after it (otherSenseAfter: the key to the room, a
+// key fob). namesKey sets them aside before it looks for a key.
+var otherSenses = []struct {
+	lang          string // "en": whole words joined by a space or hyphen; "zh": any spacing
+	before, nouns string // alternations of a regular expression
+	after         string // en: words after the noun, alone or after a qualifier
+}{
+	{"en", `ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|licence|product|registry|deploy|cert|certificate|tls|ssl|signing|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|meal|canteen|cafeteria|lunch|laundry|casino|poker|loyalty|governance|utility|meme|erc-?20|erc-?721|nft|unexpected|syntax|lexer|parser`, `keys?|tokens?`, ``},
+	{"en", `the|a|spare|car`, `keys?`, `to the`},
+	{"en", ``, `keys?`, `fob|card|chain|ring|cabinet|box|holder|holders`},
+	{"en", ``, `tokens?`, `economy|economies|gesture|gestures|ring|rings`},
+	// other services' own credentials: an npm token, a Slack signing
+	// secret, Discord bot tokens (a key pushed to GitHub stays ours)
+	{"en", `(?:` + otherServicesEN + `)(?:'s)?(?: (?:api|apps?|app's|application|bot|bot's|store|connect|console|server|client|service|account|workspace|project|personal|test|live|sandbox|signing|push|notification|access|deploy|ci|runner|registration|publish|publishing|upload|webhook|oauth|integration|admin))*`, `keys?|tokens?|secrets?|credentials?`, ``},
+	{"zh", `(?:阿里云|腾讯云|华为云|七牛云?|又拍云|高德|百度地图|微信|企业微信|公众号|小程序|钉钉|飞书|npm|jira|jenkins|slack|stripe|苹果|apple|app store(?: connect)?|discord|telegram|安卓|android|figma|sentry|gitlab|github|docker)(?:\s*的)?\s*(?:(?:api|app|应用|开放平台|后台|服务端|客户端|机器人|推送|上传|发包|签名|runner\s*注册|注册|个人|访问)\s*的?\s*)*`, `密钥|key|token|凭证|凭据|secret`, ``},
+	{"zh", `ssh|gpg|pgp|rsa|deploy|许可证|激活|序列号`, `密钥|key`, ``},
+	{"zh", `redis\s*的?`, `key`, ``},
+	{"zh", `csrf|jwt|session|refresh|登录|动态|刷新|游戏|饭堂|食堂`, `token`, ``},
+	{"zh", ``, `密钥对|公钥|私钥|主键|外键|产品密钥`, ``},
+}
+
+// otherServicesEN are services other than AI APIs whose own keys and
+// tokens chat asks about.
+const otherServicesEN = `npm|pypi|docker|docker hub|jira|confluence|atlassian|slack|stripe|apple|apns|app store|play store|play console|firebase|fcm|onesignal|discord|telegram|android|keystore|figma|sentry|google maps|maps|mapbox|postman|gitlab|bitbucket|github|jenkins|circleci|artifactory|twilio|sendgrid|shopify|heroku|vercel|netlify|cloudflare|datadog|pagerduty|notion|zoom|dropbox|salesforce|hubspot|mailchimp|paypal|algolia|segment|mixpanel|intercom|auth0|runner`
+
+// otherSense matches every row of otherSenses.
+var otherSense = func() *regexp.Regexp {
+	var alts []string
+	for _, o := range otherSenses {
+		if o.lang == "zh" {
+			if o.before != "" {
+				alts = append(alts, `(?:`+o.before+`)\s*(?:`+o.nouns+`)`)
+			} else {
+				alts = append(alts, `(?:`+o.nouns+`)`)
+			}
+			continue
+		}
+		after := otherSenseAfter(o.after)
+		if o.before != "" {
+			alts = append(alts, `\b(?:`+o.before+`)[- ](?:`+o.nouns+`)`+after+`\b`)
+		} else {
+			alts = append(alts, `\b(?:`+o.nouns+`)`+after+`\b`)
+		}
+	}
+	return regexp.MustCompile(`(?i)` + strings.Join(alts, "|"))
+}()
+
+// otherSenseAfter is the part of an English row's pattern that follows its
+// noun: the words after it, when the row names any.
+func otherSenseAfter(words string) string {
+	if words == "" {
+		return ""
+	}
+	return ` (?:` + words + `)`
+}
 
 // anchorText is s with otherSenseAnchor's matches set aside.
 func anchorText(s string) string {
@@ -370,8 +430,11 @@ func (d *domainTerms) anchorText() string {
 }
 
 // otherSense reports whether the line uses an anchor's word in another
-// sense: anchorText set some of it aside.
-func (d *domainTerms) otherSense() bool { return d.anchorText() != d.s }
+// sense (anchorText set some of it aside) or names keys or tokens only in
+// the senses of otherSenses (a meal token, a deploy key).
+func (d *domainTerms) otherSense() bool {
+	return d.anchorText() != d.s || (coreNoun.MatchString(d.s) && !d.key())
+}
 
 // provider reports whether the line names an AI provider or model.
 func (d *domainTerms) provider() bool {
@@ -383,22 +446,66 @@ func (d *domainTerms) provider() bool {
 
 // anchored reports whether the line's focus is an AI API: it names one, or,
 // with no distractor nearby, it names a key, token or credential in a sense
-// other than those of otherSenseEN and otherSenseZH.
+// other than those of otherSenses.
 func (d *domainTerms) anchored() bool {
 	if d.ai() {
 		return true
 	}
-	return !d.distracted() && namesKey(d.s)
+	return !d.distracted() && d.key()
+}
+
+// key reports whether the line names a key, token or credential in a sense
+// other than those of otherSenses, as spelling-corrected and, when the line
+// as typed names one, as typed (the speller knows no qualifier: "meal
+// tokens" becomes "mean tokens"; a typo such as "tokns" names nothing).
+func (d *domainTerms) key() bool {
+	if !d.keyDone {
+		d.isKey = namesKey(d.s) && (d.typed == "" || d.typed == d.s || !onlyOtherSenses(prepare(d.typed)))
+		d.keyDone = true
+	}
+	return d.isKey
 }
 
 // namesKey reports whether s names a key, token or credential in a sense
-// other than those of otherSenseEN and otherSenseZH.
+// other than those of otherSenses.
 func namesKey(s string) bool {
-	if !coreNoun.MatchString(s) {
-		return false
+	// Each noun is looked up in a window around it: otherSense, run over a
+	// 4 KiB line, cost more than the rest of the passive checks.
+	for _, n := range coreNoun.FindAllStringIndex(s, -1) {
+		lo, hi := wordStart(s, n[0]-otherSenseReach), min(len(s), n[1]+otherSenseReach)
+		inOther := false
+		for _, m := range otherSense.FindAllStringIndex(s[lo:hi], -1) {
+			if lo+m[0] <= n[0] && n[1] <= lo+m[1] {
+				inOther = true
+				break
+			}
+		}
+		if !inOther {
+			return true
+		}
 	}
-	return coreNoun.MatchString(otherSenseZH.ReplaceAllString(otherSenseEN.ReplaceAllString(s, " "), " "))
+	return false
 }
+
+// otherSenseReach is the most bytes a row of otherSenses spans before or
+// after its noun.
+const otherSenseReach = 80
+
+// wordStart is the start of the word or character at or before byte i of
+// s, so that a window cut there starts at a boundary.
+func wordStart(s string, i int) int {
+	if i <= 0 {
+		return 0
+	}
+	for i > 0 && (isWordByte(s[i-1]) || !utf8.RuneStart(s[i])) {
+		i--
+	}
+	return i
+}
+
+// onlyOtherSenses reports whether s names a key, token or credential, each
+// in a sense of otherSenses.
+func onlyOtherSenses(s string) bool { return coreNoun.MatchString(s) && !namesKey(s) }
 
 // namesKeyOrAI reports whether s names an AI API or a key, token or
 // credential in its API sense, distractors aside.
@@ -411,11 +518,11 @@ type domainTerms struct {
 	// typed, when set, is the line before spelling correction: English
 	// distractors are looked for in both (Chinese ones only in s, where
 	// synonyms have replaced 部门 and the like).
-	typed                                          string
-	anchor                                         string
-	anchorDone                                     bool
-	strongDone, distractDone, aiDone, providerDone bool
-	strong, distract, isAI, isProvider             bool
+	typed                                                   string
+	anchor                                                  string
+	anchorDone                                              bool
+	strongDone, distractDone, aiDone, providerDone, keyDone bool
+	strong, distract, isAI, isProvider, isKey               bool
 }
 
 func (d *domainTerms) isStrong() bool {
@@ -614,7 +721,7 @@ func everydaySense(s string) bool {
 // how it differs from an AI token); it needs a lifecycle word or a named
 // sign-in platform to be the team's own.
 var (
-	authTokenEN = regexp.MustCompile(`(?i)\b(?:oauth2?|oidc|sso|(?:access|refresh|id|reset|csrf|xsrf|session|login|auth)[_ ]tokens?|tenant_access_token|jsapi_ticket|sessions?|csrf|xsrf|jwts?|log ?out|logs out|logged out|sign[- ]?in|password reset)\b`)
+	authTokenEN = regexp.MustCompile(`(?i)\b(?:oauth2?|oidc|sso|auth service|auth server|identity provider|(?:access|refresh|id|reset|csrf|xsrf|session|login|auth)[_ ]tokens?|tenant_access_token|jsapi_ticket|sessions?|csrf|xsrf|jwts?|log ?out|logs out|logged out|sign[- ]?in|password reset)\b`)
 	authTokenZH = regexp.MustCompile(`(?i)access_token|oauth|session|csrf|jwt|refresh\s*token|登录|登陆|第三方登录|退出登录|重置密码|会话`)
 	authLifeEN  = regexp.MustCompile(`(?i)\b(?:expir\w*|valid|validity|lifetime|lasts?|ttl|cach\w*|stor\w*|keep|kept|persist\w*|redis|cookies?|localstorage|local storage|refresh\w*|renew\w*|revok\w*|invalid\w*|rotat\w*|callback|backend|server|servers|workspace|check|mobile app)\b`)
 	authLifeZH  = regexp.MustCompile(`过期|有效期|失效|作废|缓存|存在|存储|放在|续期|刷新|共用|共享|回调|后端|前端|服务器|多久|校验|每次`)
@@ -623,8 +730,8 @@ var (
 
 	throttleEN = regexp.MustCompile(`(?i)\b(?:rate[- ]?limit\w*|throttl\w*|qps|rps|requests per second|limit_req|429s?|retry-after|per[- ]ip|per[- ]user|per consumer|shed load|ddos\w*)\b`)
 	throttleZH = regexp.MustCompile(`(?i)限流|限速|限制频率|频率|qps|429|被刷|打挂|降级`)
-	ownSideEN  = regexp.MustCompile(`(?i)\b(?:gateway|nginx|kong|envoy|haproxy|load balancer|endpoints?|our own|own service|our service|the service|order service|signup|sign-up|login api|checkout|webhooks?|limiter|token bucket|sliding window|fixed window|redis|black friday|promotion|sale|mobile clients|partners?|customers?|one customer|github|gitlab|stripe|shopify|twitter)\b`)
-	ownSideZH  = regexp.MustCompile(`(?i)github|gitlab|网关|nginx|sentinel|令牌桶|漏桶|滑动窗口|压测|秒杀|大促|双十一|双11|流量|地铁|火车站|春运|景区|单个\s*ip|按用户|按租户|回调|合作方|短信|验证码|(?:我们|自己|自家|下单|登录|注册|支付|搜索)[^，。？！,.?!]{0,3}(?:接口|服务)|我们服务`)
+	ownSideEN  = regexp.MustCompile(`(?i)\b(?:gateway|nginx|kong|envoy|haproxy|load balancer|endpoints?|our own|own service|our service|the service|order service|signup|sign-up|login api|checkout|webhooks?|limiter|token bucket|sliding window|fixed window|redis|black friday|promotion|sale|mobile clients|partners?|customers?|one customer|github|gitlab|stripe|shopify|twitter|login attempts?|failed logins?|password attempts?|brute[- ]force)\b`)
+	ownSideZH  = regexp.MustCompile(`(?i)github|gitlab|网关|nginx|sentinel|令牌桶|漏桶|滑动窗口|压测|秒杀|大促|双十一|双11|流量|地铁|火车站|春运|景区|单个\s*ip|按用户|按租户|回调|合作方|短信|验证码|(?:我们|自己|自家|下单|登录|注册|支付|搜索)[^，。？！,.?!]{0,3}(?:接口|服务)|我们服务|登录失败|密码错误|暴力破解|店铺|商城|有赞|淘宝|京东|拼多多`)
 )
 
 // aboutOwnAuth reports whether a chat line is about the team's own sign-in

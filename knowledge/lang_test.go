@@ -180,6 +180,33 @@ func TestEverydaySense(t *testing.T) {
 	checkText(t, "everydaySense", everydaySense, tests)
 }
 
+func TestNamesKey(t *testing.T) {
+	tests := []textCase[bool]{
+		{"how do I rotate my key", true},
+		{"how do I rotate my ssh key", false},
+		{"are deploy keys on gitlab read-only?", false},
+		{"who has the key to the server room", false},
+		{"the key fob stopped working", false},
+		{"do the meal tokens expire?", false},
+		{"is the governance token worth it", false},
+		{"csrf token vs api token", true},
+		{"许可证密钥在哪找", false},
+		{"主键要不要用 uuid", false},
+		{"密钥多久轮换一次", true},
+		{"redis 的 key 过期了", false},
+		{"where do I regenerate the jira api token?", false},
+		{"how do I get a new discord bot token", false},
+		{"I pushed my openai key to github", true},
+		{"pasted our key in slack by accident", true},
+		{"how does the workflow read the key from github actions?", true},
+		{"Discord 机器人的 token 重置了", false},
+		{"把 key 发到微信群里了", true},
+		{"our slack app's bot token got revoked", false},
+		{"飞书应用的 app secret 多久轮换一次", false},
+	}
+	checkText(t, "namesKey", namesKey, tests)
+}
+
 func TestPhraseSet(t *testing.T) {
 	p := newPhraseSet("ssh primary_key stand-up log_in_again")
 	tests := []textCase[bool]{
