@@ -159,6 +159,13 @@ func TestEvalSets(t *testing.T) {
 		// Scored once, 2026-12-02, on the seventh round as landed: en 95.9%,
 		// zh 95.9%, passive 85.3% right, 5 wrong, 3/100 chatter.
 		{fresh8File, false, 0.95, 0.85, 5, 3},
+		// Scored once, 2026-12-03, after the eighth routing round: fresh9
+		// en 96.5%, zh 92.9%, passive 84.7% right, 8 wrong, 0/100 chatter;
+		// fresh10 95.3%, 94.1%, 83.2%, 4 wrong, 4/100; fresh11 92.4%,
+		// 92.9%, 80.9%, 4 wrong, 0/100.
+		{fresh9File, false, 0.92, 0.84, 8, 0},
+		{fresh10File, false, 0.94, 0.83, 4, 4},
+		{fresh11File, false, 0.92, 0.80, 4, 0},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			f := measure(t, ix, tt.file, tt.dev && testing.Verbose())

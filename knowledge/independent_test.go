@@ -35,6 +35,12 @@ const (
 	// fresh8File is an eighth measured set, written the same way after the
 	// seventh routing round had landed, and scored once on it.
 	fresh8File = "testdata/fresh8.yaml"
+	// fresh9File, fresh10File and fresh11File were written the same way,
+	// by three writers, after the seventh round had landed (2026-12-02),
+	// kept unscored through the eighth round and scored once after it.
+	fresh9File  = "testdata/fresh9.yaml"
+	fresh10File = "testdata/fresh10.yaml"
+	fresh11File = "testdata/fresh11.yaml"
 )
 
 // TestIndependentSetsAreSound checks each independent set's labels and
@@ -42,7 +48,8 @@ const (
 // every label names a real topic, and no question copies an FAQ phrasing.
 // The fresh set's writer never saw the FAQ, yet a few short, natural
 // questions ("do api keys expire?") are also FAQ phrasings: they are
-// counted, logged and kept, up to 4% of the set.
+// counted, logged and kept, up to 4% of the set (6% for fresh9–fresh11,
+// 18–19 of 340 each: more of their writers' lines are short).
 func TestIndependentSetsAreSound(t *testing.T) {
 	ix := testIndex(t)
 	own := faqWordings(ix)
@@ -50,7 +57,7 @@ func TestIndependentSetsAreSound(t *testing.T) {
 		file       string
 		minTopics  int
 		maxOverlap float64
-	}{{independentFile, 27, 0}, {freshFile, len(ix.Topics("en")), 0.04}, {fresh4File, len(ix.Topics("en")), 0.04}, {fresh5File, len(ix.Topics("en")), 0.04}, {fresh6File, len(ix.Topics("en")), 0.04}, {fresh7File, len(ix.Topics("en")), 0.04}, {fresh8File, len(ix.Topics("en")), 0.04}} {
+	}{{independentFile, 27, 0}, {freshFile, len(ix.Topics("en")), 0.04}, {fresh4File, len(ix.Topics("en")), 0.04}, {fresh5File, len(ix.Topics("en")), 0.04}, {fresh6File, len(ix.Topics("en")), 0.04}, {fresh7File, len(ix.Topics("en")), 0.04}, {fresh8File, len(ix.Topics("en")), 0.04}, {fresh9File, len(ix.Topics("en")), 0.06}, {fresh10File, len(ix.Topics("en")), 0.06}, {fresh11File, len(ix.Topics("en")), 0.06}} {
 		qs, _ := loadQuestionFile(t, tt.file)
 		count := map[string]map[string]int{}
 		overlap := 0

@@ -128,6 +128,13 @@ func TestFreshUnseen(t *testing.T) {
 		// Scored once, 2026-12-02: 209 questions and 90 off-topic lines;
 		// en 94.9%, zh 95.5%, passive 83.3% right, 4 wrong, 3/90 chatter.
 		{fresh8File, []string{fresh4File, fresh5File, fresh6File, fresh7File}, 0.94, 0.83, 3},
+		// Scored once, 2026-12-03: fresh9 202 questions and 74 off-topic
+		// lines, en 95.2%, zh 89.9%, passive 80.7% right, 8 wrong, 0/74
+		// chatter; fresh10 209 and 74, 93.2%, 93.4%, 78.5%, 4 wrong, 4/74;
+		// fresh11 218 and 84, 89.1%, 91.3%, 75.7%, 4 wrong, 0/84.
+		{fresh9File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File}, 0.89, 0.80, 0},
+		{fresh10File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File}, 0.93, 0.78, 4},
+		{fresh11File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File}, 0.89, 0.75, 0},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			ref := slices.Clip(seen) // appends below never write into seen
