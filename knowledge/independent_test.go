@@ -37,7 +37,8 @@ const (
 	fresh8File = "testdata/fresh8.yaml"
 	// fresh9File, fresh10File and fresh11File were written the same way,
 	// by three writers, after the seventh round had landed (2026-12-02),
-	// kept unscored through the eighth round and scored once after it.
+	// kept unscored through the eighth round and scored once after it;
+	// development sets since (developmentFiles).
 	fresh9File  = "testdata/fresh9.yaml"
 	fresh10File = "testdata/fresh10.yaml"
 	fresh11File = "testdata/fresh11.yaml"
