@@ -607,6 +607,21 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 // end after them, at most span bytes on; the ends found, and (without
 // every) the runs of hits begun and ended alone.
 func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]int, []endRun, []soloRun) {
+	if !every && p.skip {
+		// A match begun at a hit starts with one of first's bytes: a hit
+		// at any other byte (a case-sensitive rule's keyword in the other
+		// case: twilio's SK in "sk-sk-…") begins none, and is dropped
+		// without a step of the DFA.
+		live := make([]int, 0, len(qs))
+		for _, q := range qs {
+			if q < len(t) && p.first[t[q]] {
+				live = append(live, q)
+			}
+		}
+		if qs = live; len(qs) == 0 {
+			return nil, nil, nil
+		}
+	}
 	n := 0
 	var solo []soloRun
 	runs := p.ends(t, qs, every, span, len(t), false, &solo, &n)
