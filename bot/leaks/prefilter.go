@@ -208,8 +208,8 @@ func (p *prefilter) nullable() bool { return !p.skip }
 type dfaCache struct {
 	sets [][]uint32 // per state: instructions, sorted
 	kind []uint8    // per state: the kind of the byte before
-	// trans[state<<shift|class]: the next state<<1, |1 when a match ends
-	// before the byte; -1 not built.
+	// trans[state<<shift|class]: the next state's row (state<<shift)
+	// <<1, |1 when a match ends before the byte; -1 not built.
 	trans  []int32
 	eot    []uint8         // per state: 1 a match ends at the text's end, 2 not, 0 not built
 	inj    []int32         // state -> state with the start added, -1 not built
@@ -457,15 +457,32 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 		if every && injectUntil >= i {
 			end = i
 		}
-		// One step at least (end may be i), then plain steps to end.
+		// One step at least (end may be i), then plain steps to end:
+		// first the plain steps before the last, on built transitions
+		// without an end, from row to row (a transition holds the next
+		// state's row, so a step is two loads and an or); the general
+		// step below takes the rest.
 		trans, class := c.trans, &p.class
 		done := false
 		for {
+			if hot := min(end-1, stop); i < hot && s != 0 {
+				row, i0 := int(s)<<shift, i
+				for i < hot {
+					x := trans[row|int(class[t[i]])]
+					if x&1 != 0 || x == 0 { // not built (-1), an end, or death
+						break
+					}
+					row = int(x >> 1)
+					i++
+				}
+				steps += i - i0
+				s = int32(row >> shift)
+			}
 			k := int(s)<<shift | int(class[t[i]])
 			x := trans[k]
 			if x < 0 {
 				m, nx := c.step(p, s, class[t[i]])
-				x = nx << 1
+				x = nx << shift << 1
 				if m {
 					x |= 1
 				}
@@ -484,7 +501,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 				done = true
 				break
 			}
-			s = x >> 1
+			s = x >> 1 >> shift
 			i++
 			steps++
 			if i < end && s != 0 {
@@ -595,7 +612,7 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 		if i == stop {
 			return i + 1, s, steps, out
 		}
-		s = x >> 1
+		s = x >> 1 >> shift
 		i++
 		steps++
 	}
