@@ -348,11 +348,12 @@ func addEnd(runs []endRun, i int) []endRun {
 // skips text where no started match is alive. With one, it stops at the
 // first end. With solo (and not every), it records the runs begun at a
 // start where no other was alive (see soloRun). n counts the bytes stepped.
-func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, one bool, solo *[]soloRun, n *int) []endRun {
+// The runs are appended to out[:0] (nil: a new slice).
+func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, one bool, solo *[]soloRun, n *int, out []endRun) []endRun {
 	c := p.cache()
 	defer p.release(c)
 	shift := p.shift
-	var out []endRun
+	out = out[:0]
 	s := int32(0)
 	next := 0 // index into starts
 	injectUntil := -1
@@ -619,31 +620,53 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 	return i, s, steps, out
 }
 
+// keepBufs holds the slices keep returns, for the next rule's keep: a
+// message of many hits would otherwise allocate them anew for each rule.
+type keepBufs struct {
+	live, kept []int
+	runs       []endRun
+	solo       []soloRun
+}
+
+var keepPool = sync.Pool{New: func() any { return new(keepBufs) }}
+
 // keep returns the positions of qs (sorted) where a match may begin (or,
 // with every, that a match within span bytes may hold): those with a match
 // end after them, at most span bytes on; the ends found, and (without
-// every) the runs of hits begun and ended alone.
-func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]int, []endRun, []soloRun) {
+// every) the runs of hits begun and ended alone. With b, the slices
+// returned are b's (valid until b is used again); nil: new ones.
+func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work, b *keepBufs) ([]int, []endRun, []soloRun) {
+	if b == nil {
+		b = new(keepBufs)
+	}
 	if !every && p.skip {
 		// A match begun at a hit starts with one of first's bytes: a hit
 		// at any other byte (a case-sensitive rule's keyword in the other
 		// case: twilio's SK in "sk-sk-…") begins none, and is dropped
 		// without a step of the DFA.
-		live := make([]int, 0, len(qs))
-		for _, q := range qs {
-			if q < len(t) && p.first[t[q]] {
-				live = append(live, q)
-			}
+		i := 0
+		for i < len(qs) && qs[i] < len(t) && p.first[t[qs[i]]] {
+			i++
 		}
-		if qs = live; len(qs) == 0 {
-			return nil, nil, nil
+		if i < len(qs) {
+			live := append(b.live[:0], qs[:i]...)
+			for _, q := range qs[i:] {
+				if q < len(t) && p.first[t[q]] {
+					live = append(live, q)
+				}
+			}
+			b.live = live
+			if qs = live; len(qs) == 0 {
+				return nil, nil, nil
+			}
 		}
 	}
 	n := 0
-	var solo []soloRun
-	runs := p.ends(t, qs, every, span, len(t), false, &solo, &n)
+	solo := b.solo[:0]
+	runs := p.ends(t, qs, every, span, len(t), false, &solo, &n, b.runs)
+	b.runs, b.solo = runs, solo
 	w.add(n)
-	kept := make([]int, 0, len(qs))
+	kept := slices.Grow(b.kept[:0], len(qs))
 	k := 0
 	for _, q := range qs {
 		for k < len(runs) && runs[k].last <= q {
@@ -653,6 +676,7 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]i
 			kept = append(kept, q)
 		}
 	}
+	b.kept = kept
 	return kept, runs, solo
 }
 
@@ -686,7 +710,8 @@ func hasEnd(runs []endRun, e int) bool {
 // ends there), and the bytes stepped to find it. keep's pass mixes the
 // matches begun at every position; this run is q's own.
 func (p *prefilter) limit(t string, q, span int) (lim int, only bool, cost int) {
-	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), false, nil, &cost)
+	var buf [4]endRun
+	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), false, nil, &cost, buf[:0])
 	if len(runs) == 0 {
 		return q, false, cost
 	}

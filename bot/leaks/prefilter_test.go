@@ -40,7 +40,7 @@ func TestPrefilterFindsEveryMatchEnd(t *testing.T) {
 					continue // a tiny cache rebuilds states at every byte: a sample
 				}
 				n := 0
-				ends := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n)
+				ends := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n, nil)
 				for _, m := range r.re.FindAllStringIndex(text, -1) {
 					if !slices.ContainsFunc(ends, func(e endRun) bool { return e.first <= m[1] && m[1] <= e.last }) {
 						t.Fatalf("%s (cache %d words): match %v of %q not among the ends %v", r.id, maxWords, m, text, ends)
@@ -104,7 +104,7 @@ func TestSoloLimitAgreesWithLimit(t *testing.T) {
 				continue
 			}
 			span := max(f.span, 1)
-			_, runs, solo := f.filter.keep(text, qs, false, span, &work{})
+			_, runs, solo := f.filter.keep(text, qs, false, span, &work{}, nil)
 			for _, q := range qs {
 				lim, only, ok := soloLimit(runs, solo, q, span)
 				if !ok {
@@ -149,9 +149,9 @@ func TestFirstByteSkipKeepsTheEnds(t *testing.T) {
 		skipping++
 		for _, text := range texts {
 			var n int
-			with := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n)
+			with := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n, nil)
 			p.skip = false
-			without := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n)
+			without := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n, nil)
 			p.skip = true
 			if fmt.Sprint(with) != fmt.Sprint(without) {
 				t.Fatalf("%s on %q: ends %v skipping, %v stepping every byte", ru.id, text, with, without)

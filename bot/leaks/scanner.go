@@ -611,7 +611,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		var ends []endRun
 		if f.filter != nil {
 			n := 0
-			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), false, nil, &n)
+			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), false, nil, &n, nil)
 			w.add(n)
 			if len(ends) == 0 {
 				return
@@ -628,7 +628,9 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		}
 		qs = positions(ends, span)
 	case f.filter != nil:
-		if qs, kept, solo = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
+		b := keepPool.Get().(*keepBufs)
+		defer keepPool.Put(b)
+		if qs, kept, solo = f.filter.keep(t, qs, f.filterEvery, span, w, b); len(qs) == 0 {
 			return
 		}
 	}
@@ -1006,7 +1008,7 @@ func (l leadHits) keep(f *ruleShape, t string, qs []int, w *work) []int {
 	if e, ok := l[f.leadKey]; ok && slices.Equal(e.qs, qs) {
 		return e.kept
 	}
-	kept, _, _ := f.leadFilter.keep(t, qs, false, max(f.leadSpan, 1), w)
+	kept, _, _ := f.leadFilter.keep(t, qs, false, max(f.leadSpan, 1), w, nil)
 	l[f.leadKey] = struct{ qs, kept []int }{qs, kept}
 	return kept
 }
