@@ -620,12 +620,15 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 	return i, s, steps, out
 }
 
-// keepBufs holds the slices keep returns, for the next rule's keep: a
-// message of many hits would otherwise allocate them anew for each rule.
+// keepBufs holds the slices of one rule's matching (keep's, and
+// eachMatch's per window), for the next rule's: a message of many hits
+// would otherwise allocate them anew for each rule.
 type keepBufs struct {
-	live, kept []int
-	runs       []endRun
-	solo       []soloRun
+	live, kept, pass []int
+	runs             []endRun
+	solo             []soloRun
+	dead             []bool
+	found            []anchoredMatch
 }
 
 var keepPool = sync.Pool{New: func() any { return new(keepBufs) }}

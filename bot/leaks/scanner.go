@@ -600,6 +600,8 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 	f := r.fastPath()
 	span := max(f.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
+	b := keepPool.Get().(*keepBufs)
+	defer keepPool.Put(b)
 	var kept []endRun  // the filter's ends from the hits (filtered)
 	var solo []soloRun // and the hits' runs begun and ended alone
 	switch {
@@ -628,8 +630,6 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		}
 		qs = positions(ends, span)
 	case f.filter != nil:
-		b := keepPool.Get().(*keepBufs)
-		defer keepPool.Put(b)
 		if qs, kept, solo = f.filter.keep(t, qs, f.filterEvery, span, w, b); len(qs) == 0 {
 			return
 		}
@@ -691,12 +691,13 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		case filtered:
 			// The filter has run the regex after the context prefix at
 			// each hit: only the leading assertions are left to check.
-			pass = make([]int, 0, len(hs))
+			pass = b.pass[:0]
 			for _, q := range hs {
 				if f.anchored == nil || leadHolds(f.lead, t, q) {
 					pass = append(pass, q)
 				}
 			}
+			b.pass = pass
 		case len(hs)*min(f.gateSpan+1, we-ws) <= attemptFactor*(we-ws):
 			pass = nil
 			for _, q := range hs {
@@ -720,7 +721,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		}
 		return forWindows(pass, span, len(t), func(ws, we int, ps []int) bool {
 			if every && f.gate != nil && f.anchored != nil && (filtered || len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws)) {
-				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, attemptFactor*(we-ws), w); ok {
+				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, attemptFactor*(we-ws), w, b); ok {
 					for _, m := range ms {
 						if !emitAnchored(m) {
 							return false
@@ -800,9 +801,12 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // With exact limits, a match begun at a position with one possible end is
 // known by its bounds: it is returned with the regex that gives its groups
 // (see anchoredMatch).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), exact bool, budget int, w *work) (out []anchoredMatch, ok bool) {
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), exact bool, budget int, w *work, b *keepBufs) (out []anchoredMatch, ok bool) {
 	pos, i := 0, 0
-	dead := make([]bool, len(pass))
+	dead := slices.Grow(b.dead[:0], len(pass))[:len(pass)]
+	clear(dead)
+	out = b.found[:0]
+	defer func() { b.dead, b.found = dead, out[:0] }()
 	var group []int
 	for {
 		for i < len(pass) && pass[i] < pos {
@@ -1049,19 +1053,23 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 	if sc.seen[key] || (r.conf == Low && sc.lowPhase && sc.overlapsHigh(a, b)) {
 		return
 	}
+	// The checks of the secret alone first: they cost less than finding
+	// the line and looking up a verdict (a run of "glrt-glrt-…" is
+	// thousands of low-entropy matches).
+	if cheapDrop(r, t[a:b]) {
+		return
+	}
 	line := lineAround(t, ms, me)
-	// The verdict depends on the match, the secret's place in it and the
-	// line only: a repeated candidate is checked once per view.
+	// The allowlists' verdict depends on the match, the secret's place in
+	// it and the line only: a repeated candidate is checked once per view.
 	vk := verdictKey{ri, a - ms, b - ms, t[ms:me], line}
 	drop, ok := sc.verdicts[vk]
 	if !ok {
-		var costly bool
-		if drop, costly = s.dropped(r, t[a:b], t[ms:me], line, w); costly {
-			if sc.verdicts == nil {
-				sc.verdicts = map[verdictKey]bool{}
-			}
-			sc.verdicts[vk] = drop
+		drop = s.allowedCandidate(r, t[a:b], t[ms:me], line, w)
+		if sc.verdicts == nil {
+			sc.verdicts = map[verdictKey]bool{}
 		}
+		sc.verdicts[vk] = drop
 	}
 	if drop {
 		return
@@ -1130,22 +1138,24 @@ func bySpan(a *config.Allowlist) bool {
 	return true
 }
 
-// dropped reports whether rule r's candidate secret (in match, on line)
-// is not a finding: too little entropy, chat noise, a placeholder, or
-// allowed by an allowlist; costly when the allowlists were checked (the
-// verdict is then worth remembering).
-func (s *Scanner) dropped(r *rule, secret, match, line string, w *work) (drop, costly bool) {
+// cheapDrop reports whether rule r's candidate secret is not a finding by
+// the secret alone: too little entropy, chat noise or a placeholder.
+func cheapDrop(r *rule, secret string) bool {
 	if r.entropy != 0 && entropyAtMost(secret, r.entropy) {
-		return true, false
+		return true
 	}
-	// The chat filters first: they are cheaper than the allowlists.
+	// The chat filters before the allowlists: they cost less.
 	if r.generic && chatNoise(secret) {
-		return true, false
+		return true
 	}
-	if placeholder(secret, r.prefixes) {
-		return true, false
-	}
-	return s.allowed(s.globals, true, secret, match, line, w) || s.allowed(r.allowlists, false, secret, match, line, w), true
+	return placeholder(secret, r.prefixes)
+}
+
+// allowedCandidate reports whether an allowlist (global or rule r's)
+// allows r's candidate secret, in match, on line: the verdict worth
+// remembering once cheapDrop has let the candidate through.
+func (s *Scanner) allowedCandidate(r *rule, secret, match, line string, w *work) bool {
+	return s.allowed(s.globals, true, secret, match, line, w) || s.allowed(r.allowlists, false, secret, match, line, w)
 }
 
 // applyRequired implements gitleaks' composite rules: a finding of a rule
