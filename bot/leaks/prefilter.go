@@ -459,10 +459,11 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 			end = i
 		}
 		// One step at least (end may be i), then plain steps to end:
-		// first the plain steps before the last, on built transitions
-		// without an end, from row to row (a transition holds the next
-		// state's row, so a step is two loads and an or); the general
-		// step below takes the rest.
+		// first the steps before the last on built transitions to a live
+		// state, without an end or with one that extends the last run,
+		// from row to row (a transition holds the next state's row, so a
+		// step is two loads and an or); the general step below takes the
+		// rest.
 		trans, class := c.trans, &p.class
 		done := false
 		for {
@@ -470,8 +471,14 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 				row, i0 := int(s)<<shift, i
 				for i < hot {
 					x := trans[row|int(class[t[i]])]
-					if x&1 != 0 || x == 0 { // not built (-1), an end, or death
+					if x <= 1 { // not built (-1), or death
 						break
+					}
+					if x&1 != 0 {
+						if n := len(out); one || n == 0 || out[n-1].last != i-1 {
+							break
+						}
+						out[len(out)-1].last = i
 					}
 					row = int(x >> 1)
 					i++
