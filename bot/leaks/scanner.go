@@ -292,7 +292,9 @@ func (s *Scanner) scan(ctx context.Context, text string, w *work) (out []Finding
 		}
 	}()
 	var fs []Finding
-	for _, v := range views(text, w) {
+	vs := views(text, w)
+	defer release(vs)
+	for _, v := range vs {
 		raw, err := s.scanView(ctx, v, w)
 		if err != nil {
 			return nil, err

@@ -1,6 +1,10 @@
 package leaks
 
-import "unicode/utf8"
+import (
+	"slices"
+	"sync"
+	"unicode/utf8"
+)
 
 // A view is a text the rules run over, and the way back from its offsets
 // to the scanned text's. The scanned text itself is the first view; a key
@@ -15,6 +19,29 @@ type view struct {
 	// crossing: keep only findings that span a joined gap (the others
 	// are the scanned text's own).
 	crossing bool
+	// bufs holds lo and hi when they come from joinPool (see release).
+	bufs *joinBufs
+}
+
+// joinBufs are a joined view's buffers, kept for the next scan: a message
+// with invisible characters would otherwise allocate (and clear) six
+// times its length of offsets on each scan.
+type joinBufs struct {
+	raw    []byte
+	lo, hi []int32
+}
+
+var joinPool = sync.Pool{New: func() any { return new(joinBufs) }}
+
+// release gives the views' pooled buffers back once the scan is done
+// with them (findings keep no offsets of a view, only their own).
+func release(vs []*view) {
+	for _, v := range vs {
+		if v.bufs != nil {
+			joinPool.Put(v.bufs)
+			v.bufs, v.lo, v.hi = nil, nil, nil
+		}
+	}
 }
 
 // Bounds of the decoded views: base64 runs shorter than minBase64 or
@@ -145,10 +172,32 @@ func joinedView(text string) *view {
 	if !needsJoin(text) {
 		return nil
 	}
-	raw := make([]byte, 0, len(text))
-	lo, hi := make([]int32, 0, len(text)), make([]int32, 0, len(text))
+	b := joinPool.Get().(*joinBufs)
+	raw := slices.Grow(b.raw[:0], len(text))[:len(text)]
+	lo := slices.Grow(b.lo[:0], len(text))[:len(text)]
+	hi := slices.Grow(b.hi[:0], len(text))[:len(text)]
+	b.raw, b.lo, b.hi = raw, lo, hi
+	n := 0 // bytes of raw written
+	// keep copies text[i:j] to the view, byte for byte.
+	keep := func(i, j int) {
+		copy(raw[n:], text[i:j])
+		l, h := lo[n:n+j-i], hi[n:n+j-i]
+		for k := range l {
+			l[k], h[k] = int32(i+k), int32(i+k+1)
+		}
+		n += j - i
+	}
 	joined := false
 	for i := 0; i < len(text); {
+		// The ASCII run up to a byte that may begin a join.
+		j := i
+		for j < len(text) && text[j] < utf8.RuneSelf && text[j] != '\r' && text[j] != '\n' {
+			j++
+		}
+		keep(i, j)
+		if i = j; i == len(text) {
+			break
+		}
 		c := text[i]
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(text[i:])
@@ -158,30 +207,27 @@ func joinedView(text string) *view {
 				continue
 			}
 			for k := 0; k < size; k++ {
-				raw = append(raw, text[i+k])
-				lo = append(lo, int32(i))
-				hi = append(hi, int32(i+size))
+				raw[n], lo[n], hi[n] = text[i+k], int32(i), int32(i+size)
+				n++
 			}
 			i += size
 			continue
 		}
-		if c == '\r' || c == '\n' {
-			if next, ok := wrapAt(text, i); ok {
-				joined = true
-				i = next
-				continue
-			}
+		if next, ok := wrapAt(text, i); ok {
+			joined = true
+			i = next
+			continue
 		}
-		raw = append(raw, c)
-		lo = append(lo, int32(i))
-		hi = append(hi, int32(i+1))
+		keep(i, i+1)
 		i++
 	}
+	raw, lo, hi = raw[:n], lo[:n], hi[:n]
 	if !joined {
+		joinPool.Put(b)
 		return nil
 	}
 	s := string(raw)
-	return &view{raw: s, text: normalize(s), lo: lo, hi: hi, crossing: true}
+	return &view{raw: s, text: normalize(s), lo: lo, hi: hi, crossing: true, bufs: b}
 }
 
 // needsJoin reports whether text has an invisible rune or a line wrap
