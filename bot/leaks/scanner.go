@@ -483,11 +483,31 @@ func (h *kwHits) of(kws []int) []int {
 		}
 		return one
 	}
-	var qs, buf []int
+	total := 0
 	for _, k := range kws {
-		if l := h.lists[k]; len(l) > 0 {
-			qs, buf = mergeSorted(buf[:0], qs, l), qs
+		total += len(h.lists[k])
+	}
+	// The first list is merged from where it is (read only); the merges
+	// alternate between two slices of the total's capacity.
+	var qs, spare []int
+	owned := false
+	for _, k := range kws {
+		l := h.lists[k]
+		switch {
+		case len(l) == 0:
+			continue
+		case qs == nil:
+			qs = l
+			continue
 		}
+		dst := spare[:0]
+		if dst == nil {
+			dst = make([]int, 0, total)
+		}
+		if owned {
+			spare = qs
+		}
+		qs, owned = mergeSorted(dst, qs, l), true
 	}
 	return qs
 }
