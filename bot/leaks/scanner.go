@@ -395,6 +395,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	sc := &viewScan{seen: map[[3]int]bool{}}
 	leads, relaxedLeads := leadHits{}, leadHits{}
 	var relaxed string
+	var changed []int // where relaxed differs from norm
 	ran := map[int]bool{}
 	for _, ri := range order {
 		if err := ctx.Err(); err != nil {
@@ -412,11 +413,18 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		s.detect(ri, norm, sc, false, qs, leads, w)
 		if r.relax {
 			if relaxed == "" {
-				relaxed = relaxBoundaries(norm)
+				relaxed, changed = relaxedText(norm)
 				w.viewBytes += len(norm)
 			}
 			if relaxed != norm {
-				s.detect(ri, relaxed, sc, false, qs, relaxedLeads, w)
+				// The relaxed text differs only at changed: a match the
+				// plain pass has not found has a hit near a change.
+				if qs != nil && !relaxEverywhere {
+					qs = nearAny(qs, changed, relaxReach(r.fastPath().span))
+				}
+				if qs == nil || len(qs) > 0 {
+					s.detect(ri, relaxed, sc, false, qs, relaxedLeads, w)
+				}
 			}
 		}
 	}
@@ -1448,7 +1456,14 @@ func isControl(c byte) bool {
 // well-formed provider rules only, whose gitleaks boundary classes would
 // otherwise miss "my key is AIza….", "(sk-…)" or "<https://x?key=AIza…|x>".
 func relaxBoundaries(t string) string {
+	r, _ := relaxedText(t)
+	return r
+}
+
+// relaxedText is relaxBoundaries(t) and the offsets it changed.
+func relaxedText(t string) (string, []int) {
 	var b []byte // a copy, made at the first change
+	var changed []int
 	for i := 0; i < len(t); i++ {
 		switch relaxClass[t[i]] {
 		case relaxNever:
@@ -1464,11 +1479,48 @@ func relaxBoundaries(t string) string {
 			b = []byte(t)
 		}
 		b[i] = ' '
+		changed = append(changed, i)
 	}
 	if b == nil {
-		return t
+		return t, nil
 	}
-	return string(b)
+	return string(b), changed
+}
+
+// relaxEverywhere (set by tests) runs the relaxed pass at every hit, not
+// only at those near a change.
+var relaxEverywhere bool
+
+// relaxReach is how far from a changed byte a hit of a rule whose matches
+// are at most span long may be and still begin (or end) a match the
+// relaxed pass finds and the plain pass does not: the changed byte is in
+// the match, in the bytes the regex looks at after its start (at most
+// span), in the assertion bytes around it, or in the line an allowlist
+// sees (maxLineContext on each side); or it changed a match of the plain
+// pass that overlapped this one (another span).
+func relaxReach(span int) int { return 2*max(span, 1) + maxLineContext + 2 }
+
+// nearAny returns the positions of qs (sorted) at most d from one of at
+// (sorted): qs itself when that is all of them.
+func nearAny(qs, at []int, d int) []int {
+	var out []int
+	j := 0
+	for i, q := range qs {
+		for j < len(at) && at[j] < q-d {
+			j++
+		}
+		near := j < len(at) && at[j] <= q+d
+		switch {
+		case near && out != nil:
+			out = append(out, q)
+		case !near && out == nil:
+			out = append(make([]int, 0, len(qs)), qs[:i]...)
+		}
+	}
+	if out == nil {
+		return qs
+	}
+	return out
 }
 
 // What relaxBoundaries does with a byte.
