@@ -23,9 +23,9 @@ type view struct {
 	bufs *joinBufs
 }
 
-// joinBufs are a joined view's buffers, kept for the next scan: a message
-// with invisible characters would otherwise allocate (and clear) six
-// times its length of offsets on each scan.
+// joinBufs are a joined or decoded view's buffers, kept for the next
+// scan: a message with invisible characters would otherwise allocate (and
+// clear) six times its length of offsets on each scan.
 type joinBufs struct {
 	raw    []byte
 	lo, hi []int32
@@ -299,7 +299,10 @@ func decodedViews(src *view) []*view {
 			dec = dec[:budget]
 		}
 		budget -= len(dec)
-		v := &view{raw: string(dec), lo: make([]int32, len(dec)), hi: make([]int32, len(dec))}
+		b := joinPool.Get().(*joinBufs)
+		b.lo = slices.Grow(b.lo[:0], len(dec))[:len(dec)]
+		b.hi = slices.Grow(b.hi[:0], len(dec))[:len(dec)]
+		v := &view{raw: string(dec), lo: b.lo, hi: b.hi, bufs: b}
 		v.text = normalize(v.raw)
 		for k := range dec {
 			g := start + k/3*4
@@ -327,7 +330,8 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 	}
 	std, url := false, false
 	out := buf[:0]
-	valid := 0 // out[:valid] is valid UTF-8 and ends before a rune
+	valid := 0    // out[:valid] is valid UTF-8 and ends before a rune
+	high := false // out[valid:] has a byte beyond ASCII
 	for i := 0; i < len(run); i += 4 {
 		n := min(4, len(run)-i)
 		var v uint32
@@ -341,7 +345,6 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 			}
 			v |= uint32(base64Value[c]-1) << (18 - 6*k)
 		}
-		high := false
 		for k := 0; k < n-1; k++ {
 			b := byte(v >> (16 - 8*k))
 			if isControl(b) {
@@ -350,10 +353,11 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 			high = high || b >= utf8.RuneSelf
 			out = append(out, b)
 		}
-		if high || len(out)-valid >= 64 {
+		if len(out)-valid >= 64 || high && len(out)-valid >= 12 {
 			// The decoded runes so far, up to the last one begun, must be
 			// valid UTF-8: stop at the first invalid one (random bytes
-			// give one within a few).
+			// give one within a few; text beyond ASCII is checked a dozen
+			// bytes at a time).
 			end := len(out)
 			for k := end - 1; k >= max(valid, end-utf8.UTFMax); k-- {
 				if utf8.RuneStart(out[k]) {
@@ -365,6 +369,7 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 				return nil, false
 			}
 			valid = end
+			high = end < len(out)
 		}
 	}
 	if std && url {
