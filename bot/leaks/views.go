@@ -264,6 +264,14 @@ var base64Value = func() (v [256]byte) {
 
 func base64Byte(c byte) bool { return base64Value[c] != 0 }
 
+// base64Alphabet marks the bytes only one of the two alphabets has.
+var base64Alphabet = [256]uint8{'+': alphaStd, '/': alphaStd, '-': alphaURL, '_': alphaURL}
+
+const (
+	alphaStd = 1 << iota
+	alphaURL
+)
+
 // decodedViews decodes, one level deep, the base64 runs of src that decode
 // to text (a .env file, a Kubernetes Secret's data, a key).
 func decodedViews(src *view) []*view {
@@ -334,30 +342,40 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 	high := false // out[valid:] has a byte beyond ASCII
 	for i := 0; i < len(run); i += 4 {
 		n := min(4, len(run)-i)
-		var v uint32
-		for k := 0; k < n; k++ {
-			c := run[i+k]
-			switch c {
-			case '+', '/':
-				std = true
-			case '-', '_':
-				url = true
-			}
-			v |= uint32(base64Value[c]-1) << (18 - 6*k)
-		}
-		for k := 0; k < n-1; k++ {
-			b := byte(v >> (16 - 8*k))
-			if isControl(b) {
+		if n == 4 {
+			// A whole quantum: three bytes at once.
+			c0, c1, c2, c3 := run[i], run[i+1], run[i+2], run[i+3]
+			alpha := base64Alphabet[c0] | base64Alphabet[c1] | base64Alphabet[c2] | base64Alphabet[c3]
+			std, url = std || alpha&alphaStd != 0, url || alpha&alphaURL != 0
+			v := uint32(base64Value[c0]-1)<<18 | uint32(base64Value[c1]-1)<<12 | uint32(base64Value[c2]-1)<<6 | uint32(base64Value[c3]-1)
+			b0, b1, b2 := byte(v>>16), byte(v>>8), byte(v)
+			if isControl(b0) || isControl(b1) || isControl(b2) {
 				return nil, false
 			}
-			high = high || b >= utf8.RuneSelf
-			out = append(out, b)
+			high = high || (b0|b1|b2) >= utf8.RuneSelf
+			out = append(out, b0, b1, b2)
+		} else {
+			var v uint32
+			for k := 0; k < n; k++ {
+				c := run[i+k]
+				alpha := base64Alphabet[c]
+				std, url = std || alpha&alphaStd != 0, url || alpha&alphaURL != 0
+				v |= uint32(base64Value[c]-1) << (18 - 6*k)
+			}
+			for k := 0; k < n-1; k++ {
+				b := byte(v >> (16 - 8*k))
+				if isControl(b) {
+					return nil, false
+				}
+				high = high || b >= utf8.RuneSelf
+				out = append(out, b)
+			}
 		}
-		if len(out)-valid >= 64 || high && len(out)-valid >= 12 {
+		if len(out)-valid >= 64 || high && (valid == 0 || len(out)-valid >= 12) {
 			// The decoded runes so far, up to the last one begun, must be
 			// valid UTF-8: stop at the first invalid one (random bytes
-			// give one within a few; text beyond ASCII is checked a dozen
-			// bytes at a time).
+			// give one within a few; once some text is valid, text beyond
+			// ASCII is checked a dozen bytes at a time).
 			end := len(out)
 			for k := end - 1; k >= max(valid, end-utf8.UTFMax); k-- {
 				if utf8.RuneStart(out[k]) {
