@@ -210,7 +210,10 @@ type dfaCache struct {
 	kind []uint8    // per state: the kind of the byte before
 	// trans[state<<shift|class]: the next state's row (state<<shift)
 	// <<1, |1 when a match ends before the byte; -1 not built.
-	trans  []int32
+	trans []int32
+	// itrans is trans for the state with the start added (inj's), for
+	// runs that add it at every position; nil until such a run.
+	itrans []int32
 	eot    []uint8         // per state: 1 a match ends at the text's end, 2 not, 0 not built
 	inj    []int32         // state -> state with the start added, -1 not built
 	starts [numKinds]int32 // the start alone after a byte of each kind, 0 not built
@@ -231,6 +234,9 @@ func (p *prefilter) newCache() *dfaCache {
 
 func (c *dfaCache) reset(p *prefilter) {
 	c.sets, c.kind, c.trans, c.eot, c.inj = c.sets[:0], c.kind[:0], c.trans[:0], c.eot[:0], c.inj[:0]
+	if c.itrans != nil {
+		c.itrans = c.itrans[:0]
+	}
 	clear(c.index)
 	c.words = 0
 	c.resets++
@@ -256,6 +262,12 @@ func (c *dfaCache) add(p *prefilter, set []uint32, kind uint8) int32 {
 	c.kind = append(c.kind, kind)
 	for range 1 << p.shift {
 		c.trans = append(c.trans, -1)
+	}
+	if c.itrans != nil {
+		for range 1 << p.shift {
+			c.itrans = append(c.itrans, -1)
+		}
+		c.words += 1 << p.shift
 	}
 	c.eot = append(c.eot, 0)
 	c.inj = append(c.inj, -1)
@@ -575,10 +587,37 @@ type soloRun struct{ start, death int }
 // with one, an end was found).
 func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectUntil *int, reach, stop int, one bool, i int, s int32, steps int, out []endRun) (int, int32, int, []endRun) {
 	shift := p.shift
+	if c.itrans == nil {
+		c.itrans = slices.Repeat([]int32{-1}, len(c.trans))
+		c.words += len(c.trans)
+	}
 	for i < len(t) && i <= *injectUntil {
 		for *next < len(starts) && starts[*next]-reach <= i {
 			*injectUntil = max(*injectUntil, starts[*next])
 			*next++
+		}
+		if s != 0 {
+			// While no start is due, the stop is ahead and a live state
+			// follows without an end: one load a step, on itrans.
+			lim := min(*injectUntil+1, stop, len(t))
+			if *next < len(starts) {
+				lim = min(lim, starts[*next]-reach)
+			}
+			row, i0, itrans, class := int(s)<<shift, i, c.itrans, &p.class
+			for i < lim {
+				x := itrans[row|int(class[t[i]])]
+				if x <= 1 || x&1 != 0 {
+					break
+				}
+				row = int(x >> 1)
+				i++
+			}
+			if i > i0 {
+				// Back to the checks at the position reached.
+				steps += i - i0
+				s = int32(row >> shift)
+				continue
+			}
 		}
 		if s == 0 && p.skip && !p.first[t[i]] {
 			// No started match is alive and none begins here: skip to
@@ -610,6 +649,9 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 		x := c.trans[int(in)<<shift|int(p.class[t[i]])]
 		if x < 0 {
 			break
+		}
+		if s != 0 {
+			c.itrans[int(s)<<shift|int(p.class[t[i]])] = x
 		}
 		if x&1 != 0 {
 			out = addEnd(out, i)
