@@ -528,10 +528,21 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 				continue
 			}
 			// The state at the next hit takes it in here, when that state
-			// is built (a dead one: the start after the byte's kind);
-			// anything else goes back to the checks above.
-			if every || i == len(t) || next == len(starts) || starts[next] != i {
+			// is built (a dead one: the start after the byte's kind, at
+			// the next hit however far); anything else goes back to the
+			// checks above.
+			if every || i == len(t) || next == len(starts) {
 				break
+			}
+			if j := starts[next]; j != i {
+				if s != 0 || j > stop || j >= len(t) {
+					break
+				}
+				if open {
+					(*solo)[len(*solo)-1].death = i
+					open = false
+				}
+				i = j
 			}
 			if s == 0 {
 				in := c.starts[byteKind(t[i-1])]
