@@ -371,11 +371,21 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 	injectUntil := -1
 	steps := 0
 	open := false // the last of *solo is alive and alone so far
+	cur := false  // the last of *solo is alive
 	shared := func() {
 		// Another start joins the run: it is no longer one start's own.
 		if open {
 			(*solo)[len(*solo)-1].death = -1
 			open = false
+		}
+		if cur {
+			(*solo)[len(*solo)-1].n++
+		}
+	}
+	died := func(i int) {
+		if cur {
+			(*solo)[len(*solo)-1].dies = i
+			cur = false
 		}
 	}
 	i := 0
@@ -391,6 +401,9 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 		if open && s == 0 {
 			(*solo)[len(*solo)-1].death = i
 			open = false
+		}
+		if s == 0 {
+			died(i)
 		}
 		if c.words >= p.maxWords {
 			keep, k := slices.Clone(c.sets[s]), c.kind[s]
@@ -409,8 +422,8 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 		if i <= injectUntil {
 			if s == 0 {
 				if solo != nil && !every {
-					*solo = append(*solo, soloRun{start: i, death: len(t)})
-					open = true
+					*solo = append(*solo, soloRun{start: i, death: len(t), dies: -1, n: 1})
+					open, cur = true, true
 				}
 				kind := uint8(kindBegin)
 				if i > 0 {
@@ -542,6 +555,7 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 					(*solo)[len(*solo)-1].death = i
 					open = false
 				}
+				died(i)
 				i = j
 			}
 			if s == 0 {
@@ -552,8 +566,10 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 				if open {
 					(*solo)[len(*solo)-1].death = i
 				}
+				died(i)
 				if open = solo != nil; open {
-					*solo = append(*solo, soloRun{start: i, death: len(t)})
+					*solo = append(*solo, soloRun{start: i, death: len(t), dies: -1, n: 1})
+					cur = true
 				}
 				s = in
 			} else {
@@ -589,7 +605,10 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 // match was alive, up to death, where it died with no other start taken
 // in (-1: another was, so its ends are not start's own alone). Its ends
 // in [start, death] are exactly those of the matches begun at start.
-type soloRun struct{ start, death int }
+// Whether alone or not, the run took in n starts (start the first) and
+// died at dies (-1: not seen to die): its ends in [start, dies] are those
+// of the matches begun at its n starts.
+type soloRun struct{ start, death, dies, n int }
 
 // injectRun steps from i in state s while every position takes the start
 // in (up to injectUntil, extended by the starts it passes), as long as the
@@ -758,6 +777,30 @@ func soloLimit(runs []endRun, solo []soloRun, q, span int) (lim int, only, ok bo
 		lim = b + 1
 	}
 	return lim, n == 1, true
+}
+
+// groupEnd is, for the hits first..last (n of them, sorted) of keep's
+// pass, the one end of every match begun at them, when keep's ends tell
+// (ok): the hits are all the starts one run took in, the run has exactly
+// one end e before it died, and e is at most span bytes after first. Each
+// hit's ends are the run's ends after it: e or none, and some hit's is e.
+func groupEnd(runs []endRun, solo []soloRun, first, last, n, span int) (e int, ok bool) {
+	i := sort.Search(len(solo), func(i int) bool { return solo[i].start > first }) - 1
+	if i < 0 {
+		return 0, false
+	}
+	r := solo[i]
+	if r.start != first || r.n != n || r.dies < 0 || last >= r.dies {
+		return 0, false
+	}
+	k := sort.Search(len(runs), func(k int) bool { return runs[k].last >= first })
+	if k == len(runs) || runs[k].first != runs[k].last || runs[k].first > r.dies {
+		return 0, false
+	}
+	if e = max(runs[k].first, first); e > first+span || k+1 < len(runs) && runs[k+1].first <= r.dies {
+		return 0, false
+	}
+	return e, true
 }
 
 // hasEnd reports whether e is one of the ends in runs.

@@ -221,3 +221,59 @@ func assignmentTexts(t *testing.T, s *Scanner, unit func(b *strings.Builder)) []
 	}
 	return texts
 }
+
+// TestGroupEndAgreesWithLimit: when keep's pass gives the one end of the
+// matches begun at all the hits of a run (groupEnd), a run from each hit
+// alone ends there or nowhere, and from one of them there; on the
+// corpus, the adversarial units and assignments of distinct random values.
+func TestGroupEndAgreesWithLimit(t *testing.T) {
+	s := scanner(t)
+	r := rand.New(rand.NewPCG(13, 14))
+	texts := assignmentTexts(t, s, func(b *strings.Builder) {
+		fmt.Fprintf(b, "%s=%q%s", s.kwNames[r.IntN(len(s.kwNames))], randomString(r, alnum+"-_", 4+r.IntN(60)), []string{" ", "\n", "", ";"}[r.IntN(4)])
+	})
+	groups := 0
+	for _, text := range texts {
+		for ri, qs := range keywordPositions(s, text) {
+			f := s.rules[ri].fastPath()
+			if f.filter == nil || f.filterEvery || qs == nil {
+				continue
+			}
+			span := max(f.span, 1)
+			_, runs, solo := f.filter.keep(text, qs, false, span, &work{}, nil)
+			for _, run := range solo {
+				if run.n < 2 || run.dies < 0 {
+					continue
+				}
+				var members []int
+				for _, q := range qs {
+					if q >= run.start && q < run.dies && f.filter.first[text[q]] {
+						members = append(members, q)
+					}
+				}
+				e, ok := groupEnd(runs, solo, members[0], members[len(members)-1], len(members), span)
+				if !ok {
+					continue
+				}
+				groups++
+				found := false
+				for _, q := range members {
+					lim, only, _ := f.filter.limit(text, q, span)
+					switch {
+					case lim == e+1 && only:
+						found = true
+					case lim != q:
+						t.Fatalf("rule %s, hit %d of %q: groupEnd %d, limit %d %v", s.rules[ri].id, q, text, e, lim, only)
+					}
+				}
+				if !found {
+					t.Fatalf("rule %s, run %v of %q: groupEnd %d, no hit ends there", s.rules[ri].id, run, text, e)
+				}
+			}
+		}
+	}
+	if groups == 0 {
+		t.Fatal("no group's end was known: the inputs do not exercise groupEnd")
+	}
+	t.Logf("%d groups' ends known", groups)
+}

@@ -685,6 +685,12 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		}
 		return f.filter.limit(t, q, span)
 	}
+	// groupEnd: the one end of the matches begun at the hits first..last
+	// (n of them), when keep's pass tells.
+	var endOf func(first, last, n int) (int, bool)
+	if filtered {
+		endOf = func(first, last, n int) (int, bool) { return groupEnd(kept, solo, first, last, n, span) }
+	}
 	last := 0
 	emit := func(m []int) bool {
 		if m[0] < last {
@@ -751,7 +757,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		}
 		return forWindows(pass, span, len(t), func(ws, we int, ps []int) bool {
 			if every && f.gate != nil && f.anchored != nil && (filtered || len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws)) {
-				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, attemptFactor*(we-ws), w, b); ok {
+				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, endOf, filtered, attemptFactor*(we-ws), w, b); ok {
 					for _, m := range ms {
 						if !emitAnchored(m) {
 							return false
@@ -831,7 +837,7 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // With exact limits, a match begun at a position with one possible end is
 // known by its bounds: it is returned with the regex that gives its groups
 // (see anchoredMatch).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), exact bool, budget int, w *work, b *keepBufs) (out []anchoredMatch, ok bool) {
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), groupEnd func(first, last, n int) (int, bool), exact bool, budget int, w *work, b *keepBufs) (out []anchoredMatch, ok bool) {
 	pos, i := 0, 0
 	dead := slices.Grow(b.dead[:0], len(pass))[:len(pass)]
 	clear(dead)
@@ -872,7 +878,22 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 		}
 		var m []int
 		var later anchoredMatch // groups found when the match is used
-		if f.anchoredRest != nil {
+		if e, ok := 0, false; f.anchoredRest != nil && exact && groupEnd != nil && len(group) > 1 {
+			// Several hits reach one start and keep's pass knows the one
+			// end of their matches: the match from the start ends there
+			// (the regex finds its groups when it is used).
+			if e, ok = groupEnd(pass[group[0]], pass[group[len(group)-1]], len(group)); ok {
+				lim := min(len(t), e+1)
+				if budget -= lim - best; budget < 0 {
+					return nil, false
+				}
+				m = []int{best, e}
+				if !f.plain {
+					later = anchoredMatch{re: f.anchored, from: best, to: lim}
+				}
+			}
+		}
+		if m == nil && f.anchoredRest != nil {
 			// The lazy context prefix takes the first hit of the group
 			// where the rest matches: try the rest there, without the
 			// prefix (a smaller program, cheaper per byte).
@@ -913,7 +934,7 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 				m[0] = best
 				break
 			}
-		} else {
+		} else if f.anchoredRest == nil {
 			lim, only := 0, len(group) == 1
 			for _, k := range group {
 				l, o, c := limit(pass[k])
