@@ -1441,6 +1441,13 @@ func normalize(text string) string {
 			i++
 			continue
 		}
+		if c := b[i]; c >= 0xc3 && c <= 0xdf && i+1 < len(b) && b[i+1]&0xc0 == 0x80 {
+			// A two-byte rune from U+00C0 (none is replaced by more than
+			// spaces; U+0085, a line break, is below): two spaces.
+			b[i], b[i+1] = ' ', ' '
+			i += 2
+			continue
+		}
 		r, size := utf8.DecodeRune(b[i:])
 		rep := byte(' ')
 		switch r {

@@ -312,12 +312,15 @@ func decodedViews(src *view) []*view {
 		b.hi = slices.Grow(b.hi[:0], len(dec))[:len(dec)]
 		v := &view{raw: string(dec), lo: b.lo, hi: b.hi, bufs: b}
 		v.text = normalize(v.raw)
-		for k := range dec {
-			g := start + k/3*4
+		// Decoded byte k comes from the quantum at start+k/3*4.
+		for k, g := 0, start; k < len(dec); k, g = k+3, g+4 {
 			ge := min(g+4, j)
-			v.lo[k], v.hi[k] = int32(g), int32(ge)
+			lo, hi := int32(g), int32(ge)
 			if src.lo != nil {
-				v.lo[k], v.hi[k] = src.lo[g], src.hi[ge-1]
+				lo, hi = src.lo[g], src.hi[ge-1]
+			}
+			for x := k; x < min(k+3, len(dec)); x++ {
+				v.lo[x], v.hi[x] = lo, hi
 			}
 		}
 		out = append(out, v)
