@@ -1,11 +1,8 @@
 package leaks
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -177,15 +174,7 @@ func TestRelaxedNearChangesEqualsEverywhere(t *testing.T) {
 	for _, l := range loadJSON[lookalike](t, "lookalikes.json") {
 		texts = append(texts, l.Text)
 	}
-	b, err := os.ReadFile(filepath.Join("testdata", "gitleaks-samples.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var gs gitleaksSamples
-	if err := json.Unmarshal(b, &gs); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range gs.Rules {
+	for _, r := range loadGitleaksSamples(t).Rules {
 		for _, x := range slices.Concat(r.TruePositives, r.FalsePositives) {
 			texts = append(texts, x, "my key is "+x+". ok", "("+x+"), "+x+"!", x+"|"+x+">")
 		}

@@ -92,32 +92,20 @@ func TestLongRepeatsKeepTheirStates(t *testing.T) {
 // adversarial units and assignments of distinct random values.
 func TestSoloLimitAgreesWithLimit(t *testing.T) {
 	s := scanner(t)
-	r := rand.New(rand.NewPCG(11, 12))
-	texts := assignmentTexts(t, s, func(b *strings.Builder) {
-		fmt.Fprintf(b, "%s=%q%s", s.kwNames[r.IntN(len(s.kwNames))], randomString(r, alnum+"-_", 4+r.IntN(60)), []string{" ", "\n", "", ";"}[r.IntN(4)])
-	})
 	solos := 0
-	for _, text := range texts {
-		for ri, qs := range keywordPositions(s, text) {
-			f := s.rules[ri].fastPath()
-			if f.filter == nil || f.filterEvery || qs == nil {
+	eachKeepPass(t, s, 11, func(ri int, f *ruleShape, text string, qs []int, span int, runs []endRun, solo []soloRun) {
+		for _, q := range qs {
+			lim, only, ok := soloLimit(runs, solo, q, span)
+			if !ok {
 				continue
 			}
-			span := max(f.span, 1)
-			_, runs, solo := f.filter.keep(text, qs, false, span, &work{}, nil)
-			for _, q := range qs {
-				lim, only, ok := soloLimit(runs, solo, q, span)
-				if !ok {
-					continue
-				}
-				solos++
-				wantLim, wantOnly, _ := f.filter.limit(text, q, span)
-				if lim != wantLim || only != wantOnly {
-					t.Fatalf("rule %s, hit %d of %q: soloLimit %d %v, limit %d %v", s.rules[ri].id, q, text, lim, only, wantLim, wantOnly)
-				}
+			solos++
+			wantLim, wantOnly, _ := f.filter.limit(text, q, span)
+			if lim != wantLim || only != wantOnly {
+				t.Fatalf("rule %s, hit %d of %q: soloLimit %d %v, limit %d %v", s.rules[ri].id, q, text, lim, only, wantLim, wantOnly)
 			}
 		}
-	}
+	})
 	if solos == 0 {
 		t.Fatal("no hit ran alone: the inputs do not exercise soloLimit")
 	}
@@ -228,11 +216,52 @@ func assignmentTexts(t *testing.T, s *Scanner, unit func(b *strings.Builder)) []
 // corpus, the adversarial units and assignments of distinct random values.
 func TestGroupEndAgreesWithLimit(t *testing.T) {
 	s := scanner(t)
-	r := rand.New(rand.NewPCG(13, 14))
+	groups := 0
+	eachKeepPass(t, s, 13, func(ri int, f *ruleShape, text string, qs []int, span int, runs []endRun, solo []soloRun) {
+		for _, run := range solo {
+			if run.n < 2 || run.dies < 0 {
+				continue
+			}
+			var members []int
+			for _, q := range qs {
+				if q >= run.start && q < run.dies && f.filter.first[text[q]] {
+					members = append(members, q)
+				}
+			}
+			e, ok := groupEnd(runs, solo, members[0], members[len(members)-1], len(members), span)
+			if !ok {
+				continue
+			}
+			groups++
+			found := false
+			for _, q := range members {
+				lim, only, _ := f.filter.limit(text, q, span)
+				switch {
+				case lim == e+1 && only:
+					found = true
+				case lim != q:
+					t.Fatalf("rule %s, hit %d of %q: groupEnd %d, limit %d %v", s.rules[ri].id, q, text, e, lim, only)
+				}
+			}
+			if !found {
+				t.Fatalf("rule %s, run %v of %q: groupEnd %d, no hit ends there", s.rules[ri].id, run, text, e)
+			}
+		}
+	})
+	if groups == 0 {
+		t.Fatal("no group's end was known: the inputs do not exercise groupEnd")
+	}
+	t.Logf("%d groups' ends known", groups)
+}
+
+// eachKeepPass calls fn with keep's pass of every keyed rule with a
+// filter over each of the corpus, the adversarial units and assignments
+// of distinct random values (seeded by seed).
+func eachKeepPass(t *testing.T, s *Scanner, seed uint64, fn func(ri int, f *ruleShape, text string, qs []int, span int, runs []endRun, solo []soloRun)) {
+	r := rand.New(rand.NewPCG(seed, seed+1))
 	texts := assignmentTexts(t, s, func(b *strings.Builder) {
 		fmt.Fprintf(b, "%s=%q%s", s.kwNames[r.IntN(len(s.kwNames))], randomString(r, alnum+"-_", 4+r.IntN(60)), []string{" ", "\n", "", ";"}[r.IntN(4)])
 	})
-	groups := 0
 	for _, text := range texts {
 		for ri, qs := range keywordPositions(s, text) {
 			f := s.rules[ri].fastPath()
@@ -241,39 +270,7 @@ func TestGroupEndAgreesWithLimit(t *testing.T) {
 			}
 			span := max(f.span, 1)
 			_, runs, solo := f.filter.keep(text, qs, false, span, &work{}, nil)
-			for _, run := range solo {
-				if run.n < 2 || run.dies < 0 {
-					continue
-				}
-				var members []int
-				for _, q := range qs {
-					if q >= run.start && q < run.dies && f.filter.first[text[q]] {
-						members = append(members, q)
-					}
-				}
-				e, ok := groupEnd(runs, solo, members[0], members[len(members)-1], len(members), span)
-				if !ok {
-					continue
-				}
-				groups++
-				found := false
-				for _, q := range members {
-					lim, only, _ := f.filter.limit(text, q, span)
-					switch {
-					case lim == e+1 && only:
-						found = true
-					case lim != q:
-						t.Fatalf("rule %s, hit %d of %q: groupEnd %d, limit %d %v", s.rules[ri].id, q, text, e, lim, only)
-					}
-				}
-				if !found {
-					t.Fatalf("rule %s, run %v of %q: groupEnd %d, no hit ends there", s.rules[ri].id, run, text, e)
-				}
-			}
+			fn(ri, f, text, qs, span, runs, solo)
 		}
 	}
-	if groups == 0 {
-		t.Fatal("no group's end was known: the inputs do not exercise groupEnd")
-	}
-	t.Logf("%d groups' ends known", groups)
 }
