@@ -161,3 +161,37 @@ func TestMergeSorted(t *testing.T) {
 		}
 	}
 }
+
+// TestRelaxedNearChangesEqualsEverywhere: running the relaxed pass only
+// at hits near a byte it changed finds what running it at every hit
+// finds, on the corpus, the gitleaks samples (each followed by chat
+// punctuation too), and the adversarial inputs.
+func TestRelaxedNearChangesEqualsEverywhere(t *testing.T) {
+	s := scanner(t)
+	var texts []string
+	clean, keyword, leaky := chatCorpus(t)
+	texts = append(append(append(texts, clean...), keyword...), leaky...)
+	for _, l := range loadJSON[lookalike](t, "lookalikes.json") {
+		texts = append(texts, l.Text)
+	}
+	for _, r := range loadGitleaksSamples(t).Rules {
+		for _, x := range slices.Concat(r.TruePositives, r.FalsePositives) {
+			texts = append(texts, x, "my key is "+x+". ok", "("+x+"), "+x+"!", x+"|"+x+">")
+		}
+	}
+	for _, size := range []int{1 << 10, 8 << 10} {
+		for _, a := range adversarialInputs(s, size) {
+			texts = append(texts, a.text, strings.ReplaceAll(a.text, " ", ". "))
+		}
+	}
+	defer func() { relaxEverywhere = false }()
+	for _, text := range texts {
+		relaxEverywhere = false
+		near := s.Scan(text)
+		relaxEverywhere = true
+		every := s.Scan(text)
+		if fmt.Sprint(near) != fmt.Sprint(every) {
+			t.Errorf("on %q: near changes %v, everywhere %v", text[:min(len(text), 200)], near, every)
+		}
+	}
+}

@@ -443,3 +443,21 @@ func TestScanFailureIsReportedUnsafe(t *testing.T) {
 		t.Errorf("log must report the failure without the text: %s", logs.String())
 	}
 }
+
+// TestNormalizeTwoByteRunes: every two-byte rune becomes spaces (U+0085
+// a line break), alone and between ASCII, and a two-byte lead without its
+// continuation a space.
+func TestNormalizeTwoByteRunes(t *testing.T) {
+	for r := rune(0x80); r < 0x800; r++ {
+		want := "a  b"
+		if r == '\u0085' {
+			want = "a\n b"
+		}
+		if got := normalize("a" + string(r) + "b"); got != want {
+			t.Fatalf("normalize(%q) = %q, want %q", "a"+string(r)+"b", got, want)
+		}
+	}
+	if got := normalize("a\xc3b\xdf"); got != "a b " {
+		t.Fatalf("normalize of lone leads = %q", got)
+	}
+}

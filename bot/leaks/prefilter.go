@@ -208,9 +208,12 @@ func (p *prefilter) nullable() bool { return !p.skip }
 type dfaCache struct {
 	sets [][]uint32 // per state: instructions, sorted
 	kind []uint8    // per state: the kind of the byte before
-	// trans[state<<shift|class]: the next state<<1, |1 when a match ends
-	// before the byte; -1 not built.
-	trans  []int32
+	// trans[state<<shift|class]: the next state's row (state<<shift)
+	// <<1, |1 when a match ends before the byte; -1 not built.
+	trans []int32
+	// itrans is trans for the state with the start added (inj's), for
+	// runs that add it at every position; nil until such a run.
+	itrans []int32
 	eot    []uint8         // per state: 1 a match ends at the text's end, 2 not, 0 not built
 	inj    []int32         // state -> state with the start added, -1 not built
 	starts [numKinds]int32 // the start alone after a byte of each kind, 0 not built
@@ -231,6 +234,9 @@ func (p *prefilter) newCache() *dfaCache {
 
 func (c *dfaCache) reset(p *prefilter) {
 	c.sets, c.kind, c.trans, c.eot, c.inj = c.sets[:0], c.kind[:0], c.trans[:0], c.eot[:0], c.inj[:0]
+	if c.itrans != nil {
+		c.itrans = c.itrans[:0]
+	}
 	clear(c.index)
 	c.words = 0
 	c.resets++
@@ -256,6 +262,12 @@ func (c *dfaCache) add(p *prefilter, set []uint32, kind uint8) int32 {
 	c.kind = append(c.kind, kind)
 	for range 1 << p.shift {
 		c.trans = append(c.trans, -1)
+	}
+	if c.itrans != nil {
+		for range 1 << p.shift {
+			c.itrans = append(c.itrans, -1)
+		}
+		c.words += 1 << p.shift
 	}
 	c.eot = append(c.eot, 0)
 	c.inj = append(c.inj, -1)
@@ -348,21 +360,32 @@ func addEnd(runs []endRun, i int) []endRun {
 // skips text where no started match is alive. With one, it stops at the
 // first end. With solo (and not every), it records the runs begun at a
 // start where no other was alive (see soloRun). n counts the bytes stepped.
-func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, one bool, solo *[]soloRun, n *int) []endRun {
+// The runs are appended to out[:0] (nil: a new slice).
+func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, one bool, solo *[]soloRun, n *int, out []endRun) []endRun {
 	c := p.cache()
 	defer p.release(c)
 	shift := p.shift
-	var out []endRun
+	out = out[:0]
 	s := int32(0)
 	next := 0 // index into starts
 	injectUntil := -1
 	steps := 0
 	open := false // the last of *solo is alive and alone so far
+	cur := false  // the last of *solo is alive
 	shared := func() {
 		// Another start joins the run: it is no longer one start's own.
 		if open {
 			(*solo)[len(*solo)-1].death = -1
 			open = false
+		}
+		if cur {
+			(*solo)[len(*solo)-1].n++
+		}
+	}
+	died := func(i int) {
+		if cur {
+			(*solo)[len(*solo)-1].dies = i
+			cur = false
 		}
 	}
 	i := 0
@@ -378,6 +401,9 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 		if open && s == 0 {
 			(*solo)[len(*solo)-1].death = i
 			open = false
+		}
+		if s == 0 {
+			died(i)
 		}
 		if c.words >= p.maxWords {
 			keep, k := slices.Clone(c.sets[s]), c.kind[s]
@@ -396,8 +422,8 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 		if i <= injectUntil {
 			if s == 0 {
 				if solo != nil && !every {
-					*solo = append(*solo, soloRun{start: i, death: len(t)})
-					open = true
+					*solo = append(*solo, soloRun{start: i, death: len(t), dies: -1, n: 1})
+					open, cur = true, true
 				}
 				kind := uint8(kindBegin)
 				if i > 0 {
@@ -457,15 +483,39 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 		if every && injectUntil >= i {
 			end = i
 		}
-		// One step at least (end may be i), then plain steps to end.
+		// One step at least (end may be i), then plain steps to end:
+		// first the steps before the last on built transitions to a live
+		// state, without an end or with one that extends the last run,
+		// from row to row (a transition holds the next state's row, so a
+		// step is two loads and an or); the general step below takes the
+		// rest.
 		trans, class := c.trans, &p.class
 		done := false
 		for {
+			if hot := min(end-1, stop); i < hot && s != 0 {
+				row, i0 := int(s)<<shift, i
+				for i < hot {
+					x := trans[row|int(class[t[i]])]
+					if x <= 1 { // not built (-1), or death
+						break
+					}
+					if x&1 != 0 {
+						if n := len(out); one || n == 0 || out[n-1].last != i-1 {
+							break
+						}
+						out[len(out)-1].last = i
+					}
+					row = int(x >> 1)
+					i++
+				}
+				steps += i - i0
+				s = int32(row >> shift)
+			}
 			k := int(s)<<shift | int(class[t[i]])
 			x := trans[k]
 			if x < 0 {
 				m, nx := c.step(p, s, class[t[i]])
-				x = nx << 1
+				x = nx << shift << 1
 				if m {
 					x |= 1
 				}
@@ -484,17 +534,29 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 				done = true
 				break
 			}
-			s = x >> 1
+			s = x >> 1 >> shift
 			i++
 			steps++
 			if i < end && s != 0 {
 				continue
 			}
 			// The state at the next hit takes it in here, when that state
-			// is built (a dead one: the start after the byte's kind);
-			// anything else goes back to the checks above.
-			if every || i == len(t) || next == len(starts) || starts[next] != i {
+			// is built (a dead one: the start after the byte's kind, at
+			// the next hit however far); anything else goes back to the
+			// checks above.
+			if every || i == len(t) || next == len(starts) {
 				break
+			}
+			if j := starts[next]; j != i {
+				if s != 0 || j > stop || j >= len(t) {
+					break
+				}
+				if open {
+					(*solo)[len(*solo)-1].death = i
+					open = false
+				}
+				died(i)
+				i = j
 			}
 			if s == 0 {
 				in := c.starts[byteKind(t[i-1])]
@@ -504,8 +566,10 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 				if open {
 					(*solo)[len(*solo)-1].death = i
 				}
+				died(i)
 				if open = solo != nil; open {
-					*solo = append(*solo, soloRun{start: i, death: len(t)})
+					*solo = append(*solo, soloRun{start: i, death: len(t), dies: -1, n: 1})
+					cur = true
 				}
 				s = in
 			} else {
@@ -541,7 +605,10 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 // match was alive, up to death, where it died with no other start taken
 // in (-1: another was, so its ends are not start's own alone). Its ends
 // in [start, death] are exactly those of the matches begun at start.
-type soloRun struct{ start, death int }
+// Whether alone or not, the run took in n starts (start the first) and
+// died at dies (-1: not seen to die): its ends in [start, dies] are those
+// of the matches begun at its n starts.
+type soloRun struct{ start, death, dies, n int }
 
 // injectRun steps from i in state s while every position takes the start
 // in (up to injectUntil, extended by the starts it passes), as long as the
@@ -550,10 +617,37 @@ type soloRun struct{ start, death int }
 // with one, an end was found).
 func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectUntil *int, reach, stop int, one bool, i int, s int32, steps int, out []endRun) (int, int32, int, []endRun) {
 	shift := p.shift
+	if c.itrans == nil {
+		c.itrans = slices.Repeat([]int32{-1}, len(c.trans))
+		c.words += len(c.trans)
+	}
 	for i < len(t) && i <= *injectUntil {
 		for *next < len(starts) && starts[*next]-reach <= i {
 			*injectUntil = max(*injectUntil, starts[*next])
 			*next++
+		}
+		if s != 0 {
+			// While no start is due, the stop is ahead and a live state
+			// follows without an end: one load a step, on itrans.
+			lim := min(*injectUntil+1, stop, len(t))
+			if *next < len(starts) {
+				lim = min(lim, starts[*next]-reach)
+			}
+			row, i0, itrans, class := int(s)<<shift, i, c.itrans, &p.class
+			for i < lim {
+				x := itrans[row|int(class[t[i]])]
+				if x <= 1 || x&1 != 0 {
+					break
+				}
+				row = int(x >> 1)
+				i++
+			}
+			if i > i0 {
+				// Back to the checks at the position reached.
+				steps += i - i0
+				s = int32(row >> shift)
+				continue
+			}
 		}
 		if s == 0 && p.skip && !p.first[t[i]] {
 			// No started match is alive and none begins here: skip to
@@ -586,6 +680,9 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 		if x < 0 {
 			break
 		}
+		if s != 0 {
+			c.itrans[int(s)<<shift|int(p.class[t[i]])] = x
+		}
 		if x&1 != 0 {
 			out = addEnd(out, i)
 			if one {
@@ -595,23 +692,63 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 		if i == stop {
 			return i + 1, s, steps, out
 		}
-		s = x >> 1
+		s = x >> 1 >> shift
 		i++
 		steps++
 	}
 	return i, s, steps, out
 }
 
+// keepBufs holds the slices of one rule's matching (keep's, and
+// eachMatch's per window), for the next rule's: a message of many hits
+// would otherwise allocate them anew for each rule.
+type keepBufs struct {
+	live, kept, pass []int
+	runs             []endRun
+	solo             []soloRun
+	dead             []bool
+	found            []anchoredMatch
+}
+
+var keepPool = sync.Pool{New: func() any { return new(keepBufs) }}
+
 // keep returns the positions of qs (sorted) where a match may begin (or,
 // with every, that a match within span bytes may hold): those with a match
 // end after them, at most span bytes on; the ends found, and (without
-// every) the runs of hits begun and ended alone.
-func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]int, []endRun, []soloRun) {
+// every) the runs of hits begun and ended alone. With b, the slices
+// returned are b's (valid until b is used again); nil: new ones.
+func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work, b *keepBufs) ([]int, []endRun, []soloRun) {
+	if b == nil {
+		b = new(keepBufs)
+	}
+	if !every && p.skip {
+		// A match begun at a hit starts with one of first's bytes: a hit
+		// at any other byte (a case-sensitive rule's keyword in the other
+		// case: twilio's SK in "sk-sk-…") begins none, and is dropped
+		// without a step of the DFA.
+		i := 0
+		for i < len(qs) && qs[i] < len(t) && p.first[t[qs[i]]] {
+			i++
+		}
+		if i < len(qs) {
+			live := append(b.live[:0], qs[:i]...)
+			for _, q := range qs[i:] {
+				if q < len(t) && p.first[t[q]] {
+					live = append(live, q)
+				}
+			}
+			b.live = live
+			if qs = live; len(qs) == 0 {
+				return nil, nil, nil
+			}
+		}
+	}
 	n := 0
-	var solo []soloRun
-	runs := p.ends(t, qs, every, span, len(t), false, &solo, &n)
+	solo := b.solo[:0]
+	runs := p.ends(t, qs, every, span, len(t), false, &solo, &n, b.runs)
+	b.runs, b.solo = runs, solo
 	w.add(n)
-	kept := make([]int, 0, len(qs))
+	kept := slices.Grow(b.kept[:0], len(qs))
 	k := 0
 	for _, q := range qs {
 		for k < len(runs) && runs[k].last <= q {
@@ -621,6 +758,7 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work) ([]i
 			kept = append(kept, q)
 		}
 	}
+	b.kept = kept
 	return kept, runs, solo
 }
 
@@ -641,6 +779,30 @@ func soloLimit(runs []endRun, solo []soloRun, q, span int) (lim int, only, ok bo
 	return lim, n == 1, true
 }
 
+// groupEnd is, for the hits first..last (n of them, sorted) of keep's
+// pass, the one end of every match begun at them, when keep's ends tell
+// (ok): the hits are all the starts one run took in, the run has exactly
+// one end e before it died, and e is at most span bytes after first. Each
+// hit's ends are the run's ends after it: e or none, and some hit's is e.
+func groupEnd(runs []endRun, solo []soloRun, first, last, n, span int) (e int, ok bool) {
+	i := sort.Search(len(solo), func(i int) bool { return solo[i].start > first }) - 1
+	if i < 0 {
+		return 0, false
+	}
+	r := solo[i]
+	if r.start != first || r.n != n || r.dies < 0 || last >= r.dies {
+		return 0, false
+	}
+	k := sort.Search(len(runs), func(k int) bool { return runs[k].last >= first })
+	if k == len(runs) || runs[k].first != runs[k].last || runs[k].first > r.dies {
+		return 0, false
+	}
+	if e = max(runs[k].first, first); e > first+span || k+1 < len(runs) && runs[k+1].first <= r.dies {
+		return 0, false
+	}
+	return e, true
+}
+
 // hasEnd reports whether e is one of the ends in runs.
 func hasEnd(runs []endRun, e int) bool {
 	i := sort.Search(len(runs), func(i int) bool { return runs[i].last >= e })
@@ -654,7 +816,8 @@ func hasEnd(runs []endRun, e int) bool {
 // ends there), and the bytes stepped to find it. keep's pass mixes the
 // matches begun at every position; this run is q's own.
 func (p *prefilter) limit(t string, q, span int) (lim int, only bool, cost int) {
-	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), false, nil, &cost)
+	var buf [4]endRun
+	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), false, nil, &cost, buf[:0])
 	if len(runs) == 0 {
 		return q, false, cost
 	}

@@ -40,7 +40,7 @@ func TestPrefilterFindsEveryMatchEnd(t *testing.T) {
 					continue // a tiny cache rebuilds states at every byte: a sample
 				}
 				n := 0
-				ends := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n)
+				ends := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n, nil)
 				for _, m := range r.re.FindAllStringIndex(text, -1) {
 					if !slices.ContainsFunc(ends, func(e endRun) bool { return e.first <= m[1] && m[1] <= e.last }) {
 						t.Fatalf("%s (cache %d words): match %v of %q not among the ends %v", r.id, maxWords, m, text, ends)
@@ -92,32 +92,20 @@ func TestLongRepeatsKeepTheirStates(t *testing.T) {
 // adversarial units and assignments of distinct random values.
 func TestSoloLimitAgreesWithLimit(t *testing.T) {
 	s := scanner(t)
-	r := rand.New(rand.NewPCG(11, 12))
-	texts := assignmentTexts(t, s, func(b *strings.Builder) {
-		fmt.Fprintf(b, "%s=%q%s", s.kwNames[r.IntN(len(s.kwNames))], randomString(r, alnum+"-_", 4+r.IntN(60)), []string{" ", "\n", "", ";"}[r.IntN(4)])
-	})
 	solos := 0
-	for _, text := range texts {
-		for ri, qs := range keywordPositions(s, text) {
-			f := s.rules[ri].fastPath()
-			if f.filter == nil || f.filterEvery || qs == nil {
+	eachKeepPass(t, s, 11, func(ri int, f *ruleShape, text string, qs []int, span int, runs []endRun, solo []soloRun) {
+		for _, q := range qs {
+			lim, only, ok := soloLimit(runs, solo, q, span)
+			if !ok {
 				continue
 			}
-			span := max(f.span, 1)
-			_, runs, solo := f.filter.keep(text, qs, false, span, &work{})
-			for _, q := range qs {
-				lim, only, ok := soloLimit(runs, solo, q, span)
-				if !ok {
-					continue
-				}
-				solos++
-				wantLim, wantOnly, _ := f.filter.limit(text, q, span)
-				if lim != wantLim || only != wantOnly {
-					t.Fatalf("rule %s, hit %d of %q: soloLimit %d %v, limit %d %v", s.rules[ri].id, q, text, lim, only, wantLim, wantOnly)
-				}
+			solos++
+			wantLim, wantOnly, _ := f.filter.limit(text, q, span)
+			if lim != wantLim || only != wantOnly {
+				t.Fatalf("rule %s, hit %d of %q: soloLimit %d %v, limit %d %v", s.rules[ri].id, q, text, lim, only, wantLim, wantOnly)
 			}
 		}
-	}
+	})
 	if solos == 0 {
 		t.Fatal("no hit ran alone: the inputs do not exercise soloLimit")
 	}
@@ -149,9 +137,9 @@ func TestFirstByteSkipKeepsTheEnds(t *testing.T) {
 		skipping++
 		for _, text := range texts {
 			var n int
-			with := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n)
+			with := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n, nil)
 			p.skip = false
-			without := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n)
+			without := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n, nil)
 			p.skip = true
 			if fmt.Sprint(with) != fmt.Sprint(without) {
 				t.Fatalf("%s on %q: ends %v skipping, %v stepping every byte", ru.id, text, with, without)
@@ -220,4 +208,69 @@ func assignmentTexts(t *testing.T, s *Scanner, unit func(b *strings.Builder)) []
 		texts = append(texts, normalize(b.String()))
 	}
 	return texts
+}
+
+// TestGroupEndAgreesWithLimit: when keep's pass gives the one end of the
+// matches begun at all the hits of a run (groupEnd), a run from each hit
+// alone ends there or nowhere, and from one of them there; on the
+// corpus, the adversarial units and assignments of distinct random values.
+func TestGroupEndAgreesWithLimit(t *testing.T) {
+	s := scanner(t)
+	groups := 0
+	eachKeepPass(t, s, 13, func(ri int, f *ruleShape, text string, qs []int, span int, runs []endRun, solo []soloRun) {
+		for _, run := range solo {
+			if run.n < 2 || run.dies < 0 {
+				continue
+			}
+			var members []int
+			for _, q := range qs {
+				if q >= run.start && q < run.dies && f.filter.first[text[q]] {
+					members = append(members, q)
+				}
+			}
+			e, ok := groupEnd(runs, solo, members[0], members[len(members)-1], len(members), span)
+			if !ok {
+				continue
+			}
+			groups++
+			found := false
+			for _, q := range members {
+				lim, only, _ := f.filter.limit(text, q, span)
+				switch {
+				case lim == e+1 && only:
+					found = true
+				case lim != q:
+					t.Fatalf("rule %s, hit %d of %q: groupEnd %d, limit %d %v", s.rules[ri].id, q, text, e, lim, only)
+				}
+			}
+			if !found {
+				t.Fatalf("rule %s, run %v of %q: groupEnd %d, no hit ends there", s.rules[ri].id, run, text, e)
+			}
+		}
+	})
+	if groups == 0 {
+		t.Fatal("no group's end was known: the inputs do not exercise groupEnd")
+	}
+	t.Logf("%d groups' ends known", groups)
+}
+
+// eachKeepPass calls fn with keep's pass of every keyed rule with a
+// filter over each of the corpus, the adversarial units and assignments
+// of distinct random values (seeded by seed).
+func eachKeepPass(t *testing.T, s *Scanner, seed uint64, fn func(ri int, f *ruleShape, text string, qs []int, span int, runs []endRun, solo []soloRun)) {
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	texts := assignmentTexts(t, s, func(b *strings.Builder) {
+		fmt.Fprintf(b, "%s=%q%s", s.kwNames[r.IntN(len(s.kwNames))], randomString(r, alnum+"-_", 4+r.IntN(60)), []string{" ", "\n", "", ";"}[r.IntN(4)])
+	})
+	for _, text := range texts {
+		for ri, qs := range keywordPositions(s, text) {
+			f := s.rules[ri].fastPath()
+			if f.filter == nil || f.filterEvery || qs == nil {
+				continue
+			}
+			span := max(f.span, 1)
+			_, runs, solo := f.filter.keep(text, qs, false, span, &work{}, nil)
+			fn(ri, f, text, qs, span, runs, solo)
+		}
+	}
 }

@@ -19,6 +19,19 @@ type gitleaksSamples struct {
 	} `json:"rules"`
 }
 
+func loadGitleaksSamples(t *testing.T) gitleaksSamples {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "gitleaks-samples.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gs gitleaksSamples
+	if err := json.Unmarshal(b, &gs); err != nil {
+		t.Fatal(err)
+	}
+	return gs
+}
+
 // sampleDeviations are gitleaks samples on which the chat scanner differs
 // on purpose (docs/decisions/scanner.md says why), by rule id: the number
 // of true positives it does not flag, and of false positives it takes down.
@@ -41,14 +54,7 @@ var sampleDeviations = map[string]struct{ missedTP, takenFP int }{
 // and no false positive of a rule is taken down (found at high confidence)
 // by it.
 func TestGitleaksRuleSamples(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("testdata", "gitleaks-samples.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var gs gitleaksSamples
-	if err := json.Unmarshal(b, &gs); err != nil {
-		t.Fatal(err)
-	}
+	gs := loadGitleaksSamples(t)
 	s := scanner(t)
 	tps, flagged, fps, taken := 0, 0, 0, 0
 	missed := map[string]int{}

@@ -292,7 +292,9 @@ func (s *Scanner) scan(ctx context.Context, text string, w *work) (out []Finding
 		}
 	}()
 	var fs []Finding
-	for _, v := range views(text, w) {
+	vs := views(text, w)
+	defer release(vs)
+	for _, v := range vs {
 		raw, err := s.scanView(ctx, v, w)
 		if err != nil {
 			return nil, err
@@ -393,6 +395,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 	sc := &viewScan{seen: map[[3]int]bool{}}
 	leads, relaxedLeads := leadHits{}, leadHits{}
 	var relaxed string
+	var changed []int // where relaxed differs from norm
 	ran := map[int]bool{}
 	for _, ri := range order {
 		if err := ctx.Err(); err != nil {
@@ -410,11 +413,18 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 		s.detect(ri, norm, sc, false, qs, leads, w)
 		if r.relax {
 			if relaxed == "" {
-				relaxed = relaxBoundaries(norm)
+				relaxed, changed = relaxedText(norm)
 				w.viewBytes += len(norm)
 			}
 			if relaxed != norm {
-				s.detect(ri, relaxed, sc, false, qs, relaxedLeads, w)
+				// The relaxed text differs only at changed: a match the
+				// plain pass has not found has a hit near a change.
+				if qs != nil && !relaxEverywhere {
+					qs = nearAny(qs, changed, relaxReach(r.fastPath().span))
+				}
+				if qs == nil || len(qs) > 0 {
+					s.detect(ri, relaxed, sc, false, qs, relaxedLeads, w)
+				}
 			}
 		}
 	}
@@ -481,11 +491,31 @@ func (h *kwHits) of(kws []int) []int {
 		}
 		return one
 	}
-	var qs, buf []int
+	total := 0
 	for _, k := range kws {
-		if l := h.lists[k]; len(l) > 0 {
-			qs, buf = mergeSorted(buf[:0], qs, l), qs
+		total += len(h.lists[k])
+	}
+	// The first list is merged from where it is (read only); the merges
+	// alternate between two slices of the total's capacity.
+	var qs, spare []int
+	owned := false
+	for _, k := range kws {
+		l := h.lists[k]
+		switch {
+		case len(l) == 0:
+			continue
+		case qs == nil:
+			qs = l
+			continue
 		}
+		dst := spare[:0]
+		if dst == nil {
+			dst = make([]int, 0, total)
+		}
+		if owned {
+			spare = qs
+		}
+		qs, owned = mergeSorted(dst, qs, l), true
 	}
 	return qs
 }
@@ -600,6 +630,8 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 	f := r.fastPath()
 	span := max(f.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
+	b := keepPool.Get().(*keepBufs)
+	defer keepPool.Put(b)
 	var kept []endRun  // the filter's ends from the hits (filtered)
 	var solo []soloRun // and the hits' runs begun and ended alone
 	switch {
@@ -611,7 +643,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		var ends []endRun
 		if f.filter != nil {
 			n := 0
-			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), false, nil, &n)
+			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), false, nil, &n, nil)
 			w.add(n)
 			if len(ends) == 0 {
 				return
@@ -628,7 +660,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		}
 		qs = positions(ends, span)
 	case f.filter != nil:
-		if qs, kept, solo = f.filter.keep(t, qs, f.filterEvery, span, w); len(qs) == 0 {
+		if qs, kept, solo = f.filter.keep(t, qs, f.filterEvery, span, w, b); len(qs) == 0 {
 			return
 		}
 	}
@@ -652,6 +684,12 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 			return lim, only, 0
 		}
 		return f.filter.limit(t, q, span)
+	}
+	// groupEnd: the one end of the matches begun at the hits first..last
+	// (n of them), when keep's pass tells.
+	var endOf func(first, last, n int) (int, bool)
+	if filtered {
+		endOf = func(first, last, n int) (int, bool) { return groupEnd(kept, solo, first, last, n, span) }
 	}
 	last := 0
 	emit := func(m []int) bool {
@@ -689,12 +727,13 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		case filtered:
 			// The filter has run the regex after the context prefix at
 			// each hit: only the leading assertions are left to check.
-			pass = make([]int, 0, len(hs))
+			pass = b.pass[:0]
 			for _, q := range hs {
 				if f.anchored == nil || leadHolds(f.lead, t, q) {
 					pass = append(pass, q)
 				}
 			}
+			b.pass = pass
 		case len(hs)*min(f.gateSpan+1, we-ws) <= attemptFactor*(we-ws):
 			pass = nil
 			for _, q := range hs {
@@ -718,7 +757,7 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		}
 		return forWindows(pass, span, len(t), func(ws, we int, ps []int) bool {
 			if every && f.gate != nil && f.anchored != nil && (filtered || len(ps)*min(span+1, we-ws) <= attemptFactor*(we-ws)) {
-				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, filtered, attemptFactor*(we-ws), w); ok {
+				if ms, ok := r.anchoredMatches(t[:we], f, ps, limit, endOf, filtered, attemptFactor*(we-ws), w, b); ok {
 					for _, m := range ms {
 						if !emitAnchored(m) {
 							return false
@@ -798,9 +837,12 @@ func forWindows(qs []int, span, n int, fn func(ws, we int, hs []int) bool) bool 
 // With exact limits, a match begun at a position with one possible end is
 // known by its bounds: it is returned with the regex that gives its groups
 // (see anchoredMatch).
-func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), exact bool, budget int, w *work) (out []anchoredMatch, ok bool) {
+func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q int) (lim int, only bool, cost int), groupEnd func(first, last, n int) (int, bool), exact bool, budget int, w *work, b *keepBufs) (out []anchoredMatch, ok bool) {
 	pos, i := 0, 0
-	dead := make([]bool, len(pass))
+	dead := slices.Grow(b.dead[:0], len(pass))[:len(pass)]
+	clear(dead)
+	out = b.found[:0]
+	defer func() { b.dead, b.found = dead, out[:0] }()
 	var group []int
 	for {
 		for i < len(pass) && pass[i] < pos {
@@ -836,7 +878,22 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 		}
 		var m []int
 		var later anchoredMatch // groups found when the match is used
-		if f.anchoredRest != nil {
+		if e, ok := 0, false; f.anchoredRest != nil && exact && groupEnd != nil && len(group) > 1 {
+			// Several hits reach one start and keep's pass knows the one
+			// end of their matches: the match from the start ends there
+			// (the regex finds its groups when it is used).
+			if e, ok = groupEnd(pass[group[0]], pass[group[len(group)-1]], len(group)); ok {
+				lim := min(len(t), e+1)
+				if budget -= lim - best; budget < 0 {
+					return nil, false
+				}
+				m = []int{best, e}
+				if !f.plain {
+					later = anchoredMatch{re: f.anchored, from: best, to: lim}
+				}
+			}
+		}
+		if m == nil && f.anchoredRest != nil {
 			// The lazy context prefix takes the first hit of the group
 			// where the rest matches: try the rest there, without the
 			// prefix (a smaller program, cheaper per byte).
@@ -877,7 +934,7 @@ func (r *rule) anchoredMatches(t string, f *ruleShape, pass []int, limit func(q 
 				m[0] = best
 				break
 			}
-		} else {
+		} else if f.anchoredRest == nil {
 			lim, only := 0, len(group) == 1
 			for _, k := range group {
 				l, o, c := limit(pass[k])
@@ -1006,7 +1063,7 @@ func (l leadHits) keep(f *ruleShape, t string, qs []int, w *work) []int {
 	if e, ok := l[f.leadKey]; ok && slices.Equal(e.qs, qs) {
 		return e.kept
 	}
-	kept, _, _ := f.leadFilter.keep(t, qs, false, max(f.leadSpan, 1), w)
+	kept, _, _ := f.leadFilter.keep(t, qs, false, max(f.leadSpan, 1), w, nil)
 	l[f.leadKey] = struct{ qs, kept []int }{qs, kept}
 	return kept
 }
@@ -1047,19 +1104,23 @@ func (s *Scanner) candidate(ri int, t string, sc *viewScan, aux bool, m []int, w
 	if sc.seen[key] || (r.conf == Low && sc.lowPhase && sc.overlapsHigh(a, b)) {
 		return
 	}
+	// The checks of the secret alone first: they cost less than finding
+	// the line and looking up a verdict (a run of "glrt-glrt-…" is
+	// thousands of low-entropy matches).
+	if cheapDrop(r, t[a:b]) {
+		return
+	}
 	line := lineAround(t, ms, me)
-	// The verdict depends on the match, the secret's place in it and the
-	// line only: a repeated candidate is checked once per view.
+	// The allowlists' verdict depends on the match, the secret's place in
+	// it and the line only: a repeated candidate is checked once per view.
 	vk := verdictKey{ri, a - ms, b - ms, t[ms:me], line}
 	drop, ok := sc.verdicts[vk]
 	if !ok {
-		var costly bool
-		if drop, costly = s.dropped(r, t[a:b], t[ms:me], line, w); costly {
-			if sc.verdicts == nil {
-				sc.verdicts = map[verdictKey]bool{}
-			}
-			sc.verdicts[vk] = drop
+		drop = s.allowedCandidate(r, t[a:b], t[ms:me], line, w)
+		if sc.verdicts == nil {
+			sc.verdicts = map[verdictKey]bool{}
 		}
+		sc.verdicts[vk] = drop
 	}
 	if drop {
 		return
@@ -1128,22 +1189,24 @@ func bySpan(a *config.Allowlist) bool {
 	return true
 }
 
-// dropped reports whether rule r's candidate secret (in match, on line)
-// is not a finding: too little entropy, chat noise, a placeholder, or
-// allowed by an allowlist; costly when the allowlists were checked (the
-// verdict is then worth remembering).
-func (s *Scanner) dropped(r *rule, secret, match, line string, w *work) (drop, costly bool) {
+// cheapDrop reports whether rule r's candidate secret is not a finding by
+// the secret alone: too little entropy, chat noise or a placeholder.
+func cheapDrop(r *rule, secret string) bool {
 	if r.entropy != 0 && entropyAtMost(secret, r.entropy) {
-		return true, false
+		return true
 	}
-	// The chat filters first: they are cheaper than the allowlists.
+	// The chat filters before the allowlists: they cost less.
 	if r.generic && chatNoise(secret) {
-		return true, false
+		return true
 	}
-	if placeholder(secret, r.prefixes) {
-		return true, false
-	}
-	return s.allowed(s.globals, true, secret, match, line, w) || s.allowed(r.allowlists, false, secret, match, line, w), true
+	return placeholder(secret, r.prefixes)
+}
+
+// allowedCandidate reports whether an allowlist (global or rule r's)
+// allows r's candidate secret, in match, on line: the verdict worth
+// remembering once cheapDrop has let the candidate through.
+func (s *Scanner) allowedCandidate(r *rule, secret, match, line string, w *work) bool {
+	return s.allowed(s.globals, true, secret, match, line, w) || s.allowed(r.allowlists, false, secret, match, line, w)
 }
 
 // applyRequired implements gitleaks' composite rules: a finding of a rule
@@ -1378,6 +1441,13 @@ func normalize(text string) string {
 			i++
 			continue
 		}
+		if c := b[i]; c >= 0xc3 && c <= 0xdf && i+1 < len(b) && b[i+1]&0xc0 == 0x80 {
+			// A two-byte rune from U+00C0 (none is replaced by more than
+			// spaces; U+0085, a line break, is below): two spaces.
+			b[i], b[i+1] = ' ', ' '
+			i += 2
+			continue
+		}
 		r, size := utf8.DecodeRune(b[i:])
 		rep := byte(' ')
 		switch r {
@@ -1414,7 +1484,14 @@ func isControl(c byte) bool {
 // well-formed provider rules only, whose gitleaks boundary classes would
 // otherwise miss "my key is AIza….", "(sk-…)" or "<https://x?key=AIza…|x>".
 func relaxBoundaries(t string) string {
+	r, _ := relaxedText(t)
+	return r
+}
+
+// relaxedText is relaxBoundaries(t) and the offsets it changed.
+func relaxedText(t string) (string, []int) {
 	var b []byte // a copy, made at the first change
+	var changed []int
 	for i := 0; i < len(t); i++ {
 		switch relaxClass[t[i]] {
 		case relaxNever:
@@ -1430,11 +1507,48 @@ func relaxBoundaries(t string) string {
 			b = []byte(t)
 		}
 		b[i] = ' '
+		changed = append(changed, i)
 	}
 	if b == nil {
-		return t
+		return t, nil
 	}
-	return string(b)
+	return string(b), changed
+}
+
+// relaxEverywhere (set by tests) runs the relaxed pass at every hit, not
+// only at those near a change.
+var relaxEverywhere bool
+
+// relaxReach is how far from a changed byte a hit of a rule whose matches
+// are at most span long may be and still begin (or end) a match the
+// relaxed pass finds and the plain pass does not: the changed byte is in
+// the match, in the bytes the regex looks at after its start (at most
+// span), in the assertion bytes around it, or in the line an allowlist
+// sees (maxLineContext on each side); or it changed a match of the plain
+// pass that overlapped this one (another span).
+func relaxReach(span int) int { return 2*max(span, 1) + maxLineContext + 2 }
+
+// nearAny returns the positions of qs (sorted) at most d from one of at
+// (sorted): qs itself when that is all of them.
+func nearAny(qs, at []int, d int) []int {
+	var out []int
+	j := 0
+	for i, q := range qs {
+		for j < len(at) && at[j] < q-d {
+			j++
+		}
+		near := j < len(at) && at[j] <= q+d
+		switch {
+		case near && out != nil:
+			out = append(out, q)
+		case !near && out == nil:
+			out = append(make([]int, 0, len(qs)), qs[:i]...)
+		}
+	}
+	if out == nil {
+		return qs
+	}
+	return out
 }
 
 // What relaxBoundaries does with a byte.

@@ -1,6 +1,10 @@
 package leaks
 
-import "unicode/utf8"
+import (
+	"slices"
+	"sync"
+	"unicode/utf8"
+)
 
 // A view is a text the rules run over, and the way back from its offsets
 // to the scanned text's. The scanned text itself is the first view; a key
@@ -15,6 +19,29 @@ type view struct {
 	// crossing: keep only findings that span a joined gap (the others
 	// are the scanned text's own).
 	crossing bool
+	// bufs holds lo and hi when they come from joinPool (see release).
+	bufs *joinBufs
+}
+
+// joinBufs are a joined or decoded view's buffers, kept for the next
+// scan: a message with invisible characters would otherwise allocate (and
+// clear) six times its length of offsets on each scan.
+type joinBufs struct {
+	raw    []byte
+	lo, hi []int32
+}
+
+var joinPool = sync.Pool{New: func() any { return new(joinBufs) }}
+
+// release gives the views' pooled buffers back once the scan is done
+// with them (findings keep no offsets of a view, only their own).
+func release(vs []*view) {
+	for _, v := range vs {
+		if v.bufs != nil {
+			joinPool.Put(v.bufs)
+			v.bufs, v.lo, v.hi = nil, nil, nil
+		}
+	}
 }
 
 // Bounds of the decoded views: base64 runs shorter than minBase64 or
@@ -145,10 +172,32 @@ func joinedView(text string) *view {
 	if !needsJoin(text) {
 		return nil
 	}
-	raw := make([]byte, 0, len(text))
-	lo, hi := make([]int32, 0, len(text)), make([]int32, 0, len(text))
+	b := joinPool.Get().(*joinBufs)
+	raw := slices.Grow(b.raw[:0], len(text))[:len(text)]
+	lo := slices.Grow(b.lo[:0], len(text))[:len(text)]
+	hi := slices.Grow(b.hi[:0], len(text))[:len(text)]
+	b.raw, b.lo, b.hi = raw, lo, hi
+	n := 0 // bytes of raw written
+	// keep copies text[i:j] to the view, byte for byte.
+	keep := func(i, j int) {
+		copy(raw[n:], text[i:j])
+		l, h := lo[n:n+j-i], hi[n:n+j-i]
+		for k := range l {
+			l[k], h[k] = int32(i+k), int32(i+k+1)
+		}
+		n += j - i
+	}
 	joined := false
 	for i := 0; i < len(text); {
+		// The ASCII run up to a byte that may begin a join.
+		j := i
+		for j < len(text) && text[j] < utf8.RuneSelf && text[j] != '\r' && text[j] != '\n' {
+			j++
+		}
+		keep(i, j)
+		if i = j; i == len(text) {
+			break
+		}
 		c := text[i]
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(text[i:])
@@ -158,30 +207,27 @@ func joinedView(text string) *view {
 				continue
 			}
 			for k := 0; k < size; k++ {
-				raw = append(raw, text[i+k])
-				lo = append(lo, int32(i))
-				hi = append(hi, int32(i+size))
+				raw[n], lo[n], hi[n] = text[i+k], int32(i), int32(i+size)
+				n++
 			}
 			i += size
 			continue
 		}
-		if c == '\r' || c == '\n' {
-			if next, ok := wrapAt(text, i); ok {
-				joined = true
-				i = next
-				continue
-			}
+		if next, ok := wrapAt(text, i); ok {
+			joined = true
+			i = next
+			continue
 		}
-		raw = append(raw, c)
-		lo = append(lo, int32(i))
-		hi = append(hi, int32(i+1))
+		keep(i, i+1)
 		i++
 	}
+	raw, lo, hi = raw[:n], lo[:n], hi[:n]
 	if !joined {
+		joinPool.Put(b)
 		return nil
 	}
 	s := string(raw)
-	return &view{raw: s, text: normalize(s), lo: lo, hi: hi, crossing: true}
+	return &view{raw: s, text: normalize(s), lo: lo, hi: hi, crossing: true, bufs: b}
 }
 
 // needsJoin reports whether text has an invisible rune or a line wrap
@@ -218,6 +264,14 @@ var base64Value = func() (v [256]byte) {
 
 func base64Byte(c byte) bool { return base64Value[c] != 0 }
 
+// base64Alphabet marks the bytes only one of the two alphabets has.
+var base64Alphabet = [256]uint8{'+': alphaStd, '/': alphaStd, '-': alphaURL, '_': alphaURL}
+
+const (
+	alphaStd = 1 << iota
+	alphaURL
+)
+
 // decodedViews decodes, one level deep, the base64 runs of src that decode
 // to text (a .env file, a Kubernetes Secret's data, a key).
 func decodedViews(src *view) []*view {
@@ -253,14 +307,20 @@ func decodedViews(src *view) []*view {
 			dec = dec[:budget]
 		}
 		budget -= len(dec)
-		v := &view{raw: string(dec), lo: make([]int32, len(dec)), hi: make([]int32, len(dec))}
+		b := joinPool.Get().(*joinBufs)
+		b.lo = slices.Grow(b.lo[:0], len(dec))[:len(dec)]
+		b.hi = slices.Grow(b.hi[:0], len(dec))[:len(dec)]
+		v := &view{raw: string(dec), lo: b.lo, hi: b.hi, bufs: b}
 		v.text = normalize(v.raw)
-		for k := range dec {
-			g := start + k/3*4
+		// Decoded byte k comes from the quantum at start+k/3*4.
+		for k, g := 0, start; k < len(dec); k, g = k+3, g+4 {
 			ge := min(g+4, j)
-			v.lo[k], v.hi[k] = int32(g), int32(ge)
+			lo, hi := int32(g), int32(ge)
 			if src.lo != nil {
-				v.lo[k], v.hi[k] = src.lo[g], src.hi[ge-1]
+				lo, hi = src.lo[g], src.hi[ge-1]
+			}
+			for x := k; x < min(k+3, len(dec)); x++ {
+				v.lo[x], v.hi[x] = lo, hi
 			}
 		}
 		out = append(out, v)
@@ -281,33 +341,44 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 	}
 	std, url := false, false
 	out := buf[:0]
-	valid := 0 // out[:valid] is valid UTF-8 and ends before a rune
+	valid := 0    // out[:valid] is valid UTF-8 and ends before a rune
+	high := false // out[valid:] has a byte beyond ASCII
 	for i := 0; i < len(run); i += 4 {
 		n := min(4, len(run)-i)
-		var v uint32
-		for k := 0; k < n; k++ {
-			c := run[i+k]
-			switch c {
-			case '+', '/':
-				std = true
-			case '-', '_':
-				url = true
-			}
-			v |= uint32(base64Value[c]-1) << (18 - 6*k)
-		}
-		high := false
-		for k := 0; k < n-1; k++ {
-			b := byte(v >> (16 - 8*k))
-			if isControl(b) {
+		if n == 4 {
+			// A whole quantum: three bytes at once.
+			c0, c1, c2, c3 := run[i], run[i+1], run[i+2], run[i+3]
+			alpha := base64Alphabet[c0] | base64Alphabet[c1] | base64Alphabet[c2] | base64Alphabet[c3]
+			std, url = std || alpha&alphaStd != 0, url || alpha&alphaURL != 0
+			v := uint32(base64Value[c0]-1)<<18 | uint32(base64Value[c1]-1)<<12 | uint32(base64Value[c2]-1)<<6 | uint32(base64Value[c3]-1)
+			b0, b1, b2 := byte(v>>16), byte(v>>8), byte(v)
+			if isControl(b0) || isControl(b1) || isControl(b2) {
 				return nil, false
 			}
-			high = high || b >= utf8.RuneSelf
-			out = append(out, b)
+			high = high || (b0|b1|b2) >= utf8.RuneSelf
+			out = append(out, b0, b1, b2)
+		} else {
+			var v uint32
+			for k := 0; k < n; k++ {
+				c := run[i+k]
+				alpha := base64Alphabet[c]
+				std, url = std || alpha&alphaStd != 0, url || alpha&alphaURL != 0
+				v |= uint32(base64Value[c]-1) << (18 - 6*k)
+			}
+			for k := 0; k < n-1; k++ {
+				b := byte(v >> (16 - 8*k))
+				if isControl(b) {
+					return nil, false
+				}
+				high = high || b >= utf8.RuneSelf
+				out = append(out, b)
+			}
 		}
-		if high || len(out)-valid >= 64 {
+		if len(out)-valid >= 64 || high && (valid == 0 || len(out)-valid >= 12) {
 			// The decoded runes so far, up to the last one begun, must be
 			// valid UTF-8: stop at the first invalid one (random bytes
-			// give one within a few).
+			// give one within a few; once some text is valid, text beyond
+			// ASCII is checked a dozen bytes at a time).
 			end := len(out)
 			for k := end - 1; k >= max(valid, end-utf8.UTFMax); k-- {
 				if utf8.RuneStart(out[k]) {
@@ -319,6 +390,7 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 				return nil, false
 			}
 			valid = end
+			high = end < len(out)
 		}
 	}
 	if std && url {
