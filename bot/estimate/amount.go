@@ -35,6 +35,11 @@ var (
 	oneRequest = regexp.MustCompile(`(?i)\b(?:one|a single|single|1)\s+(?:request|call|prompt|api call)\b|\bin one go\b|\bat once\b|一次性?|单次|单个请求|一个请求`)
 )
 
+// inOut is a role said as "in" or "out" after an amount, where a list of
+// amounts goes on or ends: "500k tokens in and 100k out", "2M in, 1M out".
+// "tokens in a book" or "in one go" are not roles.
+var inOut = regexp.MustCompile(`(?i)^\s*(?:tokens?\s+)?(in|out)(?:\s*(?:and\b|[,;/&+]|$)|\s+on\b)`)
+
 // bothRoles continues a role with a second one: "… input and output".
 var bothRoles = regexp.MustCompile(`(?i)^\s*(?:and|or|&|/|\+|和|与|及|或|加)\s*(?:` + roleRE + `)`)
 
@@ -73,6 +78,11 @@ func amounts(s, lang string, versionWords map[string]bool) []quantity {
 			roleWord = strings.ToLower(m[3])
 			if bothRoles.MatchString(rest[len(m[0]):]) {
 				roleWord = "" // "2M tokens input and output": priced as both
+			}
+		}
+		if roleWord == "" && unitOf(unitWord, lang) == unitToken {
+			if io := inOut.FindStringSubmatch(rest); io != nil {
+				roleWord = map[string]string{"in": "input", "out": "output"}[strings.ToLower(io[1])]
 			}
 		}
 		if roleWord == "" {

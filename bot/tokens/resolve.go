@@ -445,9 +445,14 @@ func (c *Catalog) Mentions(text string, max int) []string {
 			}
 			hasNum = hasNum || len(q.nums) > 0
 		}
-		// Without a version: a line name ("opus") or two words ("gemini
-		// pro"), never a lone brand ("claude", "chatgpt plus").
+		// Without a version: a line name ("opus"), two words ("gemini
+		// pro") or a whole model id ("o3"), never a lone brand ("claude",
+		// "chatgpt plus").
 		lone := j-i == 1 && len(p.words) == 1 && !slices.Contains(lineWords, first)
+		if lone {
+			_, whole := c.t().find(strings.ToLower(toks[i].s))
+			lone = !whole
+		}
 		if !hasNum && (!exact || lone) {
 			continue
 		}

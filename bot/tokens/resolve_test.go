@@ -94,6 +94,8 @@ func TestMentions(t *testing.T) {
 		"the gemni thing is slow":                         nil, // a typo counts only with a version
 		"I asked claude about it":                         nil,
 		"price of gpt-9000-ultra":                         {"gpt-9000-ultra"},
+		"o3 输出一百万 token 要多少钱":                             {"o3"}, // a whole id alone
+		"is o1 cheaper than o3?":                          {"o1", "o3"},
 		"is 'gpt-5.4' cheaper than -gpt-5.5-?":            {"gpt-5.4", "gpt-5.5"},
 	} {
 		if got := cat.Mentions(text, 4); !slices.Equal(got, want) {
