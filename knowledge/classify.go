@@ -76,7 +76,7 @@ var acts = []struct {
 	// a change over time: what usage-spike asks about, and none of its
 	// siblings (billing, input and output, cached tokens) does
 	{"growth", []string{"doubled", "tripled", "triple", "triples", "jumped", "jump", "spike", "spiked", "spiking", "surge", "surged", "skyrocketed", "went up", "shot up", "overnight", "翻倍", "暴涨", "猛涨", "激增", "飙升", "涨了", "突然涨", "多了好几倍"}},
-	{"trouble", []string{"error", "fail", "failed", "failing", "broken", "stopped", "not working", "doesn't work", "help", "429", "what now", "what do i do", "what do we do", "报错", "错误", "失败", "怎么办", "用不了", "不能用", "挂了"}},
+	{"trouble", []string{"error", "fail", "failed", "failing", "broken", "stopped", "not working", "doesn't work", "help", "429", "429s", "what now", "what do i do", "what do we do", "报错", "错误", "失败", "怎么办", "用不了", "不能用", "挂了"}},
 }
 
 // actCues indexes the cues: English cues (one to four words) by their

@@ -232,6 +232,11 @@ var zhColloquial = strings.NewReplacer(
 	// Traditional converter therefore never sees
 	"快取", "缓存", "金钥", "密钥", "权杖", "令牌", "视窗", "窗口", "呼叫", "调用", "帐单", "账单",
 	"伺服器", "服务器", "预设", "默认", "回传", "返回", "档案", "文件", "程式", "程序", "讯息", "消息",
+	"帐号", "账号", "帐户", "账户", "帐号", "账号",
+	// pinyin-input slips on the FAQ's words, in the contexts they take
+	// (超过其他 stays): 过其了 for 过期了, 计废 for 计费
+	"过其了", "过期了", "过其吗", "过期吗", "会过其", "会过期", "过其时间", "过期时间", "过奇", "过期",
+	"计废", "计费", "额渡", "额度", "上下问", "上下文", "令排", "令牌", "密要", "密钥", "迷钥", "密钥",
 )
 
 // synonyms map words that chat uses to the FAQ's wording. They apply to the
@@ -255,6 +260,11 @@ var synonyms = map[string]string{
 	"turns": "conversation", "messages": "conversation",
 	"ran out": "run out", "runs out": "run out", "running out": "run out", "used up": "run out", "exhausted": "run out", "depleted": "run out",
 	"versus": "vs",
+	// "keep" before a gerund is "again and again", not keeping a key somewhere
+	"keep getting": "getting", "keeps getting": "getting", "kept getting": "getting",
+	"keep hitting": "hitting", "keeps hitting": "hitting", "kept hitting": "hitting",
+	"keep seeing": "seeing", "keeps seeing": "seeing", "keep failing": "failing", "keeps failing": "failing",
+	"keep returning": "returning", "keeps returning": "returning", "keep running into": "running into",
 	// asking the channel, not the topic (see zhColloquial's 有人知道吗)
 	"does anyone know": "", "does anybody know": "", "anyone know": "", "anybody know": "", "any idea": "", "any ideas": "",
 	"fresh":  "new",
@@ -807,6 +817,15 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 			return notAnswered()
 		}
 	default:
+		// "what can you do?" is all stop words, so the model sees nothing;
+		// addressed to the bot it asks what the bot does.
+		if !subject && asksAbilities(nq) {
+			if _, ok := ix.entries[botHelpID]; ok {
+				best = hit{id: botHelpID, score: mentionMinScore}
+				ans.Score = best.score
+				break
+			}
+		}
 		unsure := pOff >= pBest || best.score < mentionMinScore || !subject
 		if (unsure && !terms.in()) || (pOff >= mentionMaxOffTopic && !terms.isStrong()) {
 			return notAnswered()

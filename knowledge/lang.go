@@ -279,8 +279,9 @@ var (
 	elastic_cloud github_actions figma saas egress bandwidth dyno dynos vps nat_gateway hosting
 	ads adwords google_ads ad_spend data_plan phone_plan mobile_data utilities gas_bill water_bill
 	opex burn_rate operating_costs office_supplies cpu_usage cpu_load memory_usage disk_usage gpu_usage ram_usage
+	cpu_limit cpu_limits memory_limit memory_limits cpu_request cpu_requests
 	translation_agency translation_agencies water_usage sendgrid mailgun mailchimp swag merch snacks
-	design_doc design_docs harder_to_learn easier_to_learn learn_chinese learn_english learning_chinese learning_english
+	design_doc design_docs harder_to_learn easier_to_learn learn_chinese learn_english learning_chinese learning_english taxi taxis cab cabs uber lyft rideshare mileage chair chairs desks furniture shipment shipments parcel parcels
 	landlord landlords google_maps`)
 	distractorZH = newSubstrings(`
 	漏桶 支付 短信 cdn nginx 网关配置 密钥对 磁盘
@@ -291,8 +292,8 @@ var (
 	redis 区块链 币圈 gas费 空投 钱包 主网 链上 以太坊 比特币 web3 挖矿 铸造 弹窗 彈窗 弹出框 对话框 對話框 模态框 模态窗口 提示符
 	提示字元 命令提示 词法分析 语法分析 编译原理 编译器 卡号 代码化 代碼化 银行卡号 信用卡号 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
 	阿里云 腾讯云 华为云 云服务器 服务器续费 流量费 带宽 宽带 燃气 水费
-	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费 高德 百度地图 腾讯地图 影印 复印 打印机 印表机 极光推送 个推 友盟`)
-	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|按千字|cpu\s*(?:占用|使用率|负载)|内存\s*(?:占用|使用率|泄漏|泄露)`)
+	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费 打车 出租车 滴滴 网约车 椅子 桌子 家具 样品 寄出 寄件 发货 高德 百度地图 腾讯地图 影印 复印 打印机 印表机 极光推送 个推 友盟`)
+	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|按千字|cpu\s*(?:占用|使用率|负载|limit|限制|配额|request)|内存\s*(?:占用|使用率|泄漏|泄露)`)
 )
 
 // core vocabulary: what the bot is about (keys, tokens, models, credits).
@@ -324,7 +325,7 @@ var (
 	// aside before the anchors are looked for: a shell's, sudo's or an
 	// installer's prompt, a data model or a car's model year, tab
 	// completion, a payment card tokenized for a vault.
-	otherSenseAnchor = regexp.MustCompile(`(?i)\b(?:(?:bash|shell|zsh|fish|terminal|command|cli|sudo|password|passphrase|login|uac|installer|install|confirmation|confirm|cmd|powershell|ps1|cookie|consent|permission|browser|ui|dialog) prompts?|prompts? (?:for|asking for) (?:a |my |the )?(?:password|passphrase|confirmation|input)|(?:data|domain|object|3d|cad|business|threat|car's|car|phone|product|mental|role|orm|django|sequelize) models?|model (?:year|number|train|trains|kit|kits|car|cars|plane)s?|(?:tab|auto|shell|bash|zsh|code) ?completions?|tokeni[sz]\w* (?:the |a |our |their )?(?:credit |debit |bank |payment )?(?:cards?|card numbers?|pans?)|(?:card|payment|network|pci) tokeni[sz]\w*|ai (?:opponents?|enem(?:y|ies)|difficulty))\b|(?:数据|领域|业务|3d|三维|商业|手机|车|汽车|权限|对象)\s*模型|(?:3d|三维)\s*打印[^，。？！,.?!]{0,3}模型|(?:银行卡|信用卡|卡号)[^，。？！,.?!]{0,6}(?:token|令牌)`)
+	otherSenseAnchor = regexp.MustCompile(`(?i)\b(?:(?:bash|shell|zsh|fish|terminal|command|cli|sudo|password|passphrase|login|uac|installer|install|confirmation|confirm|cmd|powershell|ps1|cookie|consent|permission|browser|ui|dialog) prompts?|prompts? (?:for|asking for) (?:a |my |the )?(?:password|passphrase|confirmation|input)|(?:essay|writing|homework|assignment|exam|interview|journal|story|art|drawing|discussion) prompts?|(?:data|domain|object|3d|cad|business|threat|car's|car|phone|product|mental|role|orm|django|sequelize|financial|finance|forecast|forecasting|revenue|excel|spreadsheet|statistical|regression) models?|model (?:year|number|train|trains|kit|kits|car|cars|plane)s?|(?:tab|auto|shell|bash|zsh|code) ?completions?|tokeni[sz]\w* (?:the |a |our |their )?(?:credit |debit |bank |payment )?(?:cards?|card numbers?|pans?)|(?:card|payment|network|pci) tokeni[sz]\w*|ai (?:opponents?|enem(?:y|ies)|difficulty))\b|(?:数据|领域|业务|3d|三维|商业|手机|车|汽车|权限|对象)\s*模型|(?:3d|三维)\s*打印[^，。？！,.?!]{0,3}模型|(?:银行卡|信用卡|卡号)[^，。？！,.?!]{0,6}(?:token|令牌)`)
 )
 
 // otherSenses are the key, token and credential nouns (see coreNoun) in
@@ -344,8 +345,10 @@ var otherSenses = []struct {
 	// other services' own credentials: an npm token, a Slack signing
 	// secret, Discord bot tokens (a key pushed to GitHub stays ours)
 	{"en", `(?:` + otherServicesEN + `)(?:'s)?(?: (?:api|apps?|app's|application|bot|bot's|store|connect|console|server|client|service|account|workspace|project|personal|test|live|sandbox|signing|push|notification|access|deploy|ci|runner|registration|publish|publishing|upload|webhook|oauth|integration|admin))*`, `keys?|tokens?|secrets?|credentials?`, ``},
-	{"zh", `(?:阿里云|腾讯云|华为云|七牛云?|又拍云|高德|百度地图|微信|企业微信|公众号|小程序|钉钉|飞书|npm|jira|jenkins|slack|stripe|苹果|apple|app store(?: connect)?|discord|telegram|安卓|android|figma|sentry|gitlab|github|docker)(?:\s*的)?\s*(?:(?:api|app|应用|开放平台|后台|服务端|客户端|机器人|推送|上传|发包|签名|runner\s*注册|注册|个人|访问)\s*的?\s*)*`, `密钥|key|token|凭证|凭据|secret`, ``},
-	{"zh", `ssh|gpg|pgp|rsa|deploy|许可证|激活|序列号`, `密钥|key`, ``},
+	{"zh", `(?:阿里云|腾讯云|华为云|七牛云?|又拍云|高德|百度地图|微信|企业微信|公众号|小程序|钉钉|飞书|npm|jira|jenkins|slack|stripe|苹果|apple|app store(?: connect)?|discord|telegram|安卓|android|figma|sentry|gitlab|github|docker)(?:\s*的)?\s*(?:(?:api|app|应用|开放平台|后台|服务端|客户端|机器人|推送|上传|发包|打包|发版|签名|runner\s*注册|注册|个人|访问)\s*的?\s*)*`, `密钥|key|token|凭证|凭据|secret`, ``},
+	{"zh", `ssh|gpg|pgp|rsa|deploy|许可证|激活|序列号|签名|证书|keystore|jks`, `密钥|key`, ``},
+	// a chat service's bot and its token: a Discord moderation bot's token
+	{"en", `bot|bot's|bots'`, `tokens?`, ``},
 	{"zh", `redis\s*的?`, `key`, ``},
 	{"zh", `csrf|jwt|session|refresh|登录|动态|刷新|游戏|饭堂|食堂`, `token`, ``},
 	{"zh", ``, `密钥对|公钥|私钥|主键|外键|产品密钥`, ``},
@@ -747,3 +750,16 @@ func aboutOwnAuth(s string) bool {
 func aboutOwnTraffic(s string) bool {
 	return (throttleEN.MatchString(s) || throttleZH.MatchString(s)) && (ownSideEN.MatchString(s) || ownSideZH.MatchString(s))
 }
+
+// botHelpID is the entry that says what the bot does.
+const botHelpID = "bot-help"
+
+// abilitiesEN and abilitiesZH match a bare question about what the one
+// addressed can do ("what can u do?", "你能干啥"), with no other subject.
+var (
+	abilitiesEN = regexp.MustCompile(`(?i)^\W*(?:(?:hey|hi|hello|so|ok|okay)\W+)?(?:bot\W+)?(?:what|wat|wht)\W*(?:can|could|do|else can)\W+(?:you|u|ya|this bot|the bot)\W+(?:do|help with|help me with|actually do|do for me|do for us|answer|be used for)?\W*$`)
+	abilitiesZH = regexp.MustCompile(`^\W*(?:你|您|机器人|bot)(?:都|到底|还)?(?:能|会|可以)(?:干|做|帮我做|帮忙做)?(?:些|点)?(?:什么|啥|哪些事)\W*$`)
+)
+
+// asksAbilities reports whether a normalised line only asks what the bot can do.
+func asksAbilities(s string) bool { return abilitiesEN.MatchString(s) || abilitiesZH.MatchString(s) }

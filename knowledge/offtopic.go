@@ -26,6 +26,8 @@ var offTopicExamples = []string{
 	"the redis key expired too early",
 	"which keyboard shortcut opens the terminal",
 	"what key is this song in",
+	// boxes and parcels, not bots: the conference swag box
+	"has anyone seen the box with the conference swag",
 	// other kinds of tokens
 	"the csrf token is missing from the form",
 	"session token expires after ten minutes, how to extend it",
