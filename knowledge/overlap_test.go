@@ -135,6 +135,11 @@ func TestFreshUnseen(t *testing.T) {
 		// With fresh9–11 among the development files (2026-12-03): 202
 		// questions and 85 lines, en 94.6%, zh 95.4%, passive 82.7% right.
 		{fresh8File, []string{fresh4File, fresh5File, fresh6File, fresh7File}, 0.94, 0.82, 3},
+		// Scored once, 2026-12-03: fresh12 196 questions and 79 off-topic
+		// lines, en 93.4%, zh 92.4%, passive 76.0% right, 4 wrong, 2/79
+		// chatter; fresh13 206 and 72, 94.7%, 90.1%, 80.1%, 8 wrong, 1/72.
+		{fresh12File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File}, 0.92, 0.76, 2},
+		{fresh13File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File}, 0.90, 0.80, 1},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			ref := slices.Clip(seen) // appends below never write into seen
