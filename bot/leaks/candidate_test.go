@@ -207,3 +207,74 @@ func TestEntropyAtMostAgreesWithShannonEntropy(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodedViewsFindEveryRun: decodedViews, which skips text a stride
+// at a time, decodes the same runs as a byte-by-byte search for the
+// maximal runs of base64 bytes of minBase64 to maxBase64 bytes, on texts
+// of base64 text, short and long runs, padding and other bytes.
+func TestDecodedViewsFindEveryRun(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	reference := func(text string) (starts []int, raws []string) {
+		budget := maxDecoded
+		for i := 0; i < len(text) && budget > 0; {
+			if !base64Byte(text[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(text) && base64Byte(text[j]) {
+				j++
+			}
+			run, start := text[i:j], i
+			i = j
+			if len(run) < minBase64 || len(run) > maxBase64 {
+				continue
+			}
+			if dec, ok := decodeText(run, nil); ok {
+				dec = dec[:min(len(dec), budget)]
+				budget -= len(dec)
+				starts, raws = append(starts, start), append(raws, string(dec))
+			}
+		}
+		return starts, raws
+	}
+	pieces := func() string {
+		switch r.IntN(6) {
+		case 0:
+			return base64.RawStdEncoding.EncodeToString([]byte(randomString(r, alnum+" =:", r.IntN(40))))
+		case 1:
+			return randomString(r, alnum+"+/-_", r.IntN(2*minBase64))
+		case 2:
+			return strings.Repeat("=", r.IntN(3))
+		case 3:
+			return randomString(r, " .\n\"'{}:密", 1+r.IntN(3))
+		case 4:
+			return base64.StdEncoding.EncodeToString([]byte("api_key=" + randomString(r, alnum, r.IntN(30))))
+		}
+		return "s."
+	}
+	runs := 0
+	for n := range 2000 {
+		var b strings.Builder
+		for b.Len() < n%300 {
+			b.WriteString(pieces())
+		}
+		text := b.String()
+		wantStarts, wantRaws := reference(text)
+		vs := decodedViews(&view{raw: text, text: normalize(text)})
+		var starts []int
+		var raws []string
+		for _, v := range vs {
+			starts, raws = append(starts, int(v.lo[0])), append(raws, v.raw)
+		}
+		release(vs)
+		if !slices.Equal(starts, wantStarts) || !slices.Equal(raws, wantRaws) {
+			t.Fatalf("decodedViews(%q): runs at %v %q, want %v %q", text, starts, raws, wantStarts, wantRaws)
+		}
+		runs += len(starts)
+	}
+	if runs < 100 {
+		t.Fatalf("only %d runs decoded: the texts do not exercise decodedViews", runs)
+	}
+	t.Logf("%d runs decoded", runs)
+}

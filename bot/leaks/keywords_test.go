@@ -1,6 +1,7 @@
 package leaks
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -192,6 +193,32 @@ func TestRelaxedNearChangesEqualsEverywhere(t *testing.T) {
 		every := s.Scan(text)
 		if fmt.Sprint(near) != fmt.Sprint(every) {
 			t.Errorf("on %q: near changes %v, everywhere %v", text[:min(len(text), 200)], near, every)
+		}
+	}
+}
+
+// TestASCIILower: asciiLower lowers exactly A–Z, every byte value at
+// every position of an eight-byte word and of the tail.
+func TestASCIILower(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for at := 0; at < 17; at++ {
+			src := make([]byte, 17)
+			for i := range src {
+				src[i] = byte(c*7 + i*31)
+			}
+			src[at] = byte(c)
+			want := make([]byte, len(src))
+			for i, x := range src {
+				if 'A' <= x && x <= 'Z' {
+					x += 'a' - 'A'
+				}
+				want[i] = x
+			}
+			got := make([]byte, len(src))
+			asciiLower(got, string(src))
+			if !bytes.Equal(got, want) {
+				t.Fatalf("byte %#x at %d: %q, want %q", c, at, got, want)
+			}
 		}
 	}
 }

@@ -279,12 +279,24 @@ func decodedViews(src *view) []*view {
 	var buf []byte
 	budget := maxDecoded
 	t := src.raw
-	for i := 0; i < len(t) && budget > 0; {
-		if !base64Byte(t[i]) {
-			i++
+	// i is where a run may begin: no run goes on from before it.
+	for i := 0; i+minBase64 <= len(t) && budget > 0; {
+		// A run long enough to decode, begun in [i, k], holds t[k]:
+		// without a base64 byte there, the run begins after it (most of
+		// chat's runs, and a run of keywords, are skipped a stride at a
+		// time).
+		k := i + minBase64 - 1
+		if !base64Byte(t[k]) {
+			i = k + 1
 			continue
 		}
-		j := i
+		for back := k; back > i; back-- {
+			if !base64Byte(t[back-1]) {
+				i = back
+				break
+			}
+		}
+		j := k + 1
 		for j < len(t) && base64Byte(t[j]) {
 			j++
 		}
