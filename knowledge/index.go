@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -513,13 +514,20 @@ func (ix *Index) trainModel(entries []Entry) {
 func keyedEntries(asked [][]string) []bool {
 	keyed := make([]bool, len(asked))
 	for k, texts := range asked {
+		// Stop once the share is reached or out of reach: the checks are
+		// regular expressions, and every phrasing of the FAQ goes through
+		// them at each start.
+		need := int(math.Ceil(keyedShare * float64(len(texts))))
 		named := 0
-		for _, q := range texts {
+		for i, q := range texts {
+			if named >= need || named+len(texts)-i < need {
+				break
+			}
 			if namesKeyOrAI(q) {
 				named++
 			}
 		}
-		keyed[k] = float64(named) >= keyedShare*float64(len(texts))
+		keyed[k] = named >= need
 	}
 	return keyed
 }
