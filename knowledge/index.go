@@ -233,7 +233,7 @@ var zhColloquial = strings.NewReplacer(
 	// Traditional converter therefore never sees
 	"快取", "缓存", "金钥", "密钥", "权杖", "令牌", "视窗", "窗口", "呼叫", "调用", "帐单", "账单",
 	"伺服器", "服务器", "预设", "默认", "回传", "返回", "档案", "文件", "程式", "程序", "讯息", "消息",
-	"帐号", "账号", "帐户", "账户", "帐号", "账号",
+	"帐号", "账号", "帐户", "账户",
 	// pinyin-input slips on the FAQ's words, in the contexts they take
 	// (超过其他 stays): 过其了 for 过期了, 计废 for 计费
 	"过其了", "过期了", "过其吗", "过期吗", "会过其", "会过期", "过其时间", "过期时间", "过奇", "过期",

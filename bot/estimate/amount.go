@@ -82,7 +82,10 @@ func amounts(s, lang string, versionWords map[string]bool) []quantity {
 		}
 		if roleWord == "" && unitOf(unitWord, lang) == unitToken {
 			if io := inOut.FindStringSubmatch(rest); io != nil {
-				roleWord = map[string]string{"in": "input", "out": "output"}[strings.ToLower(io[1])]
+				roleWord = "output"
+				if strings.EqualFold(io[1], "in") {
+					roleWord = "input"
+				}
 			}
 		}
 		if roleWord == "" {

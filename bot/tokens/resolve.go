@@ -419,7 +419,8 @@ func osaDistance(a, b string) int {
 // that follow it; a misspelt first word counts only when a version number
 // follows. At most max mentions are returned.
 func (c *Catalog) Mentions(text string, max int) []string {
-	x := c.t().index()
+	tab := c.t()
+	x := tab.index()
 	var out []string
 	toks := scanTokens(text)
 	for i := 0; i < len(toks) && len(out) < max; i++ {
@@ -450,7 +451,7 @@ func (c *Catalog) Mentions(text string, max int) []string {
 		// "chatgpt plus").
 		lone := j-i == 1 && len(p.words) == 1 && !slices.Contains(lineWords, first)
 		if lone {
-			_, whole := c.t().find(strings.ToLower(toks[i].s))
+			_, whole := tab.find(strings.ToLower(toks[i].s))
 			lone = !whole
 		}
 		if !hasNum && (!exact || lone) {
