@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -131,5 +132,16 @@ func BenchmarkAskPassiveLong(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// BenchmarkNamesKeyDense: a 4 KiB line of nouns in other senses ("ssh key"
+// ×512), the worst case of namesKey's windows: each byte is searched once.
+func BenchmarkNamesKeyDense(b *testing.B) {
+	s := strings.Repeat("ssh key ", 512)
+	for b.Loop() {
+		if namesKey(s) {
+			b.Fatal("an SSH key named as ours")
+		}
 	}
 }

@@ -472,20 +472,31 @@ func (d *domainTerms) key() bool {
 // namesKey reports whether s names a key, token or credential in a sense
 // other than those of otherSenses.
 func namesKey(s string) bool {
-	// Each noun is looked up in a window around it: otherSense, run over a
-	// 4 KiB line, cost more than the rest of the passive checks.
-	for _, n := range coreNoun.FindAllStringIndex(s, -1) {
-		lo, hi := wordStart(s, n[0]-otherSenseReach), min(len(s), n[1]+otherSenseReach)
-		inOther := false
-		for _, m := range otherSense.FindAllStringIndex(s[lo:hi], -1) {
-			if lo+m[0] <= n[0] && n[1] <= lo+m[1] {
-				inOther = true
-				break
+	// Each noun is looked up in a window around it (otherSense, run over a
+	// 4 KiB line, cost more than the rest of the passive checks), and
+	// windows that overlap are searched as one segment, so that no byte is
+	// searched twice however dense the nouns.
+	nouns := coreNoun.FindAllStringIndex(s, -1)
+	for len(nouns) > 0 {
+		lo, hi := wordStart(s, nouns[0][0]-otherSenseReach), min(len(s), nouns[0][1]+otherSenseReach)
+		k := 1
+		for k < len(nouns) && wordStart(s, nouns[k][0]-otherSenseReach) <= hi {
+			hi = min(len(s), nouns[k][1]+otherSenseReach)
+			k++
+		}
+		// Both lists are sorted and the matches do not overlap: a noun is
+		// in another sense when the first match not ending before it
+		// holds it.
+		others, j := otherSense.FindAllStringIndex(s[lo:hi], -1), 0
+		for _, n := range nouns[:k] {
+			for j < len(others) && lo+others[j][1] < n[1] {
+				j++
+			}
+			if j == len(others) || lo+others[j][0] > n[0] {
+				return true
 			}
 		}
-		if !inOther {
-			return true
-		}
+		nouns = nouns[k:]
 	}
 	return false
 }
