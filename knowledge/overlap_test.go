@@ -9,7 +9,7 @@ import (
 var developmentFiles = []string{
 	"testdata/questions.yaml", "testdata/dev.yaml", "testdata/dev2.yaml",
 	"testdata/dev3.yaml", "testdata/dev4.yaml", "testdata/dev5.yaml", "testdata/dev6.yaml", "testdata/dev7.yaml", "testdata/chatter.yaml",
-	chatter12File,
+	chatter12File, chatter16File,
 	// Measured sets scored once (2026-12-03, docs/PERFORMANCE.md), then
 	// opened to routing work.
 	fresh9File, fresh10File, fresh11File,
@@ -19,6 +19,12 @@ var developmentFiles = []string{
 // (2026-12-03): 3 questions per topic and language, and 300 off-topic lines
 // that use the topics' words in other senses.
 const chatter12File = "testdata/chatter12.yaml"
+
+// chatter16File is a second development probe written from topic ids only
+// (2026-12-03): 3 questions per topic and language, and 300 off-topic lines
+// in senses the rules were not written for (music keys, OKRs, course
+// credits, a production batch, a window period…).
+const chatter16File = "testdata/chatter16.yaml"
 
 // nearDuplicateShare is the share of character trigrams two lines must have
 // in common (Jaccard) to count as one line reworded.
