@@ -192,6 +192,11 @@ func TestEvalSets(t *testing.T) {
 		// fresh15 97.1%, 96.5%, 87.4%, 3 wrong, 0/100.
 		{fresh14File, false, 0.95, 0.85, 1, 1},
 		{fresh15File, false, 0.96, 0.87, 3, 0},
+		// Scored once, 2026-12-03, after the tenth round and chatter16's
+		// senses: fresh16 en 96.5%, zh 96.5%, passive 81.2% right, 3
+		// wrong, 1/100 chatter; fresh17 97.1%, 91.8%, 84.4%, 4 wrong, 0/100.
+		{fresh16File, false, 0.96, 0.81, 3, 1},
+		{fresh17File, false, 0.91, 0.84, 4, 0},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			f := measure(t, ix, tt.file, tt.dev && testing.Verbose())

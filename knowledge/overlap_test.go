@@ -39,24 +39,6 @@ func trigrams(s string) map[string]bool {
 	return g
 }
 
-func jaccard(a, b map[string]bool) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
-	}
-	// The share is at most the smaller set's size over the larger's: sets
-	// of very different sizes need no counting.
-	if lo, hi := min(len(a), len(b)), max(len(a), len(b)); float64(lo) < nearDuplicateShare*float64(hi) {
-		return float64(lo) / float64(hi)
-	}
-	common := 0
-	for g := range a {
-		if b[g] {
-			common++
-		}
-	}
-	return float64(common) / float64(len(a)+len(b)-common)
-}
-
 // seenLines holds the trigrams of every line routing could learn from: the
 // FAQ phrasings and examples, the off-topic training lines and the
 // development sets.
@@ -84,17 +66,36 @@ func seenLines(t *testing.T, ix *Index) []map[string]bool {
 	return seen
 }
 
-// unseenOnly keeps the lines with no near duplicate among seen.
+// unseenOnly keeps the lines with no near duplicate among seen. The
+// trigrams a line shares with each seen line are counted through an index
+// of trigrams to lines, so only lines sharing one are looked at.
 func unseenOnly(lines []labelled, seen []map[string]bool) (kept []labelled) {
+	byGram := map[string][]int{}
+	for i, s := range seen {
+		for g := range s {
+			byGram[g] = append(byGram[g], i)
+		}
+	}
+	common := make([]int, len(seen))
+	var touched []int
 	for _, l := range lines {
 		g := trigrams(l.q)
-		dup := false
-		for _, s := range seen {
-			if jaccard(g, s) >= nearDuplicateShare {
-				dup = true
-				break
+		for gram := range g {
+			for _, i := range byGram[gram] {
+				if common[i] == 0 {
+					touched = append(touched, i)
+				}
+				common[i]++
 			}
 		}
+		dup := false
+		for _, i := range touched {
+			if float64(common[i]) >= nearDuplicateShare*float64(len(g)+len(seen[i])-common[i]) {
+				dup = true
+			}
+			common[i] = 0
+		}
+		touched = touched[:0]
 		if !dup {
 			kept = append(kept, l)
 		}
@@ -157,6 +158,11 @@ func TestFreshUnseen(t *testing.T) {
 		// 95.4%, 84.0%, 2 wrong, 0/66.
 		{fresh14File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File, fresh12File, fresh13File}, 0.92, 0.78, 1},
 		{fresh15File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File, fresh12File, fresh13File, fresh14File}, 0.95, 0.83, 0},
+		// Scored once, 2026-12-03: fresh16 229 questions and 77 off-topic
+		// lines, en 95.2%, zh 95.2%, passive 75.1% right, 2 wrong, 1/77
+		// chatter; fresh17 216 and 80, 97.1%, 93.0%, 82.4%, 0 wrong, 0/80.
+		{fresh16File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File, fresh12File, fresh13File, fresh14File, fresh15File}, 0.95, 0.75, 1},
+		{fresh17File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File, fresh12File, fresh13File, fresh14File, fresh15File, fresh16File}, 0.92, 0.82, 0},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			ref := slices.Clip(seen) // appends below never write into seen
