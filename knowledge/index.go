@@ -208,9 +208,12 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 			fm.Store = false
 			fm.IncludeTermVectors = false
 			fm.IncludeInAll = false
+			fm.DocValues = false
 			doc.AddFieldMappingsAt(field(lang, part), fm)
 		}
 	}
+	// Every query names its field: no composite "_all" field to build.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	im.DefaultMapping = doc
 	if err := im.Validate(); err != nil {
 		return nil, fmt.Errorf("validate index mapping: %w", err)
@@ -397,16 +400,40 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 		_ = idx.Close()
 		return nil, err
 	}
-	batch := idx.NewBatch()
 	for _, e := range entries {
 		if _, dup := ix.entries[e.ID]; dup {
 			return fail(fmt.Errorf("index entry %q: %w", e.ID, ErrDuplicateID))
 		}
 		for _, lang := range Languages {
-			t, ok := e.Text[lang]
-			if !ok {
+			if _, ok := e.Text[lang]; !ok {
 				return fail(fmt.Errorf("index entry %q: %s: %w", e.ID, lang, ErrMissingField))
 			}
+		}
+		ix.entries[e.ID] = e
+		ix.order = append(ix.order, e.ID)
+	}
+	// The intent model is loaded or trains while bleve analyses the
+	// entries: the two share nothing, and start-up takes the longer of them
+	// rather than the sum.
+	trained := make(chan error, 1)
+	go func() { trained <- ix.trainModel(entries) }()
+	err = indexEntries(idx, entries)
+	if terr := <-trained; terr != nil {
+		return fail(terr)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return ix, nil
+}
+
+// indexEntries indexes every entry's phrasings and meta documents (see
+// docParts) in one batch.
+func indexEntries(idx bleve.Index, entries []Entry) error {
+	batch := idx.NewBatch()
+	for _, e := range entries {
+		for _, lang := range Languages {
+			t := e.Text[lang]
 			meta := t.Short
 			if len(e.Keywords) > 0 {
 				kw := strings.Join(e.Keywords, " ; ")
@@ -420,25 +447,15 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 			}
 			for id, d := range docs {
 				if err := batch.Index(id, d); err != nil {
-					return fail(fmt.Errorf("index entry %q: %w", e.ID, err))
+					return fmt.Errorf("index entry %q: %w", e.ID, err)
 				}
 			}
 		}
-		ix.entries[e.ID] = e
-		ix.order = append(ix.order, e.ID)
 	}
-	// The intent model is loaded or trains while bleve analyses the batch: the two share
-	// nothing, and start-up takes the longer of them rather than the sum.
-	trained := make(chan error, 1)
-	go func() { trained <- ix.trainModel(entries) }()
-	err = idx.Batch(batch)
-	if terr := <-trained; terr != nil {
-		return fail(terr)
+	if err := idx.Batch(batch); err != nil {
+		return fmt.Errorf("index faq: %w", err)
 	}
-	if err != nil {
-		return fail(fmt.Errorf("index faq: %w", err))
-	}
-	return ix, nil
+	return nil
 }
 
 // trainModel builds the speller and the Chinese converter, then takes the

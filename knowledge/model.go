@@ -194,8 +194,13 @@ func embeddedModel(want [sha256.Size]byte) (c *classifier, keyed []bool, ok bool
 	if head != want {
 		return nil, nil, false, nil
 	}
-	data, err := io.ReadAll(io.MultiReader(bytes.NewReader(head[:]), zr))
-	if err != nil {
+	// gzip's trailer holds the payload's length (mod 2^32).
+	data := make([]byte, binary.LittleEndian.Uint32(intentModelGz[len(intentModelGz)-4:]))
+	if len(data) < len(head) {
+		return nil, nil, false, fmt.Errorf("read intent model: %w", errModelFormat)
+	}
+	copy(data, head[:])
+	if _, err := io.ReadFull(zr, data[len(head):]); err != nil {
 		return nil, nil, false, fmt.Errorf("read intent model: %w", err)
 	}
 	_, c, keyed, err = decodeModel(data)
