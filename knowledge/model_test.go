@@ -3,6 +3,7 @@ package knowledge
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"flag"
 	"io"
@@ -159,5 +160,35 @@ func TestTrainingDigest(t *testing.T) {
 				t.Fatalf("artifact used = %v, %v; want training", ok, err)
 			}
 		})
+	}
+}
+
+// TestNewIndexTrainsOtherEntries: entries the artifact was not made from (a
+// faq_dir of one's own) get a model trained at start, over their classes.
+func TestNewIndexTrainsOtherEntries(t *testing.T) {
+	entries, err := Load(Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := entries[1:]
+	ix, err := NewIndex(own, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if ix.model.classes != len(own)+1 || len(ix.keyed) != len(own) {
+		t.Fatalf("model over %d classes, %d keyed flags; want %d, %d", ix.model.classes, len(ix.keyed), len(own)+1, len(own))
+	}
+	for _, e := range own {
+		for _, lang := range Languages {
+			q := e.Text[lang].Question
+			a, err := ix.Ask(context.Background(), q, Mention)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Answered || a.ID != e.ID {
+				t.Errorf("Ask(%q) = %q (answered %v), want %q", q, a.ID, a.Answered, e.ID)
+			}
+		}
 	}
 }
