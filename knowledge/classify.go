@@ -38,6 +38,9 @@ const (
 	keywordWeight = 0.5
 	// questionWeight scales the gradient of an entry's own question.
 	questionWeight = 2.0
+	// exampleWeight scales the gradient of an entry's examples (questions
+	// written from the topic list alone, see Text.Examples).
+	exampleWeight = 1.0
 	// offTopicWeight scales the off-topic examples' gradient.
 	offTopicWeight = 1.0
 	// shortWeight scales the gradient of an entry's short answer.
@@ -543,7 +546,7 @@ func (sp *speller) fix(w string) string {
 // one edit from a FAQ word; they are never "corrected".
 var commonEN = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields(`door doors room lock code cold bold told sold word ward card cart part kit bet bus`) {
+	for _, w := range strings.Fields(`door doors room lock code cold bold told sold word ward card cart part kit bet bus uac quote quotes`) {
 		m[w] = true
 	}
 	return m

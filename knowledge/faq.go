@@ -52,6 +52,10 @@ type Text struct {
 	Short     string   `yaml:"short"`
 	Answer    string   `yaml:"answer"`
 	Phrasings []string `yaml:"phrasings"`
+	// Examples are more questions on the topic, written by people shown only
+	// the topic list (never the FAQ). They train the intent model only: they
+	// are not searched and do not decide whether a topic is keyed.
+	Examples []string `yaml:"examples"`
 }
 
 // fileEntry is the on-disk shape of one FAQ file.
@@ -211,6 +215,13 @@ func loadFile(fsys fs.FS, name string) (Entry, error) {
 		}
 		if len(clean.Phrasings) == 0 {
 			return Entry{}, verr(lang+".phrasings", ErrMissingField, "")
+		}
+		for i, x := range t.Examples {
+			x = strings.TrimSpace(x)
+			if x == "" {
+				return Entry{}, verr(fmt.Sprintf("%s.examples[%d]", lang, i), ErrMissingField, "")
+			}
+			clean.Examples = append(clean.Examples, x)
 		}
 		e.Text[lang] = clean
 	}

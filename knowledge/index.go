@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -490,12 +491,14 @@ func (ix *Index) learnWording(entries []Entry) {
 			t := e.Text[lang]
 			vocab = append(vocab, t.Question, t.Short, t.Answer)
 			phrasings = append(phrasings, t.Phrasings...)
+			phrasings = append(phrasings, t.Examples...)
 		}
 		vocab = append(vocab, e.Keywords...)
 	}
 	for _, w := range sortedKeys(synonyms) {
 		vocab = append(vocab, w, synonyms[w])
 	}
+	phrasings = append(phrasings, offTopicWritten...)
 	ix.spell = newSpeller(vocab, phrasings, offTopicExamples)
 	vocab = append(vocab, offTopicExamples...)
 	// Phrasings hold Traditional Chinese on purpose: only the FAQ's own
@@ -526,6 +529,9 @@ func (ix *Index) fit(entries []Entry) (*classifier, []bool) {
 				texts = append(texts, trainText{text: q, class: k, weight: 1})
 				asked[k] = append(asked[k], q)
 			}
+			for _, x := range t.Examples {
+				texts = append(texts, trainText{text: prep(x), class: k, weight: exampleWeight})
+			}
 			// The answer's sentences name the topic's vocabulary ("hardcode",
 			// "secrets manager", 写死…) that no phrasing may use.
 			texts = append(texts, trainText{text: prep(t.Short), class: k, weight: shortWeight})
@@ -537,7 +543,7 @@ func (ix *Index) fit(entries []Entry) (*classifier, []bool) {
 			texts = append(texts, trainText{text: prep(kw), class: k, weight: keywordWeight})
 		}
 	}
-	for _, q := range offTopicExamples {
+	for _, q := range slices.Concat(offTopicExamples, offTopicWritten) {
 		texts = append(texts, trainText{text: prep(q), class: len(entries), weight: offTopicWeight})
 	}
 	// Which entries are keyed is found on the other core while the model trains.

@@ -292,7 +292,7 @@ var (
 	redis 区块链 币圈 gas费 空投 钱包 主网 链上 以太坊 比特币 web3 挖矿 铸造 弹窗 彈窗 弹出框 对话框 對話框 模态框 模态窗口 提示符
 	提示字元 命令提示 词法分析 语法分析 编译原理 编译器 卡号 代码化 代碼化 银行卡号 信用卡号 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
 	阿里云 腾讯云 华为云 云服务器 服务器续费 流量费 带宽 宽带 燃气 水费
-	话费 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费 打车 出租车 滴滴 网约车 椅子 桌子 家具 样品 寄出 寄件 发货 高德 百度地图 腾讯地图 影印 复印 打印机 印表机 极光推送 个推 友盟`)
+	话费 打电话 客服电话 电话费 通话时长 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费 打车 出租车 滴滴 网约车 椅子 桌子 家具 样品 寄出 寄件 发货 高德 百度地图 腾讯地图 影印 复印 打印机 印表机 极光推送 个推 友盟`)
 	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|按千字|cpu\s*(?:占用|使用率|负载|limit|限制|配额|request)|内存\s*(?:占用|使用率|泄漏|泄露)`)
 )
 
@@ -680,7 +680,7 @@ func inDomain(s string) bool {
 var senseCues = []struct{ word, cue *regexp.Regexp }{
 	{
 		regexp.MustCompile(`(?i)\bcontext\b|上下文`),
-		regexp.MustCompile(`(?i)\b(windows?|length|limits?|size|\d+k|fits?|long|longer|overflow\w*|max|maximum|truncat\w*|tokens?)\b|窗口|视窗|长度|多大|多长|放得|装得|放不|装不|塞|超|截断|token`),
+		regexp.MustCompile(`(?i)\b(windows?|length|limits?|size|\d+k|fits?|too long|long (?:context|prompts?|inputs?|documents?|conversations?|chats?)|longer|overflow\w*|max|maximum|truncat\w*|tokens?)\b|窗口|视窗|长度|多大|多长|放得|装得|放不|装不|塞|超|截断|token`),
 	},
 	{
 		// a window: a UI's, a maintenance or deployment window, an OS

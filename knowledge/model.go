@@ -15,9 +15,9 @@ import (
 //go:generate go test -run TestIntentModelArtifact -update .
 
 // The intent model trained on the embedded FAQ ships precomputed in
-// intent.model.gz: training it takes most of a start (about 200 ms, and more
-// as the phrasings grow), and it depends only on the FAQ, the off-topic
-// examples, the synonyms and the code. NewIndex uses the artifact when the
+// intent.model.gz: training it takes most of a start (about 300 ms, and more
+// as the phrasings and examples grow), and it depends only on the FAQ, the
+// off-topic lines, the synonyms and the code. NewIndex uses the artifact when the
 // digest of the training inputs it was made from matches the entries given,
 // and trains otherwise (a faq_dir of one's own). TestIntentModelArtifact
 // retrains and compares byte for byte, so a change to the FAQ or to the
@@ -34,8 +34,8 @@ const modelFormat = 1
 var errModelFormat = errors.New("malformed intent model")
 
 // trainingDigest hashes what training reads: the format version, each
-// entry's id, keywords and texts in order, the off-topic examples and the
-// synonyms.
+// entry's id, keywords and texts (phrasings and examples too) in order, the
+// off-topic lines (examples and written ones) and the synonyms.
 func trainingDigest(entries []Entry) [sha256.Size]byte {
 	h := sha256.New()
 	var buf []byte
@@ -61,10 +61,14 @@ func trainingDigest(entries []Entry) [sha256.Size]byte {
 			put(lang, t.Question, t.Short, t.Answer)
 			count(len(t.Phrasings))
 			put(t.Phrasings...)
+			count(len(t.Examples))
+			put(t.Examples...)
 		}
 	}
-	count(len(offTopicExamples))
-	put(offTopicExamples...)
+	for _, lines := range [][]string{offTopicExamples, offTopicWritten} {
+		count(len(lines))
+		put(lines...)
+	}
 	keys := sortedKeys(synonyms)
 	count(len(keys))
 	for _, k := range keys {

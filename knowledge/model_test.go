@@ -144,6 +144,11 @@ func TestTrainingDigest(t *testing.T) {
 			en.Phrasings = en.Phrasings[:len(en.Phrasings)-1]
 			e.Text["en"], e.Text["zh"] = en, zh
 		})},
+		{"example added", edit(func(e *Entry) {
+			tx := e.Text["zh"]
+			tx.Examples = append(append([]string(nil), tx.Examples...), "还有一种问法")
+			e.Text["zh"] = tx
+		})},
 		{"keyword changed", edit(func(e *Entry) { e.Keywords = append(e.Keywords, "another") })},
 		{"answer changed", edit(func(e *Entry) {
 			tx := e.Text["zh"]

@@ -52,7 +52,8 @@ func jaccard(a, b map[string]bool) float64 {
 }
 
 // seenLines holds the trigrams of every line routing could learn from: the
-// FAQ phrasings, the off-topic training examples and the development sets.
+// FAQ phrasings and examples, the off-topic training lines and the
+// development sets.
 func seenLines(t *testing.T, ix *Index) []map[string]bool {
 	t.Helper()
 	var seen []map[string]bool
@@ -60,12 +61,12 @@ func seenLines(t *testing.T, ix *Index) []map[string]bool {
 		for _, lang := range Languages {
 			tx, _ := ix.Entry(topic.ID, lang)
 			seen = append(seen, trigrams(tx.Question))
-			for _, p := range tx.Phrasings {
+			for _, p := range slices.Concat(tx.Phrasings, tx.Examples) {
 				seen = append(seen, trigrams(p))
 			}
 		}
 	}
-	for _, q := range offTopicExamples {
+	for _, q := range slices.Concat(offTopicExamples, offTopicWritten) {
 		seen = append(seen, trigrams(q))
 	}
 	for _, file := range developmentFiles {
@@ -96,7 +97,7 @@ func unseenOnly(lines []labelled, seen []map[string]bool) (kept []labelled) {
 }
 
 // TestFreshUnseen reports each late measured set's figures on its lines
-// that no training phrasing or development line resembles. The sets were
+// that no training phrasing, example or development line resembles. The sets were
 // written from the same topic list as the development sets dev4, dev5 and
 // chatter.yaml at about the same time, so some of their lines resemble
 // lines routing was tuned on; these are the figures free of them. fresh5
@@ -138,8 +139,18 @@ func TestFreshUnseen(t *testing.T) {
 		// Scored once, 2026-12-03: fresh12 196 questions and 79 off-topic
 		// lines, en 93.4%, zh 92.4%, passive 76.0% right, 4 wrong, 2/79
 		// chatter; fresh13 206 and 72, 94.7%, 90.1%, 80.1%, 8 wrong, 1/72.
-		{fresh12File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File}, 0.92, 0.76, 2},
-		{fresh13File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File}, 0.90, 0.80, 1},
+		// With the FAQ's examples (the tenth round, 2026-12-03), lines like
+		// them count as seen too: fresh12 187 questions and 77 lines, en
+		// 91.7%, zh 98.1%, passive 81.8% right, 1/77 chatter; fresh13 196
+		// and 71, 94.4%, 93.4%, 84.7%, 2/71.
+		{fresh12File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File}, 0.91, 0.76, 2},
+		{fresh13File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File}, 0.90, 0.80, 2},
+		// Scored once, 2026-12-03, after the tenth round: fresh14 190
+		// questions and 69 off-topic lines, en 92.1%, zh 98.0%, passive
+		// 78.9% right, 0 wrong, 1/69 chatter; fresh15 237 and 66, 96.3%,
+		// 95.4%, 84.0%, 2 wrong, 0/66.
+		{fresh14File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File, fresh12File, fresh13File}, 0.92, 0.78, 1},
+		{fresh15File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File, fresh12File, fresh13File, fresh14File}, 0.95, 0.83, 0},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			ref := slices.Clip(seen) // appends below never write into seen
