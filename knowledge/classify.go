@@ -10,8 +10,9 @@ import (
 
 // The intent model: a multinomial logistic regression over sparse features of
 // a question (English word stems, word pairs and 4-letter prefixes; Chinese
-// characters and character pairs), trained when the index is built on every
-// entry's question, phrasings and keywords in both languages, plus one extra
+// characters and character pairs), trained on every entry's question,
+// phrasings and keywords in both languages (for the embedded FAQ at build
+// time, see intentModelGz; for other entries when the index is built), plus one extra
 // class, offTopic, trained on chatter that uses the FAQ's words in other
 // senses (door keys, CSRF tokens, sales quotas, 年假额度…). BM25 finds
 // phrasings that share rare words with the question; the model learns which

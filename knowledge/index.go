@@ -209,9 +209,12 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 			fm.Store = false
 			fm.IncludeTermVectors = false
 			fm.IncludeInAll = false
+			fm.DocValues = false
 			doc.AddFieldMappingsAt(field(lang, part), fm)
 		}
 	}
+	// Every query names its field: no composite "_all" field to build.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	im.DefaultMapping = doc
 	if err := im.Validate(); err != nil {
 		return nil, fmt.Errorf("validate index mapping: %w", err)
@@ -398,16 +401,40 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 		_ = idx.Close()
 		return nil, err
 	}
-	batch := idx.NewBatch()
 	for _, e := range entries {
 		if _, dup := ix.entries[e.ID]; dup {
 			return fail(fmt.Errorf("index entry %q: %w", e.ID, ErrDuplicateID))
 		}
 		for _, lang := range Languages {
-			t, ok := e.Text[lang]
-			if !ok {
+			if _, ok := e.Text[lang]; !ok {
 				return fail(fmt.Errorf("index entry %q: %s: %w", e.ID, lang, ErrMissingField))
 			}
+		}
+		ix.entries[e.ID] = e
+		ix.order = append(ix.order, e.ID)
+	}
+	// The intent model is loaded or trains while bleve analyses the
+	// entries: the two share nothing, and start-up takes the longer of them
+	// rather than the sum.
+	trained := make(chan error, 1)
+	go func() { trained <- ix.trainModel(entries) }()
+	err = indexEntries(idx, entries)
+	if terr := <-trained; terr != nil {
+		return fail(terr)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return ix, nil
+}
+
+// indexEntries indexes every entry's phrasings and meta documents (see
+// docParts) in one batch.
+func indexEntries(idx bleve.Index, entries []Entry) error {
+	batch := idx.NewBatch()
+	for _, e := range entries {
+		for _, lang := range Languages {
+			t := e.Text[lang]
 			meta := t.Short
 			if len(e.Keywords) > 0 {
 				kw := strings.Join(e.Keywords, " ; ")
@@ -421,31 +448,35 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 			}
 			for id, d := range docs {
 				if err := batch.Index(id, d); err != nil {
-					return fail(fmt.Errorf("index entry %q: %w", e.ID, err))
+					return fmt.Errorf("index entry %q: %w", e.ID, err)
 				}
 			}
 		}
-		ix.entries[e.ID] = e
-		ix.order = append(ix.order, e.ID)
 	}
-	// The intent model trains while bleve analyses the batch: the two share
-	// nothing, and start-up takes the longer of them rather than the sum.
-	trained := make(chan struct{})
-	go func() {
-		defer close(trained)
-		ix.trainModel(entries)
-	}()
-	err = idx.Batch(batch)
-	<-trained
-	if err != nil {
-		return fail(fmt.Errorf("index faq: %w", err))
+	if err := idx.Batch(batch); err != nil {
+		return fmt.Errorf("index faq: %w", err)
 	}
-	return ix, nil
+	return nil
 }
 
-// trainModel builds the speller's vocabulary and trains the intent model on
-// every entry's question, phrasings and keywords in both languages, plus the
-// off-topic examples as one more class.
+// trainModel builds the speller and the Chinese converter, then takes the
+// intent model and the keyed flags from the precomputed artifact when it
+// was made from these entries (see embeddedModel), and trains them
+// otherwise.
+func (ix *Index) trainModel(entries []Entry) error {
+	ix.learnWording(entries)
+	model, keyed, ok, err := embeddedModel(trainingDigest(entries))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		model, keyed = ix.fit(entries)
+	}
+	ix.model, ix.keyed = model, keyed
+	return nil
+}
+
+// learnWording builds the speller's vocabulary and the Chinese converter.
 //
 // The speller's vocabulary is the FAQ's own wording (questions, short and
 // full answers, keywords, synonyms), the off-topic examples' words (see
@@ -453,7 +484,7 @@ func NewIndex(entries []Entry, opts Options) (*Index, error) {
 // of that wording: phrasings hold typos on purpose ("kye"), and those must
 // not become words the speller keeps (see newSpeller). Training texts are
 // corrected like questions, so both meet the same features.
-func (ix *Index) trainModel(entries []Entry) {
+func (ix *Index) learnWording(entries []Entry) {
 	var vocab, phrasings []string
 	for _, e := range entries {
 		for _, lang := range Languages {
@@ -475,6 +506,13 @@ func (ix *Index) trainModel(entries []Entry) {
 	// sign of Traditional text, and training texts are normalised like
 	// questions, so Traditional phrasings and questions meet the same features.
 	ix.zhChars = hans.New(vocab...)
+}
+
+// fit trains the intent model on every entry's question, phrasings and
+// keywords in both languages, plus the off-topic examples as one more
+// class, and finds the keyed entries; the speller and converter must be
+// built (see learnWording).
+func (ix *Index) fit(entries []Entry) (*classifier, []bool) {
 	prep := ix.normalize
 	var texts []trainText
 	// asked[k] holds entry k's question and phrasings, normalised.
@@ -511,8 +549,8 @@ func (ix *Index) trainModel(entries []Entry) {
 	// Which entries are keyed is found on the other core while the model trains.
 	keyed := make(chan []bool, 1)
 	go func() { keyed <- keyedEntries(asked) }()
-	ix.model = train(texts, len(entries)+1)
-	ix.keyed = <-keyed
+	model := train(texts, len(entries)+1)
+	return model, <-keyed
 }
 
 // keyedEntries reports, for each entry's normalised question and

@@ -164,6 +164,8 @@ func TestRouting(t *testing.T) {
 // TestTrainingIsDeterministic builds the index twice: the intent model must
 // come out the same, so every answer repeats and every score to within
 // floating-point summation order (bleve adds sub-scores in varying order).
+// Both builds load the precomputed model; TestIntentModelArtifact checks
+// that training reproduces it.
 func TestTrainingIsDeterministic(t *testing.T) {
 	entries, err := Load(Embedded())
 	if err != nil {
