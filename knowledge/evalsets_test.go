@@ -204,6 +204,11 @@ func TestEvalSets(t *testing.T) {
 		// 0/100.
 		{fresh16File, false, 0.95, 0.81, 3, 1},
 		{fresh17File, false, 0.91, 0.84, 5, 0},
+		// Scored once, 2026-12-03, after the eleventh routing round:
+		// fresh18 en 98.2%, zh 98.2%, passive 90.0% right, 3 wrong, 1/100
+		// chatter; fresh19 97.6%, 98.8%, 90.3%, 1 wrong, 1/100.
+		{fresh18File, false, 0.98, 0.90, 3, 1},
+		{fresh19File, false, 0.97, 0.90, 1, 1},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			f := measure(t, ix, tt.file, tt.dev && testing.Verbose())
