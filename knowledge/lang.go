@@ -293,7 +293,7 @@ var (
 	提示字元 命令提示 词法分析 语法分析 编译原理 编译器 卡号 代码化 代碼化 银行卡号 信用卡号 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
 	阿里云 腾讯云 华为云 云服务器 服务器续费 流量费 带宽 宽带 燃气 水费
 	话费 打电话 客服电话 电话费 通话时长 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费 打车 出租车 滴滴 网约车 椅子 桌子 家具 样品 寄出 寄件 发货 高德 百度地图 腾讯地图 影印 复印 打印机 印表机 极光推送 个推 友盟`)
-	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|按千字|cpu\s*(?:占用|使用率|负载|limit|限制|配额|request)|内存\s*(?:占用|使用率|泄漏|泄露)`)
+	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|按千字|翻译[^，。？！,.?!]{0,8}(?:每个?字|每千字)|cpu\s*(?:占用|使用率|负载|limit|限制|配额|request)|内存\s*(?:占用|使用率|泄漏|泄露)`)
 )
 
 // core vocabulary: what the bot is about (keys, tokens, models, credits).
@@ -737,16 +737,16 @@ func everydaySense(s string) bool {
 // how it differs from an AI token); it needs a lifecycle word or a named
 // sign-in platform to be the team's own.
 var (
-	authTokenEN = regexp.MustCompile(`(?i)\b(?:oauth2?|oidc|sso|auth service|auth server|identity provider|(?:access|refresh|id|reset|csrf|xsrf|session|login|auth)[_ ]tokens?|tenant_access_token|jsapi_ticket|sessions?|csrf|xsrf|jwts?|log ?out|logs out|logged out|sign[- ]?in|password reset)\b`)
+	authTokenEN = regexp.MustCompile(`(?i)\b(?:oauth2?|oidc|sso|auth service|auth server|identity provider|(?:access|refresh|id|reset|csrf|xsrf|session|login|auth)[_ ]tokens?|tenant_access_token|jsapi_ticket|sessions?|csrf|xsrf|jwts?|log ?out|logs out|logged out|logins?|log ?in|logged in|sign[- ]?in|password reset)\b`)
 	authTokenZH = regexp.MustCompile(`(?i)access_token|oauth|session|csrf|jwt|refresh\s*token|登录|登陆|第三方登录|退出登录|重置密码|会话`)
 	authLifeEN  = regexp.MustCompile(`(?i)\b(?:expir\w*|valid|validity|lifetime|lasts?|ttl|cach\w*|stor\w*|keep|kept|persist\w*|redis|cookies?|localstorage|local storage|refresh\w*|renew\w*|revok\w*|invalid\w*|rotat\w*|callback|backend|server|servers|workspace|check|mobile app)\b`)
 	authLifeZH  = regexp.MustCompile(`过期|有效期|失效|作废|缓存|存在|存储|放在|续期|刷新|共用|共享|回调|后端|前端|服务器|多久|校验|每次`)
 	authSiteEN  = newPhraseSet(`wechat weixin alipay github gitlab google slack feishu lark dingtalk facebook apple okta auth0 keycloak cognito mini_program`)
 	authSiteZH  = newSubstrings(`微信 支付宝 小程序 公众号 飞书 钉钉 企业微信 抖音 淘宝 github google`)
 
-	throttleEN = regexp.MustCompile(`(?i)\b(?:rate[- ]?limit\w*|throttl\w*|qps|rps|requests per second|limit_req|429s?|retry-after|per[- ]ip|per[- ]user|per consumer|shed load|ddos\w*)\b`)
+	throttleEN = regexp.MustCompile(`(?i)\b(?:rate[- ]?limit\w*|throttl\w*|qps|rps|rpm|requests per (?:second|minute)|limit_req|429s?|retry-after|per[- ]ip|per[- ]user|per consumer|shed load|ddos\w*)\b`)
 	throttleZH = regexp.MustCompile(`(?i)限流|限速|限制频率|频率|qps|429|被刷|打挂|降级`)
-	ownSideEN  = regexp.MustCompile(`(?i)\b(?:gateway|nginx|kong|envoy|haproxy|load balancer|endpoints?|our own|own service|our service|the service|order service|signup|sign-up|login api|checkout|webhooks?|limiter|token bucket|sliding window|fixed window|redis|black friday|promotion|sale|mobile clients|partners?|customers?|one customer|github|gitlab|stripe|shopify|twitter|login attempts?|failed logins?|password attempts?|brute[- ]force)\b`)
+	ownSideEN  = regexp.MustCompile(`(?i)\b(?:gateway|nginx|kong|envoy|haproxy|load balancer|endpoints?|our own|own service|our service|the service|order service|signup|sign-up|login api|checkout|(?:weather|maps?|geocoding|payments?|sms|e-?mail|shipping|stock|news|crm|erp) apis?|webhooks?|limiter|token bucket|sliding window|fixed window|redis|black friday|promotion|sale|mobile clients|partners?|customers?|one customer|github|gitlab|stripe|shopify|twitter|login attempts?|failed logins?|password attempts?|brute[- ]force)\b`)
 	ownSideZH  = regexp.MustCompile(`(?i)github|gitlab|网关|nginx|sentinel|令牌桶|漏桶|滑动窗口|压测|秒杀|大促|双十一|双11|流量|地铁|火车站|春运|景区|单个\s*ip|按用户|按租户|回调|合作方|短信|验证码|(?:我们|自己|自家|下单|登录|注册|支付|搜索)[^，。？！,.?!]{0,3}(?:接口|服务)|我们服务|登录失败|密码错误|暴力破解|店铺|商城|有赞|淘宝|京东|拼多多`)
 )
 
