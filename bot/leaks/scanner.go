@@ -659,8 +659,8 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		// length is bounded.
 		var ends []endRun
 		if f.filter != nil {
-			n := 0
-			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), false, nil, &n, nil)
+			var n int
+			ends, n = f.filter.ends(t, everywhere(t, false), nil)
 			w.add(n)
 			if len(ends) == 0 {
 				return
