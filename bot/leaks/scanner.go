@@ -34,6 +34,9 @@ type Scanner struct {
 	// filters per allowlist regex, and per allowlist of several regexes
 	filters     map[*regexp.Regexp]*allowFilter
 	listFilters map[*config.Allowlist]*allowFilter
+	// relaxEverywhere runs the relaxed pass at every hit, not only at
+	// those near a change (what that shortcut is checked against).
+	relaxEverywhere bool
 
 	failures atomic.Int64
 }
@@ -414,7 +417,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 			if relaxed != norm {
 				// The relaxed text differs only at changed: a match the
 				// plain pass has not found has a hit near a change.
-				if qs != nil && !relaxEverywhere {
+				if qs != nil && !s.relaxEverywhere {
 					qs = nearAny(qs, changed, relaxReach(r.fastPath().span))
 				}
 				if qs == nil || len(qs) > 0 {
@@ -1531,10 +1534,6 @@ func relaxedText(t string) (string, []int) {
 	}
 	return string(b), changed
 }
-
-// relaxEverywhere (set by tests) runs the relaxed pass at every hit, not
-// only at those near a change.
-var relaxEverywhere bool
 
 // relaxReach is how far from a changed byte a hit of a rule whose matches
 // are at most span long may be and still begin (or end) a match the
