@@ -224,3 +224,40 @@ func TestASCIILower(t *testing.T) {
 		}
 	}
 }
+
+// TestNearAnyAgreesWithEveryPair: nearAny keeps exactly the hits within d
+// of a change, in order, on random sorted hits and changes (none, few,
+// dense, all near), and returns the hits themselves when it keeps all.
+func TestNearAnyAgreesWithEveryPair(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	sorted := func(n, max int) []int {
+		m := map[int]bool{}
+		for range n {
+			m[r.IntN(max)] = true
+		}
+		var l []int
+		for v := range m {
+			l = append(l, v)
+		}
+		slices.Sort(l)
+		return l
+	}
+	for range 3000 {
+		qs := append([]int{}, sorted(1+r.IntN(60), 1+r.IntN(2000))...)
+		at := sorted(r.IntN(20), 1+r.IntN(2000))
+		d := r.IntN(200)
+		var want []int
+		for _, q := range qs {
+			if slices.ContainsFunc(at, func(c int) bool { return c-d <= q && q <= c+d }) {
+				want = append(want, q)
+			}
+		}
+		got := nearAny(qs, at, d)
+		if !slices.Equal(got, want) || got == nil {
+			t.Fatalf("nearAny(%v, %v, %d) = %v, want %v", qs, at, d, got, want)
+		}
+		if len(want) == len(qs) && &got[0] != &qs[0] {
+			t.Fatalf("nearAny(%v, %v, %d) kept every hit in a new slice", qs, at, d)
+		}
+	}
+}

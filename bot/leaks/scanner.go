@@ -1545,26 +1545,40 @@ func relaxedText(t string) (string, []int) {
 func relaxReach(span int) int { return 2*max(span, 1) + maxLineContext + 2 }
 
 // nearAny returns the positions of qs (sorted) at most d from one of at
-// (sorted): qs itself when that is all of them.
+// (sorted): qs itself when that is all of them. The positions near a
+// change are found by binary search, so a long text with a few changes
+// (a run of keywords ending in a full stop) costs no pass over its hits.
 func nearAny(qs, at []int, d int) []int {
 	var out []int
-	j := 0
-	for i, q := range qs {
-		for j < len(at) && at[j] < q-d {
-			j++
+	upto := 0 // with out nil: qs[:upto] are all near
+	lo, i := 0, 0
+	for lo < len(qs) && i < len(at) {
+		// The first change that can reach qs[lo], then the hits it
+		// reaches.
+		if i += sort.SearchInts(at[i:], qs[lo]-d); i == len(at) {
+			break
 		}
-		near := j < len(at) && at[j] <= q+d
+		c := at[i]
+		a := lo + sort.SearchInts(qs[lo:], c-d)
+		b := a + sort.Search(len(qs)-a, func(k int) bool { return qs[a+k] > c+d })
 		switch {
-		case near && out != nil:
-			out = append(out, q)
-		case !near && out == nil:
-			out = append(make([]int, 0, len(qs)), qs[:i]...)
+		case out != nil:
+			out = append(out, qs[a:b]...)
+		case a == upto:
+			upto = b
+		default:
+			out = append(append(make([]int, 0, len(qs)-a+upto), qs[:upto]...), qs[a:b]...)
 		}
+		lo = max(lo, b)
+		i++
 	}
-	if out == nil {
+	switch {
+	case out != nil:
+		return out
+	case upto == len(qs):
 		return qs
 	}
-	return out
+	return qs[:upto:upto]
 }
 
 // What relaxBoundaries does with a byte.
