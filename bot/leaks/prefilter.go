@@ -578,15 +578,23 @@ func (p *prefilter) ends(t string, q endsQuery, out []endRun) ([]endRun, int) {
 				}
 				s = in
 			} else {
-				if j, s1, k := c.denseRun(p, t, starts[next:], i, s, min(stop, len(t))); k > 0 {
+				if j, s1, k, o := c.denseRun(p, t, starts[next:], i, s, min(stop, len(t)), one, out); k > 0 {
 					// Hits close together on a live run: taken in
 					// without the checks above, back to them where
 					// the run ends, dies or needs a state.
 					shared(k)
 					steps += j - i
 					next += k
-					i, s = j, s1
-					break
+					i, s, out = j, s1, o
+					if i == len(t) || next < len(starts) && starts[next] == i {
+						break // the checks above take it in
+					}
+					// On to the step at i, as after a hit taken in.
+					end = min(len(t), stop)
+					if next < len(starts) {
+						end = min(end, starts[next])
+					}
+					continue
 				}
 				if c.inj[s] < 0 {
 					break
@@ -733,39 +741,57 @@ func (c *dfaCache) takeStart(p *prefilter, t string, i int, s int32, build bool)
 }
 
 // denseRun steps from i in the live state s, taking the start in at each
-// of hits (hits[0] == i) as it comes, while the transitions it needs are
-// built and lead to a live state with no match ending: the run of a keep
-// pass over hits closer together than the rule's matches die (`s.`
-// repeated), without a return to ends' checks at each hit. It returns
-// where it stopped (that position not stepped, a hit there not taken
-// in), the state there and how many hits it took in.
-func (c *dfaCache) denseRun(p *prefilter, t string, hits []int, i int, s int32, lim int) (int, int32, int) {
+// of hits (hits[0] == i) as it comes and, without one, adding the ends to
+// out, while the transitions it needs are built and lead to a live state:
+// the run of a keep pass over hits closer together than the rule's
+// matches (`s.` or `glpat-` repeated), without a return to ends' checks
+// at each hit. It returns where it stopped (that position not stepped, a
+// hit there not taken in), the state there, how many hits it took in
+// and out.
+func (c *dfaCache) denseRun(p *prefilter, t string, hits []int, i int, s int32, lim int, one bool, out []endRun) (int, int32, int, []endRun) {
 	shift := p.shift
 	trans, inj, class := c.trans, c.inj, &p.class
 	row, k, h := int(s)<<shift, 0, hits[0]
 	for i < lim {
-		cls := int(class[t[i]])
-		var x int32
+		from := row
 		if i == h {
 			in := inj[row>>shift]
 			if in < 0 {
 				break
 			}
-			if x = trans[int(in)<<shift|cls]; x <= 1 || x&1 != 0 {
-				break
-			}
-			k++
-			h = -1
-			if k < len(hits) {
-				h = hits[k]
-			}
-		} else if x = trans[row|cls]; x <= 1 || x&1 != 0 {
+			from = int(in) << shift
+		}
+		x := trans[from|int(class[t[i]])]
+		if x <= 1 {
 			break
+		}
+		if x&1 != 0 {
+			// An end: it extends the last run, or starts one in out's
+			// room (no call in the loop); else back to ends.
+			n := len(out)
+			switch {
+			case one:
+				return i, int32(row >> shift), k, out
+			case n > 0 && out[n-1].last == i-1:
+				out[n-1].last = i
+			case n < cap(out):
+				out = out[:n+1]
+				out[n] = endRun{i, i}
+			default:
+				return i, int32(row >> shift), k, out
+			}
+		}
+		if i == h {
+			if k++; k < len(hits) {
+				h = hits[k]
+			} else {
+				h = -1
+			}
 		}
 		row = int(x >> 1)
 		i++
 	}
-	return i, int32(row >> shift), k
+	return i, int32(row >> shift), k, out
 }
 
 // keepBufs holds the slices of one rule's matching (keep's, and
