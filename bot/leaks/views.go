@@ -363,7 +363,7 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 		return nil, false // no encoding ends a quantum with one byte
 	}
 	var alphas uint8 // the alphabets of run's bytes
-	out := slices.Grow(buf[:0], len(run)/4*3+2)
+	out := buf[:0]
 	valid := 0    // out[:valid] is valid UTF-8 and ends before a rune
 	high := false // out[valid:] has a byte beyond ASCII
 	// check: how many bytes beyond valid text are checked at once, doubled
@@ -383,9 +383,7 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 				return nil, false
 			}
 			high = high || (b0|b1|b2) >= utf8.RuneSelf
-			n := len(out)
-			out = out[:n+3]
-			out[n], out[n+1], out[n+2] = b0, b1, b2
+			out = append(out, b0, b1, b2)
 		} else {
 			var v uint32
 			for k := 0; k < n; k++ {
@@ -421,6 +419,9 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 			valid = end
 			high = end < len(out)
 			check = min(2*check, maxCheck)
+			// Text so far: room for the whole run at once (random data,
+			// most runs, stops before this and allocates little).
+			out = slices.Grow(out, len(run)/4*3+2-len(out))
 		}
 	}
 	if alphas&alphaStd != 0 && alphas&alphaURL != 0 {
