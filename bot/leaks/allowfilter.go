@@ -69,10 +69,9 @@ func (f *allowFilter) decide(target string, whole bool, w *work) (ok, known bool
 	if f.pf == nil {
 		return false, false
 	}
-	n := 0
 	if whole {
 		// A match spanning the target begins at 0 and ends at its end.
-		runs := f.pf.ends(target, []int{0}, false, 0, len(target), false, nil, &n, nil)
+		runs, n := f.pf.ends(target, endsQuery{starts: []int{0}, stop: len(target)}, nil)
 		w.add(n)
 		if len(runs) == 0 || runs[len(runs)-1].last != len(target) {
 			return false, true
@@ -80,7 +79,7 @@ func (f *allowFilter) decide(target string, whole bool, w *work) (ok, known bool
 		return false, false
 	}
 	// Whether some match ends is enough: the first end found stops the pass.
-	runs := f.pf.ends(target, []int{len(target)}, true, len(target), len(target), true, nil, &n, nil)
+	runs, n := f.pf.ends(target, everywhere(target, true), nil)
 	w.add(n)
 	if len(runs) == 0 {
 		return false, true

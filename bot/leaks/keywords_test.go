@@ -185,12 +185,14 @@ func TestRelaxedNearChangesEqualsEverywhere(t *testing.T) {
 			texts = append(texts, a.text, strings.ReplaceAll(a.text, " ", ". "))
 		}
 	}
-	defer func() { relaxEverywhere = false }()
+	all, err := NewScanner(nil)
+	if err != nil {
+		t.Fatalf("NewScanner: %v", err)
+	}
+	all.relaxEverywhere = true
 	for _, text := range texts {
-		relaxEverywhere = false
 		near := s.Scan(text)
-		relaxEverywhere = true
-		every := s.Scan(text)
+		every := all.Scan(text)
 		if fmt.Sprint(near) != fmt.Sprint(every) {
 			t.Errorf("on %q: near changes %v, everywhere %v", text[:min(len(text), 200)], near, every)
 		}
@@ -219,6 +221,43 @@ func TestASCIILower(t *testing.T) {
 			if !bytes.Equal(got, want) {
 				t.Fatalf("byte %#x at %d: %q, want %q", c, at, got, want)
 			}
+		}
+	}
+}
+
+// TestNearAnyAgreesWithEveryPair: nearAny keeps exactly the hits within d
+// of a change, in order, on random sorted hits and changes (none, few,
+// dense, all near), and returns the hits themselves when it keeps all.
+func TestNearAnyAgreesWithEveryPair(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	sorted := func(n, max int) []int {
+		m := map[int]bool{}
+		for range n {
+			m[r.IntN(max)] = true
+		}
+		var l []int
+		for v := range m {
+			l = append(l, v)
+		}
+		slices.Sort(l)
+		return l
+	}
+	for range 3000 {
+		qs := append([]int{}, sorted(1+r.IntN(60), 1+r.IntN(2000))...)
+		at := sorted(r.IntN(20), 1+r.IntN(2000))
+		d := r.IntN(200)
+		var want []int
+		for _, q := range qs {
+			if slices.ContainsFunc(at, func(c int) bool { return c-d <= q && q <= c+d }) {
+				want = append(want, q)
+			}
+		}
+		got := nearAny(qs, at, d)
+		if !slices.Equal(got, want) || got == nil {
+			t.Fatalf("nearAny(%v, %v, %d) = %v, want %v", qs, at, d, got, want)
+		}
+		if len(want) == len(qs) && &got[0] != &qs[0] {
+			t.Fatalf("nearAny(%v, %v, %d) kept every hit in a new slice", qs, at, d)
 		}
 	}
 }

@@ -354,17 +354,34 @@ func addEnd(runs []endRun, i int) []endRun {
 	return append(runs, endRun{i, i})
 }
 
-// ends returns, as runs, the positions of t where a match ends that
-// started at a position of starts (sorted) or, with every set, at any
-// position at most reach bytes before one of them, up to stop. The DFA
-// skips text where no started match is alive. With one, it stops at the
-// first end. With solo (and not every), it records the runs begun at a
-// start where no other was alive (see soloRun). n counts the bytes stepped.
-// The runs are appended to out[:0] (nil: a new slice).
-func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, one bool, solo *[]soloRun, n *int, out []endRun) []endRun {
+// An endsQuery says where ends' matches begin and how far it steps.
+type endsQuery struct {
+	starts []int // sorted
+	// every: a match may also begin at any position at most reach bytes
+	// before one of starts.
+	every bool
+	reach int
+	stop  int  // the last position stepped
+	one   bool // stop at the first end
+	// solo, without every, records the runs begun at a start where no
+	// other was alive (see soloRun).
+	solo *[]soloRun
+}
+
+// everywhere is the query of matches begun anywhere in t.
+func everywhere(t string, one bool) endsQuery {
+	return endsQuery{starts: []int{len(t)}, every: true, reach: len(t), stop: len(t), one: one}
+}
+
+// ends returns, as runs, the positions of t where a match ends that began
+// where q says, up to q.stop, and the bytes stepped. The DFA skips text
+// where no started match is alive. The runs are appended to out[:0] (nil:
+// a new slice).
+func (p *prefilter) ends(t string, q endsQuery, out []endRun) ([]endRun, int) {
 	c := p.cache()
 	defer p.release(c)
 	shift := p.shift
+	starts, every, reach, stop, one, solo := q.starts, q.every, q.reach, q.stop, q.one, q.solo
 	out = out[:0]
 	s := int32(0)
 	next := 0 // index into starts
@@ -372,14 +389,14 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 	steps := 0
 	open := false // the last of *solo is alive and alone so far
 	cur := false  // the last of *solo is alive
-	shared := func() {
-		// Another start joins the run: it is no longer one start's own.
+	shared := func(k int) {
+		// k more starts join the run: it is no longer one start's own.
 		if open {
 			(*solo)[len(*solo)-1].death = -1
 			open = false
 		}
 		if cur {
-			(*solo)[len(*solo)-1].n++
+			(*solo)[len(*solo)-1].n += k
 		}
 	}
 	died := func(i int) {
@@ -414,34 +431,22 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 			// Every position up to injectUntil takes the start in: while
 			// the states and transitions are built, inject and step in a
 			// tight loop (the general path below builds what is missing).
-			i, s, steps, out = c.injectRun(p, t, starts, &next, &injectUntil, reach, stop, one, i, s, steps, out)
+			var k int
+			i, s, k, out = c.injectRun(p, t, &q, &next, &injectUntil, i, s, out)
+			steps += k
 			if i > stop {
 				break
 			}
 		}
 		if i <= injectUntil {
-			if s == 0 {
-				if solo != nil && !every {
-					*solo = append(*solo, soloRun{start: i, death: len(t), dies: -1, n: 1})
-					open, cur = true, true
-				}
-				kind := uint8(kindBegin)
-				if i > 0 {
-					kind = byteKind(t[i-1])
-				}
-				if c.starts[kind] == 0 {
-					c.starts[kind] = c.add(p, []uint32{p.start}, kind)
-				}
-				s = c.starts[kind]
-			} else {
-				shared()
-				in := c.inj[s]
-				if in < 0 {
-					in = c.inject(p, s)
-					c.inj[s] = in
-				}
-				s = in
+			switch {
+			case s != 0:
+				shared(1)
+			case solo != nil && !every:
+				*solo = append(*solo, soloRun{start: i, death: len(t), dies: -1, n: 1})
+				open, cur = true, true
 			}
+			s = c.takeStart(p, t, i, s, true)
 		}
 		if s == 0 {
 			if next == len(starts) {
@@ -573,11 +578,29 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 				}
 				s = in
 			} else {
+				if j, s1, k, o := c.denseRun(p, t, starts[next:], i, s, min(stop, len(t)), one, out); k > 0 {
+					// Hits close together on a live run: taken in
+					// without the checks above, back to them where
+					// the run ends, dies or needs a state.
+					shared(k)
+					steps += j - i
+					next += k
+					i, s, out = j, s1, o
+					if i == len(t) || next < len(starts) && starts[next] == i {
+						break // the checks above take it in
+					}
+					// On to the step at i, as after a hit taken in.
+					end = min(len(t), stop)
+					if next < len(starts) {
+						end = min(end, starts[next])
+					}
+					continue
+				}
 				if c.inj[s] < 0 {
 					break
 				}
 				s = c.inj[s]
-				shared()
+				shared(1)
 			}
 			for next < len(starts) && starts[next] <= i {
 				next++
@@ -595,10 +618,9 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 		}
 	}
 	if open && i < len(t) {
-		shared() // stopped before the run's end
+		shared(0) // stopped before the run's end
 	}
-	*n += steps
-	return out
+	return out, steps
 }
 
 // A soloRun is the run of a match begun at start while no other started
@@ -611,16 +633,18 @@ func (p *prefilter) ends(t string, starts []int, every bool, reach, stop int, on
 type soloRun struct{ start, death, dies, n int }
 
 // injectRun steps from i in state s while every position takes the start
-// in (up to injectUntil, extended by the starts it passes), as long as the
-// states and transitions it needs are built. It returns where it stopped,
-// before the injection at i (i > stop: the stop's byte was stepped, or
-// with one, an end was found).
-func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectUntil *int, reach, stop int, one bool, i int, s int32, steps int, out []endRun) (int, int32, int, []endRun) {
+// in (up to injectUntil, extended by q's starts it passes: q.every), as
+// long as the states and transitions it needs are built. It returns where
+// it stopped, before the injection at i (i > q.stop: the stop's byte was
+// stepped, or with q.one, an end was found), and the bytes stepped.
+func (c *dfaCache) injectRun(p *prefilter, t string, q *endsQuery, next, injectUntil *int, i int, s int32, out []endRun) (int, int32, int, []endRun) {
 	shift := p.shift
+	starts, reach, stop, one := q.starts, q.reach, q.stop, q.one
 	if c.itrans == nil {
 		c.itrans = slices.Repeat([]int32{-1}, len(c.trans))
 		c.words += len(c.trans)
 	}
+	steps := 0
 	for i < len(t) && i <= *injectUntil {
 		for *next < len(starts) && starts[*next]-reach <= i {
 			*injectUntil = max(*injectUntil, starts[*next])
@@ -663,17 +687,8 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 			i = j
 			continue
 		}
-		var in int32
-		if s == 0 {
-			kind := uint8(kindBegin)
-			if i > 0 {
-				kind = byteKind(t[i-1])
-			}
-			in = c.starts[kind]
-			if in == 0 {
-				break
-			}
-		} else if in = c.inj[s]; in < 0 {
+		in := c.takeStart(p, t, i, s, false)
+		if in < 0 {
 			break
 		}
 		x := c.trans[int(in)<<shift|int(p.class[t[i]])]
@@ -697,6 +712,86 @@ func (c *dfaCache) injectRun(p *prefilter, t string, starts []int, next, injectU
 		steps++
 	}
 	return i, s, steps, out
+}
+
+// takeStart returns state s with the start taken in at position i of t
+// (the start alone when s is dead), built if need be with build, else -1
+// when it is not built yet.
+func (c *dfaCache) takeStart(p *prefilter, t string, i int, s int32, build bool) int32 {
+	if s != 0 {
+		in := c.inj[s]
+		if in < 0 && build {
+			in = c.inject(p, s)
+			c.inj[s] = in
+		}
+		return in
+	}
+	kind := uint8(kindBegin)
+	if i > 0 {
+		kind = byteKind(t[i-1])
+	}
+	switch in := c.starts[kind]; {
+	case in != 0:
+		return in
+	case !build:
+		return -1
+	}
+	c.starts[kind] = c.add(p, []uint32{p.start}, kind)
+	return c.starts[kind]
+}
+
+// denseRun steps from i in the live state s, taking the start in at each
+// of hits (hits[0] == i) as it comes and, without one, adding the ends to
+// out, while the transitions it needs are built and lead to a live state:
+// the run of a keep pass over hits closer together than the rule's
+// matches (`s.` or `glpat-` repeated), without a return to ends' checks
+// at each hit. It returns where it stopped (that position not stepped, a
+// hit there not taken in), the state there, how many hits it took in
+// and out.
+func (c *dfaCache) denseRun(p *prefilter, t string, hits []int, i int, s int32, lim int, one bool, out []endRun) (int, int32, int, []endRun) {
+	shift := p.shift
+	trans, inj, class := c.trans, c.inj, &p.class
+	row, k, h := int(s)<<shift, 0, hits[0]
+	for i < lim {
+		from := row
+		if i == h {
+			in := inj[row>>shift]
+			if in < 0 {
+				break
+			}
+			from = int(in) << shift
+		}
+		x := trans[from|int(class[t[i]])]
+		if x <= 1 {
+			break
+		}
+		if x&1 != 0 {
+			// An end: it extends the last run, or starts one in out's
+			// room (no call in the loop); else back to ends.
+			n := len(out)
+			switch {
+			case one:
+				return i, int32(row >> shift), k, out
+			case n > 0 && out[n-1].last == i-1:
+				out[n-1].last = i
+			case n < cap(out):
+				out = out[:n+1]
+				out[n] = endRun{i, i}
+			default:
+				return i, int32(row >> shift), k, out
+			}
+		}
+		if i == h {
+			if k++; k < len(hits) {
+				h = hits[k]
+			} else {
+				h = -1
+			}
+		}
+		row = int(x >> 1)
+		i++
+	}
+	return i, int32(row >> shift), k, out
 }
 
 // keepBufs holds the slices of one rule's matching (keep's, and
@@ -743,9 +838,9 @@ func (p *prefilter) keep(t string, qs []int, every bool, span int, w *work, b *k
 			}
 		}
 	}
-	n := 0
 	solo := b.solo[:0]
-	runs := p.ends(t, qs, every, span, len(t), false, &solo, &n, b.runs)
+	q := endsQuery{starts: qs, every: every, reach: span, stop: len(t), solo: &solo}
+	runs, n := p.ends(t, q, b.runs)
 	b.runs, b.solo = runs, solo
 	w.add(n)
 	kept := slices.Grow(b.kept[:0], len(qs))
@@ -817,7 +912,7 @@ func hasEnd(runs []endRun, e int) bool {
 // matches begun at every position; this run is q's own.
 func (p *prefilter) limit(t string, q, span int) (lim int, only bool, cost int) {
 	var buf [4]endRun
-	runs := p.ends(t, []int{q}, false, 0, min(len(t), q+span), false, nil, &cost, buf[:0])
+	runs, cost := p.ends(t, endsQuery{starts: []int{q}, stop: min(len(t), q+span)}, buf[:0])
 	if len(runs) == 0 {
 		return q, false, cost
 	}

@@ -39,8 +39,7 @@ func TestPrefilterFindsEveryMatchEnd(t *testing.T) {
 				if maxWords == 64 && i%8 != 0 {
 					continue // a tiny cache rebuilds states at every byte: a sample
 				}
-				n := 0
-				ends := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n, nil)
+				ends, n := p.ends(text, everywhere(text, false), nil)
 				for _, m := range r.re.FindAllStringIndex(text, -1) {
 					if !slices.ContainsFunc(ends, func(e endRun) bool { return e.first <= m[1] && m[1] <= e.last }) {
 						t.Fatalf("%s (cache %d words): match %v of %q not among the ends %v", r.id, maxWords, m, text, ends)
@@ -136,10 +135,9 @@ func TestFirstByteSkipKeepsTheEnds(t *testing.T) {
 		}
 		skipping++
 		for _, text := range texts {
-			var n int
-			with := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n, nil)
+			with, _ := p.ends(text, everywhere(text, false), nil)
 			p.skip = false
-			without := p.ends(text, []int{len(text)}, true, len(text), len(text), false, nil, &n, nil)
+			without, _ := p.ends(text, everywhere(text, false), nil)
 			p.skip = true
 			if fmt.Sprint(with) != fmt.Sprint(without) {
 				t.Fatalf("%s on %q: ends %v skipping, %v stepping every byte", ru.id, text, with, without)

@@ -34,6 +34,9 @@ type Scanner struct {
 	// filters per allowlist regex, and per allowlist of several regexes
 	filters     map[*regexp.Regexp]*allowFilter
 	listFilters map[*config.Allowlist]*allowFilter
+	// relaxEverywhere runs the relaxed pass at every hit, not only at
+	// those near a change (what that shortcut is checked against).
+	relaxEverywhere bool
 
 	failures atomic.Int64
 }
@@ -414,7 +417,7 @@ func (s *Scanner) scanView(ctx context.Context, v *view, w *work) ([]rawFinding,
 			if relaxed != norm {
 				// The relaxed text differs only at changed: a match the
 				// plain pass has not found has a hit near a change.
-				if qs != nil && !relaxEverywhere {
+				if qs != nil && !s.relaxEverywhere {
 					qs = nearAny(qs, changed, relaxReach(r.fastPath().span))
 				}
 				if qs == nil || len(qs) > 0 {
@@ -659,8 +662,8 @@ func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) boo
 		// length is bounded.
 		var ends []endRun
 		if f.filter != nil {
-			n := 0
-			ends = f.filter.ends(t, []int{len(t)}, true, len(t), len(t), false, nil, &n, nil)
+			var n int
+			ends, n = f.filter.ends(t, everywhere(t, false), nil)
 			w.add(n)
 			if len(ends) == 0 {
 				return
@@ -1532,10 +1535,6 @@ func relaxedText(t string) (string, []int) {
 	return string(b), changed
 }
 
-// relaxEverywhere (set by tests) runs the relaxed pass at every hit, not
-// only at those near a change.
-var relaxEverywhere bool
-
 // relaxReach is how far from a changed byte a hit of a rule whose matches
 // are at most span long may be and still begin (or end) a match the
 // relaxed pass finds and the plain pass does not: the changed byte is in
@@ -1546,26 +1545,40 @@ var relaxEverywhere bool
 func relaxReach(span int) int { return 2*max(span, 1) + maxLineContext + 2 }
 
 // nearAny returns the positions of qs (sorted) at most d from one of at
-// (sorted): qs itself when that is all of them.
+// (sorted): qs itself when that is all of them. The positions near a
+// change are found by binary search, so a long text with a few changes
+// (a run of keywords ending in a full stop) costs no pass over its hits.
 func nearAny(qs, at []int, d int) []int {
 	var out []int
-	j := 0
-	for i, q := range qs {
-		for j < len(at) && at[j] < q-d {
-			j++
+	upto := 0 // with out nil: qs[:upto] are all near
+	lo, i := 0, 0
+	for lo < len(qs) && i < len(at) {
+		// The first change that can reach qs[lo], then the hits it
+		// reaches.
+		if i += sort.SearchInts(at[i:], qs[lo]-d); i == len(at) {
+			break
 		}
-		near := j < len(at) && at[j] <= q+d
+		c := at[i]
+		a := lo + sort.SearchInts(qs[lo:], c-d)
+		b := a + sort.Search(len(qs)-a, func(k int) bool { return qs[a+k] > c+d })
 		switch {
-		case near && out != nil:
-			out = append(out, q)
-		case !near && out == nil:
-			out = append(make([]int, 0, len(qs)), qs[:i]...)
+		case out != nil:
+			out = append(out, qs[a:b]...)
+		case a == upto:
+			upto = b
+		default:
+			out = append(append(make([]int, 0, len(qs)-a+upto), qs[:upto]...), qs[a:b]...)
 		}
+		lo = max(lo, b)
+		i++
 	}
-	if out == nil {
+	switch {
+	case out != nil:
+		return out
+	case upto == len(qs):
 		return qs
 	}
-	return out
+	return qs[:upto:upto]
 }
 
 // What relaxBoundaries does with a byte.

@@ -340,6 +340,16 @@ func decodedViews(src *view) []*view {
 	return out
 }
 
+// controlByte is 1 at the bytes isControl reports, by byte value.
+var controlByte = func() (t [256]uint8) {
+	for c := range t {
+		if isControl(byte(c)) {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
 // decodeText decodes run (base64 bytes, without padding) into buf's
 // space, as encoding/base64's unpadded standard or URL-safe encoding
 // would, and reports whether it decoded to text: valid UTF-8 with no
@@ -348,23 +358,28 @@ func decodedViews(src *view) []*view {
 // bytes: most base64 runs in chat (keys, hashes) are not text and cost no
 // full decoding.
 func decodeText(run string, buf []byte) ([]byte, bool) {
+	const maxCheck = 4 << 10
 	if len(run)%4 == 1 {
 		return nil, false // no encoding ends a quantum with one byte
 	}
-	std, url := false, false
+	var alphas uint8 // the alphabets of run's bytes
 	out := buf[:0]
 	valid := 0    // out[:valid] is valid UTF-8 and ends before a rune
 	high := false // out[valid:] has a byte beyond ASCII
+	// check: how many bytes beyond valid text are checked at once, doubled
+	// after each check passed (text stops being valid within twice what
+	// was valid before the check that finds it).
+	check := 12
 	for i := 0; i < len(run); i += 4 {
 		n := min(4, len(run)-i)
 		if n == 4 {
 			// A whole quantum: three bytes at once.
 			c0, c1, c2, c3 := run[i], run[i+1], run[i+2], run[i+3]
 			alpha := base64Alphabet[c0] | base64Alphabet[c1] | base64Alphabet[c2] | base64Alphabet[c3]
-			std, url = std || alpha&alphaStd != 0, url || alpha&alphaURL != 0
+			alphas |= alpha
 			v := uint32(base64Value[c0]-1)<<18 | uint32(base64Value[c1]-1)<<12 | uint32(base64Value[c2]-1)<<6 | uint32(base64Value[c3]-1)
 			b0, b1, b2 := byte(v>>16), byte(v>>8), byte(v)
-			if isControl(b0) || isControl(b1) || isControl(b2) {
+			if controlByte[b0]|controlByte[b1]|controlByte[b2] != 0 {
 				return nil, false
 			}
 			high = high || (b0|b1|b2) >= utf8.RuneSelf
@@ -374,7 +389,7 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 			for k := 0; k < n; k++ {
 				c := run[i+k]
 				alpha := base64Alphabet[c]
-				std, url = std || alpha&alphaStd != 0, url || alpha&alphaURL != 0
+				alphas |= alpha
 				v |= uint32(base64Value[c]-1) << (18 - 6*k)
 			}
 			for k := 0; k < n-1; k++ {
@@ -386,11 +401,11 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 				out = append(out, b)
 			}
 		}
-		if len(out)-valid >= 64 || high && (valid == 0 || len(out)-valid >= 12) {
+		if n := len(out) - valid; n >= max(64, check) || high && (valid == 0 || n >= check) {
 			// The decoded runes so far, up to the last one begun, must be
 			// valid UTF-8: stop at the first invalid one (random bytes
 			// give one within a few; once some text is valid, text beyond
-			// ASCII is checked a dozen bytes at a time).
+			// ASCII is checked a dozen bytes at a time, then two dozen, …).
 			end := len(out)
 			for k := end - 1; k >= max(valid, end-utf8.UTFMax); k-- {
 				if utf8.RuneStart(out[k]) {
@@ -403,9 +418,13 @@ func decodeText(run string, buf []byte) ([]byte, bool) {
 			}
 			valid = end
 			high = end < len(out)
+			check = min(2*check, maxCheck)
+			// Text so far: room for the whole run at once (random data,
+			// most runs, stops before this and allocates little).
+			out = slices.Grow(out, len(run)/4*3+2-len(out))
 		}
 	}
-	if std && url {
+	if alphas&alphaStd != 0 && alphas&alphaURL != 0 {
 		return nil, false // neither alphabet has all the bytes
 	}
 	return out, utf8.Valid(out[valid:])
