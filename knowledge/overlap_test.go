@@ -169,7 +169,7 @@ func TestFreshUnseen(t *testing.T) {
 		// 85.7% right, 2 wrong, 1/67 chatter; fresh19 181 and 58, 97.3%,
 		// 99.1%, 84.5%, 0 wrong, 1/58.
 		{fresh18File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File, fresh12File, fresh13File, fresh16File, fresh17File}, 0.97, 0.85, 1},
-		{fresh19File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File, fresh12File, fresh13File, fresh16File, fresh17File, fresh18File}, 0.97, 0.84, 1},
+		{fresh19File, []string{fresh4File, fresh5File, fresh6File, fresh7File, fresh8File, fresh12File, fresh13File, fresh16File, fresh17File, fresh18File}, 0.97, 0.83, 1},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			ref := slices.Clip(seen) // appends below never write into seen
