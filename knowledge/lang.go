@@ -282,7 +282,7 @@ var (
 	cpu_limit cpu_limits memory_limit memory_limits cpu_request cpu_requests
 	translation_agency translation_agencies water_usage sendgrid mailgun mailchimp swag merch snacks
 	design_doc design_docs harder_to_learn easier_to_learn learn_chinese learn_english learning_chinese learning_english taxi taxis cab cabs uber lyft rideshare mileage chair chairs desks furniture shipment shipments parcel parcels
-	landlord landlords google_maps`)
+	landlord landlords google_maps signs signage flyer flyers poster posters brochure brochures`)
 	distractorZH = newSubstrings(`
 	漏桶 支付 短信 cdn nginx 网关配置 密钥对 磁盘
 	硬盘 网盘 邮箱 招聘 工资 薪资 奖金 年终奖 编制 重新登录 登录令牌 钥匙 早高峰 晚高峰 年假 假期 团建 年会
@@ -291,6 +291,7 @@ var (
 	吃什么 好吃 外卖 咖啡 奶茶 站会 例会 开会 会议 生日 聚餐 停车 健身 几点
 	redis 区块链 币圈 gas费 空投 钱包 主网 链上 以太坊 比特币 web3 挖矿 铸造 弹窗 彈窗 弹出框 对话框 對話框 模态框 模态窗口 提示符
 	提示字元 命令提示 词法分析 语法分析 编译原理 编译器 卡号 代码化 代碼化 银行卡号 信用卡号 币价 没看懂 看不懂 他在说 她在说 加密货币 键盘 钢琴
+	医保 住院 科研 课题经费 间接费用 水电 古汉语 语料库 分词规范 招牌 宣传单 传单 海报 标牌
 	阿里云 腾讯云 华为云 云服务器 服务器续费 流量费 带宽 宽带 燃气 水费
 	话费 打电话 客服电话 电话费 通话时长 域名 广告 物业 会员费 年费 代金券 公司的费用 公司费用 办公用品 字幕公司 翻译公司 翻译社 用水 用电 邮件服务 差旅 出差 酒店 宾馆 按人头 输入法 这批货 进货 订货 供货 难学 好学 学中文 学英文 学英语 房东 快递 物流 运费 打车 出租车 滴滴 网约车 椅子 桌子 家具 样品 寄出 寄件 发货 高德 百度地图 腾讯地图 影印 复印 打印机 印表机 极光推送 个推 友盟`)
 	distractorZHPattern = regexp.MustCompile(`(?i)(?:钉钉|飞书|企业微信|微信|日报|周报|部署|发布|告警|报警|打卡)[^，。？！,.?!]{0,4}bot|token\s*桶|登录\s*token|token\s*币|按千字|翻译[^，。？！,.?!]{0,8}(?:每个?字|每千字)|cpu\s*(?:占用|使用率|负载|limit|限制|配额|request)|内存\s*(?:占用|使用率|泄漏|泄露)`)
@@ -338,12 +339,12 @@ var otherSenses = []struct {
 	before, nouns string // alternations of a regular expression
 	after         string // en: words after the noun, alone or after a qualifier
 }{
-	{"en", `ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|licence|product|registry|deploy|cert|certificate|tls|ssl|signing|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|meal|canteen|cafeteria|lunch|laundry|casino|poker|loyalty|governance|utility|meme|erc-?20|erc-?721|nft|unexpected|syntax|lexer|parser`, `keys?|tokens?`, ``},
+	{"en", `ssh|gpg|pgp|rsa|ed25519|public|private|primary|foreign|composite|sort|partition|shard|unique|redis|door|room|car|house|office|spare|front|license|licence|product|registry|deploy|cert|certificate|tls|ssl|signing|csrf|xsrf|jwt|session|refresh|login|sso|2fa|mfa|otp|hardware|vpn|okta|personal access|arcade|bus|subway|parking|game|meal|canteen|cafeteria|lunch|laundry|casino|poker|loyalty|governance|utility|meme|erc-?20|erc-?721|nft|unexpected|syntax|lexer|parser|type`, `keys?|tokens?`, ``},
 	{"en", `the|a|spare|car`, `keys?`, `to the`},
 	{"en", ``, `keys?`, `fob|card|chain|ring|cabinet|box|holder|holders`},
 	{"en", ``, `tokens?`, `economy|economies|gesture|gestures|ring|rings`},
 	// "key" as "main": OKRs' key results, KPIs, key customers and dates
-	{"en", ``, `key`, `results?|performance|performance indicators?|takeaways?|points?|decisions?|stakeholders?|accounts?|customers?|clients?|partners?|players?|people|persons?|dates?|milestones?|metrics?|findings?|insights?|learnings?|messages?|skills?|areas?|themes?|factors?|drivers?|risks?|moments?|roles?|hires?|deliverables?|figures?|facts?|differences`},
+	{"en", ``, `key`, `results?|performance|performance indicators?|takeaways?|points?|decisions?|art|visuals?|frames?|lighting|stakeholders?|accounts?|customers?|clients?|partners?|players?|people|persons?|dates?|milestones?|metrics?|findings?|insights?|learnings?|messages?|skills?|areas?|themes?|factors?|drivers?|risks?|moments?|roles?|hires?|deliverables?|figures?|facts?|differences`},
 	// other services' own credentials: an npm token, a Slack signing
 	// secret, Discord bot tokens (a key pushed to GitHub stays ours)
 	{"en", `(?:` + otherServicesEN + `)(?:'s)?(?: (?:api|apps?|app's|application|bot|bot's|store|connect|console|server|client|service|account|workspace|project|personal|test|live|sandbox|signing|push|notification|access|deploy|ci|runner|registration|publish|publishing|upload|webhook|oauth|integration|admin))*`, `keys?|tokens?|secrets?|credentials?`, ``},

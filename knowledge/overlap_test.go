@@ -30,7 +30,7 @@ const chatter16File = "testdata/chatter16.yaml"
 // chatter17File and chatter18File are two more development probes written
 // the same way (2026-12-03), in the voices of a hospital group, a
 // university and a logistics firm (17) and of a game studio, a bank and a
-// retail chain (18). Their first scores' misses are left for routing work.
+// retail chain (18).
 const (
 	chatter17File = "testdata/chatter17.yaml"
 	chatter18File = "testdata/chatter18.yaml"
