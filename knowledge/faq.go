@@ -181,12 +181,9 @@ func loadFile(fsys fs.FS, name string) (Entry, error) {
 		return Entry{}, verr("reviewed", ErrInvalid, fmt.Sprintf("%q is not YYYY-MM", fe.Reviewed))
 	}
 	e := Entry{ID: fe.ID, Related: fe.Related, Sources: fe.Sources, Reviewed: fe.Reviewed, Text: map[string]Text{}}
-	for i, k := range fe.Keywords {
-		k = strings.TrimSpace(k)
-		if k == "" {
-			return Entry{}, verr(fmt.Sprintf("keywords[%d]", i), ErrMissingField, "")
-		}
-		e.Keywords = append(e.Keywords, k)
+	var bad string
+	if e.Keywords, bad = trimmed(fe.Keywords, "keywords"); bad != "" {
+		return Entry{}, verr(bad, ErrMissingField, "")
 	}
 	for _, lang := range Languages {
 		t := fe.EN
@@ -206,24 +203,30 @@ func loadFile(fsys fs.FS, name string) (Entry, error) {
 				return Entry{}, verr(lang+"."+f.name, ErrMissingField, "")
 			}
 		}
-		for i, p := range t.Phrasings {
-			p = strings.TrimSpace(p)
-			if p == "" {
-				return Entry{}, verr(fmt.Sprintf("%s.phrasings[%d]", lang, i), ErrMissingField, "")
-			}
-			clean.Phrasings = append(clean.Phrasings, p)
+		if clean.Phrasings, bad = trimmed(t.Phrasings, lang+".phrasings"); bad != "" {
+			return Entry{}, verr(bad, ErrMissingField, "")
 		}
 		if len(clean.Phrasings) == 0 {
 			return Entry{}, verr(lang+".phrasings", ErrMissingField, "")
 		}
-		for i, x := range t.Examples {
-			x = strings.TrimSpace(x)
-			if x == "" {
-				return Entry{}, verr(fmt.Sprintf("%s.examples[%d]", lang, i), ErrMissingField, "")
-			}
-			clean.Examples = append(clean.Examples, x)
+		if clean.Examples, bad = trimmed(t.Examples, lang+".examples"); bad != "" {
+			return Entry{}, verr(bad, ErrMissingField, "")
 		}
 		e.Text[lang] = clean
 	}
 	return e, nil
+}
+
+// trimmed returns items with surrounding space removed, or the name
+// (field[i]) of the first item that is empty.
+func trimmed(items []string, field string) ([]string, string) {
+	var out []string
+	for i, s := range items {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil, fmt.Sprintf("%s[%d]", field, i)
+		}
+		out = append(out, s)
+	}
+	return out, ""
 }
