@@ -343,7 +343,8 @@ var otherSenses = []struct {
 	{"en", `the|a|spare|car`, `keys?`, `to the`},
 	{"en", ``, `keys?`, `fob|card|chain|ring|cabinet|box|holder|holders`},
 	{"en", ``, `tokens?`, `economy|economies|gesture|gestures|ring|rings`},
-	// "key" as "main": OKRs' key results, KPIs, key customers and dates
+	// "key" as "main" (OKRs' key results, KPIs, key customers and dates)
+	// and a film's or game's key art, visuals, frames and lighting
 	{"en", ``, `key`, `results?|performance|performance indicators?|takeaways?|points?|decisions?|art|visuals?|frames?|lighting|stakeholders?|accounts?|customers?|clients?|partners?|players?|people|persons?|dates?|milestones?|metrics?|findings?|insights?|learnings?|messages?|skills?|areas?|themes?|factors?|drivers?|risks?|moments?|roles?|hires?|deliverables?|figures?|facts?|differences`},
 	// other services' own credentials: an npm token, a Slack signing
 	// secret, Discord bot tokens (a key pushed to GitHub stays ours)
