@@ -10,23 +10,39 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"sync"
 	"testing"
 )
 
 var update = flag.Bool("update", false, "rewrite intent.model.gz from the embedded FAQ (go generate ./knowledge)")
 
-// trainEmbedded trains the intent model on the embedded FAQ, as a start
-// without the artifact would.
-func trainEmbedded(t *testing.T) ([]Entry, *classifier, []bool) {
-	t.Helper()
+// embeddedTraining is the intent model trained on the embedded FAQ, as a
+// start without the artifact would train it, once for every test here.
+var embeddedTraining = sync.OnceValues(func() (trainedModel, error) {
 	entries, err := Load(Embedded())
 	if err != nil {
-		t.Fatal(err)
+		return trainedModel{}, err
 	}
 	ix := &Index{}
 	ix.learnWording(entries)
 	c, keyed := ix.fit(entries)
-	return entries, c, keyed
+	return trainedModel{entries, c, keyed}, nil
+})
+
+type trainedModel struct {
+	entries []Entry
+	c       *classifier
+	keyed   []bool
+}
+
+// trainEmbedded returns embeddedTraining's model. Callers must not change it.
+func trainEmbedded(t *testing.T) ([]Entry, *classifier, []bool) {
+	t.Helper()
+	m, err := embeddedTraining()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.entries, m.c, m.keyed
 }
 
 // TestIntentModelArtifact retrains the model on the embedded FAQ and
