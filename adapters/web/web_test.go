@@ -161,7 +161,7 @@ func TestSecurityHeadersAndOperations(t *testing.T) {
 	if res := c.get("/readyz"); res.status != 200 || !bytes.Contains(res.body, []byte(`"ready"`)) {
 		t.Errorf("readyz: %d %s", res.status, res.body)
 	}
-	if res := c.post("/api/messages", PostMessage{Text: "What is an AI token?"}); res.status != 201 {
+	if res := c.post("/api/messages", PostMessage{Text: "@tokenbot What is an AI token?"}); res.status != 201 {
 		t.Fatalf("post: %d %s", res.status, res.body)
 	}
 	res := c.get("/metrics")
@@ -286,7 +286,7 @@ func TestQuestionsInBothLanguages(t *testing.T) {
 		{"What's the difference between an API key and an AI token?", "en", true},
 		{"API key 和 token 有什么区别？", "zh", true},
 		{"@tokenbot how do cached tokens work", "en", true},
-		{"what is the airspeed velocity of an unladen swallow?", "en", false},
+		{"@tokenbot what is the airspeed velocity of an unladen swallow?", "en", false},
 	}
 	for _, tt := range tests {
 		var view ChannelView
