@@ -176,3 +176,11 @@ func (s *Server) adminAPI(h http.HandlerFunc) http.HandlerFunc {
 		h(w, r)
 	}
 }
+
+// Admin guards h as the dashboard's API is guarded: the host and origin
+// checks of the playground's routes, then the admin token or a dashboard
+// login (401 without, 429 after too many wrong ones). The process guards
+// /metrics with it.
+func (s *Server) Admin(h http.Handler) http.Handler {
+	return s.guard(s.adminAPI(h.ServeHTTP))
+}

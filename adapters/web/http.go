@@ -89,10 +89,10 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// guard protects the web surface's own routes: without an admin token the
-// server only answers requests addressed to a loopback host name (a DNS
-// rebinding page or a tunnel cannot reach it), and state-changing requests
-// must come from this origin and, for the API, carry CSRFHeader.
+// guard protects the playground's routes and what Admin guards: without an
+// admin token it only answers requests addressed to a loopback host name
+// (a DNS rebinding page or a tunnel cannot reach it), and state-changing
+// requests must come from this origin and, for the API, carry CSRFHeader.
 func (s *Server) guard(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

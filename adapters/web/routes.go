@@ -30,11 +30,3 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/stats", s.adminAPI(s.getStats))
 	return webhttp.SecurityHeaders(s.guard(webhttp.Routes(mux)))
 }
-
-// Admin guards h as the dashboard's API is guarded: the host and origin
-// checks of the playground's routes, then the admin token or a dashboard
-// login (401 without, 429 after too many wrong ones). The process guards
-// /metrics with it.
-func (s *Server) Admin(h http.Handler) http.Handler {
-	return s.guard(s.adminAPI(h.ServeHTTP))
-}

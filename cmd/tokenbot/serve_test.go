@@ -204,7 +204,7 @@ func TestServeDiscord(t *testing.T) {
 	case <-srv.Connected():
 	case code := <-sv.done:
 		t.Fatalf("serve exited %d before connecting: %s", code, errOut.String())
-	case <-time.After(20 * time.Second):
+	case <-time.After(bottest.WaitTimeout):
 		t.Fatal("serve did not connect to the gateway")
 	}
 	key := bottest.GitHubToken(22)
