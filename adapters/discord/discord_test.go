@@ -97,7 +97,7 @@ func start(t *testing.T, o options) *harness {
 			if runErr != nil && !t.Failed() {
 				t.Errorf("Run: %v", runErr)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(bottest.WaitTimeout):
 			t.Error("Run did not return after cancel")
 		}
 		srv.Close()
@@ -106,7 +106,7 @@ func start(t *testing.T, o options) *harness {
 	case <-srv.Connected():
 	case <-done:
 		t.Fatalf("Run ended before connecting: %v", runErr)
-	case <-time.After(10 * time.Second):
+	case <-time.After(bottest.WaitTimeout):
 		t.Fatal("bot did not connect to the gateway")
 	}
 	h := &harness{t: t, srv: srv, core: core, a: a, d: d, in: in,

@@ -267,7 +267,7 @@ func (h *harness) socket(p *process) *fakeslack.Socket {
 			if err != nil {
 				h.t.Errorf("RunSocketModeIntake: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(bottest.WaitTimeout):
 			h.t.Errorf("RunSocketModeIntake did not stop")
 		}
 	})
@@ -438,5 +438,30 @@ func TestDedupFailureHandlesTheEvent(t *testing.T) {
 	h.assertTakenDownOnce(ts2)
 	if n := strings.Count(h.core.Logs(), "de-duplication failed; handling it anyway"); n != 4 {
 		t.Errorf("%d de-duplication failures logged, want 4", n)
+	}
+}
+
+// Slack reports facts and the core decides: a reply in a thread the bot
+// started addresses it; the same words elsewhere, and chatter that reads
+// as a question, get no reply.
+func TestThreadUnderTheBotIsAddressed(t *testing.T) {
+	h := newHarness(t, options{})
+	p := h.start()
+	events := []map[string]any{
+		h.messageEvent("EvT1", map[string]any{"channel": general, "user": alice, "ts": "1700006000.000200",
+			"thread_ts": "1700006000.000100", "parent_user_id": fakeslack.BotUserID, "text": "and what is a context window?"}),
+		h.messageEvent("EvT2", map[string]any{"channel": general, "user": alice, "ts": "1700006001.000200",
+			"thread_ts": "1700006001.000100", "parent_user_id": alice, "text": "and what is a context window?"}),
+		h.messageEvent("EvT3", map[string]any{"channel": general, "user": alice, "ts": "1700006002.000100", "text": "what time is standup?"}),
+	}
+	for _, ev := range events {
+		if resp := h.post(p.srv, "/slack/events", "application/json", mustJSON(ev), time.Now(), nil); resp.StatusCode != http.StatusOK {
+			t.Fatalf("delivery answered %d", resp.StatusCode)
+		}
+	}
+	h.drain(p)
+	replies := postsTo(h.fake, general)
+	if len(replies) != 1 || replies[0].Params["thread_ts"] != "1700006000.000100" {
+		t.Errorf("replies = %+v, want one, in the bot's thread", replies)
 	}
 }
