@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
+	"github.com/tokenbot/tokenbot/bot/retry"
 	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
@@ -70,8 +71,8 @@ type Dispatcher struct {
 	// (default DefaultDeadline).
 	Deadline time.Duration
 	// Backoff is the least wait before a failed attempt is retried
-	// (default DefaultBackoff); the wait grows with the time since the
-	// claim, up to MaxBackoff (default DefaultMaxBackoff).
+	// (default DefaultBackoff); the wait is drawn up to three times the
+	// time since the claim, within MaxBackoff (default DefaultMaxBackoff).
 	Backoff, MaxBackoff time.Duration
 	// MaxRetryAfter caps a platform's Retry-After (default
 	// DefaultMaxRetryAfter).
@@ -85,6 +86,10 @@ type Dispatcher struct {
 	// Now tells the time for the next attempt and the deadline; tests
 	// replace it. Default time.Now.
 	Now func() time.Time
+	// Rand and Sleep, when set, replace the retry policy's random source
+	// and its wait (tests).
+	Rand  func() float64
+	Sleep func(ctx context.Context, d time.Duration) error
 
 	inflight sync.WaitGroup
 }
@@ -385,15 +390,16 @@ func (d *Dispatcher) step(ctx context.Context, p *Plan, leased *time.Time, a Act
 }
 
 // reschedule saves progress with the next attempt's time: the platform's
-// Retry-After (capped), else a wait as long as the time since the claim
-// (so that waits double), within Backoff and MaxBackoff.
+// Retry-After (capped at MaxRetryAfter), else the takedown policy's wait
+// (decorrelated jitter from the time since the claim, within Backoff and
+// MaxBackoff), so that waits grow and replicas do not retry in step.
 func (d *Dispatcher) reschedule(ctx context.Context, p *Plan, pr ledger.Progress, since time.Time, what string, cause error) {
 	now := d.now()
-	wait := min(max(now.Sub(since), d.backoff()), d.maxBackoff())
-	var rl *RateLimitError
-	if errors.As(cause, &rl) && rl.RetryAfter > 0 {
-		wait = min(rl.RetryAfter, d.maxRetryAfter())
+	var ra time.Duration
+	if rl, ok := errors.AsType[*RateLimitError](cause); ok {
+		ra = rl.RetryAfter
 	}
+	wait := d.policy().Next(now.Sub(since), ra)
 	if pr.Result == "" {
 		pr.Detail = what + " failed: " + cause.Error()
 	}
@@ -428,47 +434,40 @@ func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, leased *time.Time,
 	return errors.Join(errs...)
 }
 
-// replyAttempts bounds the tries of an answer (not a takedown); its waits
-// are short so that a worker is not held.
-const replyAttempts = 3
+// replyPolicy is the retry policy of an answer (not a takedown): three
+// tries, short waits, so that a worker is not held; a platform asking for
+// more than two seconds ends the tries.
+var replyPolicy = retry.Policy{Base: 250 * time.Millisecond, Max: 2 * time.Second, MaxRetryAfter: 2 * time.Second, Attempts: 3}
 
-// execute runs an answer, retrying a rate limit or a transient error twice
-// after a short wait. Permission, not-found and unsupported errors are
+// execute runs an answer, retrying a rate limit or a transient error with
+// the reply policy. Permission, not-found and unsupported errors are
 // final.
 func (d *Dispatcher) execute(ctx context.Context, a Action) error {
-	wait := 250 * time.Millisecond
-	for i := 1; ; i++ {
-		err := d.clean(ctx, d.Exec.Execute(ctx, a))
-		if err == nil || errors.Is(err, ErrPermission) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) || i >= replyAttempts {
-			return err
-		}
-		delay := wait
-		var rl *RateLimitError
-		if errors.As(err, &rl) && rl.RetryAfter > 0 {
-			delay = rl.RetryAfter
-		}
-		if delay > 2*time.Second {
-			return err
-		}
-		wait *= 2
-		d.log().Warn("action failed, retrying", "action", a.Kind, "attempt", i, "wait", delay, "err", err)
-		if serr := Sleep(ctx, delay); serr != nil {
-			return err
-		}
+	p := replyPolicy
+	p.Rand, p.Sleep = d.Rand, d.Sleep
+	return p.Do(ctx, func(ctx context.Context) error {
+		return d.clean(ctx, d.Exec.Execute(ctx, a))
+	}, Retryable, func(i int, wait time.Duration, err error) {
+		d.log().Warn("action failed, retrying", "action", a.Kind, "attempt", i, "wait", wait, "err", err)
+	})
+}
+
+// Retryable classifies a platform error for a retry.Policy: permission,
+// not-found and unsupported errors are final; a rate limit carries the
+// platform's wait; anything else may pass on another try.
+func Retryable(err error) retry.Outcome {
+	if errors.Is(err, ErrPermission) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) {
+		return retry.Outcome{}
 	}
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return retry.Outcome{Retry: true, RetryAfter: rl.RetryAfter}
+	}
+	return retry.Outcome{Retry: true}
 }
 
 // Sleep waits for dur, or until ctx ends.
-func Sleep(ctx context.Context, dur time.Duration) error {
-	t := time.NewTimer(dur)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func Sleep(ctx context.Context, dur time.Duration) error { return retry.Sleep(ctx, dur) }
 
 func orDefault[T int | time.Duration](v, def T) T {
 	if v > 0 {
@@ -485,6 +484,12 @@ func (d *Dispatcher) maxRetryAfter() time.Duration {
 	return orDefault(d.MaxRetryAfter, DefaultMaxRetryAfter)
 }
 func (d *Dispatcher) timeout() time.Duration { return orDefault(d.Timeout, DefaultTimeout) }
+
+// policy is the takedowns' retry policy: its waits are written to the
+// ledger, not slept.
+func (d *Dispatcher) policy() retry.Policy {
+	return retry.Policy{Base: d.backoff(), Max: d.maxBackoff(), MaxRetryAfter: d.maxRetryAfter(), Rand: d.Rand}
+}
 
 // clean returns err with its message fit for the ledger, the security
 // notice, the audit and the logs: a platform's error can quote the user's

@@ -322,21 +322,24 @@ func TestTakedownFailures(t *testing.T) {
 	}
 }
 
-// TestRescheduleBackoff checks the next attempt's time: a wait as long as
-// the time since the claim within the bounds, or the platform's Retry-After up to
-// its cap, and never a worker waiting.
+// TestRescheduleBackoff checks the next attempt's time: a jittered wait
+// of up to three times the time since the claim within the bounds, or the
+// platform's Retry-After up to its cap, and never a worker waiting.
 func TestRescheduleBackoff(t *testing.T) {
 	tests := []struct {
 		name     string
 		err      error
 		age      time.Duration
+		rand     float64 // the jitter's draw
 		min, max time.Duration
 	}{
-		{"fresh message waits the least backoff", fmt.Errorf("internal_error"), 0, bot.DefaultBackoff, bot.DefaultBackoff + time.Second},
-		{"older claim waits its age", fmt.Errorf("internal_error"), 2 * time.Minute, 2 * time.Minute, 2*time.Minute + time.Second},
-		{"wait capped", fmt.Errorf("internal_error"), 5 * time.Hour, bot.DefaultMaxBackoff, bot.DefaultMaxBackoff + time.Second},
-		{"Retry-After honoured", &bot.RateLimitError{RetryAfter: 42 * time.Second}, 0, 42 * time.Second, 43 * time.Second},
-		{"Retry-After capped", &bot.RateLimitError{RetryAfter: 6 * time.Hour}, 0, bot.DefaultMaxRetryAfter, bot.DefaultMaxRetryAfter + time.Second},
+		{"fresh message waits the least backoff", fmt.Errorf("internal_error"), 0, 1, bot.DefaultBackoff, bot.DefaultBackoff + time.Second},
+		{"older claim waits up to three times its age", fmt.Errorf("internal_error"), 2 * time.Minute, 1, 6 * time.Minute, 6*time.Minute + time.Second},
+		{"jitter half-way", fmt.Errorf("internal_error"), 2 * time.Minute, 0.5, 3*time.Minute + bot.DefaultBackoff/2, 3*time.Minute + bot.DefaultBackoff/2 + time.Second},
+		{"jitter never below the backoff", fmt.Errorf("internal_error"), 2 * time.Minute, 0, bot.DefaultBackoff, bot.DefaultBackoff + time.Second},
+		{"wait capped", fmt.Errorf("internal_error"), 5 * time.Hour, 1, bot.DefaultMaxBackoff, bot.DefaultMaxBackoff + time.Second},
+		{"Retry-After honoured", &bot.RateLimitError{RetryAfter: 42 * time.Second}, 0, 1, 42 * time.Second, 43 * time.Second},
+		{"Retry-After capped", &bot.RateLimitError{RetryAfter: 6 * time.Hour}, 0, 1, bot.DefaultMaxRetryAfter, bot.DefaultMaxRetryAfter + time.Second},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -349,6 +352,7 @@ func TestRescheduleBackoff(t *testing.T) {
 			}}
 			d := c.Dispatcher(rec)
 			d.Backoff = 0
+			d.Rand = func() float64 { return tt.rand }
 			// The attempt runs as if tt.age after the claim.
 			d.Now = func() time.Time { return time.Now().Add(tt.age) }
 			ev := leakEvent(bottest.AnthropicKey(uint64(200 + i)))
