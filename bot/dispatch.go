@@ -302,7 +302,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 	since := rec.ClaimedAt
 	late := d.now().After(since.Add(d.deadline()))
 	save := func() bool {
-		if err := d.Ledger.Save(ctx, p.Key, d.Owner, pr); err != nil {
+		if err := d.write(ctx, func(ctx context.Context) error { return d.Ledger.Save(ctx, p.Key, d.Owner, pr) }); err != nil {
 			d.log().Error("saving takedown progress failed", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
 			return false
 		}
@@ -362,7 +362,9 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 			return
 		}
 	}
-	if err := d.Ledger.Finish(ctx, p.Key, d.Owner, pr.Result, pr.Attempts, pr.Detail); err != nil {
+	if err := d.write(ctx, func(ctx context.Context) error {
+		return d.Ledger.Finish(ctx, p.Key, d.Owner, pr.Result, pr.Attempts, pr.Detail)
+	}); err != nil {
 		d.log().Error("recording takedown outcome failed", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
 		return
 	}
@@ -372,6 +374,18 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 	if d.Observer != nil {
 		d.Observer.TakedownDone(p, pr.Result)
 	}
+}
+
+// writeTimeout bounds one ledger write of an attempt.
+const writeTimeout = 5 * time.Second
+
+// write runs a ledger write of an attempt under its own timeout, not the
+// attempt's: an attempt whose time ran out still records what it did, so
+// that a resumed one repeats none of it.
+func (d *Dispatcher) write(ctx context.Context, f func(ctx context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	return f(ctx)
 }
 
 // step runs one action once, renewing the lease first unless it was taken
@@ -404,7 +418,7 @@ func (d *Dispatcher) reschedule(ctx context.Context, p *Plan, pr ledger.Progress
 		pr.Detail = what + " failed: " + cause.Error()
 	}
 	at := now.Add(wait)
-	if err := d.Ledger.Reschedule(ctx, p.Key, d.Owner, pr, at); err != nil {
+	if err := d.write(ctx, func(ctx context.Context) error { return d.Ledger.Reschedule(ctx, p.Key, d.Owner, pr, at) }); err != nil {
 		// The lease runs out and a sweep takes it up all the same.
 		d.log().Error("rescheduling takedown failed", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
 		return

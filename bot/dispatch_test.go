@@ -380,6 +380,67 @@ func TestRescheduleBackoff(t *testing.T) {
 	}
 }
 
+// slowExec blocks each delete of the messages in slow until its context
+// ends; the rest it does at once.
+type slowExec struct {
+	recorder
+	slow map[string]bool
+}
+
+func (s *slowExec) Execute(ctx context.Context, a bot.Action) error {
+	if a.Kind == bot.Delete && s.slow[a.MessageID] {
+		<-ctx.Done()
+		return fmt.Errorf("delete: %w", ctx.Err())
+	}
+	return s.recorder.Execute(ctx, a)
+}
+
+// TestResumeTimeoutPerTakedown checks that each resumed takedown has its
+// own timeout: early records that hang until theirs ends neither starve
+// later ones nor lose their own outcome (recorded after their time ran
+// out).
+func TestResumeTimeoutPerTakedown(t *testing.T) {
+	c := bottest.New(t, bottest.Options{})
+	ctx := context.Background()
+	exec := &slowExec{slow: map[string]bool{}}
+	const n = 6
+	for i := range n {
+		rec := ledger.Record{Key: ledger.Key{Platform: "test", Workspace: "W1", Channel: "C1", MessageID: fmt.Sprintf("M%d", i)},
+			Time: time.Now(), Poster: "U1", Rule: "anthropic-api-key", Provider: "Anthropic",
+			Masked: "sk-ant-api03-…x9AA", Fingerprint: "0123456789abcdef0123456789abcdef", Lang: "en"}
+		if ok, _, err := c.Store.Claim(ctx, rec, "dead-replica", -time.Hour+time.Duration(i)*time.Second); !ok || err != nil {
+			t.Fatalf("claim: %v, %v", ok, err)
+		}
+		if i < n/2 {
+			exec.slow[rec.MessageID] = true // the first claimed, the first resumed
+		}
+	}
+	d := c.Dispatcher(exec)
+	d.Concurrency, d.Timeout = 2, 50*time.Millisecond
+	d.Backoff = time.Hour // a rescheduled record is not due again in this sweep
+	if got, err := d.Resume(ctx, "test"); err != nil || got != n {
+		t.Fatalf("Resume = %d, %v; want %d", got, err, n)
+	}
+	for i := range n {
+		id := fmt.Sprintf("M%d", i)
+		r, err := c.Store.Get(ctx, ledger.Key{Platform: "test", Workspace: "W1", Channel: "C1", MessageID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case exec.slow[id]:
+			if r.Outcome != ledger.Pending || r.Attempts != 1 || r.NextAttempt.IsZero() || !strings.Contains(r.Detail, "delete failed") {
+				t.Errorf("%s (hung until its timeout): %+v, want rescheduled after 1 attempt", id, r)
+			}
+		case r.Outcome != ledger.Deleted || r.Notified != ledger.NotifiedPoster|ledger.NotifiedSecurity:
+			t.Errorf("%s (after the slow ones): outcome %s, notified %b; want deleted, both told", id, r.Outcome, r.Notified)
+		}
+	}
+	if del := exec.done(bot.Delete); len(del) != n-n/2 {
+		t.Errorf("%d deletes, want %d", len(del), n-n/2)
+	}
+}
+
 func TestResumeAfterCrash(t *testing.T) {
 	c := bottest.New(t, bottest.Options{})
 	ctx := context.Background()
@@ -387,10 +448,10 @@ func TestResumeAfterCrash(t *testing.T) {
 	dead := ledger.Record{Key: ledger.Key{Platform: "test", Workspace: "W1", Channel: "C1", MessageID: "M9"},
 		Time: time.Now(), Poster: "U1", Rule: "anthropic-api-key", Provider: "Anthropic",
 		Masked: "sk-ant-api03-…x9AA", Fingerprint: "0123456789abcdef0123456789abcdef", Lang: "en"}
-	if ok, _, err := c.Store.Claim(ctx, dead, "dead-replica", time.Millisecond); !ok || err != nil {
+	// Its lease has run out already: no wait for it to lapse.
+	if ok, _, err := c.Store.Claim(ctx, dead, "dead-replica", -time.Second); !ok || err != nil {
 		t.Fatalf("claim: %v, %v", ok, err)
 	}
-	time.Sleep(10 * time.Millisecond)
 	rec := &recorder{}
 	// Another platform's dispatcher leaves it alone.
 	if n, err := c.Dispatcher(rec).Resume(ctx, "other"); err != nil || n != 0 {
