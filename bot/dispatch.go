@@ -205,7 +205,15 @@ func (d *Dispatcher) claim(ctx context.Context, p *Plan) (ledger.Record, bool, e
 	if err != nil {
 		return ledger.Record{}, false, fmt.Errorf("record takedown: %w", err)
 	}
-	if !ok {
+	switch {
+	case ok:
+	case rec.Revision != p.Key.Revision:
+		// The message is taken down once: this revision is recorded
+		// against its takedown (pending or done), nothing more.
+		d.log().Info("revision of a message already taken down, recorded against its takedown", "platform", p.Key.Platform,
+			"channel", p.Key.Channel, "message", p.Key.MessageID, "revision", p.Key.Revision, "takedown_revision", rec.Revision,
+			"outcome", rec.Outcome)
+	default:
 		d.log().Info("takedown already recorded", "platform", p.Key.Platform, "channel", p.Key.Channel,
 			"message", p.Key.MessageID, "revision", p.Key.Revision, "outcome", rec.Outcome)
 	}
@@ -316,8 +324,15 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 			err := d.step(ctx, p, &leased, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
 				Reason: fmt.Sprintf("tokenbot: leaked %s credential (%s)", p.Leaks[0].Provider, p.Leaks[0].Fingerprint)})
 			switch {
-			case err == nil, errors.Is(err, ErrNotFound):
+			case err == nil:
 				pr.Result, pr.Detail = ledger.Deleted, ""
+			case errors.Is(err, ErrNotFound) && pr.Attempts > 1:
+				// An earlier attempt's delete went through unrecorded.
+				pr.Result, pr.Detail = ledger.Deleted, ""
+			case errors.Is(err, ErrNotFound):
+				// Gone before this takedown came to it (the poster, a
+				// moderator): not deleted by it, but the key was shown.
+				pr.Result, pr.Detail = ledger.Deleted, goneDetail
 			case errors.Is(err, ErrPermission):
 				pr.Result, pr.Detail = ledger.Escalated, err.Error()
 			case !late:
@@ -387,6 +402,10 @@ func (d *Dispatcher) write(ctx context.Context, f func(ctx context.Context) erro
 	defer cancel()
 	return f(ctx)
 }
+
+// goneDetail is the ledger's detail of a takedown whose first delete
+// found the message gone: it was not deleted by this install.
+const goneDetail = "message already gone at the first delete (not found); not deleted by tokenbot"
 
 // step runs one action once, renewing the lease first unless it was taken
 // or renewed less than half a lease ago (at *leased): the lease is then

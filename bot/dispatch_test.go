@@ -172,13 +172,20 @@ func TestTakedownExactlyOnce(t *testing.T) {
 	if n := len(rec.done(bot.Notice)); n != 1 {
 		t.Errorf("%d security notices, want 1", n)
 	}
-	// An edit is a new revision: taken down again.
+	// An edit is a new revision of a message already taken down:
+	// recorded against the takedown, nothing deleted or said again.
 	ev.Kind, ev.Revision = bot.Edit, "1700000001.000200"
 	if err := c.Dispatcher(rec).Dispatch(context.Background(), ev); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(rec.done(bot.Delete)); n != 2 {
-		t.Errorf("%d deletes after an edit, want 2", n)
+	if n := len(rec.done(bot.Delete)); n != 1 {
+		t.Errorf("%d deletes after an edit, want 1", n)
+	}
+	if n := len(rec.done(bot.Notice)) + len(rec.done(bot.PrivateReply)); n != 2 {
+		t.Errorf("%d notices after an edit, want the 2 of the takedown", n)
+	}
+	if r := record(t, c); r.Revision != "" || r.Outcome != ledger.Deleted || r.LaterRevisions != 1 || r.LastRevision != ev.Revision {
+		t.Errorf("record after an edit %+v, want the takedown with the edit recorded against it", r)
 	}
 }
 
@@ -258,12 +265,21 @@ func TestTakedownFailures(t *testing.T) {
 			}
 			return nil
 		}, false, ledger.Escalated, 1, 0, bot.PrivateReply, "NOT deleted", "cant_delete_message"},
-		{"already gone counts as deleted", func(k bot.ActionKind, n int) error {
+		{"already gone counts as deleted, said not by tokenbot", func(k bot.ActionKind, n int) error {
 			if k == bot.Delete {
 				return fmt.Errorf("message_not_found: %w", bot.ErrNotFound)
 			}
 			return nil
-		}, false, ledger.Deleted, 1, 0, bot.PrivateReply, "Outcome: deleted", ""},
+		}, false, ledger.Deleted, 1, 0, bot.PrivateReply, "Outcome: deleted (message already gone", "not deleted by tokenbot"},
+		{"gone at a retry: the earlier delete went through", func(k bot.ActionKind, n int) error {
+			switch {
+			case k == bot.Delete && n == 1:
+				return fmt.Errorf("internal_error")
+			case k == bot.Delete:
+				return fmt.Errorf("message_not_found: %w", bot.ErrNotFound)
+			}
+			return nil
+		}, false, ledger.Deleted, 2, 0, bot.PrivateReply, "Outcome: deleted", ""},
 		{"still failing at the deadline is escalated", func(k bot.ActionKind, n int) error {
 			if k == bot.Delete {
 				return fmt.Errorf("internal_error")
