@@ -605,6 +605,18 @@ func aggregate(st *Stats, rows []statRow) error {
 // share it so that a record round-trips identically.
 const columns = `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action, result, notified, next_attempt_at, claimed_at, later_revisions, last_revision`
 
+// createMessageTakedowns makes the table that names, for each message
+// taken down, the revision whose record holds its takedown (both stores'
+// migration 4: never to be changed, a later migration alters it).
+const createMessageTakedowns = `CREATE TABLE message_takedowns (
+		platform   TEXT NOT NULL,
+		workspace  TEXT NOT NULL,
+		channel    TEXT NOT NULL,
+		message_id TEXT NOT NULL,
+		revision   TEXT NOT NULL,
+		PRIMARY KEY (platform, workspace, channel, message_id)
+	)`
+
 // The actions a record can be claimed for.
 const (
 	ActionTakedown = "takedown"

@@ -115,14 +115,7 @@ var postgresMigrations = []string{
 	// 4: one takedown per message, whatever its revisions: which revision
 	// holds it, and the later revisions recorded against it. Of earlier
 	// takedowns of one message, the first claimed holds it.
-	`CREATE TABLE message_takedowns (
-		platform   TEXT NOT NULL,
-		workspace  TEXT NOT NULL,
-		channel    TEXT NOT NULL,
-		message_id TEXT NOT NULL,
-		revision   TEXT NOT NULL,
-		PRIMARY KEY (platform, workspace, channel, message_id)
-	);
+	createMessageTakedowns + `;
 	INSERT INTO message_takedowns
 		SELECT DISTINCT ON (platform, workspace, channel, message_id) platform, workspace, channel, message_id, revision
 		FROM takedowns WHERE action = 'takedown'
@@ -240,7 +233,10 @@ func collectPostgres(rows pgx.Rows, what string) ([]Record, error) {
 	return out, nil
 }
 
-const pgKeyWhere = `platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4 AND revision = $5`
+const (
+	pgKeyWhere     = `platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4 AND revision = $5`
+	pgMessageWhere = `platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4`
+)
 
 // leaseExpr is the lease expiry for a lease given in microseconds.
 func leaseExpr(param string) string {
@@ -272,15 +268,17 @@ func (s *Postgres) Claim(ctx context.Context, rec Record, owner string, lease ti
 }
 
 func (s *Postgres) claimTx(ctx context.Context, tx pgx.Tx, rec Record, owner string, lease time.Duration) (bool, Record, error) {
+	held := false // this claim took the message's takedown
 	if rec.Action == ActionTakedown {
-		if _, err := tx.Exec(ctx, `INSERT INTO message_takedowns VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-			keyArgs(rec.Key)...); err != nil {
+		tag, err := tx.Exec(ctx, `INSERT INTO message_takedowns VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+			keyArgs(rec.Key)...)
+		if err != nil {
 			return false, Record{}, err
 		}
+		held = tag.RowsAffected() == 1
 	}
 	var holder string
-	err := tx.QueryRow(ctx, `SELECT revision FROM message_takedowns
-		WHERE platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4`, keyArgs(rec.Key)[:4]...).Scan(&holder)
+	err := tx.QueryRow(ctx, `SELECT revision FROM message_takedowns WHERE `+pgMessageWhere, keyArgs(rec.Key)[:4]...).Scan(&holder)
 	switch {
 	case err == nil && holder != rec.Revision:
 		// Another revision holds the message's takedown: record this one
@@ -319,6 +317,12 @@ func (s *Postgres) claimTx(ctx context.Context, tx pgx.Tx, rec Record, owner str
 	existing, err := scanPostgres(tx.QueryRow(ctx, `SELECT `+columns+` FROM takedowns WHERE `+pgKeyWhere, keyArgs(rec.Key)...))
 	if err != nil {
 		return false, Record{}, err
+	}
+	if held && existing.Action != ActionTakedown {
+		// This very revision was claimed as a warning: it holds nothing.
+		if _, err := tx.Exec(ctx, `DELETE FROM message_takedowns WHERE `+pgMessageWhere, keyArgs(rec.Key)[:4]...); err != nil {
+			return false, Record{}, err
+		}
 	}
 	return false, existing, nil
 }

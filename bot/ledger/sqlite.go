@@ -126,14 +126,7 @@ var sqliteMigrations = []string{
 	// 4: one takedown per message, whatever its revisions: which revision
 	// holds it, and the later revisions recorded against it. Of earlier
 	// takedowns of one message, the first claimed holds it.
-	`CREATE TABLE message_takedowns (
-		platform   TEXT NOT NULL,
-		workspace  TEXT NOT NULL,
-		channel    TEXT NOT NULL,
-		message_id TEXT NOT NULL,
-		revision   TEXT NOT NULL,
-		PRIMARY KEY (platform, workspace, channel, message_id)
-	);
+	createMessageTakedowns + `;
 	INSERT OR IGNORE INTO message_takedowns
 		SELECT platform, workspace, channel, message_id, revision FROM takedowns
 		WHERE action = 'takedown' ORDER BY claimed_at, rowid;
@@ -294,11 +287,18 @@ const sqliteMessageWhere = `platform = ? AND workspace = ? AND channel = ? AND m
 func (s *SQLite) claimTx(ctx context.Context, tx *sql.Tx, rec Record, owner string, lease time.Duration) (bool, Record, error) {
 	now := time.Now()
 	msg := keyArgs(rec.Key)[:4]
+	held := false // this claim took the message's takedown
 	if rec.Action == ActionTakedown {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO message_takedowns VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			keyArgs(rec.Key)...); err != nil {
+		res, err := tx.ExecContext(ctx, `INSERT INTO message_takedowns VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			keyArgs(rec.Key)...)
+		if err != nil {
 			return false, Record{}, err
 		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return false, Record{}, err
+		}
+		held = n == 1
 	}
 	var holder string
 	err := tx.QueryRowContext(ctx, `SELECT revision FROM message_takedowns WHERE `+sqliteMessageWhere, msg...).Scan(&holder)
@@ -338,6 +338,12 @@ func (s *SQLite) claimTx(ctx context.Context, tx *sql.Tx, rec Record, owner stri
 	existing, err := scanSQLite(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM takedowns WHERE `+sqliteKeyWhere, keyArgs(rec.Key)...))
 	if err != nil {
 		return false, Record{}, err
+	}
+	if held && existing.Action != ActionTakedown {
+		// This very revision was claimed as a warning: it holds nothing.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM message_takedowns WHERE `+sqliteMessageWhere, msg...); err != nil {
+			return false, Record{}, err
+		}
 	}
 	return false, existing, nil
 }

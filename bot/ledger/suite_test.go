@@ -214,6 +214,8 @@ func testRevisions(t *testing.T, b backend) {
 		{"and its next edit recorded against that", rev(2, ActionWarn, "e2"), false, "e1", 1, "", "e2"},
 		{"a warned edit of a warned message is warned", rev(3, ActionWarn, ""), true, "", 0, Warned, ""},
 		{"", rev(3, ActionWarn, "e1"), true, "e1", 0, Warned, ""},
+		{"a warned revision delivered again as a takedown", rev(3, ActionTakedown, "e1"), false, "e1", 0, "", ""},
+		{"holds nothing: a later edit with a key is taken down", rev(3, ActionTakedown, "e2"), true, "e2", 0, Deleted, ""},
 	}
 	for _, st := range steps {
 		claimed, got, err := s.Claim(ctx, st.rec, "p", time.Minute)
@@ -237,8 +239,8 @@ func testRevisions(t *testing.T, b backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stats.Total != 5 || stats.ByOutcome[Pending] != 1 || stats.ByOutcome[Deleted] != 1 || stats.ByOutcome[Warned] != 3 {
-		t.Errorf("stats %+v, want 5 rows: 1 pending, 1 deleted, 3 warned", stats)
+	if stats.Total != 6 || stats.ByOutcome[Pending] != 1 || stats.ByOutcome[Deleted] != 2 || stats.ByOutcome[Warned] != 3 {
+		t.Errorf("stats %+v, want 6 rows: 1 pending, 2 deleted, 3 warned", stats)
 	}
 }
 
@@ -1255,11 +1257,17 @@ func testMigrateFromV2(t *testing.T, b backend) {
 func testMigrateRevisions(t *testing.T, b backend) {
 	ctx := context.Background()
 	addr := b.newDB(t)
-	cols := `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action`
+	// A finished row of an earlier release (schema version 2).
+	row := func(message, revision, outcome, updated, action string) string {
+		return fmt.Sprintf(`INSERT INTO takedowns (platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider,
+			masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action)
+			VALUES ('slack', 'T1', 'C1', '%s', '%s', '2026-11-30T10:15:00.000000Z', 'U1', 'r', 'openai',
+			'sk-…abcd', '', 'en', '%s', 1, '', 'old/1', NULL, '%s', '%s')`, message, revision, outcome, updated, action)
+	}
 	b.old(t, addr,
-		`INSERT INTO takedowns (`+cols+`) VALUES ('slack', 'T1', 'C1', 'm1', '1700000005.000000', '2026-11-30T10:15:00.000000Z', 'U1', 'r', 'openai', 'sk-…abcd', '', 'en', 'deleted', 1, '', 'old/1', NULL, '2026-11-30T10:20:00.000000Z', 'takedown')`,
-		`INSERT INTO takedowns (`+cols+`) VALUES ('slack', 'T1', 'C1', 'm1', '', '2026-11-30T10:15:00.000000Z', 'U1', 'r', 'openai', 'sk-…abcd', '', 'en', 'deleted', 1, '', 'old/1', NULL, '2026-11-30T10:16:00.000000Z', 'takedown')`,
-		`INSERT INTO takedowns (`+cols+`) VALUES ('slack', 'T1', 'C1', 'm2', '', '2026-11-30T10:15:00.000000Z', 'U1', 'r', 'openai', 'sk-…abcd', '', 'en', 'warned', 0, '', 'old/1', NULL, '2026-11-30T10:16:00.000000Z', 'warn')`)
+		row("m1", "1700000005.000000", "deleted", "2026-11-30T10:20:00.000000Z", "takedown"),
+		row("m1", "", "deleted", "2026-11-30T10:16:00.000000Z", "takedown"),
+		row("m2", "", "warned", "2026-11-30T10:16:00.000000Z", "warn"))
 	s := b.open(t, addr)
 	edit := Record{Key: Key{Platform: "slack", Workspace: "T1", Channel: "C1", MessageID: "m1", Revision: "1700000009.000000"}, Action: ActionTakedown}
 	claimed, got, err := s.Claim(ctx, edit, "new/2", time.Minute)
