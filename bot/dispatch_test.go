@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -706,6 +707,57 @@ func TestExecutorErrorsRedacted(t *testing.T) {
 						t.Errorf("the %s repeat the URL's credential %q", where, secret)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestAnswerRetries checks the short retries of an answer (not a
+// takedown) under the reply policy: a transient error or a short
+// Retry-After is tried again after a wait, a long Retry-After or a final
+// error is not, and the tries are bounded.
+func TestAnswerRetries(t *testing.T) {
+	limited := func(d time.Duration) error { return &bot.RateLimitError{RetryAfter: d} }
+	tests := []struct {
+		name      string
+		errs      []error // of the answer's first calls; nil after them
+		wantCalls int
+		wantWaits []time.Duration
+		wantErr   bool
+	}{
+		{"answered at once", nil, 1, nil, false},
+		{"transient, then answered", []error{errors.New("internal_error")}, 2, []time.Duration{250 * time.Millisecond}, false},
+		{"a short Retry-After is waited", []error{limited(time.Second)}, 2, []time.Duration{time.Second}, false},
+		{"a long Retry-After gives up", []error{limited(time.Minute)}, 1, nil, true},
+		{"permission is final", []error{fmt.Errorf("not_in_channel: %w", bot.ErrPermission)}, 1, nil, true},
+		{"three tries at most", []error{errors.New("a"), errors.New("b"), errors.New("c"), errors.New("d")}, 3,
+			[]time.Duration{250 * time.Millisecond, 750 * time.Millisecond}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := bottest.New(t, bottest.Options{})
+			calls := 0
+			rec := &recorder{fail: func(k bot.ActionKind, n int) error {
+				calls = n
+				if n <= len(tt.errs) {
+					return tt.errs[n-1]
+				}
+				return nil
+			}}
+			d := c.Dispatcher(rec)
+			var waits []time.Duration
+			d.Rand = func() float64 { return 1 }
+			d.Sleep = func(_ context.Context, w time.Duration) error { waits = append(waits, w); return nil }
+			ev := bot.Event{Kind: bot.Command, Platform: "test", Channel: "C1", User: "U1", Text: "hello world"}
+			err := d.Dispatch(context.Background(), ev)
+			if (err != nil) != tt.wantErr {
+				t.Errorf("Dispatch = %v, want error %v", err, tt.wantErr)
+			}
+			if calls != tt.wantCalls {
+				t.Errorf("%d calls, want %d", calls, tt.wantCalls)
+			}
+			if !slices.Equal(waits, tt.wantWaits) {
+				t.Errorf("waits %v, want %v", waits, tt.wantWaits)
 			}
 		})
 	}
