@@ -492,14 +492,14 @@ func Retryable(err error) retry.Outcome {
 	if errors.Is(err, ErrPermission) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) {
 		return retry.Outcome{}
 	}
-	var rl *RateLimitError
-	if errors.As(err, &rl) {
+	if rl, ok := errors.AsType[*RateLimitError](err); ok {
 		return retry.Outcome{Retry: true, RetryAfter: rl.RetryAfter}
 	}
 	return retry.Outcome{Retry: true}
 }
 
-// Sleep waits for dur, or until ctx ends.
+// Sleep waits for dur, or until ctx ends: retry.Sleep, kept for callers
+// of the core.
 func Sleep(ctx context.Context, dur time.Duration) error { return retry.Sleep(ctx, dur) }
 
 func orDefault[T int | time.Duration](v, def T) T {
