@@ -10,14 +10,19 @@ type Kind string
 
 // The kinds of event an adapter delivers.
 const (
-	// Message is a message posted in a channel the bot can see, not
-	// addressed to the bot.
+	// Message is a message posted in a channel the bot can see. An
+	// adapter reports every posted message as a Message, with the facts
+	// of how it was posted (MentionsBot, Direct, ReplyToBot); the core
+	// decides from them whether the bot was addressed.
 	Message Kind = "message"
 	// Edit is a message whose text was changed; only the leak scan runs.
 	Edit Kind = "edit"
-	// Mention is a message that addresses the bot, or a direct message.
+	// Mention is a message that addresses the bot. The core sets it
+	// (Classify); an adapter reports the facts instead.
 	Mention Kind = "mention"
-	// Command is a slash command such as /tokens.
+	// Command is a command such as /tokens: a platform's slash command
+	// (the adapter sets Command), or a message addressed to the bot that
+	// spells one ("@tokenbot tokens: …"; the core decides).
 	Command Kind = "command"
 )
 
@@ -39,11 +44,18 @@ type Event struct {
 	// time or a counter for each edit.
 	Revision string
 	Text     string
-	// Command is the command name without the slash ("tokens") when Kind is
-	// Command; Text then holds its argument.
+	// Command is the command name without the slash ("tokens") of a
+	// platform's slash command; Text then holds its argument. An adapter
+	// sets it only for the platform's own command invocations.
 	Command string
 	// Direct is true for a direct message to the bot.
 	Direct bool
+	// MentionsBot is true when the message mentions the bot ("@tokenbot");
+	// the adapter removes the mention from Text.
+	MentionsBot bool
+	// ReplyToBot is true when the message answers one of the bot's own
+	// messages (a platform reply or a thread the bot started).
+	ReplyToBot bool
 	// Files holds the text of attachments the adapter fetched (snippets,
 	// .env or source files), already limited in size.
 	Files []File
@@ -75,5 +87,5 @@ func (e Event) Where() string {
 // IsSlashCommand reports whether ev is a slash command: a command seen by
 // its caller only (no message id, no files), with nothing to take down.
 func IsSlashCommand(ev Event) bool {
-	return ev.Kind == Command && ev.MessageID == "" && len(ev.Files) == 0
+	return (ev.Kind == Command || ev.Command != "") && ev.MessageID == "" && len(ev.Files) == 0
 }

@@ -17,6 +17,9 @@ var (
 	ErrBusy = errors.New("intake queue is full")
 	// ErrClosed says the intake is shutting down.
 	ErrClosed = errors.New("intake is shutting down")
+	// ErrDuplicate says Handle was given a command already handled under
+	// its id: nothing was done, and nothing is to be answered.
+	ErrDuplicate = errors.New("duplicate delivery")
 )
 
 // Deduper remembers delivered event ids, so that a platform's retries
@@ -30,17 +33,42 @@ type Deduper interface {
 const (
 	DefaultWorkers = 32
 	DefaultQueue   = 1024
+	// DefaultHandlers bounds the adapters' handlers under way at once
+	// (Go, Try): translating an event, fetching its files, submitting it.
+	DefaultHandlers = 32
 )
 
-// Intake is the way events enter the core from a platform adapter.
-// Submit accepts an event durably (its takedowns claimed in the ledger)
-// before the adapter acknowledges it to the platform, and queues the rest
-// of the work in a bounded queue with a priority lane for takedowns; a
-// fixed pool of workers runs it.
+// Intake is the one way events enter the core from a platform adapter,
+// the same for every platform. It owns:
+//
+//   - de-duplication by the platform's delivery id (Submit, SubmitWait,
+//     Handle), its takedowns claimed in the ledger before the id is marked
+//     seen;
+//   - a bounded pool of adapter handlers (Go waits for a slot before it
+//     starts a goroutine: back-pressure on a reader; Try refuses at once,
+//     for a platform that redelivers);
+//   - a bounded queue with a priority lane for takedowns, run by a fixed
+//     pool of workers.
+//
+// Whether the bot was addressed is decided by the router (Classify), and
+// which attachments are scanned by Attachments, from the facts the adapter
+// reports.
+//
+// When de-duplication itself fails (the ledger cannot say whether an id
+// was seen), the event is handled anyway, on every platform. Its
+// takedowns are already claimed by then, and the ledger keeps each one to
+// a single run whatever the number of deliveries; the worst case is a
+// question answered twice. Refusing it instead would lose the event on a
+// gateway that never redelivers (Discord), and would bring Slack's
+// redeliveries back to a ledger that is already failing.
 type Intake struct {
 	D     *Dispatcher
 	Dedup Deduper // optional
 	Log   *slog.Logger
+
+	handlers chan struct{}  // one per adapter handler under way
+	running  sync.WaitGroup // adapter handlers started by Go
+	handled  atomic.Int64   // adapter handlers finished
 
 	slots  chan struct{} // one per queued or running job
 	high   chan *Work    // takedowns
@@ -63,7 +91,8 @@ func NewIntake(d *Dispatcher, dedup Deduper, log *slog.Logger, workers, queue in
 		log = slog.Default()
 	}
 	in := &Intake{D: d, Dedup: dedup, Log: log, slots: make(chan struct{}, queue),
-		high: make(chan *Work, queue), low: make(chan *Work, queue)}
+		handlers: make(chan struct{}, DefaultHandlers),
+		high:     make(chan *Work, queue), low: make(chan *Work, queue)}
 	in.wg.Add(workers)
 	for range workers {
 		go in.work()
@@ -90,38 +119,139 @@ func (in *Intake) SubmitWait(ctx context.Context, ev Event, id string) error {
 	return in.submit(ctx, ev, id, true)
 }
 
-// Handle is SubmitWait with no event id, in the shape of an adapter's
-// handler, for an adapter that de-duplicates itself. A command is handled
-// at once in the caller: an adapter such as Discord's answers the
-// interaction when the handler returns.
-func (in *Intake) Handle(ctx context.Context, ev Event) error {
-	if ev.Kind == Command {
-		return in.D.Dispatch(ctx, ev)
+// Handle is SubmitWait, except that a slash command (nothing to take
+// down) is handled at once in the caller, once per id: an adapter such as
+// Discord's answers the interaction when Handle returns. A duplicate
+// delivery of the command does nothing and returns ErrDuplicate.
+func (in *Intake) Handle(ctx context.Context, ev Event, id string) error {
+	ev = Classify(ev)
+	if !IsSlashCommand(ev) {
+		return in.SubmitWait(ctx, ev, id)
 	}
-	return in.SubmitWait(ctx, ev, "")
+	if !in.first(ctx, ev, id, 0) {
+		return ErrDuplicate
+	}
+	return in.D.Dispatch(ctx, ev)
 }
 
-func (in *Intake) submit(ctx context.Context, ev Event, id string, wait bool) error {
+// Handle is the entry point of an adapter that handles each event in the
+// caller, its user waiting for the answer, with no delivery id and no
+// queue (the web playground, the terminal): the core classifies ev
+// (Classify) and dispatches it at once.
+func (d *Dispatcher) Handle(ctx context.Context, ev Event) error {
+	return d.Dispatch(ctx, Classify(ev))
+}
+
+// Go runs an adapter's handler of one platform event in a goroutine once
+// a handler slot is free, waiting for it until ctx ends: a reader that
+// calls Go is held back while DefaultHandlers handlers are under way,
+// instead of piling up goroutines. It returns ErrClosed when the intake
+// is shutting down (f is not run), and ctx's error when it ended first.
+func (in *Intake) Go(ctx context.Context, f func()) error {
+	if err := in.enter(ctx, true); err != nil {
+		return err
+	}
+	go func() {
+		defer in.leave()
+		f()
+	}()
+	return nil
+}
+
+// Try runs an adapter's handler in the caller when a handler slot is
+// free, and returns ErrBusy at once when none is, for a platform that
+// delivers the event again (Slack's HTTP deliveries).
+func (in *Intake) Try(ctx context.Context, f func() error) error {
+	if err := in.enter(ctx, false); err != nil {
+		return err
+	}
+	defer in.leave()
+	return f()
+}
+
+func (in *Intake) enter(ctx context.Context, wait bool) error {
+	if err := in.admit(&in.running); err != nil {
+		return err
+	}
+	if err := acquire(ctx, in.handlers, wait, "waiting for a free event handler"); err != nil {
+		in.running.Done()
+		return err
+	}
+	return nil
+}
+
+// admit counts one more call under way in wg, unless the intake is
+// closed: Close waits for them.
+func (in *Intake) admit(wg *sync.WaitGroup) error {
 	in.mu.Lock()
+	defer in.mu.Unlock()
 	if in.closed.Load() {
-		in.mu.Unlock()
 		return ErrClosed
 	}
-	in.subs.Add(1)
-	in.mu.Unlock()
-	defer in.subs.Done()
-	if wait {
+	wg.Add(1)
+	return nil
+}
+
+// acquire takes a place in sem: at once or ErrBusy, or with wait once one
+// is free, unless ctx ends first.
+func acquire(ctx context.Context, sem chan struct{}, wait bool, waiting string) error {
+	if !wait {
 		select {
-		case in.slots <- struct{}{}:
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for room in the intake queue: %w", ctx.Err())
-		}
-	} else {
-		select {
-		case in.slots <- struct{}{}:
+		case sem <- struct{}{}:
+			return nil
 		default:
 			return ErrBusy
 		}
+	}
+	select {
+	case sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%s: %w", waiting, ctx.Err())
+	}
+}
+
+func (in *Intake) leave() {
+	<-in.handlers
+	in.handled.Add(1)
+	in.running.Done()
+}
+
+// Progress reports how many handlers started by Go and Try have finished,
+// and whether the intake is idle: no handler under way, and no work queued
+// or running. A test waits on it for "everything delivered was dealt
+// with" instead of waiting for time to pass.
+func (in *Intake) Progress() (handled int64, idle bool) {
+	handled = in.handled.Load()
+	return handled, len(in.handlers) == 0 && len(in.slots) == 0
+}
+
+// first reports whether ev's delivery id is new, marking it seen; an
+// event without an id, or without a Deduper, is always new. When the
+// lookup fails the event is handled anyway (see Intake).
+func (in *Intake) first(ctx context.Context, ev Event, id string, takedowns int) bool {
+	if id == "" || in.Dedup == nil {
+		return true
+	}
+	first, err := in.Dedup.SeenEvent(ctx, ev.Platform, id)
+	switch {
+	case err != nil:
+		in.Log.Warn("event de-duplication failed; handling it anyway", "platform", ev.Platform, "event_id", id, "err", err)
+		return true
+	case !first:
+		in.Log.Info("duplicate delivery ignored", "platform", ev.Platform, "event_id", id, "takedowns", takedowns)
+	}
+	return first
+}
+
+func (in *Intake) submit(ctx context.Context, ev Event, id string, wait bool) error {
+	ev = Classify(ev) // what is logged and observed is the core's decision
+	if err := in.admit(&in.subs); err != nil {
+		return err
+	}
+	defer in.subs.Done()
+	if err := acquire(ctx, in.slots, wait, "waiting for room in the intake queue"); err != nil {
+		return err
 	}
 	w, err := in.D.Accept(ctx, ev)
 	if w == nil {
@@ -131,17 +261,10 @@ func (in *Intake) submit(ctx context.Context, ev Event, id string, wait bool) er
 	if err != nil {
 		in.Log.Warn("event partly handled", "platform", ev.Platform, "channel", ev.Channel, "err", err)
 	}
-	if id != "" && in.Dedup != nil {
-		// Marked only now that its takedowns are claimed: a crash before
-		// this point leaves the redelivery unseen.
-		first, err := in.Dedup.SeenEvent(ctx, ev.Platform, id)
-		switch {
-		case err != nil:
-			in.Log.Warn("event de-duplication failed; handling it anyway", "platform", ev.Platform, "event_id", id, "err", err)
-		case !first:
-			in.Log.Info("duplicate delivery ignored", "platform", ev.Platform, "event_id", id, "takedowns", w.Takedowns())
-			w.dropActions()
-		}
+	// Marked seen only now that its takedowns are claimed: a crash before
+	// this point leaves the redelivery unseen.
+	if !in.first(ctx, ev, id, w.Takedowns()) {
+		w.dropActions()
 	}
 	if w.Empty() {
 		<-in.slots
@@ -216,6 +339,7 @@ func (in *Intake) Close(ctx context.Context) error {
 	in.closed.Store(true)
 	in.abandon.Store(ctx.Err() != nil) // no time left: nothing more is started
 	in.mu.Unlock()
+	in.running.Wait() // handlers under way finish their submits
 	in.subs.Wait()
 	close(in.high)
 	close(in.low)

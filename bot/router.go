@@ -55,11 +55,7 @@ type Router struct {
 // Handle decides what to do about one event. Every message is scanned for
 // credentials; a command goes to the token counter; a question to the FAQ.
 func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
-	if ev.Kind == Mention {
-		if rest, ok := CommandText(ev.Text); ok {
-			ev.Kind, ev.Command, ev.Text = Command, "tokens", rest
-		}
-	}
+	ev = Classify(ev)
 	if IsSlashCommand(ev) {
 		// Nothing to take down, and Tokens checks its size before it
 		// scans.
@@ -113,6 +109,42 @@ func (r *Router) Handle(ctx context.Context, ev Event) ([]Action, error) {
 		}
 	}
 	return acts, nil
+}
+
+// Addressed reports whether ev addresses the bot, from the facts its
+// adapter reported: a command, a mention of the bot, a direct message, or
+// a reply to one of the bot's messages. An edit never does: only its leak
+// scan runs.
+func Addressed(ev Event) bool {
+	if ev.Kind == Edit {
+		return false
+	}
+	return ev.Kind == Command || ev.Command != "" || ev.Kind == Mention || ev.MentionsBot || ev.Direct || ev.ReplyToBot
+}
+
+// Classify decides what kind of event ev is, the same way for every
+// platform: a platform's slash command (Command set) is a Command; a
+// message that addresses the bot (Addressed) is a Mention, or a Command
+// when its text spells one ("/tokens …", "tokens: …"); any other message
+// is chatter, a Message, answered only in passive channels. Adapters
+// report facts and leave Kind to this.
+func Classify(ev Event) Event {
+	switch {
+	case ev.Kind == Edit:
+	case ev.Kind == Command || ev.Command != "":
+		ev.Kind = Command
+		if ev.Command == "" {
+			ev.Command = "tokens"
+		}
+	case Addressed(ev):
+		ev.Kind = Mention
+		if rest, ok := CommandText(ev.Text); ok {
+			ev.Kind, ev.Command, ev.Text = Command, "tokens", rest
+		}
+	default:
+		ev.Kind = Message
+	}
+	return ev
 }
 
 // CommandText reports whether a message addressed to the bot is a /tokens

@@ -7,6 +7,7 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -41,8 +42,8 @@ const (
 )
 
 // DefaultMaxFileBytes is the largest attachment scanned when the config
-// does not say.
-const DefaultMaxFileBytes = 256 << 10
+// does not say: the core's.
+const DefaultMaxFileBytes = bot.DefaultMaxFileBytes
 
 // Config configures the adapter. Token is a secret and comes from the
 // environment; everything else comes from the discord section of the
@@ -88,25 +89,17 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, enabled bool, err er
 	return cfg, true, nil
 }
 
-// Seen remembers event ids, so that an event delivered twice is handled
-// once (bot/ledger's Store implements it).
-type Seen = bot.Deduper
-
-// Handler handles one event (a bot.Dispatcher's Dispatch).
-type Handler func(ctx context.Context, ev bot.Event) error
-
-// Intake takes events into the core; *bot.Intake implements it.
-// SubmitWait claims a message's takedowns before marking its event id
-// seen, and waits while the core's bounded queue is full; Handle answers
-// a command at once.
+// Intake is the core's one entry point; *bot.Intake implements it. It
+// de-duplicates events by their ids: SubmitWait claims a message's
+// takedowns before marking its event id seen, and waits while the core's
+// bounded queue is full; Handle answers a command at once, once per id.
+// Go runs the handler of one gateway event within the core's bound on
+// handlers under way, holding the gateway reader back while it is reached.
 type Intake interface {
 	SubmitWait(ctx context.Context, ev bot.Event, id string) error
-	Handle(ctx context.Context, ev bot.Event) error
+	Handle(ctx context.Context, ev bot.Event, id string) error
+	Go(ctx context.Context, f func()) error
 }
-
-// maxInFlight bounds the gateway events handled at the same time; the
-// gateway reader waits while it is reached.
-const maxInFlight = 32
 
 // Adapter is a connection to Discord. Execute is safe for concurrent use.
 type Adapter struct {
@@ -115,11 +108,6 @@ type Adapter struct {
 	s    *discordgo.Session
 	http *http.Client
 
-	// Seen, when set before Run, de-duplicates interactions across
-	// restarts and replicas; an in-memory set is always used as well.
-	// Messages are de-duplicated by the Intake given to Run.
-	Seen Seen
-
 	// deferAfter is how long an interaction may take before it is
 	// deferred (Discord's deadline is 3 s).
 	deferAfter time.Duration
@@ -127,14 +115,12 @@ type Adapter struct {
 	mu           sync.Mutex
 	botID        string
 	appID        string
-	recent       *recentSet
 	interactions map[string]*interaction
 	channelNames map[string]string // guild + "\x00" + name → channel id
 	warnedEmpty  bool
 	automodDone  map[string]bool
 	wg           sync.WaitGroup
 	stopping     bool
-	inFlight     chan struct{} // one per event being handled
 	files        *bot.FileCache
 }
 
@@ -189,16 +175,15 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	s.State.TrackEmojis = false
 	s.State.TrackRoles = false
 	s.State.TrackThreadMembers = false
-	// Handlers run in the gateway reader, which spawn holds back while
-	// maxInFlight events are being handled: back-pressure instead of a
-	// goroutine per event. A reader held past five heartbeat intervals
-	// makes discordgo reconnect and RESUME; the replayed events are
-	// de-duplicated by the core.
+	// Handlers run in the gateway reader, which the core's Intake.Go holds
+	// back while its bound on handlers is reached: back-pressure instead
+	// of a goroutine per event. A reader held past five heartbeat
+	// intervals makes discordgo reconnect and RESUME; the replayed events
+	// are de-duplicated by the core.
 	s.SyncEvents = true
 	return &Adapter{cfg: cfg, log: log.With("platform", Platform), s: s, http: client,
-		deferAfter: 1500 * time.Millisecond, recent: newRecentSet(4096), files: bot.NewFileCache(bot.DefaultFileCacheBytes),
-		interactions: map[string]*interaction{}, channelNames: map[string]string{}, automodDone: map[string]bool{},
-		inFlight: make(chan struct{}, maxInFlight)}, nil
+		deferAfter: 1500 * time.Millisecond, files: bot.NewFileCache(bot.DefaultFileCacheBytes),
+		interactions: map[string]*interaction{}, channelNames: map[string]string{}, automodDone: map[string]bool{}}, nil
 }
 
 // Run checks the application's settings, registers /tokens, opens the
@@ -211,17 +196,17 @@ func (a *Adapter) Run(ctx context.Context, in Intake) error {
 		a.s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { a.onReady(r) }),
 		a.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { a.log.Info("gateway session resumed") }),
 		a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
-			a.spawn(ctx, func() { a.onMessage(ctx, in, m.Message, false) })
+			a.spawn(ctx, in, func() { a.onMessage(ctx, in, m.Message, false) })
 		}),
 		a.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageUpdate) {
-			a.spawn(ctx, func() { a.onMessage(ctx, in, m.Message, true) })
+			a.spawn(ctx, in, func() { a.onMessage(ctx, in, m.Message, true) })
 		}),
 		a.s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
-			a.spawn(ctx, func() { a.onInteraction(ctx, in.Handle, i.Interaction) })
+			a.spawn(ctx, in, func() { a.onInteraction(ctx, in, i.Interaction) })
 		}),
 		a.s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
 			if a.cfg.AutoMod && g.Guild != nil {
-				a.spawn(ctx, func() { a.installAutoMod(ctx, g.ID) })
+				a.spawn(ctx, in, func() { a.installAutoMod(ctx, g.ID) })
 			}
 		}),
 	}
@@ -309,46 +294,24 @@ func (a *Adapter) onReady(r *discordgo.Ready) {
 	a.log.Info("gateway ready", "guilds", len(r.Guilds))
 }
 
-// spawn runs f unless the adapter is stopping, and lets Run wait for it.
-// Called from the gateway reader, it waits while maxInFlight events are
-// being handled, so that a burst holds back the gateway instead of piling
-// up goroutines.
-func (a *Adapter) spawn(ctx context.Context, f func()) {
-	select {
-	case a.inFlight <- struct{}{}:
-	case <-ctx.Done():
-		return
-	}
+// spawn runs f through the core's bounded handlers unless the adapter is
+// stopping, and lets Run wait for it. Called from the gateway reader, it
+// waits while the bound is reached, so that a burst holds back the
+// gateway instead of piling up goroutines.
+func (a *Adapter) spawn(ctx context.Context, in Intake, f func()) {
 	a.mu.Lock()
 	if a.stopping {
 		a.mu.Unlock()
-		<-a.inFlight
 		return
 	}
 	a.wg.Add(1)
 	a.mu.Unlock()
-	go func() {
-		defer a.wg.Done()
-		defer func() { <-a.inFlight }()
-		f()
-	}()
-}
-
-// first reports whether an event is seen for the first time.
-func (a *Adapter) first(ctx context.Context, id string) bool {
-	if !a.recent.add(id) {
-		return false
+	if err := in.Go(ctx, func() { defer a.wg.Done(); f() }); err != nil {
+		a.wg.Done()
+		if ctx.Err() == nil {
+			a.log.Error("gateway event not handled", "err", err)
+		}
 	}
-	if a.Seen == nil {
-		return true
-	}
-	first, err := a.Seen.SeenEvent(ctx, Platform, id)
-	if err != nil {
-		// The ledger still makes takedowns exactly-once: handle it.
-		a.log.Warn("event de-duplication failed", "err", err)
-		return true
-	}
-	return first
 }
 
 func (a *Adapter) ids() (botID, appID string) {
@@ -368,6 +331,7 @@ func (a *Adapter) onMessage(ctx context.Context, in Intake, m *discordgo.Message
 	if m.Author != nil && m.Author.ID == botID {
 		return
 	}
+	// Facts only: whether the bot was addressed is the core's decision.
 	ev := bot.Event{Kind: bot.Message, Platform: Platform, Workspace: m.GuildID, Channel: m.ChannelID,
 		MessageID: m.ID, Text: m.Content, Time: m.Timestamp}
 	eventID := "message:" + m.ID
@@ -401,8 +365,9 @@ func (a *Adapter) onMessage(ctx context.Context, in Intake, m *discordgo.Message
 		}
 		ev.Text = strings.TrimSpace(ev.Text)
 	}
-	if !edit && (mentioned || ev.Direct) {
-		ev.Kind = bot.Mention
+	ev.MentionsBot = mentioned
+	if r := m.ReferencedMessage; r != nil && r.Author != nil && botID != "" && r.Author.ID == botID {
+		ev.ReplyToBot = true
 	}
 	if ch, err := a.s.State.Channel(m.ChannelID); err == nil && ch != nil {
 		ev.ChannelName = ch.Name
@@ -434,38 +399,23 @@ func (a *Adapter) warnEmptyContent() {
 	}
 }
 
-// textExts are the attachment types scanned for keys.
-var textExts = map[string]bool{
-	".env": true, ".txt": true, ".json": true, ".yaml": true, ".yml": true, ".toml": true, ".ini": true,
-	".cfg": true, ".conf": true, ".properties": true, ".md": true, ".log": true, ".csv": true, ".xml": true,
-	".py": true, ".js": true, ".mjs": true, ".cjs": true, ".ts": true, ".tsx": true, ".jsx": true, ".go": true,
-	".rb": true, ".php": true, ".java": true, ".kt": true, ".cs": true, ".rs": true, ".swift": true, ".sh": true,
-	".bash": true, ".zsh": true, ".ps1": true, ".sql": true, ".ipynb": true, ".tf": true, ".tfvars": true,
-	".c": true, ".h": true, ".cpp": true, ".html": true, ".vue": true, ".dart": true, ".r": true, ".pem": true,
-}
-
-// textAttachment reports whether a file name is a text type worth scanning.
-func textAttachment(name string) bool {
-	n := strings.ToLower(name)
-	if n == ".env" || strings.HasPrefix(n, ".env.") || strings.HasSuffix(n, ".env") {
-		return true
-	}
-	i := strings.LastIndexByte(n, '.')
-	return i >= 0 && textExts[n[i:]]
-}
-
-// fetchFiles downloads the text attachments that fit the size limit. What
-// it downloaded is cached by attachment id, not by URL, whose signed query
-// (ex, is, hm) may differ between deliveries of one file: a replayed event
-// or an edit of the message downloads nothing again.
+// fetchFiles downloads the attachments the core's rule (bot.Attachments)
+// says are scanned. What it downloaded is cached by attachment id, not by
+// URL, whose signed query (ex, is, hm) may differ between deliveries of
+// one file: a replayed event or an edit of the message downloads nothing
+// again.
 func (a *Adapter) fetchFiles(ctx context.Context, atts []*discordgo.MessageAttachment) []bot.File {
+	rule := bot.Attachments{MaxBytes: a.cfg.MaxFileBytes}
 	var files []bot.File
 	for _, at := range atts {
-		if at == nil || !textAttachment(at.Filename) {
+		if at == nil {
 			continue
 		}
-		if at.Size > a.cfg.MaxFileBytes {
-			a.log.Info("attachment too large to scan", "file_bytes", at.Size, "max_bytes", a.cfg.MaxFileBytes)
+		ok, err := rule.Wanted(bot.Attachment{Name: at.Filename, MIME: at.ContentType, Size: at.Size})
+		if err != nil {
+			a.log.Warn("attachment not scanned", "err", err)
+		}
+		if !ok {
 			continue
 		}
 		key := at.ID
@@ -473,63 +423,41 @@ func (a *Adapter) fetchFiles(ctx context.Context, atts []*discordgo.MessageAttac
 			key = at.URL
 		}
 		f, err := a.files.Get(ctx, key, func() (*bot.File, error) {
-			text, err := a.download(ctx, at.URL)
-			if err != nil {
-				return nil, err
+			f, err := a.download(ctx, at.URL, at.Filename, rule)
+			if errors.Is(err, bot.ErrFileTooLarge) || errors.Is(err, bot.ErrBinaryFile) {
+				// Remembered as not to be scanned.
+				a.log.Warn("attachment not scanned", "err", err)
+				return nil, nil
 			}
-			return &bot.File{Name: at.Filename, Text: text}, nil
+			return f, err
 		})
 		if err != nil {
 			a.log.Warn("attachment download failed", "err", err)
 			continue
 		}
-		files = append(files, *f)
+		if f != nil {
+			files = append(files, *f)
+		}
 	}
 	return files
 }
 
-func (a *Adapter) download(ctx context.Context, url string) (string, error) {
+func (a *Adapter) download(ctx context.Context, url, name string, rule bot.Attachments) (*bot.File, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
-		return "", fmt.Errorf("bad attachment url")
+		return nil, fmt.Errorf("bad attachment url")
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("get attachment: %w", safeurl.Error(err))
+		return nil, fmt.Errorf("get attachment: %w", safeurl.Error(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("get attachment: HTTP %d", resp.StatusCode)
+		return nil, fmt.Errorf("get attachment: HTTP %d", resp.StatusCode)
 	}
-	b, err := readLimited(resp.Body, a.cfg.MaxFileBytes)
+	f, err := rule.Read(name, resp.Body)
 	if err != nil {
-		return "", fmt.Errorf("read attachment: %w", err)
+		return nil, err
 	}
-	return b, nil
-}
-
-// recentSet is a bounded set of recently seen ids.
-type recentSet struct {
-	mu    sync.Mutex
-	max   int
-	ids   map[string]struct{}
-	order []string
-}
-
-func newRecentSet(max int) *recentSet { return &recentSet{max: max, ids: map[string]struct{}{}} }
-
-// add reports whether id is new.
-func (r *recentSet) add(id string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.ids[id]; ok {
-		return false
-	}
-	r.ids[id] = struct{}{}
-	r.order = append(r.order, id)
-	if len(r.order) > r.max {
-		delete(r.ids, r.order[0])
-		r.order = r.order[1:]
-	}
-	return true
+	return &f, nil
 }

@@ -36,6 +36,9 @@ type harness struct {
 	core *bottest.Core
 	a    *Adapter
 	d    *bot.Dispatcher
+	in   *bot.Intake
+	// spawned are the gateway events the adapter hands to the core.
+	spawned []string
 }
 
 type options struct {
@@ -45,9 +48,10 @@ type options struct {
 	setup      func(*discordtest.Server)
 	// ledger wraps the ledger the dispatcher claims takedowns in.
 	ledger func(ledger.Store) ledger.Store
-	// workers and queue bound the intake (default 4 and 64); inFlight
-	// bounds the adapter's gateway events under way (default maxInFlight).
-	workers, queue, inFlight int
+	// workers and queue bound the intake (default 4 and 64).
+	workers, queue int
+	// dedup replaces the ledger as the intake's de-duplication store.
+	dedup bot.Deduper
 }
 
 // start runs an adapter on the real core against a fake Discord and waits
@@ -69,12 +73,8 @@ func start(t *testing.T, o options) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Seen = core.Store
 	if o.deferAfter != 0 {
 		a.deferAfter = o.deferAfter
-	}
-	if o.inFlight != 0 {
-		a.inFlight = make(chan struct{}, o.inFlight)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -84,7 +84,11 @@ func start(t *testing.T, o options) *harness {
 	if o.ledger != nil {
 		d.Ledger = o.ledger(core.Store)
 	}
-	in := bot.NewIntake(d, core.Store, core.Log, cmp.Or(o.workers, 4), cmp.Or(o.queue, 64))
+	var dedup bot.Deduper = core.Store
+	if o.dedup != nil {
+		dedup = o.dedup
+	}
+	in := bot.NewIntake(d, dedup, core.Log, cmp.Or(o.workers, 4), cmp.Or(o.queue, 64))
 	go func() { runErr = a.Run(ctx, in); _ = in.Close(context.Background()); close(done) }()
 	t.Cleanup(func() {
 		cancel()
@@ -93,7 +97,7 @@ func start(t *testing.T, o options) *harness {
 			if runErr != nil && !t.Failed() {
 				t.Errorf("Run: %v", runErr)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(bottest.WaitTimeout):
 			t.Error("Run did not return after cancel")
 		}
 		srv.Close()
@@ -102,39 +106,32 @@ func start(t *testing.T, o options) *harness {
 	case <-srv.Connected():
 	case <-done:
 		t.Fatalf("Run ended before connecting: %v", runErr)
-	case <-time.After(10 * time.Second):
+	case <-time.After(bottest.WaitTimeout):
 		t.Fatal("bot did not connect to the gateway")
 	}
-	h := &harness{t: t, srv: srv, core: core, a: a, d: d}
+	h := &harness{t: t, srv: srv, core: core, a: a, d: d, in: in,
+		spawned: []string{"MESSAGE_CREATE", "MESSAGE_UPDATE", "INTERACTION_CREATE"}}
+	if o.automod {
+		h.spawned = append(h.spawned, "GUILD_CREATE")
+	}
 	h.eventually("READY handled", func() bool { id, _ := a.ids(); return id == discordtest.BotID })
 	return h
 }
 
 func (h *harness) eventually(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			h.t.Fatalf("timed out waiting for %s; log:\n%s", what, h.core.Logs())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	bottest.Eventually(h.t, what, cond)
 }
 
-// settle waits until the fake has seen no new request for a while, so
-// that a test can assert that nothing more happens.
+// settle waits until the adapter has handled every gateway event written
+// to it and the core is idle (no handler under way, no work queued or
+// running), so that a test can assert that nothing more happens.
 func (h *harness) settle() {
 	h.t.Helper()
-	n := -1
-	for stable := 0; stable < 20; {
-		m := len(h.srv.Requests())
-		if m == n {
-			stable++
-		} else {
-			stable, n = 0, m
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	h.eventually("every gateway event handled", func() bool {
+		n, idle := h.in.Progress()
+		return idle && n >= int64(h.srv.Written(h.spawned...))
+	})
 }
 
 // noLeak asserts that no secret appears in any request or log line.
@@ -455,6 +452,30 @@ func TestMentionsAndDirectMessagesAreAnswered(t *testing.T) {
 	}
 	if strings.Contains(ans[0].Content, "*") && !strings.Contains(ans[0].Content, "**") {
 		t.Errorf("answer keeps single-asterisk bold: %q", ans[0].Content)
+	}
+}
+
+// A platform reply to one of the bot's messages addresses the bot: the
+// adapter reports the fact, the core answers it; the same words as a reply
+// to someone else are chatter.
+func TestReplyToTheBotIsAnswered(t *testing.T) {
+	t.Parallel()
+	h := start(t, options{})
+	botMsg := map[string]any{"id": h.srv.NewID(), "channel_id": generalID, "content": "earlier answer",
+		"author": discordtest.User{ID: discordtest.BotID, Username: "tokenbot", Bot: true}}
+	toBot := h.srv.Message(guildID, generalID, alice, "and what is a context window?")
+	toBot["referenced_message"] = botMsg
+	toBot["message_reference"] = map[string]any{"message_id": botMsg["id"], "channel_id": generalID}
+	other := map[string]any{"id": h.srv.NewID(), "channel_id": generalID, "content": "earlier chatter", "author": alice}
+	toAlice := h.srv.Message(guildID, generalID, alice, "and what is a context window?")
+	toAlice["referenced_message"] = other
+	toAlice["message_reference"] = map[string]any{"message_id": other["id"], "channel_id": generalID}
+	h.srv.Dispatch("MESSAGE_CREATE", toBot)
+	h.srv.Dispatch("MESSAGE_CREATE", toAlice)
+	h.settle()
+	ans := h.sentTo(generalID)
+	if len(ans) != 1 || ans[0].Reference != toBot["id"] {
+		t.Errorf("answers = %+v, want one, to the reply to the bot", ans)
 	}
 }
 

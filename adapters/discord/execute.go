@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -266,23 +265,4 @@ func mapErr(err error) error {
 		return errors.New(desc)
 	}
 	return safeurl.Error(err)
-}
-
-// readLimited reads at most max bytes of text; binary content is refused.
-func readLimited(r io.Reader, max int) (string, error) {
-	b, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
-	if err != nil {
-		return "", err
-	}
-	if len(b) > max {
-		b = b[:max]
-		// Do not cut a character in half.
-		for i := 0; i < 3 && len(b) > 0 && !utf8.Valid(b); i++ {
-			b = b[:len(b)-1]
-		}
-	}
-	if !utf8.Valid(b) {
-		return "", errors.New("not UTF-8 text")
-	}
-	return string(b), nil
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/tokenbot/tokenbot/adapters/discord/discordtest"
+	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/bottest"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 )
 
@@ -108,7 +110,7 @@ func TestFailedClaimLeavesMessageUnseen(t *testing.T) {
 func TestBurstIsBoundedAndNothingDropped(t *testing.T) {
 	t.Parallel()
 	const workers, queue, burst = 2, 4, 12
-	h := start(t, options{workers: workers, queue: queue, inFlight: 3})
+	h := start(t, options{workers: workers, queue: queue})
 	release := h.srv.HoldDeletes()
 	released := false
 	defer func() {
@@ -133,8 +135,8 @@ func TestBurstIsBoundedAndNothingDropped(t *testing.T) {
 		return len(recs)
 	}
 	// Both workers hold a deletion and the queue (which counts running
-	// jobs) is full: the rest wait unclaimed in the adapter and in the
-	// gateway connection.
+	// jobs) is full: the rest wait unclaimed in the core's bounded
+	// handlers and in the gateway connection.
 	h.eventually("the workers busy and the queue full", func() bool {
 		now, _ := h.srv.Deleting()
 		return now == workers && claims() == queue
@@ -179,4 +181,67 @@ func TestAttachmentDownloadedOncePerMessage(t *testing.T) {
 	if n := len(h.requests("GET", "/attachments/")); n != 1 {
 		t.Errorf("attachment downloaded %d times, want 1", n)
 	}
+}
+
+// Attachments are scanned by the core's one rule (bot.Attachments), the
+// same as on Slack: an npm token in a .npmrc is taken down, invalid UTF-8
+// is replaced and still scanned, a file with NUL bytes is skipped as
+// binary.
+func TestAttachmentsByTheCoreRule(t *testing.T) {
+	t.Parallel()
+	for i, tt := range bottest.AttachmentCases() {
+		t.Run(tt.Name, func(t *testing.T) {
+			t.Parallel()
+			h := start(t, options{})
+			url := h.srv.AddAttachment(tt.File, tt.Content)
+			m := h.srv.Message(guildID, generalID, alice, "see attached",
+				discordtest.Attachment{ID: fmt.Sprintf("90000000000000100%d", i), Filename: tt.File, Size: len(tt.Content), URL: url})
+			h.srv.Dispatch("MESSAGE_CREATE", m)
+			h.settle()
+			if got := len(h.srv.Deleted()) == 1; got != tt.TakenDown {
+				t.Errorf("taken down = %v, want %v", got, tt.TakenDown)
+			}
+			if n := len(h.requests("GET", "/attachments/")); n != 1 {
+				t.Errorf("%d downloads, want 1: the name says it is text", n)
+			}
+			if !tt.TakenDown && !strings.Contains(h.core.Logs(), bot.ErrBinaryFile.Error()) {
+				t.Errorf("the skipped binary file is not logged as such")
+			}
+			h.noLeak(tt.Secret)
+		})
+	}
+}
+
+// brokenDedup is a de-duplication store that cannot answer.
+type brokenDedup struct{}
+
+func (brokenDedup) SeenEvent(context.Context, string, string) (bool, error) {
+	return false, errors.New("ledger unreachable")
+}
+
+// When de-duplication fails the event is handled, as on Slack: refusing
+// it would lose it, since the gateway does not deliver it again. The
+// takedown was claimed first, so a replay deletes nothing twice; a command
+// is answered.
+func TestDedupFailureHandlesTheEvent(t *testing.T) {
+	t.Parallel()
+	h := start(t, options{dedup: brokenDedup{}})
+	m := h.srv.Message(guildID, generalID, alice, "my key is "+anthropic)
+	h.srv.Dispatch("MESSAGE_CREATE", m)
+	h.srv.Dispatch("MESSAGE_CREATE", m) // replayed after a RESUME
+	h.srv.Dispatch("INTERACTION_CREATE", h.srv.Interaction(guildID, generalID, alice, map[string]string{"text": "hello world"}))
+	h.settle()
+	if d := h.srv.Deleted(); len(d) != 1 || d[0] != m["id"] {
+		t.Errorf("deleted %v, want exactly [%v]", d, m["id"])
+	}
+	if n := len(h.requests("DELETE", "/channels/")); n != 1 {
+		t.Errorf("%d DELETE requests, want 1", n)
+	}
+	if n := len(h.requests("POST", "/interactions/")); n != 1 {
+		t.Errorf("%d interaction answers, want 1", n)
+	}
+	if n := strings.Count(h.core.Logs(), "de-duplication failed; handling it anyway"); n != 3 {
+		t.Errorf("%d de-duplication failures logged, want 3", n)
+	}
+	h.noLeak(anthropic)
 }

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -30,19 +31,17 @@ type interaction struct {
 // sorry answers an interaction whose handling produced no reply.
 const sorry = "Sorry, something went wrong while counting your tokens. Please try again."
 
-// onInteraction runs /tokens. The answer comes back through Execute as a
+// onInteraction runs /tokens through the core, which de-duplicates it by
+// the interaction's id. The answer comes back through Execute as a
 // PrivateReply carrying the interaction; when the work takes longer than
 // deferAfter, the interaction is deferred first (ephemerally), so that
 // Discord's 3-second deadline is always met.
-func (a *Adapter) onInteraction(ctx context.Context, handle Handler, ix *discordgo.Interaction) {
+func (a *Adapter) onInteraction(ctx context.Context, in Intake, ix *discordgo.Interaction) {
 	if ix == nil || ix.Type != discordgo.InteractionApplicationCommand {
 		return
 	}
 	data, ok := ix.Data.(discordgo.ApplicationCommandInteractionData)
 	if !ok || data.Name != "tokens" {
-		return
-	}
-	if !a.first(ctx, "interaction:"+ix.ID) {
 		return
 	}
 	ev := bot.Event{Kind: bot.Command, Command: "tokens", Platform: Platform, Workspace: ix.GuildID,
@@ -72,6 +71,11 @@ func (a *Adapter) onInteraction(ctx context.Context, handle Handler, ix *discord
 
 	st := &interaction{ix: *ix}
 	a.mu.Lock()
+	if a.interactions[ix.ID] != nil {
+		// Delivered again while the first delivery is being answered.
+		a.mu.Unlock()
+		return
+	}
 	a.interactions[ix.ID] = st
 	a.mu.Unlock()
 	defer func() {
@@ -85,9 +89,12 @@ func (a *Adapter) onInteraction(ctx context.Context, handle Handler, ix *discord
 	} else {
 		timer = time.AfterFunc(a.deferAfter, func() { a.deferInteraction(ctx, st) })
 	}
-	err := handle(ctx, ev)
+	err := in.Handle(ctx, ev, "interaction:"+ix.ID)
 	if timer != nil {
 		timer.Stop()
+	}
+	if errors.Is(err, bot.ErrDuplicate) {
+		return // answered by the delivery that came first
 	}
 	if err != nil {
 		a.log.Error("handling /tokens failed", "channel", ix.ChannelID, "err", err)

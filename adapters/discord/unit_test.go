@@ -235,15 +235,6 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-func TestTextAttachment(t *testing.T) {
-	for name, want := range map[string]bool{".env": true, ".env.local": true, "prod.env": true, "a.JSON": true,
-		"main.go": true, "notes.md": true, "x.yaml": true, "photo.png": false, "archive.zip": false, "README": false} {
-		if got := textAttachment(name); got != want {
-			t.Errorf("textAttachment(%q) = %v", name, got)
-		}
-	}
-}
-
 func TestANSIBoundariesFitOneMessage(t *testing.T) {
 	var pieces []tokens.Piece
 	for i := range 500 {
@@ -277,19 +268,4 @@ func TestDiscordMarkdownAndTruncate(t *testing.T) {
 	if r := auditReason(strings.Repeat("ü", 600)); len(r) > 512*3 {
 		t.Errorf("audit reason too long: %d", len(r))
 	}
-}
-
-func FuzzReadLimited(f *testing.F) {
-	f.Add([]byte("KEY=value\n"), 4)
-	f.Add([]byte("\xff\xfe"), 10)
-	f.Add([]byte("日本語"), 4)
-	f.Fuzz(func(t *testing.T, b []byte, max int) {
-		if max <= 0 || max > 1<<16 {
-			return
-		}
-		s, err := readLimited(strings.NewReader(string(b)), max)
-		if err == nil && len(s) > max {
-			t.Errorf("read %d bytes, max %d", len(s), max)
-		}
-	})
 }

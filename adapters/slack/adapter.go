@@ -51,8 +51,7 @@ type Adapter struct {
 	listMu   sync.Mutex
 	listedAt time.Time
 
-	wg       sync.WaitGroup // Socket Mode envelopes being taken
-	inFlight chan struct{}  // bounds them
+	wg sync.WaitGroup // Socket Mode envelopes being taken
 }
 
 type identity struct {
@@ -96,7 +95,6 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		dms:      newCache(5000),
 		files:    newCache(2000),
 		texts:    bot.NewFileCache(bot.DefaultFileCacheBytes),
-		inFlight: make(chan struct{}, maxInFlight),
 	}
 	if cfg.AdminToken != "" {
 		a.admin = slackapi.New(cfg.AdminToken, opts...)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/tokenbot/tokenbot/bot"
 )
 
 // Environment variables read by ConfigFromEnv.
@@ -19,7 +21,7 @@ const (
 // Defaults.
 const (
 	DefaultAPIURL       = "https://slack.com/api/"
-	DefaultMaxFileBytes = 256 << 10
+	DefaultMaxFileBytes = bot.DefaultMaxFileBytes // the core's one size limit
 	// DefaultMaxBodyBytes caps an HTTP request from Slack. Events and
 	// slash commands are a few kilobytes; Slack's own limit on a message
 	// is 40,000 characters.

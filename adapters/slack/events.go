@@ -1,21 +1,17 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
-	"path"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -35,18 +31,20 @@ type callback struct {
 
 // message is the part of message and app_mention events the bot uses.
 type message struct {
-	Type        string    `json:"type"`
-	Subtype     string    `json:"subtype"`
-	Channel     string    `json:"channel"`
-	ChannelType string    `json:"channel_type"`
-	User        string    `json:"user"`
-	BotID       string    `json:"bot_id"`
-	Team        string    `json:"team"`
-	Text        string    `json:"text"`
-	TS          string    `json:"ts"`
-	ThreadTS    string    `json:"thread_ts"`
-	Edited      *edited   `json:"edited"`
-	Files       []fileRef `json:"files"`
+	Type        string `json:"type"`
+	Subtype     string `json:"subtype"`
+	Channel     string `json:"channel"`
+	ChannelType string `json:"channel_type"`
+	User        string `json:"user"`
+	BotID       string `json:"bot_id"`
+	Team        string `json:"team"`
+	Text        string `json:"text"`
+	TS          string `json:"ts"`
+	ThreadTS    string `json:"thread_ts"`
+	// ParentUserID is the author of a thread reply's parent.
+	ParentUserID string    `json:"parent_user_id"`
+	Edited       *edited   `json:"edited"`
+	Files        []fileRef `json:"files"`
 	// Blocks and Attachments carry text too: rich text, a shared or
 	// forwarded message (see extraTexts).
 	Blocks      json.RawMessage `json:"blocks"`
@@ -91,7 +89,8 @@ func (a *Adapter) translate(ctx context.Context, cb callback) (bot.Event, bool, 
 	if err != nil {
 		return bot.Event{}, false, err
 	}
-	ev := bot.Event{Platform: Platform, Workspace: cb.TeamID, Channel: m.Channel}
+	// Facts only: whether the bot was addressed is the core's decision.
+	ev := bot.Event{Kind: bot.Message, Platform: Platform, Workspace: cb.TeamID, Channel: m.Channel}
 	if ev.Workspace == "" {
 		ev.Workspace = m.Team
 	}
@@ -101,7 +100,7 @@ func (a *Adapter) translate(ctx context.Context, cb callback) (bot.Event, bool, 
 	posted := &m
 	switch {
 	case m.Type == "app_mention":
-		ev.Kind = bot.Mention
+		ev.MentionsBot = true
 	case m.Subtype == "message_changed":
 		if m.Message == nil {
 			return bot.Event{}, false, nil
@@ -118,9 +117,8 @@ func (a *Adapter) translate(ctx context.Context, cb callback) (bot.Event, bool, 
 	case !postedSubtypes[m.Subtype]:
 		return bot.Event{}, false, nil
 	case m.ChannelType == "im":
-		ev.Kind, ev.Direct = bot.Mention, true
+		ev.Direct = true
 	default:
-		ev.Kind = bot.Message
 		if mentions(m.Text, self.UserID) {
 			// The app_mention event of the same message answers it and
 			// runs the leak scan.
@@ -140,9 +138,10 @@ func (a *Adapter) translate(ctx context.Context, cb callback) (bot.Event, bool, 
 	ev.MessageID = posted.TS
 	if posted.ThreadTS != "" && posted.ThreadTS != posted.TS {
 		ev.ThreadID = posted.ThreadTS
+		ev.ReplyToBot = self.UserID != "" && posted.ParentUserID == self.UserID
 	}
 	ev.Text = unescape(posted.Text)
-	if ev.Kind == bot.Mention && !ev.Direct {
+	if ev.MentionsBot {
 		ev.Text = strings.TrimSpace(stripMention(ev.Text, self.UserID))
 	}
 	ev.Time = tsTime(posted.TS)
@@ -262,10 +261,11 @@ func (a *Adapter) userName(ctx context.Context, id string) string {
 	return name
 }
 
-// fetchFiles reads the text files and snippets shared in a message, up to
-// MaxFileBytes each, and remembers their ids so that a takedown deletes
-// them with the message. What it read (or found not to be text) is cached
-// by file id: a redelivery or an edit of the message reads nothing again.
+// fetchFiles reads the files shared in a message that bot.Attachments
+// says are scanned, and remembers their ids so that a takedown deletes
+// them with the message. What it read (or found not to be scanned) is
+// cached by file id: a redelivery or an edit of the message reads nothing
+// again.
 func (a *Adapter) fetchFiles(ctx context.Context, channel string, m *message) []bot.File {
 	if len(m.Files) == 0 {
 		return nil
@@ -283,7 +283,7 @@ func (a *Adapter) fetchFiles(ctx context.Context, channel string, m *message) []
 		ids = append(ids, ref.ID)
 		f, err := a.texts.Get(ctx, ref.ID, func() (*bot.File, error) {
 			f, err := a.fetchFile(ctx, ref.ID)
-			if errors.Is(err, errFileTooLarge) {
+			if errors.Is(err, bot.ErrFileTooLarge) || errors.Is(err, bot.ErrBinaryFile) {
 				// Remembered as not to be scanned.
 				a.log.Warn("shared file not scanned", "channel", channel, "file", ref.ID, "err", err)
 				return nil, nil
@@ -304,7 +304,8 @@ func (a *Adapter) fetchFiles(ctx context.Context, channel string, m *message) []
 	return out
 }
 
-var errFileTooLarge = errors.New("file too large to scan")
+// attachments is the core's rule for which files are scanned.
+func (a *Adapter) attachments() bot.Attachments { return bot.Attachments{MaxBytes: a.cfg.MaxFileBytes} }
 
 func (a *Adapter) fetchFile(ctx context.Context, id string) (*bot.File, error) {
 	var f *slackapi.File
@@ -316,11 +317,17 @@ func (a *Adapter) fetchFile(ctx context.Context, id string) (*bot.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("files.info: %w", err)
 	}
-	if !isText(f) {
+	if f == nil || f.IsExternal || f.Mode == "external" || f.Mode == "tombstone" {
 		return nil, nil
 	}
-	if f.Size > a.cfg.MaxFileBytes {
-		return nil, fmt.Errorf("%w (%d bytes, limit %d)", errFileTooLarge, f.Size, a.cfg.MaxFileBytes)
+	name := f.Name
+	if name == "" {
+		name = f.Title
+	}
+	rule := a.attachments()
+	if ok, err := rule.Wanted(bot.Attachment{Name: name, MIME: f.Mimetype, Size: f.Size,
+		Text: f.Mode == "snippet" || textFileTypes[strings.ToLower(f.Filetype)]}); !ok {
+		return nil, err
 	}
 	src := f.URLPrivateDownload
 	if src == "" {
@@ -332,25 +339,22 @@ func (a *Adapter) fetchFile(ctx context.Context, id string) (*bot.File, error) {
 	var data []byte
 	err = a.retryRead(ctx, "file download", func() error {
 		var err error
-		data, err = a.download(ctx, src)
+		data, err = a.download(ctx, src, rule.Limit())
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("download: %w", err)
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, nil
+	file, err := rule.File(name, data)
+	if err != nil {
+		return nil, err
 	}
-	name := f.Name
-	if name == "" {
-		name = f.Title
-	}
-	return &bot.File{Name: name, Text: strings.ToValidUTF8(string(data), "\uFFFD")}, nil
+	return &file, nil
 }
 
 // download fetches a private file with the bot token, reading at most
-// MaxFileBytes.
-func (a *Adapter) download(ctx context.Context, src string) ([]byte, error) {
+// one byte more than limit (for the core's rule to see it is over).
+func (a *Adapter) download(ctx context.Context, src string, limit int) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
 	if err != nil {
 		return nil, err
@@ -368,13 +372,9 @@ func (a *Adapter) download(ctx context.Context, src string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, slackapi.StatusCodeError{Code: resp.StatusCode, Status: resp.Status}
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, int64(a.cfg.MaxFileBytes)))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
 	if err != nil {
 		return nil, fmt.Errorf("read: %w", err)
-	}
-	// A cut in the middle of a character is dropped rather than mangled.
-	for len(data) > 0 && !utf8.Valid(data[len(data)-min(len(data), 3):]) && len(data) == a.cfg.MaxFileBytes {
-		data = data[:len(data)-1]
 	}
 	return data, nil
 }
@@ -392,6 +392,8 @@ func (a *Adapter) trustedFileURL(raw string) bool {
 	return u.Scheme == a.apiURL.Scheme && u.Host == a.apiURL.Host
 }
 
+// textFileTypes are Slack's file types of text: a file of one of them is
+// reported to the core as text (bot.Attachment.Text).
 var textFileTypes = map[string]bool{
 	"text": true, "plain": true, "markdown": true, "post": true, "javascript": true, "json": true, "yaml": true,
 	"python": true, "go": true, "shell": true, "ruby": true, "java": true, "php": true, "typescript": true,
@@ -399,33 +401,4 @@ var textFileTypes = map[string]bool{
 	"html": true, "css": true, "diff": true, "dockerfile": true, "toml": true, "ini": true, "properties": true,
 	"powershell": true, "bash": true, "scala": true, "perl": true, "lua": true, "r": true, "groovy": true,
 	"terraform": true, "hcl": true, "env": true,
-}
-
-var textExtensions = map[string]bool{
-	".txt": true, ".env": true, ".json": true, ".yaml": true, ".yml": true, ".toml": true, ".ini": true, ".cfg": true,
-	".conf": true, ".properties": true, ".sh": true, ".py": true, ".go": true, ".js": true, ".ts": true, ".rb": true,
-	".java": true, ".php": true, ".cs": true, ".tf": true, ".tfvars": true, ".md": true, ".log": true, ".xml": true,
-	".pem": true, ".key": true, ".npmrc": true, ".netrc": true, ".csv": true,
-}
-
-// isText reports whether a file holds text worth scanning: snippets,
-// text/* and well-known text formats.
-func isText(f *slackapi.File) bool {
-	if f == nil || f.IsExternal || f.Mode == "external" || f.Mode == "tombstone" {
-		return false
-	}
-	if f.Mode == "snippet" || textFileTypes[strings.ToLower(f.Filetype)] {
-		return true
-	}
-	if mt, _, err := mime.ParseMediaType(f.Mimetype); err == nil {
-		if strings.HasPrefix(mt, "text/") || mt == "application/json" || mt == "application/x-yaml" ||
-			mt == "application/yaml" || mt == "application/xml" || mt == "application/x-sh" || mt == "application/toml" {
-			return true
-		}
-	}
-	name := strings.ToLower(f.Name)
-	if strings.HasPrefix(name, ".env") {
-		return true
-	}
-	return textExtensions[path.Ext(name)]
 }

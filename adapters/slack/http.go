@@ -15,15 +15,17 @@ import (
 	"github.com/tokenbot/tokenbot/bot"
 )
 
-// maxInFlight bounds the Socket Mode envelopes being taken at the same
-// time.
-const maxInFlight = 32
-
-// Intake takes events durably before they are acknowledged; *bot.Intake
-// implements it. Submit returns an error when the event should be
-// delivered again (queue full, ledger unreachable, shutting down).
+// Intake is the core's one entry point; *bot.Intake implements it. Submit
+// takes an event durably before it is acknowledged, de-duplicated by its
+// delivery id, and returns an error when the event should be delivered
+// again (queue full, ledger unreachable, shutting down). Go and Try run
+// the adapter's handler of a delivery within the core's bound on handlers
+// under way: Go waits for a free one (Socket Mode's reader is held back),
+// Try refuses at once with bot.ErrBusy (an HTTP delivery gets a 503).
 type Intake interface {
 	Submit(ctx context.Context, ev bot.Event, id string) error
+	Go(ctx context.Context, f func()) error
+	Try(ctx context.Context, f func() error) error
 }
 
 // ackBudget bounds the work done before an HTTP delivery is answered:
@@ -62,7 +64,7 @@ func (a *Adapter) IntakeHandler(in Intake) http.Handler {
 		id := commandID(cmd)
 		ctx, cancel := context.WithTimeout(r.Context(), ackBudget)
 		defer cancel()
-		if err := in.Submit(ctx, commandEvent(cmd), id); err != nil {
+		if err := in.Try(ctx, func() error { return in.Submit(ctx, commandEvent(cmd), id) }); err != nil {
 			a.refuse(w, id, err)
 			return
 		}
@@ -90,7 +92,7 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), ackBudget)
 		defer cancel()
-		if err := a.submitCallback(ctx, cb, in); err != nil {
+		if err := in.Try(ctx, func() error { return a.submitCallback(ctx, cb, in) }); err != nil {
 			a.refuse(w, cb.EventID, err)
 			return
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tokenbot/tokenbot/adapters/slack/fakeslack"
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/bottest"
 	"github.com/tokenbot/tokenbot/bot/ledger"
 )
 
@@ -180,17 +181,10 @@ func TestIntakeBacklogAsksForRedelivery(t *testing.T) {
 		t.Fatalf("refused event claimed: %v", err)
 	}
 	close(g.release)
-	// Slack delivers it again until the queue has room.
-	ok := false
-	for i := 1; i <= 200 && !ok; i++ {
-		resp := h.post(p.srv, "/slack/events", "application/json", bodyB, time.Now(), http.Header{"X-Slack-Retry-Num": {fmt.Sprint(i)}})
-		ok = resp.StatusCode == http.StatusOK
-		if !ok {
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
-	if !ok {
-		t.Fatal("redelivery never accepted")
+	// Slack delivers it again once the queue has room.
+	bottest.Eventually(t, "room in the queue", func() bool { _, idle := p.in.Progress(); return idle })
+	if resp := h.post(p.srv, "/slack/events", "application/json", bodyB, time.Now(), http.Header{"X-Slack-Retry-Num": {"1"}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("redelivery answered %d, want 200", resp.StatusCode)
 	}
 	h.drain(p)
 	h.assertTakenDownOnce(tsA)
@@ -233,10 +227,13 @@ func TestIntakeShutdownAbandonsToTheLedger(t *testing.T) {
 	// with the others.
 	_, body := h.leak(9)
 	abandoned := 2
-	for h.post(p.srv, "/slack/events", "application/json", body, time.Now(), nil).StatusCode == http.StatusOK {
-		abandoned = 3
-		time.Sleep(time.Millisecond)
-	}
+	bottest.Eventually(t, "new deliveries refused", func() bool {
+		if h.post(p.srv, "/slack/events", "application/json", body, time.Now(), nil).StatusCode == http.StatusOK {
+			abandoned = 3
+			return false
+		}
+		return true
+	})
 	close(g.release)
 	var ab *bot.AbandonedError
 	if err := <-errc; !errors.As(err, &ab) || ab.Events != int64(abandoned) || ab.Takedowns != int64(abandoned) {
@@ -270,7 +267,7 @@ func (h *harness) socket(p *process) *fakeslack.Socket {
 			if err != nil {
 				h.t.Errorf("RunSocketModeIntake: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(bottest.WaitTimeout):
 			h.t.Errorf("RunSocketModeIntake did not stop")
 		}
 	})
@@ -287,9 +284,7 @@ func TestSocketModeAcksAfterClaim(t *testing.T) {
 	refused := sock.Send("events_api", env, 0)
 	// The refusal is logged once the intake answered; the envelope stays
 	// unacknowledged, for Slack to deliver again.
-	for !strings.Contains(h.core.Logs(), "envelope not acknowledged") {
-		time.Sleep(time.Millisecond)
-	}
+	bottest.Eventually(t, "the refusal logged", func() bool { return strings.Contains(h.core.Logs(), "envelope not acknowledged") })
 	if slices.Contains(h.fake.Acks(), refused) {
 		t.Fatal("an envelope whose takedown was not claimed was acknowledged")
 	}
@@ -297,9 +292,7 @@ func TestSocketModeAcksAfterClaim(t *testing.T) {
 	up := h.process("2", h.a, 1, 10)
 	sock = h.socket(up)
 	id := sock.Send("events_api", env, 1) // Slack's redelivery
-	for !slices.Contains(h.fake.Acks(), id) {
-		time.Sleep(time.Millisecond)
-	}
+	bottest.Eventually(t, "the redelivery acknowledged", func() bool { return slices.Contains(h.fake.Acks(), id) })
 	// Acknowledged only once claimed.
 	if rec := h.record(general, ts, ""); rec.Owner != "host/2" {
 		t.Errorf("acknowledged envelope's takedown owned by %q, want host/2", rec.Owner)
@@ -383,5 +376,92 @@ func TestFilesLookedUpOncePerMessage(t *testing.T) {
 	}
 	if h.fake.HasFile("F0ONCE0003") {
 		t.Error("the resumed delete left the message's file")
+	}
+}
+
+// Shared files are scanned by the core's one rule (bot.Attachments), the
+// same as on Discord: credential files by name whatever type Slack gives
+// them, invalid UTF-8 replaced and still scanned, NUL bytes skipped as
+// binary.
+func TestSharedFilesByTheCoreRule(t *testing.T) {
+	for i, tt := range bottest.AttachmentCases() {
+		t.Run(tt.Name, func(t *testing.T) {
+			h := newHarness(t, options{})
+			h.plant(tt.Secret)
+			id, ts := fmt.Sprintf("F0RULE%04d", i), fmt.Sprintf("1700005000.%06d", i)
+			h.fake.AddFile(fakeslack.File{ID: id, Name: tt.File, Mimetype: "application/octet-stream", Filetype: "binary", Mode: "hosted", Content: tt.Content})
+			p := h.start()
+			h.post(p.srv, "/slack/events", "application/json", mustJSON(h.messageEvent("EvRule"+id, map[string]any{
+				"channel": general, "user": alice, "ts": ts, "subtype": "file_share", "text": "see attached",
+				"files": []map[string]any{{"id": id}}})), time.Now(), nil)
+			h.drain(p)
+			if got := h.deletes(ts) == 1; got != tt.TakenDown {
+				t.Errorf("taken down = %v, want %v", got, tt.TakenDown)
+			}
+			if n := len(h.fake.Calls("file.download")); n != 1 {
+				t.Errorf("%d downloads, want 1: the name says it is text", n)
+			}
+			if !tt.TakenDown && !strings.Contains(h.core.Logs(), bot.ErrBinaryFile.Error()) {
+				t.Errorf("the skipped binary file is not logged as such")
+			}
+		})
+	}
+}
+
+// brokenDedup is a de-duplication store that cannot answer.
+type brokenDedup struct{}
+
+func (brokenDedup) SeenEvent(context.Context, string, string) (bool, error) {
+	return false, errors.New("ledger unreachable")
+}
+
+// When de-duplication fails, an HTTP delivery and a Socket Mode envelope
+// are handled and acknowledged, as on Discord: the takedown was claimed
+// first, and a redelivery finds the claim and deletes nothing twice.
+func TestDedupFailureHandlesTheEvent(t *testing.T) {
+	h := newHarness(t, options{})
+	in := bot.NewIntake(h.d, brokenDedup{}, h.core.Log, 0, 0)
+	p := &process{store: h.core.Store, d: h.d, in: in, srv: httptest.NewServer(h.a.IntakeHandler(in))}
+	t.Cleanup(p.srv.Close)
+	ts, body := h.leak(1)
+	for i := range 2 { // delivered, then delivered again
+		if resp := h.post(p.srv, "/slack/events", "application/json", body, time.Now(), nil); resp.StatusCode != http.StatusOK {
+			t.Fatalf("delivery %d answered %d, want 200", i, resp.StatusCode)
+		}
+	}
+	sock := h.socket(p)
+	ts2, _ := h.leak(2)
+	env := h.messageEvent("EvD2", map[string]any{"channel": general, "user": alice, "ts": ts2, "text": "key: " + anthropicKey})
+	h.waitAcks(sock.Send("events_api", env, 0), sock.Send("events_api", env, 1))
+	h.drain(p)
+	h.assertTakenDownOnce(ts)
+	h.assertTakenDownOnce(ts2)
+	if n := strings.Count(h.core.Logs(), "de-duplication failed; handling it anyway"); n != 4 {
+		t.Errorf("%d de-duplication failures logged, want 4", n)
+	}
+}
+
+// Slack reports facts and the core decides: a reply in a thread the bot
+// started addresses it; the same words elsewhere, and chatter that reads
+// as a question, get no reply.
+func TestThreadUnderTheBotIsAddressed(t *testing.T) {
+	h := newHarness(t, options{})
+	p := h.start()
+	events := []map[string]any{
+		h.messageEvent("EvT1", map[string]any{"channel": general, "user": alice, "ts": "1700006000.000200",
+			"thread_ts": "1700006000.000100", "parent_user_id": fakeslack.BotUserID, "text": "and what is a context window?"}),
+		h.messageEvent("EvT2", map[string]any{"channel": general, "user": alice, "ts": "1700006001.000200",
+			"thread_ts": "1700006001.000100", "parent_user_id": alice, "text": "and what is a context window?"}),
+		h.messageEvent("EvT3", map[string]any{"channel": general, "user": alice, "ts": "1700006002.000100", "text": "what time is standup?"}),
+	}
+	for _, ev := range events {
+		if resp := h.post(p.srv, "/slack/events", "application/json", mustJSON(ev), time.Now(), nil); resp.StatusCode != http.StatusOK {
+			t.Fatalf("delivery answered %d", resp.StatusCode)
+		}
+	}
+	h.drain(p)
+	replies := postsTo(h.fake, general)
+	if len(replies) != 1 || replies[0].Params["thread_ts"] != "1700006000.000100" {
+		t.Errorf("replies = %+v, want one, in the bot's thread", replies)
 	}
 }

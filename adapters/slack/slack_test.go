@@ -134,26 +134,18 @@ func (h *harness) messageEvent(eventID string, ev map[string]any) map[string]any
 // taken each one.
 func (h *harness) waitAcks(ids ...string) {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	bottest.Eventually(h.t, fmt.Sprintf("%d envelopes acknowledged", len(ids)), func() bool {
 		acked := map[string]bool{}
 		for _, id := range h.fake.Acks() {
 			acked[id] = true
 		}
-		missing := 0
 		for _, id := range ids {
 			if !acked[id] {
-				missing++
+				return false
 			}
 		}
-		if missing == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("%d envelopes not acknowledged", missing)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return true
+	})
 }
 
 // post sends a signed request to the HTTP handler.
@@ -847,10 +839,7 @@ func TestSocketModeDialErrorHidesTicket(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.a.RunSocketModeIntake(ctx, p.in) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(h.core.Logs(), "socket mode connection failed") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	bottest.Eventually(t, "the connection failure logged", func() bool { return strings.Contains(h.core.Logs(), "socket mode connection failed") })
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("RunSocketModeIntake: %v", err)

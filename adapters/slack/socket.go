@@ -18,8 +18,9 @@ import (
 // RunSocketModeIntake receives events over Socket Mode until ctx ends. An
 // events_api or slash_commands envelope is acknowledged only once the
 // intake has taken it (its takedowns claimed in the ledger); an envelope
-// the intake refuses is not acknowledged, and Slack delivers it again. Up
-// to maxInFlight envelopes are taken at once; past that the reader waits.
+// the intake refuses is not acknowledged, and Slack delivers it again.
+// Envelopes are taken within the intake's bound on handlers under way;
+// past it the reader waits.
 // A dropped connection reconnects with backoff; a rejected token ends the
 // run with an error naming it.
 func (a *Adapter) RunSocketModeIntake(ctx context.Context, in Intake) error {
@@ -130,11 +131,11 @@ func (a *Adapter) submitEnvelope(ctx context.Context, smc *socketmode.Client, ev
 	if req == nil || (evt.Type != socketmode.EventTypeEventsAPI && evt.Type != socketmode.EventTypeSlashCommand) {
 		return false
 	}
-	a.inFlight <- struct{}{} // the reader waits while the bound is reached
+	// The handler slot is taken before the goroutine starts: the reader
+	// waits while the bound is reached.
 	a.wg.Add(1)
-	go func() {
+	err := in.Go(ctx, func() {
 		defer a.wg.Done()
-		defer func() { <-a.inFlight }()
 		ctx, cancel := context.WithTimeout(ctx, ackBudget)
 		defer cancel()
 		var err error
@@ -161,7 +162,11 @@ func (a *Adapter) submitEnvelope(ctx context.Context, smc *socketmode.Client, ev
 			return
 		}
 		a.ack(smc, req.EnvelopeID)
-	}()
+	})
+	if err != nil {
+		a.wg.Done()
+		a.log.Warn("socket mode envelope not taken; Slack will deliver it again", "envelope", req.EnvelopeID, "err", err)
+	}
 	return true
 }
 

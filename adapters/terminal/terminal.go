@@ -32,9 +32,10 @@ type Chat struct {
 // Handler handles one event (a bot.Dispatcher's Dispatch).
 type Handler func(ctx context.Context, ev bot.Event) error
 
-// Run reads lines until In ends or ctx is cancelled. A line starting with
-// /tokens is a command; any other line is a message to the bot. A line
-// ending in a backslash continues on the next line.
+// Run reads lines until In ends or ctx is cancelled. Each line is a direct
+// message to the bot; the core decides what it is (a line starting with
+// /tokens is a command). A line ending in a backslash continues on the
+// next line.
 func (c *Chat) Run(ctx context.Context, handle Handler) error {
 	sc := bufio.NewScanner(c.In)
 	sc.Buffer(make([]byte, 64*1024), 2*1024*1024)
@@ -56,11 +57,8 @@ func (c *Chat) Run(ctx context.Context, handle Handler) error {
 			continue
 		}
 		n++
-		ev := bot.Event{Kind: bot.Mention, Platform: Platform, Workspace: "local", Channel: c.channel(), ChannelName: c.channel(),
+		ev := bot.Event{Kind: bot.Message, Platform: Platform, Workspace: "local", Channel: c.channel(), ChannelName: c.channel(),
 			User: c.user(), UserName: c.user(), MessageID: strconv.Itoa(n), Text: text, Direct: true, Time: time.Now()}
-		if rest, ok := bot.CommandText(text); ok {
-			ev.Kind, ev.Command, ev.Text, ev.MessageID = bot.Command, "tokens", rest, ""
-		}
 		if err := handle(ctx, ev); err != nil {
 			c.printf("tokenbot: sorry, something went wrong: %v\n", err)
 		}

@@ -315,7 +315,7 @@ func TestBrowserPlayground(t *testing.T) {
 
 	t.Run("dashboard chart", func(t *testing.T) {
 		p.t = t
-		p.send("what is the airspeed velocity of an unladen swallow?")
+		p.send("@tokenbot what is the airspeed velocity of an unladen swallow?")
 		p.waitFor("the not-sure answer", `[...document.querySelectorAll("#messages .msg.bot")].some(m => m.textContent.includes("not sure"))`)
 		p.do(chromedp.Navigate(ts.URL() + "/dashboard"))
 		p.waitFor("the dashboard", `document.body.dataset.loaded === "1"`)

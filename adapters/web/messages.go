@@ -11,7 +11,6 @@ import (
 	"unicode"
 
 	"github.com/tokenbot/tokenbot/bot"
-	"github.com/tokenbot/tokenbot/knowledge"
 )
 
 // ChannelView is a channel as one viewer sees it.
@@ -109,9 +108,10 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		ev.Kind, ev.Command, ev.Text = bot.Command, "tokens", arg
 		msg.Kind, msg.visible, msg.Text = "command", viewer, bot.Clip(shown, maxEchoBytes)
 	} else {
+		// Facts only: the core decides whether the bot was addressed.
 		ev.MessageID, ev.Kind, ev.Text = id, bot.Message, text
-		if addressed || knowledge.IsQuestion(rest) {
-			ev.Kind, ev.Text = bot.Mention, rest
+		if addressed {
+			ev.MentionsBot, ev.Text = true, rest
 		}
 	}
 	if err := s.chans.add(msg); err != nil {
@@ -139,7 +139,7 @@ func (s *Server) dispatch(ctx context.Context, ev bot.Event) error {
 	}
 	dctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	return s.disp.Dispatch(dctx, ev)
+	return s.disp.Handle(dctx, ev)
 }
 
 // redact masks any credential in a text about to be stored or sent.

@@ -240,7 +240,7 @@ func TestQuestionsInBothLanguages(t *testing.T) {
 		{"What's the difference between an API key and an AI token?", "en", true},
 		{"API key 和 token 有什么区别？", "zh", true},
 		{"@tokenbot how do cached tokens work", "en", true},
-		{"what is the airspeed velocity of an unladen swallow?", "en", false},
+		{"@tokenbot what is the airspeed velocity of an unladen swallow?", "en", false},
 	}
 	for _, tt := range tests {
 		var view ChannelView

@@ -33,3 +33,9 @@ func random(seed uint64, alphabet string, n int) string {
 func KeyPair(seed uint64) (anthropic, github string) {
 	return AnthropicKey(seed), GitHubToken(seed + 1)
 }
+
+// NpmToken returns a well-formed, never-real npm access token, the same
+// for the same seed.
+func NpmToken(seed uint64) string {
+	return "npm_" + random(seed, "abcdefghijklmnopqrstuvwxyz0123456789", 36)
+}

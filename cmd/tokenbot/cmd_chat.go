@@ -30,5 +30,5 @@ func chat(ctx context.Context, e *env, cfg *config.Config) error {
 	go c.counter.Warm(ctx)
 	term := &terminal.Chat{In: e.stdin, Out: e.stdout}
 	d := c.dispatcher(newLogger(e, slog.LevelWarn), term)
-	return term.Run(ctx, d.Dispatch)
+	return term.Run(ctx, d.Handle)
 }

@@ -107,7 +107,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		da.Seen = c.store
 		dd := dispatcher(da)
 		din := intake(dd)
 		runs = append(runs, func(ctx context.Context) error { return da.Run(ctx, din) })

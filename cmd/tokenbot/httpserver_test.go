@@ -233,7 +233,7 @@ func TestMetricsCountThePlayground(t *testing.T) {
 	ps := startProcessServer(t, serverOptions{})
 	key := bottest.AnthropicKey(41)
 	post := map[string]string{"Content-Type": "application/json", web.CSRFHeader: "1"}
-	for _, text := range []string{"What is an AI token?", "prod key " + key} {
+	for _, text := range []string{"@tokenbot What is an AI token?", "prod key " + key} {
 		if res := ps.do(t, "POST", "/api/messages", `{"text":"`+text+`"}`, post); res.status != 201 {
 			t.Fatalf("post %q: %d %s", text, res.status, res.body)
 		}

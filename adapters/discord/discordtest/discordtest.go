@@ -135,6 +135,7 @@ type Server struct {
 	sessionID string
 	seq       int64
 	sent0     []json.RawMessage // every dispatch, index seq-1
+	written   map[string]int    // dispatches written to the bot, by type (replays included)
 	conn      *websocket.Conn
 	connWMu   sync.Mutex
 	ready     chan struct{}
@@ -437,6 +438,18 @@ func (s *Server) dispatch(c *websocket.Conn, typ string, d any, replayable bool)
 	}
 }
 
+// Written counts the dispatches of the given types written to the bot's
+// connection, replays included: the events it is to handle.
+func (s *Server) Written(types ...string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, t := range types {
+		n += s.written[t]
+	}
+	return n
+}
+
 // Dispatch sends an event to the bot (MESSAGE_CREATE…). When the bot is
 // not connected, the event waits for its RESUME.
 func (s *Server) Dispatch(typ string, d any) {
@@ -465,6 +478,18 @@ func (s *Server) write(c *websocket.Conn, v any) {
 }
 
 func (s *Server) writeRaw(c *websocket.Conn, b []byte) {
+	var f struct {
+		Op int    `json:"op"`
+		T  string `json:"t"`
+	}
+	if json.Unmarshal(b, &f) == nil && f.Op == 0 {
+		s.mu.Lock()
+		if s.written == nil {
+			s.written = map[string]int{}
+		}
+		s.written[f.T]++
+		s.mu.Unlock()
+	}
 	s.connWMu.Lock()
 	defer s.connWMu.Unlock()
 	_ = c.SetWriteDeadline(time.Now().Add(5 * time.Second))
