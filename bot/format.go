@@ -37,7 +37,7 @@ func AnswerDoc(a knowledge.Answer) msg.Doc {
 		d.Add(false, msg.M(msg.Note, "answer.related", msg.Fields{"topics": names}))
 	}
 	if len(a.Sources) > 0 {
-		d.Add(false, msg.M(msg.Para, "answer.source", msg.Fields{"url": msg.Link(a.Sources[0])}))
+		d.Add(false, msg.M(msg.Footer, "answer.source", msg.Fields{"url": msg.Link(a.Sources[0])}))
 	}
 	return d
 }

@@ -44,7 +44,9 @@ const (
 	Title Role = "title" // the first line, in bold where the platform has it
 	Para  Role = "para"  // a line of text
 	Item  Role = "item"  // a bullet
-	Note  Role = "note"  // a footnote (related topics, source)
+	Note  Role = "note"  // a footnote in italics (related topics)
+	// Footer is a footnote in plain text (a source link).
+	Footer Role = "footer"
 )
 
 // Fields are the values a catalogue text names by {name}. A value is a
