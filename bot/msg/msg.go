@@ -143,6 +143,7 @@ var Markdown = Style{
 
 // Plain is text with no markup; a level is named by its word ("Warning: ").
 var Plain = Style{
+	Verbatim: StripMarkdown,
 	Mark: func(l Level, word string) string {
 		if l == Info {
 			return ""
@@ -388,9 +389,11 @@ func (c *Catalogue) value(lang string, v any, mod string, s Style) string {
 	return out
 }
 
-// plural is the plural category of n in lang: "one" or "other".
-func plural(lang string, n int) string {
-	if lang == "en" && n == 1 {
+// plural is the form of a text for n: "one" for exactly one (English "a
+// credential", Chinese "一个凭据…它"), else "other". A language that
+// words one like any other number leaves "one" out.
+func plural(_ string, n int) string {
+	if n == 1 {
 		return "one"
 	}
 	return "other"
@@ -497,4 +500,37 @@ func FieldNames(text string) []string {
 	}
 	slices.Sort(names)
 	return slices.Compact(names)
+}
+
+// StripMarkdown removes light Markdown's marks: `code`, *bold* and
+// _italic_ around a run of text lose their marks; a lone mark stays.
+func StripMarkdown(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '`' || c == '*' || c == '_' {
+			end := strings.IndexByte(s[i+1:], c)
+			inner := ""
+			if end > 0 {
+				inner = s[i+1 : i+1+end]
+			}
+			wraps := inner != "" && !strings.ContainsAny(inner, "\n") &&
+				(c == '`' || (inner[0] != ' ' && inner[len(inner)-1] != ' '))
+			// An underscore inside a word (sk_live_…) is not a mark.
+			if c == '_' && i > 0 && isWordByte(s[i-1]) {
+				wraps = false
+			}
+			if wraps {
+				b.WriteString(inner)
+				i += end + 1
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isWordByte(c byte) bool {
+	return c == '-' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }

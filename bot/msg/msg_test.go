@@ -84,6 +84,7 @@ func TestPluralsAndArticles(t *testing.T) {
 		{"en", "done", Fields{"n": 1}, "1 takedown"},
 		{"en", "done", Fields{"n": 2}, "2 takedowns"},
 		{"zh", "done", Fields{"n": 1}, "1 次删除"},
+		{"zh", "done", Fields{"n": 3}, "3 次删除"},
 		{"en", "leak.kind", Fields{"provider": "OpenAI"}, "an OpenAI credential"},
 		{"en", "leak.kind", Fields{"provider": "Anthropic"}, "an Anthropic credential"},
 		{"en", "leak.kind", Fields{"provider": "GitHub"}, "a GitHub credential"},
@@ -132,6 +133,20 @@ func TestRenderStyles(t *testing.T) {
 	d.Lang = "zh"
 	if got := Render(d, Plain); !strings.HasPrefix(got, "警告：你的文本里有 2 个凭据（OpenAI sk-…abcd、Anthropic sk-ant-…1234）") {
 		t.Errorf("zh plain = %q", got)
+	}
+}
+
+func TestStripMarkdown(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"about *4 characters*; count with `/tokens`.", "about 4 characters; count with /tokens."},
+		{"_Related: a, b_", "Related: a, b"},
+		{"sk_live_…3 and 2 * 3 = 6", "sk_live_…3 and 2 * 3 = 6"},
+		{"a lone ` mark", "a lone ` mark"},
+	}
+	for _, tt := range tests {
+		if got := StripMarkdown(tt.in); got != tt.want {
+			t.Errorf("StripMarkdown(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
