@@ -38,6 +38,7 @@
   function messageView(m) {
     const classes = ["msg", m.bot ? "bot" : "user", m.kind];
     if (m.private) classes.push("private");
+    if (m.level) classes.push("level-" + m.level);
     const badges = [];
     if (m.kind === "removed") badges.push(el("span", { class: "badge removed", text: "removed by tokenbot" }));
     if (m.private) badges.push(el("span", { class: "badge private", text: m.via === "direct_message" ? "direct message · only you" : "only visible to you" }));
@@ -47,6 +48,8 @@
     else if (m.tokens) body = tokensView(m);
     else if (m.answer) body = answerView(m.answer, m.text);
     else body = el("div", { class: "body" }, rich(m.text));
+    // The core says how urgent a message is; the page marks it.
+    if (m.level && m.kind !== "removed") body.prepend(el("span", { class: "mark", text: m.level === "alert" ? "🚨 " : "⚠️ ", "aria-label": m.level }));
     return el("li", { class: classes.join(" "), dataset: { id: m.id, kind: m.kind } },
       el("div", { class: "avatar", text: m.bot ? "◆" : initials(m.author), "aria-hidden": "true" }),
       el("div", { class: "main" },
