@@ -20,31 +20,29 @@ func TestGoldenNotices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sample := range msgtest.Samples() {
-		t.Run(sample.Name, func(t *testing.T) {
-			s.chans = newChannels(s.cfg.Channel, "")
-			acts := []bot.Action{sample.Action}
-			if p := sample.Action.Plan; p != nil && sample.Action.Kind == bot.DirectMessage {
-				// The removed message's stand-in, in the poster's language.
-				if err := s.chans.add(&stored{Message: Message{ID: p.Key.MessageID, Channel: p.Key.Channel, Author: p.PosterName, Kind: "message", Text: "…"}}); err != nil {
-					t.Fatal(err)
-				}
-				acts = append([]bot.Action{{Kind: bot.Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, Plan: p}}, acts...)
+	msgtest.Check(t, func(t *testing.T, sample msgtest.Sample) string {
+		s.chans = newChannels(s.cfg.Channel, "")
+		acts := []bot.Action{sample.Action}
+		if p := sample.Action.Plan; p != nil && sample.Action.Kind == bot.DirectMessage {
+			// The removed message's stand-in, in the poster's language.
+			if err := s.chans.add(&stored{Message: Message{ID: p.Key.MessageID, Channel: p.Key.Channel, Author: p.PosterName, Kind: "message", Text: "…"}}); err != nil {
+				t.Fatal(err)
 			}
-			var got []Message
-			for _, a := range acts {
-				if err := s.Execute(context.Background(), a); err != nil {
-					t.Fatal(err)
-				}
+			acts = append([]bot.Action{{Kind: bot.Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, Plan: p}}, acts...)
+		}
+		var got []Message
+		for _, a := range acts {
+			if err := s.Execute(context.Background(), a); err != nil {
+				t.Fatal(err)
 			}
-			for _, name := range []string{msgtest.Channel, msgtest.Security, s.cfg.Channel} {
-				view, _ := s.chans.view(name, msgtest.Poster)
-				for _, m := range view {
-					m.ID, m.Time = "", time.Time{}
-					got = append(got, m)
-				}
+		}
+		for _, name := range []string{msgtest.Channel, msgtest.Security, s.cfg.Channel} {
+			view, _ := s.chans.view(name, msgtest.Poster)
+			for _, m := range view {
+				m.ID, m.Time = "", time.Time{}
+				got = append(got, m)
 			}
-			msgtest.Golden(t, "say", sample.Name, msgtest.JSON(t, got))
-		})
-	}
+		}
+		return msgtest.JSON(t, got)
+	})
 }

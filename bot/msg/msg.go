@@ -354,18 +354,10 @@ func (c *Catalogue) value(lang string, v any, mod string, s Style) string {
 		plainText, out = string(v), s.apply(s.Link, string(v))
 	case User:
 		plainText = NamedUser(v)
-		if s.User != nil {
-			out = s.User(v)
-		} else {
-			out = s.apply(s.Escape, plainText)
-		}
+		out = styled(s, s.User, v, plainText)
 	case Channel:
 		plainText = NamedChannel(v)
-		if s.Channel != nil {
-			out = s.Channel(v)
-		} else {
-			out = s.apply(s.Escape, plainText)
-		}
+		out = styled(s, s.Channel, v, plainText)
 	case Message:
 		out = c.Text(lang, v, s)
 		plainText = c.Text(lang, v, Style{})
@@ -387,6 +379,15 @@ func (c *Catalogue) value(lang string, v any, mod string, s Style) string {
 		return s.apply(s.Escape, Article(plainText)+" ") + out
 	}
 	return out
+}
+
+// styled renders v with f, or its plain text escaped when the style has
+// no f.
+func styled[T any](s Style, f func(T) string, v T, plain string) string {
+	if f != nil {
+		return f(v)
+	}
+	return s.apply(s.Escape, plain)
 }
 
 // plural is the form of a text for n: "one" for exactly one (English "a

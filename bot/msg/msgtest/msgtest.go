@@ -125,6 +125,17 @@ func answer(lang string) knowledge.Answer {
 		Sources: []string{"https://platform.openai.com/tokenizer"}}
 }
 
+// Check renders every sample with render and compares each rendering
+// with testdata/say/<sample>.golden (see Golden).
+func Check(t *testing.T, render func(t *testing.T, s Sample) string) {
+	t.Helper()
+	for _, s := range Samples() {
+		t.Run(s.Name, func(t *testing.T) {
+			Golden(t, "say", s.Name, render(t, s))
+		})
+	}
+}
+
 // Golden compares got with testdata/<dir>/<name>.golden, or writes it
 // with -update.
 func Golden(t *testing.T, dir, name, got string) {
