@@ -44,6 +44,9 @@ type Message struct {
 	Level  msg.Level         `json:"level,omitempty"`
 	Time   time.Time         `json:"time"`
 	Answer *knowledge.Answer `json:"answer,omitempty"`
+	// Labels name the parts of an answer the page lays out (related,
+	// source, topic), in the answer's language.
+	Labels map[string]string `json:"labels,omitempty"`
 	Tokens *tokens.Report    `json:"tokens,omitempty"`
 }
 
@@ -137,9 +140,16 @@ func (s *Server) Execute(ctx context.Context, a bot.Action) error {
 	if a.Say != nil {
 		level = a.Say.Level
 	}
+	var labels map[string]string
+	if answer != nil && answer.Answered {
+		labels = map[string]string{}
+		for _, l := range []string{"related", "source", "topic"} {
+			labels[l] = msg.Text(answer.Lang, msg.Message{ID: msg.ID("answer." + l + "_label")}, msg.Plain)
+		}
+	}
 	bm := func(channel, kind, visible, via string) *stored {
 		return &stored{Message: Message{ID: s.nextID(), Channel: channel, Thread: a.ThreadID, Author: BotName, Bot: true,
-			Kind: kind, Via: via, Text: text, Level: level, Time: now, Answer: answer, Tokens: a.Tokens}, visible: visible}
+			Kind: kind, Via: via, Text: text, Level: level, Time: now, Answer: answer, Labels: labels, Tokens: a.Tokens}, visible: visible}
 	}
 	switch a.Kind {
 	case bot.Reply:
