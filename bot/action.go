@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"strings"
+
 	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 	"github.com/tokenbot/tokenbot/knowledge"
@@ -64,6 +66,20 @@ type Action struct {
 // Saying returns a with Say set to d and Text to its light Markdown.
 func (a Action) Saying(d msg.Doc) Action {
 	a.Say = &d
-	a.Text = msg.Render(d, msg.Markdown)
+	a.Text = a.Said(msg.Markdown)
 	return a
+}
+
+// Said renders what a says in style s; a /tokens report follows as
+// FormatReport lays it out (escaped as s escapes text). a.Say must be set.
+func (a Action) Said(s msg.Style) string {
+	t := msg.Render(*a.Say, s)
+	if a.Tokens != nil {
+		report := FormatReport(*a.Tokens)
+		if s.Escape != nil {
+			report = s.Escape(report)
+		}
+		t = strings.TrimPrefix(t+"\n\n"+report, "\n\n")
+	}
+	return t
 }

@@ -82,12 +82,8 @@ func firstWord(s string) (word, rest string) {
 // scan of ev.Text, spares the text a second scan.
 func (r *Router) command(ctx context.Context, ev Event, scan Scan) ([]Action, error) {
 	private := func(d msg.Doc, rep *tokens.Report) []Action {
-		a := Action{Kind: PrivateReply, Channel: ev.Channel, User: ev.User, ThreadID: ev.ThreadID,
-			Interaction: ev.Interaction, Tokens: rep}.Saying(d)
-		if rep != nil {
-			a.Text = strings.TrimPrefix(a.Text+"\n\n"+FormatReport(*rep), "\n\n")
-		}
-		return []Action{a}
+		return []Action{Action{Kind: PrivateReply, Channel: ev.Channel, User: ev.User, ThreadID: ev.ThreadID,
+			Interaction: ev.Interaction, Tokens: rep}.Saying(d)}
 	}
 	lang := knowledge.DetectLang(ev.Text)
 	if ev.Command != "" && ev.Command != "tokens" {

@@ -221,10 +221,7 @@ func embed(d msg.Doc) *discordgo.MessageEmbed {
 func (a *Adapter) content(act bot.Action) string {
 	text := discordMarkdown(act.Text)
 	if act.Say != nil {
-		text = msg.Render(*act.Say, style)
-		if act.Tokens != nil {
-			text = strings.TrimPrefix(text+"\n\n"+bot.FormatReport(*act.Tokens), "\n\n")
-		}
+		text = act.Said(style)
 	}
 	if act.Tokens != nil && len(act.Tokens.Pieces) > 0 {
 		text = withANSIBoundaries(text, *act.Tokens)

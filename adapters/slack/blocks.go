@@ -58,10 +58,10 @@ var style = msg.Style{
 // text is an action's notification text: its message in mrkdwn, or the
 // core's text escaped.
 func text(act bot.Action) string {
-	if act.Say != nil && act.Tokens == nil {
-		return msg.Render(*act.Say, style)
+	if act.Say == nil {
+		return escape(act.Text)
 	}
-	return escape(act.Text)
+	return act.Said(style)
 }
 
 // blocksFor renders an action in Block Kit.

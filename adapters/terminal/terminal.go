@@ -98,11 +98,7 @@ func Text(a bot.Action) string {
 	if a.Say == nil {
 		return a.Text
 	}
-	text := msg.Render(*a.Say, msg.Plain)
-	if a.Tokens != nil {
-		text = strings.TrimPrefix(text+"\n\n"+bot.FormatReport(*a.Tokens), "\n\n")
-	}
-	return text
+	return a.Said(msg.Plain)
 }
 
 func (c *Chat) printf(format string, args ...any) {

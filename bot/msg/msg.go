@@ -198,9 +198,9 @@ var files embed.FS
 
 // Default is the embedded catalogue. Its files are checked by the tests;
 // a broken one leaves the language out.
-var Default = mustLoad()
+var Default = loadEmbedded()
 
-func mustLoad() *Catalogue {
+func loadEmbedded() *Catalogue {
 	c, err := Load(files)
 	if err != nil {
 		// The embedded files are fixed at build time and tested; an

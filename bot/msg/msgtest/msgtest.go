@@ -100,9 +100,7 @@ func Samples() []Sample {
 			Models: []tokens.ModelCost{{Model: "gpt-4o", Encoding: "o200k_base", Tokens: 21, Exact: true,
 				InputCostUSD: 0.0000525, OutputCostUSD: 0.00021, ContextWindow: 128000, ContextShare: 21.0 / 128000}}}
 		warn := bot.SecretWarningDoc(lang, []leaks.Finding{{Provider: "OpenAI", Masked: "sk-proj-…x9Qz"}})
-		a := bot.Action{Kind: bot.PrivateReply, Channel: Channel, User: Poster, Tokens: &rep}.Saying(warn)
-		a.Text += "\n\n" + bot.FormatReport(rep)
-		add("tokens-secret-warning", a)
+		add("tokens-secret-warning", bot.Action{Kind: bot.PrivateReply, Channel: Channel, User: Poster, Tokens: &rep}.Saying(warn))
 		ans := answer(lang)
 		add("answer", bot.Action{Kind: bot.Reply, Channel: Channel, User: Poster, ThreadID: "1712.0002", Answer: &ans}.Saying(bot.AnswerDoc(ans)))
 		unsure := knowledge.Answer{Question: "what time is standup?", Lang: lang, Answer: "-",
