@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
+	"github.com/tokenbot/tokenbot/bot/retry"
 	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
@@ -70,8 +71,8 @@ type Dispatcher struct {
 	// (default DefaultDeadline).
 	Deadline time.Duration
 	// Backoff is the least wait before a failed attempt is retried
-	// (default DefaultBackoff); the wait grows with the time since the
-	// claim, up to MaxBackoff (default DefaultMaxBackoff).
+	// (default DefaultBackoff); the wait is drawn up to three times the
+	// time since the claim, within MaxBackoff (default DefaultMaxBackoff).
 	Backoff, MaxBackoff time.Duration
 	// MaxRetryAfter caps a platform's Retry-After (default
 	// DefaultMaxRetryAfter).
@@ -85,6 +86,10 @@ type Dispatcher struct {
 	// Now tells the time for the next attempt and the deadline; tests
 	// replace it. Default time.Now.
 	Now func() time.Time
+	// Rand and Sleep, when set, replace the retry policy's random source
+	// and its wait (tests).
+	Rand  func() float64
+	Sleep func(ctx context.Context, d time.Duration) error
 
 	inflight sync.WaitGroup
 }
@@ -200,7 +205,15 @@ func (d *Dispatcher) claim(ctx context.Context, p *Plan) (ledger.Record, bool, e
 	if err != nil {
 		return ledger.Record{}, false, fmt.Errorf("record takedown: %w", err)
 	}
-	if !ok {
+	switch {
+	case ok:
+	case rec.Revision != p.Key.Revision:
+		// The message is taken down once: this revision is recorded
+		// against its takedown (pending or done), nothing more.
+		d.log().Info("revision of a message already taken down, recorded against its takedown", "platform", p.Key.Platform,
+			"channel", p.Key.Channel, "message", p.Key.MessageID, "revision", p.Key.Revision, "takedown_revision", rec.Revision,
+			"outcome", rec.Outcome)
+	default:
 		d.log().Info("takedown already recorded", "platform", p.Key.Platform, "channel", p.Key.Channel,
 			"message", p.Key.MessageID, "revision", p.Key.Revision, "outcome", rec.Outcome)
 	}
@@ -297,7 +310,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 	since := rec.ClaimedAt
 	late := d.now().After(since.Add(d.deadline()))
 	save := func() bool {
-		if err := d.Ledger.Save(ctx, p.Key, d.Owner, pr); err != nil {
+		if err := d.write(ctx, func(ctx context.Context) error { return d.Ledger.Save(ctx, p.Key, d.Owner, pr) }); err != nil {
 			d.log().Error("saving takedown progress failed", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
 			return false
 		}
@@ -311,8 +324,15 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 			err := d.step(ctx, p, &leased, Action{Kind: Delete, Channel: p.Key.Channel, MessageID: p.Key.MessageID, ThreadID: p.ThreadID, Plan: p,
 				Reason: fmt.Sprintf("tokenbot: leaked %s credential (%s)", p.Leaks[0].Provider, p.Leaks[0].Fingerprint)})
 			switch {
-			case err == nil, errors.Is(err, ErrNotFound):
+			case err == nil:
 				pr.Result, pr.Detail = ledger.Deleted, ""
+			case errors.Is(err, ErrNotFound) && pr.Attempts > 1:
+				// An earlier attempt's delete went through unrecorded.
+				pr.Result, pr.Detail = ledger.Deleted, ""
+			case errors.Is(err, ErrNotFound):
+				// Gone before this takedown came to it (the poster, a
+				// moderator): not deleted by it, but the key was shown.
+				pr.Result, pr.Detail = ledger.Deleted, goneDetail
 			case errors.Is(err, ErrPermission):
 				pr.Result, pr.Detail = ledger.Escalated, err.Error()
 			case !late:
@@ -357,7 +377,9 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 			return
 		}
 	}
-	if err := d.Ledger.Finish(ctx, p.Key, d.Owner, pr.Result, pr.Attempts, pr.Detail); err != nil {
+	if err := d.write(ctx, func(ctx context.Context) error {
+		return d.Ledger.Finish(ctx, p.Key, d.Owner, pr.Result, pr.Attempts, pr.Detail)
+	}); err != nil {
 		d.log().Error("recording takedown outcome failed", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
 		return
 	}
@@ -368,6 +390,22 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 		d.Observer.TakedownDone(p, pr.Result)
 	}
 }
+
+// writeTimeout bounds one ledger write of an attempt.
+const writeTimeout = 5 * time.Second
+
+// write runs a ledger write of an attempt under its own timeout, not the
+// attempt's: an attempt whose time ran out still records what it did, so
+// that a resumed one repeats none of it.
+func (d *Dispatcher) write(ctx context.Context, f func(ctx context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	return f(ctx)
+}
+
+// goneDetail is the ledger's detail of a takedown whose first delete
+// found the message gone: it was not deleted by this install.
+const goneDetail = "message already gone at the first delete (not found); not deleted by tokenbot"
 
 // step runs one action once, renewing the lease first unless it was taken
 // or renewed less than half a lease ago (at *leased): the lease is then
@@ -385,20 +423,21 @@ func (d *Dispatcher) step(ctx context.Context, p *Plan, leased *time.Time, a Act
 }
 
 // reschedule saves progress with the next attempt's time: the platform's
-// Retry-After (capped), else a wait as long as the time since the claim
-// (so that waits double), within Backoff and MaxBackoff.
+// Retry-After (capped at MaxRetryAfter), else the takedown policy's wait
+// (decorrelated jitter from the time since the claim, within Backoff and
+// MaxBackoff), so that waits grow and replicas do not retry in step.
 func (d *Dispatcher) reschedule(ctx context.Context, p *Plan, pr ledger.Progress, since time.Time, what string, cause error) {
 	now := d.now()
-	wait := min(max(now.Sub(since), d.backoff()), d.maxBackoff())
-	var rl *RateLimitError
-	if errors.As(cause, &rl) && rl.RetryAfter > 0 {
-		wait = min(rl.RetryAfter, d.maxRetryAfter())
+	var ra time.Duration
+	if rl, ok := errors.AsType[*RateLimitError](cause); ok {
+		ra = rl.RetryAfter
 	}
+	wait := d.policy().Next(now.Sub(since), ra)
 	if pr.Result == "" {
 		pr.Detail = what + " failed: " + cause.Error()
 	}
 	at := now.Add(wait)
-	if err := d.Ledger.Reschedule(ctx, p.Key, d.Owner, pr, at); err != nil {
+	if err := d.write(ctx, func(ctx context.Context) error { return d.Ledger.Reschedule(ctx, p.Key, d.Owner, pr, at) }); err != nil {
 		// The lease runs out and a sweep takes it up all the same.
 		d.log().Error("rescheduling takedown failed", "platform", p.Key.Platform, "channel", p.Key.Channel, "message", p.Key.MessageID, "err", err)
 		return
@@ -428,47 +467,40 @@ func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, leased *time.Time,
 	return errors.Join(errs...)
 }
 
-// replyAttempts bounds the tries of an answer (not a takedown); its waits
-// are short so that a worker is not held.
-const replyAttempts = 3
+// replyPolicy is the retry policy of an answer (not a takedown): three
+// tries, short waits, so that a worker is not held; a platform asking for
+// more than two seconds ends the tries.
+var replyPolicy = retry.Policy{Base: 250 * time.Millisecond, Max: 2 * time.Second, MaxRetryAfter: 2 * time.Second, Attempts: 3}
 
-// execute runs an answer, retrying a rate limit or a transient error twice
-// after a short wait. Permission, not-found and unsupported errors are
+// execute runs an answer, retrying a rate limit or a transient error with
+// the reply policy. Permission, not-found and unsupported errors are
 // final.
 func (d *Dispatcher) execute(ctx context.Context, a Action) error {
-	wait := 250 * time.Millisecond
-	for i := 1; ; i++ {
-		err := d.clean(ctx, d.Exec.Execute(ctx, a))
-		if err == nil || errors.Is(err, ErrPermission) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) || i >= replyAttempts {
-			return err
-		}
-		delay := wait
-		var rl *RateLimitError
-		if errors.As(err, &rl) && rl.RetryAfter > 0 {
-			delay = rl.RetryAfter
-		}
-		if delay > 2*time.Second {
-			return err
-		}
-		wait *= 2
-		d.log().Warn("action failed, retrying", "action", a.Kind, "attempt", i, "wait", delay, "err", err)
-		if serr := Sleep(ctx, delay); serr != nil {
-			return err
-		}
-	}
+	p := replyPolicy
+	p.Rand, p.Sleep = d.Rand, d.Sleep
+	return p.Do(ctx, func(ctx context.Context) error {
+		return d.clean(ctx, d.Exec.Execute(ctx, a))
+	}, Retryable, func(i int, wait time.Duration, err error) {
+		d.log().Warn("action failed, retrying", "action", a.Kind, "attempt", i, "wait", wait, "err", err)
+	})
 }
 
-// Sleep waits for dur, or until ctx ends.
-func Sleep(ctx context.Context, dur time.Duration) error {
-	t := time.NewTimer(dur)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+// Retryable classifies a platform error for a retry.Policy: permission,
+// not-found and unsupported errors are final; a rate limit carries the
+// platform's wait; anything else may pass on another try.
+func Retryable(err error) retry.Outcome {
+	if errors.Is(err, ErrPermission) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnsupported) {
+		return retry.Outcome{}
 	}
+	if rl, ok := errors.AsType[*RateLimitError](err); ok {
+		return retry.Outcome{Retry: true, RetryAfter: rl.RetryAfter}
+	}
+	return retry.Outcome{Retry: true}
 }
+
+// Sleep waits for dur, or until ctx ends: retry.Sleep, kept for callers
+// of the core.
+func Sleep(ctx context.Context, dur time.Duration) error { return retry.Sleep(ctx, dur) }
 
 func orDefault[T int | time.Duration](v, def T) T {
 	if v > 0 {
@@ -485,6 +517,12 @@ func (d *Dispatcher) maxRetryAfter() time.Duration {
 	return orDefault(d.MaxRetryAfter, DefaultMaxRetryAfter)
 }
 func (d *Dispatcher) timeout() time.Duration { return orDefault(d.Timeout, DefaultTimeout) }
+
+// policy is the takedowns' retry policy: its waits are written to the
+// ledger, not slept.
+func (d *Dispatcher) policy() retry.Policy {
+	return retry.Policy{Base: d.backoff(), Max: d.maxBackoff(), MaxRetryAfter: d.maxRetryAfter(), Rand: d.Rand}
+}
 
 // clean returns err with its message fit for the ledger, the security
 // notice, the audit and the logs: a platform's error can quote the user's

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -172,13 +173,20 @@ func TestTakedownExactlyOnce(t *testing.T) {
 	if n := len(rec.done(bot.Notice)); n != 1 {
 		t.Errorf("%d security notices, want 1", n)
 	}
-	// An edit is a new revision: taken down again.
+	// An edit is a new revision of a message already taken down:
+	// recorded against the takedown, nothing deleted or said again.
 	ev.Kind, ev.Revision = bot.Edit, "1700000001.000200"
 	if err := c.Dispatcher(rec).Dispatch(context.Background(), ev); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(rec.done(bot.Delete)); n != 2 {
-		t.Errorf("%d deletes after an edit, want 2", n)
+	if n := len(rec.done(bot.Delete)); n != 1 {
+		t.Errorf("%d deletes after an edit, want 1", n)
+	}
+	if n := len(rec.done(bot.Notice)) + len(rec.done(bot.PrivateReply)); n != 2 {
+		t.Errorf("%d notices after an edit, want the 2 of the takedown", n)
+	}
+	if r := record(t, c); r.Revision != "" || r.Outcome != ledger.Deleted || r.LaterRevisions != 1 || r.LastRevision != ev.Revision {
+		t.Errorf("record after an edit %+v, want the takedown with the edit recorded against it", r)
 	}
 }
 
@@ -258,12 +266,21 @@ func TestTakedownFailures(t *testing.T) {
 			}
 			return nil
 		}, false, ledger.Escalated, 1, 0, bot.PrivateReply, "NOT deleted", "cant_delete_message"},
-		{"already gone counts as deleted", func(k bot.ActionKind, n int) error {
+		{"already gone counts as deleted, said not by tokenbot", func(k bot.ActionKind, n int) error {
 			if k == bot.Delete {
 				return fmt.Errorf("message_not_found: %w", bot.ErrNotFound)
 			}
 			return nil
-		}, false, ledger.Deleted, 1, 0, bot.PrivateReply, "Outcome: deleted", ""},
+		}, false, ledger.Deleted, 1, 0, bot.PrivateReply, "Outcome: deleted (message already gone", "not deleted by tokenbot"},
+		{"gone at a retry: the earlier delete went through", func(k bot.ActionKind, n int) error {
+			switch {
+			case k == bot.Delete && n == 1:
+				return fmt.Errorf("internal_error")
+			case k == bot.Delete:
+				return fmt.Errorf("message_not_found: %w", bot.ErrNotFound)
+			}
+			return nil
+		}, false, ledger.Deleted, 2, 0, bot.PrivateReply, "Outcome: deleted", ""},
 		{"still failing at the deadline is escalated", func(k bot.ActionKind, n int) error {
 			if k == bot.Delete {
 				return fmt.Errorf("internal_error")
@@ -322,21 +339,24 @@ func TestTakedownFailures(t *testing.T) {
 	}
 }
 
-// TestRescheduleBackoff checks the next attempt's time: a wait as long as
-// the time since the claim within the bounds, or the platform's Retry-After up to
-// its cap, and never a worker waiting.
+// TestRescheduleBackoff checks the next attempt's time: a jittered wait
+// of up to three times the time since the claim within the bounds, or the
+// platform's Retry-After up to its cap, and never a worker waiting.
 func TestRescheduleBackoff(t *testing.T) {
 	tests := []struct {
 		name     string
 		err      error
 		age      time.Duration
+		rand     float64 // the jitter's draw
 		min, max time.Duration
 	}{
-		{"fresh message waits the least backoff", fmt.Errorf("internal_error"), 0, bot.DefaultBackoff, bot.DefaultBackoff + time.Second},
-		{"older claim waits its age", fmt.Errorf("internal_error"), 2 * time.Minute, 2 * time.Minute, 2*time.Minute + time.Second},
-		{"wait capped", fmt.Errorf("internal_error"), 5 * time.Hour, bot.DefaultMaxBackoff, bot.DefaultMaxBackoff + time.Second},
-		{"Retry-After honoured", &bot.RateLimitError{RetryAfter: 42 * time.Second}, 0, 42 * time.Second, 43 * time.Second},
-		{"Retry-After capped", &bot.RateLimitError{RetryAfter: 6 * time.Hour}, 0, bot.DefaultMaxRetryAfter, bot.DefaultMaxRetryAfter + time.Second},
+		{"fresh message waits the least backoff", fmt.Errorf("internal_error"), 0, 1, bot.DefaultBackoff, bot.DefaultBackoff + time.Second},
+		{"older claim waits up to three times its age", fmt.Errorf("internal_error"), 2 * time.Minute, 1, 6 * time.Minute, 6*time.Minute + time.Second},
+		{"jitter half-way", fmt.Errorf("internal_error"), 2 * time.Minute, 0.5, 3*time.Minute + bot.DefaultBackoff/2, 3*time.Minute + bot.DefaultBackoff/2 + time.Second},
+		{"jitter never below the backoff", fmt.Errorf("internal_error"), 2 * time.Minute, 0, bot.DefaultBackoff, bot.DefaultBackoff + time.Second},
+		{"wait capped", fmt.Errorf("internal_error"), 5 * time.Hour, 1, bot.DefaultMaxBackoff, bot.DefaultMaxBackoff + time.Second},
+		{"Retry-After honoured", &bot.RateLimitError{RetryAfter: 42 * time.Second}, 0, 1, 42 * time.Second, 43 * time.Second},
+		{"Retry-After capped", &bot.RateLimitError{RetryAfter: 6 * time.Hour}, 0, 1, bot.DefaultMaxRetryAfter, bot.DefaultMaxRetryAfter + time.Second},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -349,6 +369,7 @@ func TestRescheduleBackoff(t *testing.T) {
 			}}
 			d := c.Dispatcher(rec)
 			d.Backoff = 0
+			d.Rand = func() float64 { return tt.rand }
 			// The attempt runs as if tt.age after the claim.
 			d.Now = func() time.Time { return time.Now().Add(tt.age) }
 			ev := leakEvent(bottest.AnthropicKey(uint64(200 + i)))
@@ -376,6 +397,67 @@ func TestRescheduleBackoff(t *testing.T) {
 	}
 }
 
+// slowExec blocks each delete of the messages in slow until its context
+// ends; the rest it does at once.
+type slowExec struct {
+	recorder
+	slow map[string]bool
+}
+
+func (s *slowExec) Execute(ctx context.Context, a bot.Action) error {
+	if a.Kind == bot.Delete && s.slow[a.MessageID] {
+		<-ctx.Done()
+		return fmt.Errorf("delete: %w", ctx.Err())
+	}
+	return s.recorder.Execute(ctx, a)
+}
+
+// TestResumeTimeoutPerTakedown checks that each resumed takedown has its
+// own timeout: early records that hang until theirs ends neither starve
+// later ones nor lose their own outcome (recorded after their time ran
+// out).
+func TestResumeTimeoutPerTakedown(t *testing.T) {
+	c := bottest.New(t, bottest.Options{})
+	ctx := context.Background()
+	exec := &slowExec{slow: map[string]bool{}}
+	const n = 6
+	for i := range n {
+		rec := ledger.Record{Key: ledger.Key{Platform: "test", Workspace: "W1", Channel: "C1", MessageID: fmt.Sprintf("M%d", i)},
+			Time: time.Now(), Poster: "U1", Rule: "anthropic-api-key", Provider: "Anthropic",
+			Masked: "sk-ant-api03-…x9AA", Fingerprint: "0123456789abcdef0123456789abcdef", Lang: "en"}
+		if ok, _, err := c.Store.Claim(ctx, rec, "dead-replica", -time.Hour+time.Duration(i)*time.Second); !ok || err != nil {
+			t.Fatalf("claim: %v, %v", ok, err)
+		}
+		if i < n/2 {
+			exec.slow[rec.MessageID] = true // the first claimed, the first resumed
+		}
+	}
+	d := c.Dispatcher(exec)
+	d.Concurrency, d.Timeout = 2, 50*time.Millisecond
+	d.Backoff = time.Hour // a rescheduled record is not due again in this sweep
+	if got, err := d.Resume(ctx, "test"); err != nil || got != n {
+		t.Fatalf("Resume = %d, %v; want %d", got, err, n)
+	}
+	for i := range n {
+		id := fmt.Sprintf("M%d", i)
+		r, err := c.Store.Get(ctx, ledger.Key{Platform: "test", Workspace: "W1", Channel: "C1", MessageID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case exec.slow[id]:
+			if r.Outcome != ledger.Pending || r.Attempts != 1 || r.NextAttempt.IsZero() || !strings.Contains(r.Detail, "delete failed") {
+				t.Errorf("%s (hung until its timeout): %+v, want rescheduled after 1 attempt", id, r)
+			}
+		case r.Outcome != ledger.Deleted || r.Notified != ledger.NotifiedPoster|ledger.NotifiedSecurity:
+			t.Errorf("%s (after the slow ones): outcome %s, notified %b; want deleted, both told", id, r.Outcome, r.Notified)
+		}
+	}
+	if del := exec.done(bot.Delete); len(del) != n-n/2 {
+		t.Errorf("%d deletes, want %d", len(del), n-n/2)
+	}
+}
+
 func TestResumeAfterCrash(t *testing.T) {
 	c := bottest.New(t, bottest.Options{})
 	ctx := context.Background()
@@ -383,10 +465,10 @@ func TestResumeAfterCrash(t *testing.T) {
 	dead := ledger.Record{Key: ledger.Key{Platform: "test", Workspace: "W1", Channel: "C1", MessageID: "M9"},
 		Time: time.Now(), Poster: "U1", Rule: "anthropic-api-key", Provider: "Anthropic",
 		Masked: "sk-ant-api03-…x9AA", Fingerprint: "0123456789abcdef0123456789abcdef", Lang: "en"}
-	if ok, _, err := c.Store.Claim(ctx, dead, "dead-replica", time.Millisecond); !ok || err != nil {
+	// Its lease has run out already: no wait for it to lapse.
+	if ok, _, err := c.Store.Claim(ctx, dead, "dead-replica", -time.Second); !ok || err != nil {
 		t.Fatalf("claim: %v, %v", ok, err)
 	}
-	time.Sleep(10 * time.Millisecond)
 	rec := &recorder{}
 	// Another platform's dispatcher leaves it alone.
 	if n, err := c.Dispatcher(rec).Resume(ctx, "other"); err != nil || n != 0 {
@@ -625,6 +707,57 @@ func TestExecutorErrorsRedacted(t *testing.T) {
 						t.Errorf("the %s repeat the URL's credential %q", where, secret)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestAnswerRetries checks the short retries of an answer (not a
+// takedown) under the reply policy: a transient error or a short
+// Retry-After is tried again after a wait, a long Retry-After or a final
+// error is not, and the tries are bounded.
+func TestAnswerRetries(t *testing.T) {
+	limited := func(d time.Duration) error { return &bot.RateLimitError{RetryAfter: d} }
+	tests := []struct {
+		name      string
+		errs      []error // of the answer's first calls; nil after them
+		wantCalls int
+		wantWaits []time.Duration
+		wantErr   bool
+	}{
+		{"answered at once", nil, 1, nil, false},
+		{"transient, then answered", []error{errors.New("internal_error")}, 2, []time.Duration{250 * time.Millisecond}, false},
+		{"a short Retry-After is waited", []error{limited(time.Second)}, 2, []time.Duration{time.Second}, false},
+		{"a long Retry-After gives up", []error{limited(time.Minute)}, 1, nil, true},
+		{"permission is final", []error{fmt.Errorf("not_in_channel: %w", bot.ErrPermission)}, 1, nil, true},
+		{"three tries at most", []error{errors.New("a"), errors.New("b"), errors.New("c"), errors.New("d")}, 3,
+			[]time.Duration{250 * time.Millisecond, 750 * time.Millisecond}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := bottest.New(t, bottest.Options{})
+			calls := 0
+			rec := &recorder{fail: func(k bot.ActionKind, n int) error {
+				calls = n
+				if n <= len(tt.errs) {
+					return tt.errs[n-1]
+				}
+				return nil
+			}}
+			d := c.Dispatcher(rec)
+			var waits []time.Duration
+			d.Rand = func() float64 { return 1 }
+			d.Sleep = func(_ context.Context, w time.Duration) error { waits = append(waits, w); return nil }
+			ev := bot.Event{Kind: bot.Command, Platform: "test", Channel: "C1", User: "U1", Text: "hello world"}
+			err := d.Dispatch(context.Background(), ev)
+			if (err != nil) != tt.wantErr {
+				t.Errorf("Dispatch = %v, want error %v", err, tt.wantErr)
+			}
+			if calls != tt.wantCalls {
+				t.Errorf("%d calls, want %d", calls, tt.wantCalls)
+			}
+			if !slices.Equal(waits, tt.wantWaits) {
+				t.Errorf("waits %v, want %v", waits, tt.wantWaits)
 			}
 		})
 	}

@@ -18,6 +18,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/retry"
 )
 
 // Platform is the platform name of Slack events.
@@ -88,7 +89,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		http:     hc,
 		log:      log.With("platform", Platform),
 		apiURL:   u,
-		sleep:    bot.Sleep,
+		sleep:    retry.Sleep,
 		users:    newCache(5000),
 		chanName: newCache(5000),
 		chanID:   newCache(5000),
@@ -140,30 +141,20 @@ func (a *Adapter) identity(ctx context.Context) (identity, error) {
 	return *a.self, nil
 }
 
+// readPolicy is the retry policy of reads: four tries, waits from a
+// quarter second, a platform's Retry-After waited up to a minute.
+var readPolicy = retry.Policy{Base: 250 * time.Millisecond, Max: 4 * time.Second, MaxRetryAfter: time.Minute, Attempts: 4}
+
 // retryRead runs a read-only call, waiting out rate limits and transient
 // failures a few times, so that a burst of events does not drop a file or
 // a name.
 func (a *Adapter) retryRead(ctx context.Context, what string, f func() error) error {
-	const attempts = 4
-	wait := 250 * time.Millisecond
-	var err error
-	for i := 1; ; i++ {
-		err = mapErr(f())
-		if err == nil || errors.Is(err, bot.ErrPermission) || errors.Is(err, bot.ErrNotFound) || errors.Is(err, bot.ErrUnsupported) || i >= attempts {
-			return err
-		}
-		d := wait
-		var rl *bot.RateLimitError
-		if errors.As(err, &rl) && rl.RetryAfter > 0 {
-			d = min(rl.RetryAfter, time.Minute)
-		} else {
-			wait *= 2
-		}
-		a.log.Warn("slack read failed, retrying", "call", what, "attempt", i, "wait", d, "err", err)
-		if serr := a.sleep(ctx, d); serr != nil {
-			return err
-		}
-	}
+	p := readPolicy
+	p.Sleep = a.sleep
+	return p.Do(ctx, func(context.Context) error { return mapErr(f()) }, bot.Retryable,
+		func(i int, wait time.Duration, err error) {
+			a.log.Warn("slack read failed, retrying", "call", what, "attempt", i, "wait", wait, "err", err)
+		})
 }
 
 // cache is a small bounded map; it forgets everything when full.

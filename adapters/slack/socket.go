@@ -11,6 +11,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/tokenbot/tokenbot/bot/retry"
 	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
@@ -48,28 +49,44 @@ func (a *Adapter) RunSocketModeIntake(ctx context.Context, in Intake) error {
 	}
 }
 
+// socketPolicy is the retry policy of Socket Mode reconnections: no
+// bound on attempts, waits from a second up to half a minute.
+var socketPolicy = retry.Policy{Base: time.Second, Max: 30 * time.Second, Attempts: -1}
+
+// rejected marks a connection error that no reconnection will mend.
+type rejected struct{ error }
+
 // runSocket keeps a Socket Mode connection open until ctx ends.
 func (a *Adapter) runSocket(ctx context.Context, smc *socketmode.Client) error {
-	wait := time.Second
-	for {
+	p := socketPolicy
+	p.Sleep = a.sleep
+	err := p.Do(ctx, func(ctx context.Context) error {
 		err := smc.RunContext(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		switch errorCode(err) {
 		case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "not_allowed_token_type":
-			return fmt.Errorf("%s rejected by Slack: %w", EnvAppToken, mapErr(err))
+			return rejected{err}
 		}
 		var sc slackapi.StatusCodeError
 		if errors.As(err, &sc) && sc.Code == 404 {
-			return fmt.Errorf("%s rejected by Slack: %w", EnvAppToken, mapErr(err))
+			return rejected{err}
 		}
+		if err == nil {
+			err = errors.New("connection closed")
+		}
+		return err
+	}, func(err error) retry.Outcome {
+		_, final := err.(rejected)
+		return retry.Outcome{Retry: !final}
+	}, func(_ int, wait time.Duration, err error) {
 		a.log.Warn("socket mode connection lost, reconnecting", "wait", wait, "err", mapErr(err))
-		if a.sleep(ctx, wait) != nil {
-			return nil
-		}
-		wait = min(2*wait, 30*time.Second)
+	})
+	if r, ok := err.(rejected); ok {
+		return fmt.Errorf("%s rejected by Slack: %w", EnvAppToken, mapErr(r.error))
 	}
+	return nil
 }
 
 // socketEvent handles an envelope other than events_api and

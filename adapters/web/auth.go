@@ -2,6 +2,8 @@ package web
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"math"
 	"net"
@@ -150,4 +152,35 @@ func tooMany(w http.ResponseWriter, wait time.Duration, what string) {
 	secs := int(math.Ceil(wait.Seconds()))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	fail(w, http.StatusTooManyRequests, "rate_limited", "%s; retry in %s", what, time.Duration(secs)*time.Second)
+}
+
+// equalSecret compares in constant time (hashing first hides the length).
+func equalSecret(a, b string) bool {
+	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
+	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
+}
+
+// adminAPI answers 401 unless the request is an admin's.
+func (s *Server) adminAPI(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ok, wait := s.checkAdmin(r)
+		if wait > 0 {
+			tooMany(w, wait, "too many wrong admin credentials")
+			return
+		}
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="tokenbot"`)
+			fail(w, http.StatusUnauthorized, "unauthorized", "admin token required: send Authorization: Bearer <TOKENBOT_ADMIN_TOKEN> or log in at /login")
+			return
+		}
+		h(w, r)
+	}
+}
+
+// Admin guards h as the dashboard's API is guarded: the host and origin
+// checks of the playground's routes, then the admin token or a dashboard
+// login (401 without, 429 after too many wrong ones). The process guards
+// /metrics with it.
+func (s *Server) Admin(h http.Handler) http.Handler {
+	return s.guard(s.adminAPI(h.ServeHTTP))
 }

@@ -203,7 +203,7 @@ func TestBrowserPlayground(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := fakeAnthropicKey(42)
+	key := bottest.AnthropicKey(42)
 
 	p.do(chromedp.Navigate(ts.URL()), chromedp.WaitVisible(chromedp.ID("composer")))
 	p.waitFor("the tokenizer sample", `document.querySelectorAll("#tok-out .tok").length > 5`)
@@ -376,7 +376,7 @@ func TestBrowserAdminToken(t *testing.T) {
 	const token = "browser-admin-token-0123456789"
 	shots := screenshotDir(t)
 	p := newBrowser(t, shots)
-	ts := startServer(t, Config{Addr: "0.0.0.0:0", AdminToken: token}, bottest.Options{})
+	ts := startServer(t, Config{AdminToken: token}, bottest.Options{})
 
 	p.do(chromedp.Navigate(ts.URL() + "/dashboard"))
 	p.waitFor("the login form", `location.pathname === "/login" && document.getElementById("token") !== null`)

@@ -21,11 +21,10 @@ func FuzzAPI(f *testing.F) {
 		f.Add("/api/tokens", seed)
 	}
 	core := bottest.New(f, bottest.Options{})
-	s, err := New(Config{Addr: "127.0.0.1:0", MaxBodyBytes: 64 << 10}, Deps{Router: core.Router, Store: core.Store, Log: core.Log})
+	s, err := New(Config{Loopback: true, MaxBodyBytes: 64 << 10}, Deps{Router: core.Router, Store: core.Store, Log: core.Log})
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Cleanup(func() { s.Close() })
 	h := s.Handler()
 	f.Fuzz(func(t *testing.T, path, body string) {
 		if path != "/api/messages" && path != "/api/tokens" {

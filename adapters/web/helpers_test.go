@@ -2,12 +2,11 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -16,28 +15,6 @@ import (
 	"github.com/tokenbot/tokenbot/bot/bottest"
 	"github.com/tokenbot/tokenbot/bot/metrics"
 )
-
-// fakeAnthropicKey returns a well-formed, never-real Anthropic key.
-func fakeAnthropicKey(seed uint64) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
-	r := rand.New(rand.NewPCG(seed, seed^0x5eed))
-	b := make([]byte, 93)
-	for i := range b {
-		b[i] = alphabet[r.IntN(len(alphabet))]
-	}
-	return "sk-ant-api03-" + string(b) + "AA"
-}
-
-// fakeGitHubToken returns a well-formed, never-real GitHub token.
-func fakeGitHubToken(seed uint64) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	r := rand.New(rand.NewPCG(seed, seed^0xfeed))
-	b := make([]byte, 36)
-	for i := range b {
-		b[i] = alphabet[r.IntN(len(alphabet))]
-	}
-	return "ghp_" + string(b)
-}
 
 // recorder keeps a copy of every response body the server sends.
 type recorder struct {
@@ -86,20 +63,22 @@ func (t *teeWriter) Flush() {
 	}
 }
 
-// testServer is a running web server on a real core.
+// testServer is the playground on a real core, served over HTTP on
+// loopback.
 type testServer struct {
 	*Server
 	core    *bottest.Core
 	metrics *metrics.Metrics
 	rec     *recorder
-	cancel  context.CancelFunc
-	done    chan error
+	http    *httptest.Server
 }
 
+// startServer serves the playground; without an admin token it is on
+// loopback only, as the process would have it.
 func startServer(t testing.TB, cfg Config, opts bottest.Options) *testServer {
 	t.Helper()
-	if cfg.Addr == "" {
-		cfg.Addr = "127.0.0.1:0"
+	if cfg.AdminToken == "" {
+		cfg.Loopback = true
 	}
 	core := bottest.New(t, opts)
 	m := core.Metrics
@@ -107,22 +86,18 @@ func startServer(t testing.TB, cfg Config, opts bottest.Options) *testServer {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	ts := &testServer{Server: s, core: core, metrics: m, rec: &recorder{}, done: make(chan error, 1)}
+	ts := &testServer{Server: s, core: core, metrics: m, rec: &recorder{}}
 	s.handler = ts.rec.wrap(s.handler)
-	ctx, cancel := context.WithCancel(context.Background())
-	ts.cancel = cancel
-	go func() { ts.done <- s.Run(ctx) }()
-	t.Cleanup(ts.stop)
+	ts.http = httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		ts.http.Close()
+		s.Wait()
+	})
 	return ts
 }
 
-func (ts *testServer) stop() {
-	ts.cancel()
-	select {
-	case <-ts.done:
-	case <-time.After(30 * time.Second):
-	}
-}
+// URL is the playground's address, http://127.0.0.1:port.
+func (ts *testServer) URL() string { return ts.http.URL }
 
 // client is a browser-like API client with its own cookies (one viewer).
 type client struct {

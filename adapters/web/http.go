@@ -1,22 +1,19 @@
+// The API's plumbing: request bodies, and the host, origin and CSRF checks.
+
 package web
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net"
 	"net/http"
 	"strings"
-	"time"
 	"unicode/utf8"
 
+	"github.com/tokenbot/tokenbot/adapters/web/webhttp"
 	"github.com/tokenbot/tokenbot/bot"
 )
 
@@ -29,77 +26,12 @@ const (
 	CSRFHeader = "X-Tokenbot-Request"
 )
 
-// contentSecurityPolicy allows only the server's own scripts, styles and
-// connections: no inline script, no inline style attribute, no framing.
-const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-
-// apiError is the body of every error response.
-type apiError struct {
-	Error  string `json:"error"`
-	Code   string `json:"code"`
-	Status int    `json:"status"`
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(true)
-	if err := enc.Encode(v); err != nil {
-		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString(`{"error":"could not encode the response","code":"internal","status":500}` + "\n")
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
+// writeJSON and fail answer in the API's shape (see webhttp).
+func writeJSON(w http.ResponseWriter, status int, v any) { webhttp.WriteJSON(w, status, v) }
 
 // fail writes a JSON error. The message must hold no user text.
 func fail(w http.ResponseWriter, status int, code, format string, args ...any) {
-	writeJSON(w, status, apiError{Error: fmt.Sprintf(format, args...), Code: code, Status: status})
-}
-
-// methods dispatches on the request method and answers 405 with Allow for
-// any other.
-func methods(handlers map[string]http.HandlerFunc) http.HandlerFunc {
-	allow := make([]string, 0, len(handlers)+1)
-	for m := range handlers {
-		allow = append(allow, m)
-	}
-	if _, ok := handlers[http.MethodGet]; ok {
-		if _, ok := handlers[http.MethodHead]; !ok {
-			allow = append(allow, http.MethodHead)
-		}
-	}
-	allowed := strings.Join(sortedMethods(allow), ", ")
-	return func(w http.ResponseWriter, r *http.Request) {
-		h, ok := handlers[r.Method]
-		if !ok && r.Method == http.MethodHead {
-			h, ok = handlers[http.MethodGet]
-		}
-		if !ok {
-			w.Header().Set("Allow", allowed)
-			fail(w, http.StatusMethodNotAllowed, "method_not_allowed", "method %s is not allowed here; use %s", r.Method, allowed)
-			return
-		}
-		h(w, r)
-	}
-}
-
-func sortedMethods(ms []string) []string {
-	order := []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
-	out := make([]string, 0, len(ms))
-	for _, o := range order {
-		for _, m := range ms {
-			if m == o {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
+	webhttp.Fail(w, status, code, format, args...)
 }
 
 // decode reads a JSON request body into v, answering 415, 413 or 400
@@ -157,25 +89,10 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// guard protects the web surface's own routes: without an admin token the
-// server only answers requests addressed to a loopback host name (a DNS
-// rebinding page or a tunnel cannot reach it), and state-changing requests
-// must come from this origin and, for the API, carry CSRFHeader.
+// guard protects the playground's routes and what Admin guards: without an
+// admin token it only answers requests addressed to a loopback host name
+// (a DNS rebinding page or a tunnel cannot reach it), and state-changing
+// requests must come from this origin and, for the API, carry CSRFHeader.
 func (s *Server) guard(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -210,58 +127,5 @@ func loopbackRequestHost(hostport string) bool {
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
 		host = h
 	}
-	return isLoopbackHost(host)
-}
-
-// equalSecret compares in constant time (hashing first hides the length).
-func equalSecret(a, b string) bool {
-	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
-	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
-}
-
-// adminAPI answers 401 unless the request is an admin's.
-func (s *Server) adminAPI(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := s.checkAdmin(r)
-		if wait > 0 {
-			tooMany(w, wait, "too many wrong admin credentials")
-			return
-		}
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="tokenbot"`)
-			fail(w, http.StatusUnauthorized, "unauthorized", "admin token required: send Authorization: Bearer <TOKENBOT_ADMIN_TOKEN> or log in at /login")
-			return
-		}
-		h(w, r)
-	}
-}
-
-// viewer returns the playground user id of the browser, setting a new
-// session cookie when it has none. The cookie is a random secret; the user
-// id is derived from it, so that the id shown in notices and audit rows
-// cannot be replayed as a cookie to read someone's private replies.
-func (s *Server) viewer(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(viewerCookie); err == nil && validViewer(c.Value) {
-		return userID(c.Value)
-	}
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	secret := hex.EncodeToString(b[:])
-	http.SetCookie(w, &http.Cookie{Name: viewerCookie, Value: secret, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: int((30 * 24 * time.Hour).Seconds())})
-	return userID(secret)
-}
-
-// userID is the public id of a viewer session.
-func userID(secret string) string {
-	sum := sha256.Sum256([]byte("tokenbot web user\x00" + secret))
-	return "w" + hex.EncodeToString(sum[:8])
-}
-
-func validViewer(v string) bool {
-	if len(v) != 32 {
-		return false
-	}
-	_, err := hex.DecodeString(v)
-	return err == nil
+	return webhttp.IsLoopbackHost(host)
 }

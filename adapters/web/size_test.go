@@ -18,12 +18,13 @@ func newBareServer(t *testing.T, cfg Config) (s *Server, sc *bottest.CountingSca
 	sc = &bottest.CountingScanner{Scanner: core.Router.Scanner}
 	r := *core.Router
 	r.Scanner = sc
-	cfg.Addr = "127.0.0.1:0"
+	if cfg.AdminToken == "" {
+		cfg.Loopback = true
+	}
 	s, err := New(cfg, Deps{Router: &r, Store: core.Store, Log: core.Log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
 	return s, sc, core.Logs
 }
 

@@ -11,6 +11,13 @@
 // other process. SeenEvent de-duplicates platform event ids (Slack's
 // event_id) across replicas.
 //
+// A message is taken down once, whatever its revisions: the first
+// takedown claimed of a message holds it (table message_takedowns), and a
+// later revision's claim — an edit, while that takedown is pending or
+// after it finished — is recorded against it (LaterRevisions,
+// LastRevision) instead of inserted. A warning holds nothing, so an edit
+// that adds a high-confidence key to a warned message is taken down.
+//
 // Each record is also an audit row: time, platform, workspace, channel,
 // poster, rule, provider, masked preview, fingerprint (an HMAC-SHA256 hex
 // digest computed by the caller with the per-install key from

@@ -78,6 +78,11 @@ type Record struct {
 	// NextAttempt is when a rescheduled takedown is tried again; zero
 	// when it was not rescheduled.
 	NextAttempt time.Time
+	// LaterRevisions counts the revisions of the message (edits) seen
+	// after this takedown was claimed, recorded against it rather than
+	// taken down again; LastRevision is the latest of them.
+	LaterRevisions int
+	LastRevision   string
 }
 
 // Bits of Record.Notified.
@@ -118,7 +123,9 @@ type Audit struct {
 	Outcome     string    `json:"outcome"`
 	Attempts    int       `json:"attempts"`
 	Detail      string    `json:"detail,omitempty"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	// LaterRevisions counts the edits seen after the takedown.
+	LaterRevisions int       `json:"later_revisions,omitempty"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // Audit returns the record's public view.
@@ -126,7 +133,7 @@ func (r Record) Audit() Audit {
 	return Audit{Time: r.Time.UTC(), Platform: r.Platform, Workspace: r.Workspace, Channel: r.Channel,
 		MessageID: r.MessageID, Revision: r.Revision, Poster: r.Poster, Rule: r.Rule, Provider: r.Provider,
 		Masked: r.Masked, Fingerprint: r.Fingerprint, Action: r.Action, Outcome: string(r.Outcome),
-		Attempts: r.Attempts, Detail: r.Detail, UpdatedAt: r.UpdatedAt.UTC()}
+		Attempts: r.Attempts, Detail: r.Detail, LaterRevisions: r.LaterRevisions, UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // Finished reports whether the record has a final outcome.
@@ -195,9 +202,20 @@ type Bucket struct {
 type Store interface {
 	// Claim inserts rec with Outcome=Pending, owner and lease. It returns
 	// claimed=true and the stored record if the key was new, and
-	// claimed=false and the existing record if the key exists. Key fields
-	// and owner must be valid UTF-8 of at most 256 bytes (else ErrInvalid);
-	// descriptive fields are repaired and cut to size instead.
+	// claimed=false and the existing record if the key exists.
+	//
+	// A message is taken down once, whatever its revisions: when another
+	// revision of rec's message holds a takedown (ActionTakedown; pending
+	// or finished), rec is not inserted but recorded against that
+	// takedown (its LaterRevisions and LastRevision; a repeat of the
+	// latest revision counts once), and Claim returns claimed=false and
+	// that record. Two revisions claimed at once, on any replicas, give
+	// one takedown. A revision that was only warned about (ActionWarn)
+	// holds nothing: a later revision may still be taken down.
+	//
+	// Key fields and owner must be valid UTF-8 of at most 256 bytes (else
+	// ErrInvalid); descriptive fields are repaired and cut to size
+	// instead.
 	Claim(ctx context.Context, rec Record, owner string, lease time.Duration) (claimed bool, existing Record, err error)
 	// Finish sets the final outcome, attempts and detail, and clears the
 	// lease. Only the current owner of a pending record may finish it
@@ -585,7 +603,19 @@ func aggregate(st *Stats, rows []statRow) error {
 
 // columns lists the takedowns table's columns in scan order. Both stores
 // share it so that a record round-trips identically.
-const columns = `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action, result, notified, next_attempt_at, claimed_at`
+const columns = `platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider, masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action, result, notified, next_attempt_at, claimed_at, later_revisions, last_revision`
+
+// createMessageTakedowns makes the table that names, for each message
+// taken down, the revision whose record holds its takedown (both stores'
+// migration 4: never to be changed, a later migration alters it).
+const createMessageTakedowns = `CREATE TABLE message_takedowns (
+		platform   TEXT NOT NULL,
+		workspace  TEXT NOT NULL,
+		channel    TEXT NOT NULL,
+		message_id TEXT NOT NULL,
+		revision   TEXT NOT NULL,
+		PRIMARY KEY (platform, workspace, channel, message_id)
+	)`
 
 // The actions a record can be claimed for.
 const (

@@ -112,6 +112,16 @@ var postgresMigrations = []string{
 	END $$;
 	CREATE TRIGGER takedowns_count AFTER INSERT OR UPDATE OF outcome ON takedowns
 		FOR EACH ROW EXECUTE FUNCTION takedowns_count();`,
+	// 4: one takedown per message, whatever its revisions: which revision
+	// holds it, and the later revisions recorded against it. Of earlier
+	// takedowns of one message, the first claimed holds it.
+	createMessageTakedowns + `;
+	INSERT INTO message_takedowns
+		SELECT DISTINCT ON (platform, workspace, channel, message_id) platform, workspace, channel, message_id, revision
+		FROM takedowns WHERE action = 'takedown'
+		ORDER BY platform, workspace, channel, message_id, claimed_at, revision;
+	ALTER TABLE takedowns ADD COLUMN later_revisions INTEGER NOT NULL DEFAULT 0,
+		ADD COLUMN last_revision TEXT NOT NULL DEFAULT '';`,
 }
 
 // pgCountsBackfill fills the hourly and daily counts from the takedowns
@@ -191,7 +201,7 @@ func scanPostgres(sc scanner) (Record, error) {
 	if err := sc.Scan(&r.Platform, &r.Workspace, &r.Channel, &r.MessageID, &r.Revision,
 		&r.Time, &r.Poster, &r.Rule, &r.Provider, &r.Masked, &r.Fingerprint, &r.Lang,
 		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &r.UpdatedAt, &r.Action,
-		&result, &r.Notified, &next, &r.ClaimedAt); err != nil {
+		&result, &r.Notified, &next, &r.ClaimedAt, &r.LaterRevisions, &r.LastRevision); err != nil {
 		return Record{}, err
 	}
 	r.Outcome, r.Result = Outcome(outcome), Outcome(result)
@@ -223,27 +233,76 @@ func collectPostgres(rows pgx.Rows, what string) ([]Record, error) {
 	return out, nil
 }
 
-const pgKeyWhere = `platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4 AND revision = $5`
+const (
+	pgKeyWhere     = `platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4 AND revision = $5`
+	pgMessageWhere = `platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4`
+)
 
 // leaseExpr is the lease expiry for a lease given in microseconds.
 func leaseExpr(param string) string {
 	return `clock_timestamp() + ` + param + `::bigint * interval '1 microsecond'`
 }
 
-// Claim implements Store.
+// Claim implements Store. The message's takedown is taken by an insert
+// into message_takedowns: a concurrent claim of another revision waits on
+// that row and then finds it.
 func (s *Postgres) Claim(ctx context.Context, rec Record, owner string, lease time.Duration) (bool, Record, error) {
 	rec, err := prepareClaim(rec, owner)
 	if err != nil {
 		return false, Record{}, err
 	}
 	lease = clampLease(lease)
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	claimed, got, err := s.claimTx(ctx, tx, rec, owner, lease)
+	if err != nil {
+		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+	}
+	return claimed, got, nil
+}
+
+func (s *Postgres) claimTx(ctx context.Context, tx pgx.Tx, rec Record, owner string, lease time.Duration) (bool, Record, error) {
+	held := false // this claim took the message's takedown
+	if rec.Action == ActionTakedown {
+		tag, err := tx.Exec(ctx, `INSERT INTO message_takedowns VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+			keyArgs(rec.Key)...)
+		if err != nil {
+			return false, Record{}, err
+		}
+		held = tag.RowsAffected() == 1
+	}
+	var holder string
+	err := tx.QueryRow(ctx, `SELECT revision FROM message_takedowns WHERE `+pgMessageWhere, keyArgs(rec.Key)[:4]...).Scan(&holder)
+	switch {
+	case err == nil && holder != rec.Revision:
+		// Another revision holds the message's takedown: record this one
+		// against it.
+		k := rec.Key
+		k.Revision = holder
+		got, err := scanPostgres(tx.QueryRow(ctx, `UPDATE takedowns
+			SET later_revisions = later_revisions + CASE WHEN last_revision = $6 THEN 0 ELSE 1 END,
+				last_revision = $6, updated_at = clock_timestamp()
+			WHERE `+pgKeyWhere+` RETURNING `+columns, append(keyArgs(k), rec.Revision)...))
+		if err != nil {
+			return false, Record{}, fmt.Errorf("record revision against the takedown: %w", err)
+		}
+		return false, got, nil
+	case err != nil && !errors.Is(err, pgx.ErrNoRows):
+		return false, Record{}, err
+	}
 	var occurred any
 	if !rec.Time.IsZero() {
 		occurred = rec.Time
 	}
-	got, err := scanPostgres(s.pool.QueryRow(ctx, `INSERT INTO takedowns (`+columns+`)
+	got, err := scanPostgres(tx.QueryRow(ctx, `INSERT INTO takedowns (`+columns+`)
 		VALUES ($1, $2, $3, $4, $5, COALESCE($6::timestamptz, clock_timestamp()), $7, $8, $9, $10, $11, $12,
-			'pending', $13, $14, $15, `+leaseExpr("$16")+`, clock_timestamp(), $17, '', 0, NULL, clock_timestamp())
+			'pending', $13, $14, $15, `+leaseExpr("$16")+`, clock_timestamp(), $17, '', 0, NULL, clock_timestamp(), 0, '')
 		ON CONFLICT DO NOTHING
 		RETURNING `+columns,
 		rec.Platform, rec.Workspace, rec.Channel, rec.MessageID, rec.Revision,
@@ -253,11 +312,17 @@ func (s *Postgres) Claim(ctx context.Context, rec Record, owner string, lease ti
 		return true, got, nil
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
-		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+		return false, Record{}, err
 	}
-	existing, err := s.Get(ctx, rec.Key)
+	existing, err := scanPostgres(tx.QueryRow(ctx, `SELECT `+columns+` FROM takedowns WHERE `+pgKeyWhere, keyArgs(rec.Key)...))
 	if err != nil {
-		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+		return false, Record{}, err
+	}
+	if held && existing.Action != ActionTakedown {
+		// This very revision was claimed as a warning: it holds nothing.
+		if _, err := tx.Exec(ctx, `DELETE FROM message_takedowns WHERE `+pgMessageWhere, keyArgs(rec.Key)[:4]...); err != nil {
+			return false, Record{}, err
+		}
 	}
 	return false, existing, nil
 }

@@ -116,7 +116,7 @@ func postgresBackend() backend {
 					$2::timestamptz + n * $3::bigint * interval '1 microsecond', 'U' || (n % 300), 'rule',
 					'p' || (n % 5), 'sk-…abcd', '', 'en',
 					CASE n % 10 WHEN 0 THEN 'escalated' WHEN 1 THEN 'warned' WHEN 2 THEN 'failed' ELSE 'deleted' END,
-					1, '', 'seed', NULL, $4, 'takedown', 'deleted', 3, NULL, $4
+					1, '', 'seed', NULL, $4, 'takedown', 'deleted', 3, NULL, $4, 0, ''
 				FROM generate_series(0, $1::int - 1) AS n`,
 				`ALTER TABLE takedowns ENABLE TRIGGER takedowns_count`, pgCountsBackfill} {
 				var args []any
@@ -225,7 +225,7 @@ func TestPostgresMigrationRace(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	if v := postgresBackend().schemaVersions(t, stores[0]); !slices.Equal(v, []int{1, 2, 3}) {
-		t.Errorf("schema versions %v, want [1 2 3]", v)
+	if v := postgresBackend().schemaVersions(t, stores[0]); !slices.Equal(v, []int{1, 2, 3, 4}) {
+		t.Errorf("schema versions %v, want [1 2 3 4]", v)
 	}
 }

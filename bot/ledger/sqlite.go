@@ -123,6 +123,15 @@ var sqliteMigrations = []string{
 		INSERT INTO takedown_counts_daily VALUES (substr(NEW.occurred_at, 1, 10), 'outcome', NEW.outcome, '', '', 1)
 			ON CONFLICT DO UPDATE SET n = n + 1;
 	END;`,
+	// 4: one takedown per message, whatever its revisions: which revision
+	// holds it, and the later revisions recorded against it. Of earlier
+	// takedowns of one message, the first claimed holds it.
+	createMessageTakedowns + `;
+	INSERT OR IGNORE INTO message_takedowns
+		SELECT platform, workspace, channel, message_id, revision FROM takedowns
+		WHERE action = 'takedown' ORDER BY claimed_at, rowid;
+	ALTER TABLE takedowns ADD COLUMN later_revisions INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE takedowns ADD COLUMN last_revision TEXT NOT NULL DEFAULT '';`,
 }
 
 // OpenSQLite opens (creating if needed) the ledger file at path and
@@ -216,7 +225,7 @@ func scanSQLite(sc scanner) (Record, error) {
 	if err := sc.Scan(&r.Platform, &r.Workspace, &r.Channel, &r.MessageID, &r.Revision,
 		&occurred, &r.Poster, &r.Rule, &r.Provider, &r.Masked, &r.Fingerprint, &r.Lang,
 		&outcome, &r.Attempts, &r.Detail, &r.Owner, &lease, &updated, &r.Action,
-		&result, &r.Notified, &next, &claimedAt); err != nil {
+		&result, &r.Notified, &next, &claimedAt, &r.LaterRevisions, &r.LastRevision); err != nil {
 		return Record{}, err
 	}
 	r.Outcome, r.Result = Outcome(outcome), Outcome(result)
@@ -249,34 +258,92 @@ func keyArgs(k Key) []any {
 	return []any{k.Platform, k.Workspace, k.Channel, k.MessageID, k.Revision}
 }
 
-// Claim implements Store.
+// Claim implements Store. Its transaction holds SQLite's write lock from
+// BEGIN (_txlock=immediate), so the message's takedown is looked up and
+// taken in one step.
 func (s *SQLite) Claim(ctx context.Context, rec Record, owner string, lease time.Duration) (bool, Record, error) {
 	rec, err := prepareClaim(rec, owner)
 	if err != nil {
 		return false, Record{}, err
 	}
 	lease = clampLease(lease)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+	}
+	defer tx.Rollback()
+	claimed, got, err := s.claimTx(ctx, tx, rec, owner, lease)
+	if err != nil {
+		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+	}
+	return claimed, got, nil
+}
+
+const sqliteMessageWhere = `platform = ? AND workspace = ? AND channel = ? AND message_id = ?`
+
+func (s *SQLite) claimTx(ctx context.Context, tx *sql.Tx, rec Record, owner string, lease time.Duration) (bool, Record, error) {
 	now := time.Now()
+	msg := keyArgs(rec.Key)[:4]
+	held := false // this claim took the message's takedown
+	if rec.Action == ActionTakedown {
+		res, err := tx.ExecContext(ctx, `INSERT INTO message_takedowns VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			keyArgs(rec.Key)...)
+		if err != nil {
+			return false, Record{}, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return false, Record{}, err
+		}
+		held = n == 1
+	}
+	var holder string
+	err := tx.QueryRowContext(ctx, `SELECT revision FROM message_takedowns WHERE `+sqliteMessageWhere, msg...).Scan(&holder)
+	switch {
+	case err == nil && holder != rec.Revision:
+		// Another revision holds the message's takedown: record this one
+		// against it.
+		k := rec.Key
+		k.Revision = holder
+		args := append([]any{rec.Revision, rec.Revision, sqliteFormat(now)}, keyArgs(k)...)
+		got, err := scanSQLite(tx.QueryRowContext(ctx, `UPDATE takedowns
+			SET later_revisions = later_revisions + (last_revision <> ?), last_revision = ?, updated_at = ?
+			WHERE `+sqliteKeyWhere+` RETURNING `+columns, args...))
+		if err != nil {
+			return false, Record{}, fmt.Errorf("record revision against the takedown: %w", err)
+		}
+		return false, got, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return false, Record{}, err
+	}
 	if rec.Time.IsZero() {
 		rec.Time = now
 	}
-	row := s.db.QueryRowContext(ctx, `INSERT INTO takedowns (`+columns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, NULL, ?)
+	got, err := scanSQLite(tx.QueryRowContext(ctx, `INSERT INTO takedowns (`+columns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, NULL, ?, 0, '')
 		ON CONFLICT DO NOTHING
 		RETURNING `+columns,
 		rec.Platform, rec.Workspace, rec.Channel, rec.MessageID, rec.Revision,
 		sqliteFormat(rec.Time), rec.Poster, rec.Rule, rec.Provider, rec.Masked, rec.Fingerprint, rec.Lang,
-		string(Pending), rec.Attempts, rec.Detail, owner, sqliteFormat(now.Add(lease)), sqliteFormat(now), rec.Action, sqliteFormat(now))
-	got, err := scanSQLite(row)
+		string(Pending), rec.Attempts, rec.Detail, owner, sqliteFormat(now.Add(lease)), sqliteFormat(now), rec.Action, sqliteFormat(now)))
 	if err == nil {
 		return true, got, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+		return false, Record{}, err
 	}
-	existing, err := s.Get(ctx, rec.Key)
+	existing, err := scanSQLite(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM takedowns WHERE `+sqliteKeyWhere, keyArgs(rec.Key)...))
 	if err != nil {
-		return false, Record{}, fmt.Errorf("claim takedown: %w", err)
+		return false, Record{}, err
+	}
+	if held && existing.Action != ActionTakedown {
+		// This very revision was claimed as a warning: it holds nothing.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM message_takedowns WHERE `+sqliteMessageWhere, msg...); err != nil {
+			return false, Record{}, err
+		}
 	}
 	return false, existing, nil
 }

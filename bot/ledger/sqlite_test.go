@@ -43,7 +43,7 @@ func sqliteBackend() backend {
 					strftime('%Y-%m-%dT%H:%M:%S', ?2 + n * ?3, 'unixepoch') || '.000000Z', 'U' || (n % 300), 'rule',
 					'p' || (n % 5), 'sk-…abcd', '', 'en',
 					CASE n % 10 WHEN 0 THEN 'escalated' WHEN 1 THEN 'warned' WHEN 2 THEN 'failed' ELSE 'deleted' END,
-					1, '', 'seed', NULL, ?4, 'takedown', 'deleted', 3, NULL, ?4
+					1, '', 'seed', NULL, ?4, 'takedown', 'deleted', 3, NULL, ?4, 0, ''
 				FROM i`, n, from.Unix(), step, sqliteFormat(to)); err != nil {
 				t.Fatal(err)
 			}

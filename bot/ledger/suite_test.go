@@ -117,6 +117,9 @@ func runSuite(t *testing.T, b backend) {
 		{"expired lease taken over by a replica", testReplicaTakeover},
 		{"stats equal a count of the rows", testStatsMatchRows},
 		{"migration from version 2 keeps rows and counts", testMigrateFromV2},
+		{"a message is taken down once, whatever its revisions", testRevisions},
+		{"revisions claimed at once on replicas: one takedown", testRevisionRace},
+		{"migration: the first takedown of a message holds it", testMigrateRevisions},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, b) })
@@ -169,11 +172,107 @@ func testClaimDuplicate(t *testing.T, b backend) {
 		t.Errorf("existing outcome = %q, want deleted", existing.Outcome)
 	}
 
-	// A new revision of the same message is a new takedown.
+	// A new revision of a message taken down is recorded against its
+	// takedown, not taken down again.
 	edited := rec
 	edited.Revision = "2"
-	if claimed, _, err := s.Claim(ctx, edited, "replica-b", time.Minute); err != nil || !claimed {
+	claimed, existing, err = s.Claim(ctx, edited, "replica-b", time.Minute)
+	if err != nil || claimed {
 		t.Fatalf("claim of new revision: claimed=%v err=%v", claimed, err)
+	}
+	if existing.Key != rec.Key || existing.Outcome != Deleted || existing.LaterRevisions != 1 || existing.LastRevision != "2" {
+		t.Errorf("new revision recorded as %+v, want against the takedown", existing)
+	}
+}
+
+// testRevisions checks that a message is taken down once, whatever its
+// revisions, and that a warning holds nothing.
+func testRevisions(t *testing.T, b backend) {
+	ctx := context.Background()
+	s, _ := b.fresh(t)
+	rev := func(i int, action, revision string) Record {
+		r := sample(i, "slack")
+		r.Action, r.Revision = action, revision
+		return r
+	}
+	steps := []struct {
+		name     string
+		rec      Record
+		claimed  bool
+		holder   string // revision of the record returned
+		later    int
+		finish   Outcome // finish the claim with it (when claimed)
+		revision string  // LastRevision of the record returned
+	}{
+		{"original, taken down", rev(1, ActionTakedown, ""), true, "", 0, Pending, ""},
+		{"edit while pending", rev(1, ActionTakedown, "e1"), false, "", 1, "", "e1"},
+		{"the same edit again counts once", rev(1, ActionTakedown, "e1"), false, "", 1, "", "e1"},
+		{"a warning-level edit", rev(1, ActionWarn, "e2"), false, "", 2, "", "e2"},
+		{"original again (duplicate)", rev(1, ActionTakedown, ""), false, "", 2, "", "e2"},
+		{"warned message", rev(2, ActionWarn, ""), true, "", 0, Warned, ""},
+		{"its edit with a key is taken down", rev(2, ActionTakedown, "e1"), true, "e1", 0, Deleted, ""},
+		{"and its next edit recorded against that", rev(2, ActionWarn, "e2"), false, "e1", 1, "", "e2"},
+		{"a warned edit of a warned message is warned", rev(3, ActionWarn, ""), true, "", 0, Warned, ""},
+		{"", rev(3, ActionWarn, "e1"), true, "e1", 0, Warned, ""},
+		{"a warned revision delivered again as a takedown", rev(3, ActionTakedown, "e1"), false, "e1", 0, "", ""},
+		{"holds nothing: a later edit with a key is taken down", rev(3, ActionTakedown, "e2"), true, "e2", 0, Deleted, ""},
+	}
+	for _, st := range steps {
+		claimed, got, err := s.Claim(ctx, st.rec, "p", time.Minute)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if claimed != st.claimed || got.MessageID != st.rec.MessageID || got.Revision != st.holder ||
+			got.LaterRevisions != st.later || got.LastRevision != st.revision {
+			t.Errorf("%s: claimed=%v record %s rev %q later %d last %q; want claimed=%v rev %q later %d last %q", st.name,
+				claimed, got.MessageID, got.Revision, got.LaterRevisions, got.LastRevision, st.claimed, st.holder, st.later, st.revision)
+		}
+		if claimed && st.finish != Pending {
+			if err := s.Finish(ctx, st.rec.Key, "p", st.finish, 1, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Counted once each: the revisions recorded against a takedown are
+	// no takedowns.
+	stats, err := s.Stats(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Total != 6 || stats.ByOutcome[Pending] != 1 || stats.ByOutcome[Deleted] != 2 || stats.ByOutcome[Warned] != 3 {
+		t.Errorf("stats %+v, want 6 rows: 1 pending, 2 deleted, 3 warned", stats)
+	}
+}
+
+// testRevisionRace has replicas claim different revisions of one message
+// at once: one takedown, the others recorded against it.
+func testRevisionRace(t *testing.T, b backend) {
+	ctx := context.Background()
+	a, addr := b.fresh(t)
+	stores := []Store{a, b.open(t, addr)}
+	const n = 8
+	var mu sync.Mutex
+	var winners []string
+	runConcurrently(n, func(i int) {
+		rec := sample(5, "discord")
+		rec.Revision = fmt.Sprintf("r%d", i)
+		claimed, _, err := stores[i%2].Claim(ctx, rec, fmt.Sprintf("owner-%d", i), time.Minute)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			t.Errorf("claim %d: %v", i, err)
+		} else if claimed {
+			winners = append(winners, rec.Revision)
+		}
+	})
+	if len(winners) != 1 {
+		t.Fatalf("%d revisions taken down (%v), want 1", len(winners), winners)
+	}
+	k := sample(5, "discord").Key
+	k.Revision = winners[0]
+	got, err := a.Get(ctx, k)
+	if err != nil || got.LaterRevisions != n-1 {
+		t.Errorf("takedown %+v %v, want %d later revisions recorded against it", got, err, n-1)
 	}
 }
 
@@ -315,7 +414,9 @@ func testClaimStale(t *testing.T, b backend) {
 	want := map[Key]bool{}
 	for i := range expired {
 		rec := sample(i, "slack")
-		lease := time.Millisecond
+		// Leases that ran out just now and a while ago, both expired at
+		// the claim: nothing to wait for.
+		lease := -time.Millisecond
 		if i%2 == 0 {
 			lease = -time.Second
 		}
@@ -338,7 +439,6 @@ func testClaimStale(t *testing.T, b backend) {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(5 * time.Millisecond) // let the 1ms leases lapse
 
 	var mu sync.Mutex
 	taken := map[Key][]string{}
@@ -734,7 +834,8 @@ func testRestart(t *testing.T, b backend) {
 	ctx := context.Background()
 	s, addr := b.fresh(t)
 	pending, done := sample(1, "slack"), sample(2, "slack")
-	if _, _, err := s.Claim(ctx, pending, "before-restart", time.Millisecond); err != nil {
+	// Its lease runs out before the restart: it is expired at the claim.
+	if _, _, err := s.Claim(ctx, pending, "before-restart", -time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.Claim(ctx, done, "before-restart", time.Minute); err != nil {
@@ -749,7 +850,6 @@ func testRestart(t *testing.T, b backend) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(3 * time.Millisecond)
 
 	s = b.open(t, addr)
 	if err := s.Ping(ctx); err != nil {
@@ -774,8 +874,8 @@ func testRestart(t *testing.T, b backend) {
 func testMigration(t *testing.T, b backend) {
 	s, addr := b.fresh(t)
 	again := b.open(t, addr)
-	if v := b.schemaVersions(t, again); !slices.Equal(v, []int{1, 2, 3}) {
-		t.Errorf("schema versions %v, want [1 2 3]", v)
+	if v := b.schemaVersions(t, again); !slices.Equal(v, []int{1, 2, 3, 4}) {
+		t.Errorf("schema versions %v, want [1 2 3 4]", v)
 	}
 	if _, _, err := s.Claim(context.Background(), sample(1, "slack"), "p", time.Minute); err != nil {
 		t.Fatal(err)
@@ -791,7 +891,8 @@ var wantColumns = map[string][]string{
 	"seen_events":           {"event_id", "platform", "seen_at"},
 	"takedown_counts":       {"dim", "hour", "k1", "k2", "k3", "n"},
 	"takedown_counts_daily": {"day", "dim", "k1", "k2", "k3", "n"},
-	"takedowns": {"action", "attempts", "channel", "claimed_at", "detail", "fingerprint", "lang", "lease_until", "masked", "message_id",
+	"message_takedowns":     {"channel", "message_id", "platform", "revision", "workspace"},
+	"takedowns": {"action", "attempts", "channel", "claimed_at", "detail", "fingerprint", "lang", "last_revision", "later_revisions", "lease_until", "masked", "message_id",
 		"next_attempt_at", "notified", "occurred_at", "outcome", "owner", "platform", "poster", "provider", "result", "revision", "rule", "updated_at", "workspace"},
 }
 
@@ -1126,8 +1227,8 @@ func testMigrateFromV2(t *testing.T, b backend) {
 		`INSERT INTO takedowns (`+cols+`) VALUES ('slack', 'T1', 'C1', 'm1', '', '2026-11-30T10:15:00.000000Z', 'U1', 'r', 'openai', 'sk-…abcd', '', 'en', 'deleted', 1, '', 'old/1', NULL, '2026-11-30T10:16:00.000000Z', 'takedown')`,
 		`INSERT INTO takedowns (`+cols+`) VALUES ('slack', 'T1', 'C1', 'm2', '', '2026-11-30T10:45:00.000000Z', 'U1', 'r', 'github', 'ghp_…abcd', '', 'en', 'pending', 0, '', 'old/1', '2026-11-30T10:50:00.000000Z', '2026-11-30T10:45:00.000000Z', 'takedown')`)
 	s := b.open(t, addr)
-	if v := b.schemaVersions(t, s); !slices.Equal(v, []int{1, 2, 3}) {
-		t.Fatalf("schema versions %v, want [1 2 3]", v)
+	if v := b.schemaVersions(t, s); !slices.Equal(v, []int{1, 2, 3, 4}) {
+		t.Fatalf("schema versions %v, want [1 2 3 4]", v)
 	}
 	done, err := s.Get(ctx, Key{Platform: "slack", Workspace: "T1", Channel: "C1", MessageID: "m1"})
 	if err != nil || done.Outcome != Deleted || done.Notified != NotifiedPoster|NotifiedSecurity || !done.ClaimedAt.Equal(done.UpdatedAt) {
@@ -1147,5 +1248,35 @@ func testMigrateFromV2(t *testing.T, b backend) {
 	}
 	if st.Total != 2 || st.ByOutcome[Deleted] != 2 || st.ByProvider["github"] != 1 || len(st.ByChannel) != 1 || st.ByChannel[0].Count != 2 {
 		t.Errorf("stats after migration %+v", st)
+	}
+}
+
+// testMigrateRevisions opens a ledger whose earlier release took one
+// message down twice (two revisions): the first claimed holds the
+// message, and a later edit is recorded against it.
+func testMigrateRevisions(t *testing.T, b backend) {
+	ctx := context.Background()
+	addr := b.newDB(t)
+	// A finished row of an earlier release (schema version 2).
+	row := func(message, revision, outcome, updated, action string) string {
+		return fmt.Sprintf(`INSERT INTO takedowns (platform, workspace, channel, message_id, revision, occurred_at, poster, rule, provider,
+			masked, fingerprint, lang, outcome, attempts, detail, owner, lease_until, updated_at, action)
+			VALUES ('slack', 'T1', 'C1', '%s', '%s', '2026-11-30T10:15:00.000000Z', 'U1', 'r', 'openai',
+			'sk-…abcd', '', 'en', '%s', 1, '', 'old/1', NULL, '%s', '%s')`, message, revision, outcome, updated, action)
+	}
+	b.old(t, addr,
+		row("m1", "1700000005.000000", "deleted", "2026-11-30T10:20:00.000000Z", "takedown"),
+		row("m1", "", "deleted", "2026-11-30T10:16:00.000000Z", "takedown"),
+		row("m2", "", "warned", "2026-11-30T10:16:00.000000Z", "warn"))
+	s := b.open(t, addr)
+	edit := Record{Key: Key{Platform: "slack", Workspace: "T1", Channel: "C1", MessageID: "m1", Revision: "1700000009.000000"}, Action: ActionTakedown}
+	claimed, got, err := s.Claim(ctx, edit, "new/2", time.Minute)
+	if err != nil || claimed || got.Revision != "" || got.LaterRevisions != 1 {
+		t.Errorf("edit after migration: claimed=%v %+v %v; want recorded against the first takedown", claimed, got, err)
+	}
+	// A warning held nothing: an edit with a key is taken down.
+	edit.MessageID = "m2"
+	if claimed, _, err := s.Claim(ctx, edit, "new/2", time.Minute); err != nil || !claimed {
+		t.Errorf("edit of a warned message after migration: claimed=%v %v; want a takedown", claimed, err)
 	}
 }

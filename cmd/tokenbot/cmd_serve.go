@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,7 +69,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		resumes  = map[string]*bot.Dispatcher{}
 		intakes  []*bot.Intake
 		finish   []func(context.Context) error
-		handlers = http.NewServeMux()
+		webhooks = map[string]http.Handler{}
 	)
 	intake := func(d *bot.Dispatcher) *bot.Intake {
 		in := bot.NewIntake(d, c.store, log, cfg.Takedowns.Workers, cfg.Takedowns.Queue)
@@ -91,7 +92,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			runs = append(runs, func(ctx context.Context) error { return sa.RunSocketModeIntake(ctx, in) })
 		}
 		if scfg.SigningSecret != "" {
-			handlers.Handle("/slack/", sa.IntakeHandler(in))
+			webhooks["/slack/"] = sa.IntakeHandler(in)
 		}
 		resumes[slack.Platform] = d
 		finish = append(finish, d.Wait)
@@ -119,23 +120,35 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve.trusted_proxies: %w", err)
 	}
-	ws, err := web.New(web.Config{Addr: cfg.Serve.Addr, AdminToken: e.getenv("TOKENBOT_ADMIN_TOKEN"), TrustedProxies: proxies}, web.Deps{
-		Router: c.router, Store: c.store, Metrics: obs, Log: log, Platforms: handlers, Owner: c.owner + "/web",
+	// One HTTP server for the process: /healthz, /readyz, /metrics, the
+	// platforms' webhooks and the playground (httpserver.go).
+	_, loopback, err := listenHost(cfg.Serve.Addr)
+	if err != nil {
+		return err
+	}
+	adminToken := e.getenv("TOKENBOT_ADMIN_TOKEN")
+	pg, err := web.New(web.Config{Loopback: loopback, AdminToken: adminToken, TrustedProxies: proxies},
+		web.Deps{Router: c.router, Store: c.store, Metrics: obs, Log: log, Owner: c.owner + "/web"})
+	if err != nil {
+		return err
+	}
+	routes := httpRoutes{Playground: pg, Webhooks: webhooks, Metrics: obs, Log: log, Explain: strings.TrimSpace(adminToken) == "",
 		Ready: func(ctx context.Context) error {
 			if !c.counter.Ready() {
 				return errors.New("encoders loading")
 			}
 			return c.store.Ping(ctx)
-		},
-	})
+		}}
+	hs, err := newHTTPServer(cfg.Serve.Addr, routes.handler(), log, pg.Wait)
 	if err != nil {
 		return err
 	}
-	runs = append(runs, ws.Run, func(ctx context.Context) error { return resumeLoop(ctx, log, resumes, cfg.Takedowns.SweepEvery) })
+	pg.Resume(ctx)
+	runs = append(runs, hs.Run, func(ctx context.Context) error { return resumeLoop(ctx, log, resumes, cfg.Takedowns.SweepEvery) })
 	if len(resumes) == 0 {
-		fmt.Fprintf(e.stdout, "tokenbot playground: %s  (no Slack or Discord configured; Ctrl-C stops)\n", ws.URL())
+		fmt.Fprintf(e.stdout, "tokenbot playground: %s  (no Slack or Discord configured; Ctrl-C stops)\n", hs.URL())
 	} else {
-		fmt.Fprintf(e.stdout, "tokenbot is running; playground and dashboard: %s\n", ws.URL())
+		fmt.Fprintf(e.stdout, "tokenbot is running; playground and dashboard: %s\n", hs.URL())
 	}
 	err = runAll(ctx, runs)
 	// Let queued work finish before the ledger closes; what is left stays

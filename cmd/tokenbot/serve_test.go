@@ -38,7 +38,7 @@ func TestServe(t *testing.T) {
 	sv := startServe(vars)
 	out, errOut := &sv.out, &sv.errOut
 
-	base := waitFor(t, func() string { return regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(out.String()) })
+	base := sv.url(t)
 	// Ready as soon as it listens: the encoders were loaded before.
 	if code := get(t, base+"/readyz"); code != http.StatusOK {
 		t.Errorf("/readyz = %d once serve listens, want 200", code)
@@ -60,11 +60,8 @@ func TestServe(t *testing.T) {
 			t.Fatalf("POST /slack/events = %d", code)
 		}
 	}
-	waitFor(t, func() string {
-		if len(fake.Calls("chat.delete")) > 0 && len(fake.Calls("chat.postEphemeral")) > 0 {
-			return "deleted"
-		}
-		return ""
+	bottest.Eventually(t, "the takedown and its private notice", func() bool {
+		return len(fake.Calls("chat.delete")) > 0 && len(fake.Calls("chat.postEphemeral")) > 0
 	})
 	sv.stop(t)
 	if del := fake.Calls("chat.delete"); len(del) != 1 || del[0].Token != fakeslack.AdminToken {
@@ -117,17 +114,17 @@ func (sv *serving) stop(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, f func() string) string {
+var servingURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+
+// url waits for serve to print the playground's address, and returns it.
+func (sv *serving) url(t *testing.T) string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if v := f(); v != "" {
-			return v
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("timed out waiting")
-	return ""
+	var base string
+	bottest.Eventually(t, "serve to print its URL", func() bool {
+		base = servingURL.FindString(sv.out.String())
+		return base != ""
+	})
+	return base
 }
 
 func get(t *testing.T, url string) int {
@@ -207,21 +204,16 @@ func TestServeDiscord(t *testing.T) {
 	case <-srv.Connected():
 	case code := <-sv.done:
 		t.Fatalf("serve exited %d before connecting: %s", code, errOut.String())
-	case <-time.After(20 * time.Second):
+	case <-time.After(bottest.WaitTimeout):
 		t.Fatal("serve did not connect to the gateway")
 	}
 	key := bottest.GitHubToken(22)
 	bob := discordtest.User{ID: "900000000000000100", Username: "bob"}
-	// Wait until READY is handled (the bot knows its own id) by sending
-	// until the takedown happens; duplicates are taken down once.
-	waitFor(t, func() string {
-		srv.Dispatch("MESSAGE_CREATE", srv.Message(guild, general, bob, "ci token "+key))
-		if len(srv.Deleted()) > 0 {
-			return "deleted"
-		}
-		time.Sleep(100 * time.Millisecond)
-		return ""
-	})
+	// The adapter logs "gateway ready" once READY is handled (it knows the
+	// bot's own id); a message sent after that is handled as a member's.
+	bottest.Eventually(t, "READY handled", func() bool { return strings.Contains(errOut.String(), `msg="gateway ready"`) })
+	srv.Dispatch("MESSAGE_CREATE", srv.Message(guild, general, bob, "ci token "+key))
+	bottest.Eventually(t, "the leaked key deleted", func() bool { return len(srv.Deleted()) > 0 })
 	sv.stop(t)
 	for _, secret := range []string{key, discordtest.Token} {
 		if strings.Contains(out.String()+errOut.String(), secret) {
@@ -256,7 +248,7 @@ func TestServeShutdownAbandonsToTheLedger(t *testing.T) {
 	}
 	release := fake.Hold("chat.delete")
 	sv := startServe(vars)
-	base := waitFor(t, func() string { return regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(sv.out.String()) })
+	base := sv.url(t)
 	key := bottest.AnthropicKey(22)
 	var tss []string
 	for i := range 3 {
@@ -270,12 +262,7 @@ func TestServeShutdownAbandonsToTheLedger(t *testing.T) {
 			t.Fatalf("POST /slack/events = %d", code)
 		}
 	}
-	waitFor(t, func() string {
-		if len(fake.Calls("chat.delete")) > 0 {
-			return "held"
-		}
-		return ""
-	})
+	bottest.Eventually(t, "a held delete", func() bool { return len(fake.Calls("chat.delete")) > 0 })
 	sv.cancel()
 	code := <-sv.done
 	release()
@@ -305,12 +292,10 @@ func TestServeShutdownAbandonsToTheLedger(t *testing.T) {
 			t.Logf("audit: %s\nsecond start's log: %s", audit, again.errOut.String())
 		}
 	})
-	audit := waitFor(t, func() string {
-		_, audit, _ := tokenbot(t, vars["TOKENBOT_DATA_DIR"], "", "audit", "--json")
-		if strings.Count(audit, `"outcome":"deleted"`) == 3 {
-			return audit
-		}
-		return ""
+	var audit string
+	bottest.Eventually(t, "three takedowns recorded as deleted", func() bool {
+		_, audit, _ = tokenbot(t, vars["TOKENBOT_DATA_DIR"], "", "audit", "--json")
+		return strings.Count(audit, `"outcome":"deleted"`) == 3
 	})
 	again.stop(t)
 	for _, ts := range tss {
