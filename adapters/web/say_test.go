@@ -16,7 +16,7 @@ import (
 // stands in place of a removed message.
 func TestGoldenNotices(t *testing.T) {
 	core := bottest.New(t, bottest.Options{})
-	s, err := New(Config{Addr: "127.0.0.1:0"}, Deps{Router: core.Router, Store: core.Store, Metrics: core.Metrics, Log: core.Log, Owner: "web-test"})
+	s, err := New(Config{Loopback: true}, Deps{Router: core.Router, Store: core.Store, Metrics: core.Metrics, Log: core.Log, Owner: "web-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
