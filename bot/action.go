@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"strings"
+
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 	"github.com/tokenbot/tokenbot/knowledge"
 )
@@ -29,9 +32,12 @@ const (
 	Takedown ActionKind = "takedown"
 )
 
-// Action is one thing to do on the platform. Text is always set, as plain
-// text with light Markdown (*bold*, `code`), so that every adapter can
-// render it; the optional payloads let an adapter render richer views.
+// Action is one thing to do on the platform. What the bot says is Say: a
+// structured message (catalogue ids, fields, language) that each adapter
+// renders in its platform's idiom. Text is always set too, the same in
+// the core's light Markdown (*bold*, `code`, no emoji), for logs, the
+// command line and an adapter with no renderer; the optional payloads let
+// an adapter render richer views.
 type Action struct {
 	Kind      ActionKind
 	Channel   string
@@ -39,6 +45,10 @@ type Action struct {
 	MessageID string
 	ThreadID  string
 	Text      string
+	// Say is what Text says, as data; nil for actions that say nothing
+	// (Delete, Takedown). For a /tokens reply it is the text before the
+	// report (warnings, errors, usage).
+	Say *msg.Doc
 	// Interaction is copied from the event this action answers.
 	Interaction string
 	// Reason is the audit reason of a Delete (Discord X-Audit-Log-Reason).
@@ -51,4 +61,25 @@ type Action struct {
 	// Plan is the takedown to run, for Kind == Takedown; for the
 	// actions a takedown produces, the plan they belong to.
 	Plan *Plan
+}
+
+// Saying returns a with Say set to d and Text to its light Markdown.
+func (a Action) Saying(d msg.Doc) Action {
+	a.Say = &d
+	a.Text = a.Said(msg.Markdown)
+	return a
+}
+
+// Said renders what a says in style s; a /tokens report follows as
+// FormatReport lays it out (escaped as s escapes text). a.Say must be set.
+func (a Action) Said(s msg.Style) string {
+	t := msg.Render(*a.Say, s)
+	if a.Tokens != nil {
+		report := FormatReport(*a.Tokens)
+		if s.Escape != nil {
+			report = s.Escape(report)
+		}
+		t = strings.TrimPrefix(t+"\n\n"+report, "\n\n")
+	}
+	return t
 }

@@ -9,13 +9,19 @@ import (
 	"time"
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 	"github.com/tokenbot/tokenbot/knowledge"
 )
 
-// TokensUsage explains the /tokens command.
-const TokensUsage = "Usage: `/tokens [model=ID]... [encoding=NAME] <text>` — counts the tokens of <text> " +
-	"with OpenAI's encodings and estimates its cost per model. Example: `/tokens model=gpt-4o Hello, world`."
+// tokensUsage explains the /tokens command.
+func tokensUsage() msg.Part {
+	return msg.M(msg.Para, "tokens.usage", msg.Fields{"syntax": msg.Code("/tokens [model=ID]... [encoding=NAME] <text>"),
+		"example": msg.Code("/tokens model=gpt-4o Hello, world")})
+}
+
+// TokensUsage is the usage of /tokens in English light Markdown.
+var TokensUsage = msg.Render(msg.Doc{Lang: "en", Parts: []msg.Part{tokensUsage()}}, msg.Markdown)
 
 // TokensRequest is a parsed /tokens argument.
 type TokensRequest struct {
@@ -75,27 +81,30 @@ func firstWord(s string) (word, rest string) {
 // reply warns to rotate it, whatever else it says. scan, when it is a
 // scan of ev.Text, spares the text a second scan.
 func (r *Router) command(ctx context.Context, ev Event, scan Scan) ([]Action, error) {
-	private := func(text string, rep *tokens.Report) []Action {
-		return []Action{{Kind: PrivateReply, Channel: ev.Channel, User: ev.User, ThreadID: ev.ThreadID,
-			Interaction: ev.Interaction, Text: text, Tokens: rep}}
+	private := func(d msg.Doc, rep *tokens.Report) []Action {
+		return []Action{Action{Kind: PrivateReply, Channel: ev.Channel, User: ev.User, ThreadID: ev.ThreadID,
+			Interaction: ev.Interaction, Tokens: rep}.Saying(d)}
 	}
+	lang := knowledge.DetectLang(ev.Text)
 	if ev.Command != "" && ev.Command != "tokens" {
 		name, found := r.redact(ctx, ev.Command)
-		text := fmt.Sprintf("Unknown command /%s. %s", Clip(name, 64), TokensUsage)
+		var d msg.Doc
 		if len(found) > 0 {
-			text = SecretWarning(knowledge.DetectLang(ev.Text), found) + "\n\n" + text
+			d = SecretWarningDoc(lang, found)
 		}
-		return private(text, nil), nil
+		d.Lang = lang
+		d.Add(true, msg.M(msg.Para, "tokens.unknown_command", msg.Fields{"command": msg.Code("/" + Clip(name, 64))}), tokensUsage())
+		return private(d, nil), nil
 	}
 	req := ParseTokens(ev.Text)
 	if strings.TrimSpace(req.Text) == "" {
-		return private(TokensUsage, nil), nil
+		return private(msg.Doc{Lang: lang, Parts: []msg.Part{tokensUsage()}}, nil), nil
 	}
 	found, ok := scan.of(ev.Text)
 	if !ok {
 		// The limit is checked before the scan, on all that is scanned.
 		if err := r.checkSize(ev.Text); err != nil {
-			return private(err.Error()+".", nil), nil
+			return private(msg.Doc{Lang: lang, Parts: []msg.Part{errorPart(err)}}, nil), nil
 		}
 		var err error
 		if found, err = r.scanText(ctx, ev.Text); err != nil {
@@ -118,20 +127,34 @@ func (r *Router) command(ctx context.Context, ev Event, scan Scan) ([]Action, er
 		req.Models, req.Encoding = named.Models, named.Encoding
 	}
 	rep, warning, err := r.tokens(ctx, scan.tail(req.Text), inOptions, req.Text, req.Models, req.Encoding)
-	withWarning := func(text string) string {
-		if warning != "" {
-			return warning + "\n\n" + text
-		}
-		return text
-	}
 	switch {
 	case errors.Is(err, tokens.ErrTooLarge), errors.Is(err, tokens.ErrUnknownModel), errors.Is(err, tokens.ErrUnknownEncoding):
-		return private(withWarning(err.Error()+"."), nil), nil
+		warning.Add(true, errorPart(err))
+		return private(warning, nil), nil
 	case err != nil:
 		return nil, fmt.Errorf("tokens report: %w", err)
 	}
-	return private(withWarning(FormatReport(rep)), &rep), nil
+	return private(warning, &rep), nil
 }
+
+// errorPart says what went wrong with a /tokens request: the size limit
+// from the catalogue, other errors as the tokens package words them.
+func errorPart(err error) msg.Part {
+	var big *sizeError
+	if errors.As(err, &big) {
+		return msg.M(msg.Para, "tokens.too_large", msg.Fields{"bytes": big.size, "limit": big.limit})
+	}
+	return msg.M(msg.Para, "tokens.error", msg.Fields{"detail": err.Error()})
+}
+
+// sizeError is a text above the size limit; it wraps tokens.ErrTooLarge.
+type sizeError struct{ size, limit int }
+
+func (e *sizeError) Error() string {
+	return fmt.Sprintf("%v: %d bytes is above the limit of %d bytes", tokens.ErrTooLarge, e.size, e.limit)
+}
+
+func (e *sizeError) Unwrap() error { return tokens.ErrTooLarge }
 
 // Tokens counts text for /tokens and the playground's tokenizer: for the
 // models named (ids or aliases; the router's Models when none), with a
@@ -144,20 +167,22 @@ func (r *Router) command(ctx context.Context, ev Event, scan Scan) ([]Action, er
 // ones. Errors wrap tokens.ErrUnknownModel, tokens.ErrUnknownEncoding or
 // tokens.ErrTooLarge.
 func (r *Router) Tokens(ctx context.Context, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
-	return r.tokens(ctx, Scan{}, nil, text, names, encoding)
+	rep, d, err := r.tokens(ctx, Scan{}, nil, text, names, encoding)
+	return rep, msg.Render(d, msg.Markdown), err
 }
 
 // tokens is Tokens with scan, used instead of scanning text again when it
 // is a scan of text, and known, credentials already found elsewhere in the
 // request (its options).
-func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
+func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, text string, names []string, encoding string) (rep tokens.Report, warning msg.Doc, err error) {
+	warning.Lang = knowledge.DetectLang(text)
 	if err := r.checkSize(text); err != nil {
-		return tokens.Report{}, "", err
+		return tokens.Report{}, warning, err
 	}
 	found, ok := scan.of(text)
 	if !ok {
 		if found, err = r.scanText(ctx, text); err != nil {
-			return tokens.Report{}, "", err
+			return tokens.Report{}, warning, err
 		}
 	}
 	found = append(known, found...)
@@ -169,7 +194,7 @@ func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, t
 			models[i] = fresh
 		}
 	}
-	var notices []string
+	var notices []msg.Part
 	if len(names) > 0 {
 		models = nil
 		for _, name := range names {
@@ -182,10 +207,10 @@ func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, t
 			m := res.Model
 			models = append(models, m)
 			if !res.Exact {
-				notices = append(notices, fmt.Sprintf("Counted %q as %s.", name, m.ID))
+				notices = append(notices, msg.M(msg.Para, "tokens.counted_as", msg.Fields{"name": name, "model": m.ID}))
 			}
 			if n := r.Catalog.Notice(m, time.Now()); n != "" {
-				notices = append(notices, n)
+				notices = append(notices, msg.V(msg.Para, n))
 			}
 		}
 	}
@@ -200,25 +225,26 @@ func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, t
 	}
 	if len(found) > 0 {
 		rep.Pieces, rep.PiecesTruncated = nil, false
-		notices = append([]string{tokensWarning(text, found)}, notices...)
+		warning = tokensWarning(text, found)
 	}
-	return rep, strings.Join(notices, "\n"), nil
+	warning.Add(false, notices...)
+	return rep, warning, nil
 }
 
 // checkSize returns an error wrapping tokens.ErrTooLarge when text is above
 // the counter's size limit.
 func (r *Router) checkSize(text string) error {
 	if r.Counter != nil && len(text) > r.Counter.MaxBytes() {
-		return fmt.Errorf("%w: %d bytes is above the limit of %d bytes", tokens.ErrTooLarge, len(text), r.Counter.MaxBytes())
+		return &sizeError{size: len(text), limit: r.Counter.MaxBytes()}
 	}
 	return nil
 }
 
 // tokensWarning is the rotate warning for the credentials found in a
-// /tokens request, or "".
-func tokensWarning(text string, found []leaks.Finding) string {
+// /tokens request; a Doc with no parts when there are none.
+func tokensWarning(text string, found []leaks.Finding) msg.Doc {
 	if len(found) == 0 {
-		return ""
+		return msg.Doc{Lang: knowledge.DetectLang(text)}
 	}
-	return SecretWarning(knowledge.DetectLang(text), found)
+	return SecretWarningDoc(knowledge.DetectLang(text), found)
 }

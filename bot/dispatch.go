@@ -360,7 +360,7 @@ func (d *Dispatcher) attempt(ctx context.Context, p *Plan, rec ledger.Record, le
 	}
 	if pr.Notified&ledger.NotifiedSecurity == 0 {
 		if p.SecurityChannel != "" {
-			notice := Action{Kind: Notice, Channel: p.SecurityChannel, Text: SecurityNotice(p, pr.Result, pr.Detail), Plan: p}
+			notice := Action{Kind: Notice, Channel: p.SecurityChannel, Plan: p}.Saying(SecurityNotice(p, pr.Result, pr.Detail))
 			if err := d.step(ctx, p, &leased, notice); err != nil && !late {
 				d.reschedule(ctx, p, pr, since, "security notice", err)
 				return
@@ -449,11 +449,11 @@ func (d *Dispatcher) reschedule(ctx context.Context, p *Plan, pr ledger.Progress
 // tellPoster reaches the poster privately: an ephemeral reply, else a
 // direct message, else a short channel notice that names no key.
 func (d *Dispatcher) tellPoster(ctx context.Context, p *Plan, leased *time.Time, outcome ledger.Outcome) error {
-	text := PosterNotice(p, outcome)
+	notice := PosterNotice(p, outcome)
 	tries := []Action{
-		{Kind: PrivateReply, Channel: p.Key.Channel, User: p.Poster, ThreadID: p.ThreadID, Text: text, Plan: p},
-		{Kind: DirectMessage, User: p.Poster, Text: text, Plan: p},
-		{Kind: Reply, Channel: p.Key.Channel, User: p.Poster, ThreadID: p.ThreadID, Text: PosterChannelNotice(p), Plan: p},
+		Action{Kind: PrivateReply, Channel: p.Key.Channel, User: p.Poster, ThreadID: p.ThreadID, Plan: p}.Saying(notice),
+		Action{Kind: DirectMessage, User: p.Poster, Plan: p}.Saying(notice),
+		Action{Kind: Reply, Channel: p.Key.Channel, User: p.Poster, ThreadID: p.ThreadID, Plan: p}.Saying(PosterChannelNotice(p)),
 	}
 	var errs []error
 	for _, a := range tries {

@@ -7,43 +7,44 @@ import (
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 	"github.com/tokenbot/tokenbot/knowledge"
 )
 
-// The texts the core sends, in plain text with light Markdown. Each
-// function of a poster's or asker's text takes the language ("en", "zh").
+// What the core says, as structured messages (msg.Doc): catalogue ids
+// and fields in the poster's or asker's language ("en", "zh"). The
+// adapters render them; the Format functions give the core's light
+// Markdown.
 
-// FormatAnswer renders an FAQ answer for chat.
-func FormatAnswer(a knowledge.Answer) string {
+// AnswerDoc is an FAQ answer: its title and text (FAQ data, verbatim),
+// then the related topics and the source; for a question the FAQ does not
+// answer in mention mode, the "not sure" reply with the closest topics.
+func AnswerDoc(a knowledge.Answer) msg.Doc {
 	if !a.Answered {
-		return a.Answer
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "*%s*\n%s", a.Title, a.Answer)
-	if len(a.Related) > 0 {
-		label := "Related"
-		if a.Lang == "zh" {
-			label = "相关话题"
+		if a.Answer == "" {
+			return msg.Doc{Lang: a.Lang}
 		}
-		names := make([]string, len(a.Related))
+		return knowledge.NotSure(a.Lang, a.Suggestions)
+	}
+	d := msg.Doc{Lang: a.Lang}
+	d.Add(false, msg.V(msg.Title, a.Title), msg.V(msg.Para, a.Answer))
+	if len(a.Related) > 0 {
+		names := make(msg.List, len(a.Related))
 		for i, t := range a.Related {
 			names[i] = t.Title
 		}
-		sep := ", "
-		if a.Lang == "zh" {
-			sep = "、"
-		}
-		fmt.Fprintf(&b, "\n_%s: %s_", label, strings.Join(names, sep))
+		d.Add(false, msg.M(msg.Note, "answer.related", msg.Fields{"topics": names}))
 	}
 	if len(a.Sources) > 0 {
-		label := "Source"
-		if a.Lang == "zh" {
-			label = "来源"
-		}
-		fmt.Fprintf(&b, "\n%s: %s", label, a.Sources[0])
+		d.Add(false, msg.M(msg.Footer, "answer.source", msg.Fields{"url": msg.Link(a.Sources[0])}))
 	}
-	return b.String()
+	return d
+}
+
+// FormatAnswer renders an FAQ answer for chat, in light Markdown.
+func FormatAnswer(a knowledge.Answer) string {
+	return msg.Render(AnswerDoc(a), msg.Markdown)
 }
 
 // FormatReport renders a /tokens report: the table and, when the report
@@ -77,33 +78,40 @@ func Boundaries(pieces []tokens.Piece, truncated bool) string {
 // VisibleWhitespace replaces spaces, tabs and newlines by visible marks.
 var VisibleWhitespace = strings.NewReplacer(" ", "·", "\t", "→", "\n", "↵", "\r", "␍").Replace
 
-// SecretWarning tells a user that text they gave the bot holds a
-// credential, masked, and that it must be rotated.
-func SecretWarning(lang string, found []leaks.Finding) string {
-	var b strings.Builder
+// SecretWarningDoc tells a user that text they gave the bot holds
+// credentials, masked, and that they must be rotated.
+func SecretWarningDoc(lang string, found []leaks.Finding) msg.Doc {
+	list := make(msg.List, len(found))
 	for i, f := range found {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s `%s`", f.Provider, f.Masked)
+		list[i] = leakNamed(f.Provider, f.Masked)
 	}
-	if lang == "zh" {
-		return fmt.Sprintf(":warning: 你的文本里有一个凭据（%s）。它现在已不再安全：请立即在服务商后台吊销并轮换它。", b.String())
-	}
-	return fmt.Sprintf(":warning: Your text contains a credential (%s). Treat it as exposed: revoke and rotate it at the provider now.", b.String())
+	d := msg.Doc{Lang: lang, Level: msg.Warning}
+	d.Add(false, msg.M(msg.Para, "secret.warning", msg.Fields{"n": len(found), "leaks": list}))
+	return d
+}
+
+// SecretWarning is SecretWarningDoc in light Markdown.
+func SecretWarning(lang string, found []leaks.Finding) string {
+	return msg.Render(SecretWarningDoc(lang, found), msg.Markdown)
+}
+
+func leakNamed(provider, masked string) msg.Message {
+	return msg.Message{ID: "leak.named", Fields: msg.Fields{"provider": provider, "key": msg.Code(masked)}}
 }
 
 // leakList names the leaks of a plan: provider and masked key.
-func leakList(p *Plan) string {
-	parts := make([]string, len(p.Leaks))
+func leakList(p *Plan) msg.List {
+	list := make(msg.List, len(p.Leaks))
 	for i, l := range p.Leaks {
-		parts[i] = fmt.Sprintf("%s `%s`", l.Provider, l.Masked)
+		list[i] = leakNamed(l.Provider, l.Masked)
 	}
-	return strings.Join(parts, ", ")
+	return list
 }
 
-func revokeLines(p *Plan, lang string) string {
-	var b strings.Builder
+// revokeLines are the bullets that say where to revoke each provider's
+// key, once per place.
+func revokeLines(p *Plan) []msg.Part {
+	var parts []msg.Part
 	seen := map[string]bool{}
 	for _, l := range p.Leaks {
 		url := leaks.RevokeURL(l.Provider)
@@ -111,95 +119,75 @@ func revokeLines(p *Plan, lang string) string {
 			continue
 		}
 		seen[url] = true
-		switch {
-		case url == "" && lang == "zh":
-			b.WriteString("\n• 到签发这个凭据的服务后台吊销或轮换它，再更新所有用到它的地方。")
-		case url == "":
-			b.WriteString("\n• Revoke or rotate it in the console of the service that issued it, then update everything that uses it.")
-		case lang == "zh":
-			fmt.Fprintf(&b, "\n• 在这里吊销或轮换 %s 的密钥：%s", l.Provider, url)
-		default:
-			fmt.Fprintf(&b, "\n• Revoke or rotate your %s key here: %s", l.Provider, url)
+		if url == "" {
+			parts = append(parts, msg.M(msg.Item, "poster.revoke_console", nil))
+		} else {
+			parts = append(parts, msg.M(msg.Item, "poster.revoke_at", msg.Fields{"provider": l.Provider, "url": msg.Link(url)}))
 		}
 	}
-	return b.String()
+	return parts
 }
 
 // PosterNotice is the private message to the poster after a takedown
-// attempt with the given outcome.
-func PosterNotice(p *Plan, outcome ledger.Outcome) string {
+// attempt with the given outcome, in the poster's language.
+func PosterNotice(p *Plan, outcome ledger.Outcome) msg.Doc {
 	where := p.ChannelName
 	if where == "" {
 		where = p.Key.Channel
 	}
-	var head string
+	id, level := msg.ID("poster.not_deleted"), msg.Alert
 	switch {
-	case p.Decision == leaks.Warn && p.Lang == "zh":
-		head = fmt.Sprintf("你在 #%s 的消息里可能有一个凭据（%s）。如果它是真实的密钥，请删除这条消息并轮换密钥：任何拿到它的人都能用你的账户消费。", where, leakList(p))
 	case p.Decision == leaks.Warn:
-		head = fmt.Sprintf("Your message in #%s may contain a credential (%s). If it is a real key, delete the message and rotate the key: anyone holding it can spend on your account.", where, leakList(p))
-	case outcome == ledger.Deleted && p.Lang == "zh":
-		head = fmt.Sprintf("我删除了你在 #%s 的一条消息，因为它包含一个凭据（%s）。任何拿到这个密钥的人都能用你的账户消费，而频道里的人可能已经看到了：请立即吊销并轮换它。", where, leakList(p))
+		id, level = "poster.warned", msg.Warning
 	case outcome == ledger.Deleted:
-		head = fmt.Sprintf("I removed your message in #%s because it contained a credential (%s). Anyone holding that key can spend on your account, and people in the channel may already have seen it: revoke and rotate it now.", where, leakList(p))
-	case p.Lang == "zh":
-		head = fmt.Sprintf("你在 #%s 的消息包含一个凭据（%s），但我没能删除它。请马上自己删除这条消息，并吊销、轮换这个密钥：任何拿到它的人都能用你的账户消费。", where, leakList(p))
-	default:
-		head = fmt.Sprintf("Your message in #%s contains a credential (%s), and I could not delete it. Delete the message yourself right away, then revoke and rotate the key: anyone holding it can spend on your account.", where, leakList(p))
+		id, level = "poster.deleted", msg.Warning
 	}
-	text := head + revokeLines(p, p.Lang)
+	d := msg.Doc{Lang: p.Lang, Level: level}
+	d.Add(false, msg.M(msg.Para, id, msg.Fields{"channel": "#" + where, "leaks": leakList(p), "n": len(p.Leaks)}))
+	d.Add(false, revokeLines(p)...)
 	if p.Advice != "" {
-		text += "\n\n" + p.Advice
+		d.Add(true, msg.V(msg.Para, p.Advice))
 	}
-	return text
+	return d
 }
 
 // PosterChannelNotice is the short notice posted in the channel when the
 // poster can be reached neither privately nor by direct message. It names
 // no key.
-func PosterChannelNotice(p *Plan) string {
-	mention := p.PosterName
-	if mention == "" {
-		mention = p.Poster
-	}
-	if p.Lang == "zh" {
-		return fmt.Sprintf("%s：你的一条消息包含凭据，已按安全策略处理。请查看并轮换你的密钥。", mention)
-	}
-	return fmt.Sprintf("%s: a message of yours contained a credential and was handled under the security policy. Please rotate your key.", mention)
+func PosterChannelNotice(p *Plan) msg.Doc {
+	d := msg.Doc{Lang: p.Lang, Level: msg.Warning}
+	d.Add(false, msg.M(msg.Para, "poster.channel", msg.Fields{"poster": msg.User{ID: p.Poster, Name: p.PosterName}}))
+	return d
 }
+
+// SecurityLang is the language of the security channel's notices.
+const SecurityLang = "en"
 
 // SecurityNotice is the notice for the security channel.
-func SecurityNotice(p *Plan, outcome ledger.Outcome, detail string) string {
-	where := named("#"+p.ChannelName, p.Key.Channel)
-	poster := named(p.PosterName, p.Poster)
-	var title string
+func SecurityNotice(p *Plan, outcome ledger.Outcome, detail string) msg.Doc {
+	id, level := msg.ID("security.not_deleted"), msg.Alert
 	switch outcome {
 	case ledger.Deleted:
-		title = ":rotating_light: Leaked credential taken down"
+		id = "security.deleted"
 	case ledger.Warned:
-		title = ":warning: Possible credential: poster warned, nothing deleted"
-	default:
-		title = ":rotating_light: Leaked credential NOT deleted — delete it by hand"
+		id, level = "security.warned", msg.Warning
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\nPlatform: %s · Channel: %s · Message: %s\nPoster: %s\n", title, p.Key.Platform, where, p.Key.MessageID, poster)
+	d := msg.Doc{Lang: SecurityLang, Level: level}
+	d.Add(false,
+		msg.M(msg.Title, id, nil),
+		msg.M(msg.Para, "security.where", msg.Fields{"platform": p.Key.Platform,
+			"channel": msg.Channel{ID: p.Key.Channel, Name: p.ChannelName}, "message": p.Key.MessageID}),
+		msg.M(msg.Para, "security.poster", msg.Fields{"poster": msg.User{ID: p.Poster, Name: p.PosterName}}))
 	for _, l := range p.Leaks {
-		fmt.Fprintf(&b, "Provider: %s · Rule: %s · Key: `%s` · Fingerprint: `%s`\n", l.Provider, l.Rule, l.Masked, l.Fingerprint)
+		d.Add(false, msg.M(msg.Para, "security.leak", msg.Fields{"provider": l.Provider, "rule": l.Rule,
+			"key": msg.Code(l.Masked), "fingerprint": msg.Code(l.Fingerprint)}))
 	}
-	fmt.Fprintf(&b, "Outcome: %s", outcome)
 	if detail != "" {
-		fmt.Fprintf(&b, " (%s)", detail)
+		d.Add(false, msg.M(msg.Para, "security.outcome_detail", msg.Fields{"outcome": string(outcome), "detail": detail}))
+	} else {
+		d.Add(false, msg.M(msg.Para, "security.outcome", msg.Fields{"outcome": string(outcome)}))
 	}
-	return b.String()
-}
-
-// named shows a name with its id, or the id alone when there is no other
-// name.
-func named(name, id string) string {
-	if strings.Trim(name, "#") == "" || strings.TrimPrefix(name, "#") == id {
-		return id
-	}
-	return fmt.Sprintf("%s (%s)", name, id)
+	return d
 }
 
 // Clip cuts s to at most n bytes at a rune boundary, ending with "…" when

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
+	"github.com/tokenbot/tokenbot/bot/msg"
 )
 
 func TestNotices(t *testing.T) {
@@ -32,7 +33,7 @@ func TestNotices(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := PosterNotice(tt.plan, tt.outcome)
+			got := msg.Render(PosterNotice(tt.plan, tt.outcome), msg.Markdown)
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("poster notice lacks %q:\n%s", w, got)
@@ -40,14 +41,37 @@ func TestNotices(t *testing.T) {
 			}
 		})
 	}
-	sec := SecurityNotice(plan("en", leaks.Takedown, "Acme"), ledger.Escalated, "missing permission: cant_delete_message")
+	sec := msg.Render(SecurityNotice(plan("en", leaks.Takedown, "Acme"), ledger.Escalated, "missing permission: cant_delete_message"), msg.Markdown)
 	for _, w := range []string{"NOT deleted", "slack", "#general (C1)", "dana (U1)", "Acme", "ak_…9f3e", "ab12", "escalated (missing permission: cant_delete_message)"} {
 		if !strings.Contains(sec, w) {
 			t.Errorf("security notice lacks %q:\n%s", w, sec)
 		}
 	}
-	if ch := PosterChannelNotice(plan("en", leaks.Takedown, "Acme")); strings.Contains(ch, "ak_") || !strings.Contains(ch, "dana") {
+	if ch := msg.Render(PosterChannelNotice(plan("en", leaks.Takedown, "Acme")), msg.Markdown); strings.Contains(ch, "ak_") || !strings.Contains(ch, "dana") {
 		t.Errorf("channel notice = %q: it must name the poster and no key", ch)
+	}
+}
+
+func TestNoticesCountTheirCredentials(t *testing.T) {
+	two := []Leak{{Rule: "a", Provider: "OpenAI", Masked: "sk-…1"}, {Rule: "b", Provider: "GitHub", Masked: "ghp_…2"}}
+	tests := []struct {
+		name string
+		doc  msg.Doc
+		want string
+	}{
+		{"one key", PosterNotice(&Plan{ChannelName: "general", Lang: "en", Decision: leaks.Takedown, Leaks: two[:1]}, ledger.Deleted),
+			"it contained a credential (OpenAI `sk-…1`)"},
+		{"two keys", PosterNotice(&Plan{ChannelName: "general", Lang: "en", Decision: leaks.Takedown, Leaks: two}, ledger.Deleted),
+			"it contained 2 credentials (OpenAI `sk-…1`, GitHub `ghp_…2`). Anyone holding those keys"},
+		{"two keys, Chinese", PosterNotice(&Plan{ChannelName: "general", Lang: "zh", Decision: leaks.Takedown, Leaks: two}, ledger.Deleted),
+			"它包含 2 个凭据（OpenAI `sk-…1`、GitHub `ghp_…2`）"},
+		{"secret warning, two keys", SecretWarningDoc("en", []leaks.Finding{{Provider: "OpenAI", Masked: "sk-…1"}, {Provider: "Stripe", Masked: "sk_live_…3"}}),
+			"Your text contains 2 credentials (OpenAI `sk-…1`, Stripe `sk_live_…3`). Treat them as exposed"},
+	}
+	for _, tt := range tests {
+		if got := msg.Render(tt.doc, msg.Markdown); !strings.Contains(got, tt.want) {
+			t.Errorf("%s: %q lacks %q", tt.name, got, tt.want)
+		}
 	}
 }
 

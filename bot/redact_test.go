@@ -8,6 +8,7 @@ import (
 	"github.com/tokenbot/tokenbot/bot"
 	"github.com/tokenbot/tokenbot/bot/bottest"
 	"github.com/tokenbot/tokenbot/bot/ledger"
+	say "github.com/tokenbot/tokenbot/bot/msg"
 )
 
 // Every string the core repeats from its user is redacted: a key planted
@@ -53,9 +54,9 @@ func TestNoEcho(t *testing.T) {
 			for _, a := range acts {
 				out.WriteString(a.Text + "\n")
 				if a.Plan != nil {
-					out.WriteString(bot.SecurityNotice(a.Plan, ledger.Deleted, "") + "\n")
-					out.WriteString(bot.PosterNotice(a.Plan, ledger.Deleted) + "\n")
-					out.WriteString(bot.PosterChannelNotice(a.Plan) + "\n")
+					out.WriteString(say.Render(bot.SecurityNotice(a.Plan, ledger.Deleted, ""), say.Markdown) + "\n")
+					out.WriteString(say.Render(bot.PosterNotice(a.Plan, ledger.Deleted), say.Markdown) + "\n")
+					out.WriteString(say.Render(bot.PosterChannelNotice(a.Plan), say.Markdown) + "\n")
 					out.WriteString(a.Plan.PosterName + a.Plan.ChannelName + "\n")
 				}
 			}

@@ -227,7 +227,7 @@ func (r *Router) answer(ctx context.Context, ev Event, question string, mode kno
 }
 
 func (r *Router) reply(ev Event, ans knowledge.Answer) Action {
-	a := replyTo(ev, FormatAnswer(ans))
+	a := replyTo(ev, "").Saying(AnswerDoc(ans))
 	a.Answer = &ans
 	return a
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/knowledge/hans"
 )
 
@@ -906,29 +907,24 @@ func (ix *Index) Ask(ctx context.Context, question string, mode Mode) (Answer, e
 	return ans, nil
 }
 
-// notSure is the mention-mode reply when no entry fits: it offers the
-// closest topics by their questions (none for an empty question).
+// notSure is the mention-mode reply when no entry fits, in light
+// Markdown (see NotSure).
 func (ix *Index) notSure(lang string, closest []Topic) string {
-	var b strings.Builder
-	switch {
-	case lang == "zh" && len(closest) > 0:
-		b.WriteString("这个问题我不太确定。你是想问下面这些吗？\n")
-	case lang == "zh":
-		b.WriteString("这个问题我不太确定。我可以解释 API key、token、计费和限流相关的问题。\n")
-	case len(closest) > 0:
-		b.WriteString("I'm not sure about that one. Did you mean one of these?\n")
-	default:
-		b.WriteString("I'm not sure about that one. I can explain API keys, tokens, billing and limits.\n")
+	return msg.Render(NotSure(lang, closest), msg.Markdown)
+}
+
+// NotSure is the mention-mode reply when no entry fits: it offers the
+// closest topics by their questions (none for an empty question).
+func NotSure(lang string, closest []Topic) msg.Doc {
+	d := msg.Doc{Lang: lang}
+	if len(closest) > 0 {
+		d.Add(false, msg.M(msg.Para, "answer.not_sure_topics", nil))
+	} else {
+		d.Add(false, msg.M(msg.Para, "answer.not_sure", nil))
 	}
 	for _, t := range closest {
-		b.WriteString("• ")
-		b.WriteString(t.Title)
-		b.WriteString("\n")
+		d.Add(false, msg.V(msg.Item, t.Title))
 	}
-	if lang == "zh" {
-		b.WriteString("也可以换个说法再问，或用 /tokens <文本> 计算 token 数量和费用。")
-	} else {
-		b.WriteString("You can also rephrase, or count tokens and cost with /tokens <text>.")
-	}
-	return b.String()
+	d.Add(false, msg.M(msg.Para, "answer.rephrase", msg.Fields{"command": msg.Code("/tokens")}))
+	return d
 }

@@ -135,6 +135,21 @@ func (h *harness) settle() {
 }
 
 // noLeak asserts that no secret appears in any request or log line.
+// shown is what a message shows: its content and its embeds' titles and
+// descriptions.
+func shown(s discordtest.Sent) string {
+	out := s.Content
+	embeds, _ := s.Raw["embeds"].([]any)
+	for _, e := range embeds {
+		if e, ok := e.(map[string]any); ok {
+			title, _ := e["title"].(string)
+			desc, _ := e["description"].(string)
+			out += "\n" + title + "\n" + desc
+		}
+	}
+	return out
+}
+
 func (h *harness) noLeak(secrets ...string) {
 	h.t.Helper()
 	for _, s := range secrets {
@@ -300,7 +315,7 @@ func TestTakedownOnceUnderDuplicates(t *testing.T) {
 		t.Error("no DM channel opened")
 	}
 	notice := h.sentTo(securityID)
-	if len(notice) != 1 || !strings.Contains(notice[0].Content, "taken down") {
+	if len(notice) != 1 || !strings.Contains(shown(notice[0]), "taken down") {
 		t.Errorf("security notices = %+v", notice)
 	}
 	if n := len(h.sentTo(generalID)); n != 0 {
@@ -392,7 +407,7 @@ func TestRateLimitedDeleteIsRetried(t *testing.T) {
 	if n := len(h.requests("DELETE", "/channels/")); n != 3 {
 		t.Errorf("%d DELETE requests, want 2 rate-limited + 1", n)
 	}
-	if n := len(h.sentTo(securityID)); n != 1 || !strings.Contains(h.sentTo(securityID)[0].Content, "taken down") {
+	if n := len(h.sentTo(securityID)); n != 1 || !strings.Contains(shown(h.sentTo(securityID)[0]), "taken down") {
 		t.Errorf("security notices: %+v", h.sentTo(securityID))
 	}
 	h.noLeak(anthropic)
@@ -414,7 +429,7 @@ func TestMissingPermissionEscalatesAndClosedDMsFallBack(t *testing.T) {
 	if n := len(h.requests("DELETE", "/channels/")); n != 1 {
 		t.Errorf("%d DELETE attempts, want 1 (a permission error is final)", n)
 	}
-	notice := h.sentTo(securityID)[0].Content
+	notice := shown(h.sentTo(securityID)[0])
 	if !strings.Contains(notice, "NOT deleted") || !strings.Contains(notice, "escalated") {
 		t.Errorf("security notice does not escalate: %q", notice)
 	}

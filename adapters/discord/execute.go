@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/safeurl"
 )
 
@@ -71,6 +72,9 @@ func (a *Adapter) Execute(ctx context.Context, act bot.Action) error {
 		if err != nil {
 			return err
 		}
+		if act.Say != nil {
+			return a.sendMessage(ctx, "notice", id, "", &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed(*act.Say)}})
+		}
 		return a.send(ctx, "notice", id, "", a.content(act))
 	default:
 		return fmt.Errorf("discord: action %q: %w", act.Kind, bot.ErrUnsupported)
@@ -79,8 +83,12 @@ func (a *Adapter) Execute(ctx context.Context, act bot.Action) error {
 
 // send posts a message, as a reply to replyTo when set.
 func (a *Adapter) send(ctx context.Context, what, channel, replyTo, content string) error {
-	msg := &discordgo.MessageSend{Content: content,
-		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}
+	return a.sendMessage(ctx, what, channel, replyTo, &discordgo.MessageSend{Content: content})
+}
+
+// sendMessage posts msg, pinging no one, as a reply to replyTo when set.
+func (a *Adapter) sendMessage(ctx context.Context, what, channel, replyTo string, msg *discordgo.MessageSend) error {
+	msg.AllowedMentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 	if replyTo != "" {
 		no := false
 		msg.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channel, FailIfNotExists: &no}
@@ -149,13 +157,75 @@ func auditReason(r string) string {
 	return url.PathEscape(r)
 }
 
+// style renders the core's messages in Discord markdown: **bold**,
+// Unicode emoji for a level, mentions and channel links by id (the
+// messages ping no one), links that unfurl no preview.
+var style = msg.Style{
+	Verbatim: discordMarkdown,
+	Code:     func(s string) string { return "`" + strings.ReplaceAll(s, "`", "ˋ") + "`" },
+	Strong:   func(s string) string { return "**" + s + "**" },
+	Emphasis: func(s string) string { return "*" + s + "*" },
+	Link:     func(u string) string { return "<" + u + ">" },
+	User: func(u msg.User) string {
+		if isSnowflake(u.ID) {
+			return "<@" + u.ID + ">"
+		}
+		return msg.NamedUser(u)
+	},
+	Channel: func(c msg.Channel) string {
+		if isSnowflake(c.ID) {
+			return "<#" + c.ID + ">"
+		}
+		return msg.NamedChannel(c)
+	},
+	Mark: func(l msg.Level, _ string) string {
+		if l == msg.Alert {
+			return "🚨 "
+		}
+		return "⚠️ "
+	},
+}
+
+// Embed colours by level.
+const (
+	colourWarning = 0xE67E22
+	colourAlert   = 0xE74C3C
+	colourInfo    = 0x5865F2
+)
+
+// embed renders a notice as an embed: the level's emoji and the title
+// as its title, the rest as its description.
+func embed(d msg.Doc) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{Color: colourInfo}
+	switch d.Level {
+	case msg.Warning:
+		e.Color = colourWarning
+	case msg.Alert:
+		e.Color = colourAlert
+	}
+	rest := d
+	if len(d.Parts) > 0 && d.Parts[0].Role == msg.Title {
+		title := msg.Default.Part(d.Lang, msg.Part{Role: msg.Para, Msg: d.Parts[0].Msg, Verbatim: d.Parts[0].Verbatim}, msg.Style{})
+		if d.Level != msg.Info {
+			title = style.Mark(d.Level, "") + title
+		}
+		e.Title = truncate(title, 256)
+		rest.Parts, rest.Level = d.Parts[1:], msg.Info
+	}
+	e.Description = truncate(msg.Render(rest, style), 4096)
+	return e
+}
+
 // content renders an action's text for Discord.
 func (a *Adapter) content(act bot.Action) string {
-	text := act.Text
+	text := discordMarkdown(act.Text)
+	if act.Say != nil {
+		text = act.Said(style)
+	}
 	if act.Tokens != nil && len(act.Tokens.Pieces) > 0 {
 		text = withANSIBoundaries(text, *act.Tokens)
 	}
-	return truncate(discordMarkdown(text), maxContent)
+	return truncate(text, maxContent)
 }
 
 // truncate cuts s to at most n runes, marking the cut.

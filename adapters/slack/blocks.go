@@ -9,6 +9,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 )
 
@@ -25,26 +26,86 @@ var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
 // unescape undoes Slack's escaping of message text.
 var unescape = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace
 
+// style renders the core's messages in Slack mrkdwn: escaped text, emoji
+// codes for a level, mentions and channel links.
+var style = msg.Style{
+	Escape:   escape,
+	Verbatim: escape,
+	Code:     func(s string) string { return "`" + escape(s) + "`" },
+	Strong:   func(s string) string { return "*" + s + "*" },
+	Emphasis: func(s string) string { return "_" + s + "_" },
+	Link:     escape,
+	User: func(u msg.User) string {
+		if u.ID == "" {
+			return escape(u.Name)
+		}
+		return "<@" + u.ID + ">"
+	},
+	Channel: func(c msg.Channel) string {
+		if c.ID == "" {
+			return escape(msg.NamedChannel(c))
+		}
+		return "<#" + c.ID + ">"
+	},
+	Mark: func(l msg.Level, _ string) string {
+		if l == msg.Alert {
+			return ":rotating_light: "
+		}
+		return ":warning: "
+	},
+}
+
+// text is an action's notification text: its message in mrkdwn, or the
+// core's text escaped.
+func text(act bot.Action) string {
+	if act.Say == nil {
+		return escape(act.Text)
+	}
+	return act.Said(style)
+}
+
 // blocksFor renders an action in Block Kit.
 func blocksFor(act bot.Action) []slackapi.Block {
 	var blocks []slackapi.Block
 	switch {
 	case act.Tokens != nil:
-		blocks = tokensBlocks(act.Text, *act.Tokens)
-	case act.Answer != nil && act.Answer.Answered:
-		blocks = answerBlocks(act)
+		var say []slackapi.Block
+		if act.Say != nil {
+			say = docBlocks(*act.Say)
+		}
+		blocks = append(say, tokensBlocks(*act.Tokens)...)
+	case act.Say != nil:
+		blocks = docBlocks(*act.Say)
 	default:
 		blocks = textBlocks(escape(act.Text))
 	}
-	if act.Plan != nil && (act.Kind == bot.Notice) {
-		who := fmt.Sprintf("Poster: <@%s>", act.Plan.Poster)
-		if act.Plan.Key.Channel != "" {
-			who += fmt.Sprintf(" · Channel: <#%s>", act.Plan.Key.Channel)
-		}
-		blocks = append(blocks, slackapi.NewContextBlock("", slackapi.NewTextBlockObject(slackapi.MarkdownType, who, false, false)))
-	}
 	if len(blocks) > maxBlocks {
 		blocks = append(blocks[:maxBlocks-1], mrkdwnSection("_… (shortened)_"))
+	}
+	return blocks
+}
+
+// docBlocks renders a message: its lines in sections (the level's emoji
+// before the first), its notes and footers in one context block.
+func docBlocks(d msg.Doc) []slackapi.Block {
+	var body, foot msg.Doc
+	body.Lang, body.Level, foot.Lang = d.Lang, d.Level, d.Lang
+	for _, p := range d.Parts {
+		if p.Role == msg.Note || p.Role == msg.Footer {
+			foot.Parts = append(foot.Parts, p)
+		} else {
+			body.Parts = append(body.Parts, p)
+		}
+	}
+	blocks := textBlocks(msg.Render(body, style))
+	if len(foot.Parts) > 0 {
+		ctx := make([]string, len(foot.Parts))
+		for i, p := range foot.Parts {
+			p.Role = msg.Para
+			ctx[i] = msg.Default.Part(d.Lang, p, style)
+		}
+		blocks = append(blocks, slackapi.NewContextBlock("",
+			slackapi.NewTextBlockObject(slackapi.MarkdownType, bot.Clip(strings.Join(ctx, " · "), 2000), false, false)))
 	}
 	return blocks
 }
@@ -93,44 +154,10 @@ func split(s string, max int) []string {
 	return append(out, s)
 }
 
-func answerBlocks(act bot.Action) []slackapi.Block {
-	ans := act.Answer
-	body := fmt.Sprintf("*%s*\n%s", escape(ans.Title), escape(ans.Answer))
-	blocks := textBlocks(body)
-	var ctx []string
-	if len(ans.Related) > 0 {
-		label, sep := "Related", ", "
-		if ans.Lang == "zh" {
-			label, sep = "相关话题", "、"
-		}
-		names := make([]string, len(ans.Related))
-		for i, t := range ans.Related {
-			names[i] = escape(t.Title)
-		}
-		ctx = append(ctx, label+": "+strings.Join(names, sep))
-	}
-	if len(ans.Sources) > 0 {
-		label := "Source"
-		if ans.Lang == "zh" {
-			label = "来源"
-		}
-		ctx = append(ctx, label+": "+escape(ans.Sources[0]))
-	}
-	if len(ctx) > 0 {
-		blocks = append(blocks, slackapi.NewContextBlock("",
-			slackapi.NewTextBlockObject(slackapi.MarkdownType, bot.Clip(strings.Join(ctx, " · "), 2000), false, false)))
-	}
-	return blocks
-}
-
-// tokensBlocks renders a /tokens report: a warning when the text held a
-// credential, tokens and characters per token for each encoding, the cost
-// table, and the token boundaries.
-func tokensBlocks(text string, r tokens.Report) []slackapi.Block {
+// tokensBlocks renders a /tokens report: tokens and characters per token
+// for each encoding, the cost table, and the token boundaries.
+func tokensBlocks(r tokens.Report) []slackapi.Block {
 	var blocks []slackapi.Block
-	if prefix, ok := strings.CutSuffix(text, bot.FormatReport(r)); ok && strings.TrimSpace(prefix) != "" {
-		blocks = append(blocks, textBlocks(escape(strings.TrimSpace(prefix)))...)
-	}
 	blocks = append(blocks, slackapi.NewHeaderBlock(slackapi.NewTextBlockObject(slackapi.PlainTextType, "Token count", false, false)))
 	blocks = append(blocks, slackapi.NewContextBlock("", slackapi.NewTextBlockObject(slackapi.MarkdownType,
 		fmt.Sprintf("%s characters · %s bytes", tokens.Group(r.Chars), tokens.Group(r.Bytes)), false, false)))

@@ -45,7 +45,7 @@ func (a *Adapter) Execute(ctx context.Context, act bot.Action) error {
 
 func messageOptions(act bot.Action) []slackapi.MsgOption {
 	opts := []slackapi.MsgOption{
-		slackapi.MsgOptionText(escape(act.Text), false),
+		slackapi.MsgOptionText(text(act), false),
 		slackapi.MsgOptionBlocks(blocksFor(act)...),
 		slackapi.MsgOptionDisableLinkUnfurl(),
 		slackapi.MsgOptionDisableMediaUnfurl(),
@@ -78,7 +78,7 @@ func (a *Adapter) privateReply(ctx context.Context, act bot.Action) error {
 		} else {
 			err := a.respond(ctx, act.Interaction, &slackapi.WebhookMessage{
 				ResponseType: slackapi.ResponseTypeEphemeral,
-				Text:         escape(act.Text),
+				Text:         text(act),
 				Blocks:       &slackapi.Blocks{BlockSet: blocksFor(act)},
 			})
 			if err == nil {

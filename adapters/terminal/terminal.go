@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/msg"
 )
 
 // Platform is the platform name of terminal events.
@@ -69,23 +70,33 @@ func (c *Chat) Run(ctx context.Context, handle Handler) error {
 	return nil
 }
 
-// Execute prints one action.
+// Execute prints one action, in plain text.
 func (c *Chat) Execute(_ context.Context, a bot.Action) error {
+	text := Text(a)
 	switch a.Kind {
 	case bot.Reply:
-		c.printf("tokenbot: %s\n", a.Text)
+		c.printf("tokenbot: %s\n", text)
 	case bot.PrivateReply:
-		c.printf("tokenbot (only you can see this): %s\n", a.Text)
+		c.printf("tokenbot (only you can see this): %s\n", text)
 	case bot.Delete:
 		c.printf("[message %s removed by tokenbot]\n", a.MessageID)
 	case bot.DirectMessage:
-		c.printf("tokenbot → direct message to %s: %s\n", a.User, a.Text)
+		c.printf("tokenbot → direct message to %s: %s\n", a.User, text)
 	case bot.Notice:
-		c.printf("tokenbot → #%s: %s\n", a.Channel, a.Text)
+		c.printf("tokenbot → #%s: %s\n", a.Channel, text)
 	default:
 		return fmt.Errorf("terminal: %s: %w", a.Kind, bot.ErrUnsupported)
 	}
 	return nil
+}
+
+// Text is what an action says in plain text: no markup, a level named by
+// its word ("Warning: "); a /tokens report follows as the core lays it out.
+func Text(a bot.Action) string {
+	if a.Say == nil {
+		return a.Text
+	}
+	return a.Said(msg.Plain)
 }
 
 func (c *Chat) printf(format string, args ...any) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 	"github.com/tokenbot/tokenbot/knowledge"
 )
@@ -35,12 +36,18 @@ type Message struct {
 	Kind string `json:"kind"`
 	// Private is true when only the viewer can see it; Via says how it
 	// reached them ("private_reply" or "direct_message").
-	Private bool              `json:"private,omitempty"`
-	Via     string            `json:"via,omitempty"`
-	Text    string            `json:"text"`
-	Time    time.Time         `json:"time"`
-	Answer  *knowledge.Answer `json:"answer,omitempty"`
-	Tokens  *tokens.Report    `json:"tokens,omitempty"`
+	Private bool   `json:"private,omitempty"`
+	Via     string `json:"via,omitempty"`
+	Text    string `json:"text"`
+	// Level is how urgent the bot's message is ("warning", "alert"): the
+	// page marks it.
+	Level  msg.Level         `json:"level,omitempty"`
+	Time   time.Time         `json:"time"`
+	Answer *knowledge.Answer `json:"answer,omitempty"`
+	// Labels name the parts of an answer the page lays out (related,
+	// source, topic), in the answer's language.
+	Labels map[string]string `json:"labels,omitempty"`
+	Tokens *tokens.Report    `json:"tokens,omitempty"`
 }
 
 type stored struct {
@@ -129,9 +136,20 @@ func (s *Server) Execute(ctx context.Context, a bot.Action) error {
 		cp.Question = s.redact(ctx, cp.Question)
 		answer = &cp
 	}
+	var level msg.Level
+	if a.Say != nil {
+		level = a.Say.Level
+	}
+	var labels map[string]string
+	if answer != nil && answer.Answered {
+		labels = map[string]string{}
+		for _, l := range []string{"related", "source", "topic"} {
+			labels[l] = msg.Text(answer.Lang, msg.Message{ID: msg.ID("answer." + l + "_label")}, msg.Plain)
+		}
+	}
 	bm := func(channel, kind, visible, via string) *stored {
 		return &stored{Message: Message{ID: s.nextID(), Channel: channel, Thread: a.ThreadID, Author: BotName, Bot: true,
-			Kind: kind, Via: via, Text: text, Time: now, Answer: answer, Tokens: a.Tokens}, visible: visible}
+			Kind: kind, Via: via, Text: text, Level: level, Time: now, Answer: answer, Labels: labels, Tokens: a.Tokens}, visible: visible}
 	}
 	switch a.Kind {
 	case bot.Reply:
@@ -158,24 +176,16 @@ func (s *Server) Execute(ctx context.Context, a bot.Action) error {
 	return fmt.Errorf("web: %s: %w", a.Kind, bot.ErrUnsupported)
 }
 
-// takedownNotice is what the channel sees in place of a removed message.
-// It names the provider, never the key.
+// takedownNotice is what the channel sees in place of a removed message,
+// in the poster's language. It names the provider, never the key.
 func takedownNotice(p *bot.Plan) string {
-	provider, lang := "", "en"
+	lang := "en"
+	m := msg.Message{ID: "web.removed_unnamed"}
 	if p != nil {
 		lang = p.Lang
-		if len(p.Leaks) > 0 {
-			provider = p.Leaks[0].Provider
+		if len(p.Leaks) > 0 && p.Leaks[0].Provider != "" {
+			m = msg.Message{ID: "web.removed", Fields: msg.Fields{"provider": p.Leaks[0].Provider}}
 		}
 	}
-	if lang == "zh" {
-		if provider == "" {
-			return "这条消息已被 tokenbot 删除：它包含一个凭据。在聊天里发过的密钥必须吊销并轮换。"
-		}
-		return fmt.Sprintf("这条消息已被 tokenbot 删除：它包含一个 %s 凭据。在聊天里发过的密钥必须吊销并轮换。", provider)
-	}
-	if provider == "" {
-		return "This message was removed by tokenbot because it contained a credential. A key posted in chat must be revoked and rotated."
-	}
-	return fmt.Sprintf("This message was removed by tokenbot because it contained a %s credential. A key posted in chat must be revoked and rotated.", provider)
+	return msg.Text(lang, m, msg.Plain)
 }

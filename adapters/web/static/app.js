@@ -12,18 +12,19 @@
 
   function initials(name) { return (name || "?").trim().slice(0, 1).toUpperCase() || "?"; }
 
-  function answerView(a, fallback) {
+  function answerView(a, fallback, labels) {
     if (!a || !a.answered) return el("div", { class: "body" }, rich(fallback));
+    const label = (k) => (labels && labels[k]) || k;
     const box = el("div", { class: "answer", dataset: { topic: a.id, lang: a.lang } },
       el("div", { class: "answer-title", text: a.title }),
       el("div", { class: "body" }, rich(a.answer)));
     if (a.related && a.related.length) {
-      const rel = el("div", { class: "related" }, el("span", { class: "label", text: a.lang === "zh" ? "相关话题" : "Related" }));
+      const rel = el("div", { class: "related" }, el("span", { class: "label", text: label("related") }));
       for (const t of a.related) rel.append(el("button", { type: "button", class: "chip", text: t.title, dataset: { topic: t.id }, onclick: () => send(t.title) }));
       box.append(rel);
     }
-    const meta = [(a.lang === "zh" ? "话题" : "Topic") + ": " + a.id];
-    box.append(el("div", { class: "answer-meta" }, meta.join(" · "), a.sources && a.sources[0] ? [" · ", el("a", { href: a.sources[0], target: "_blank", rel: "noopener noreferrer", text: a.lang === "zh" ? "来源" : "Source" })] : null));
+    const meta = [label("topic") + ": " + a.id];
+    box.append(el("div", { class: "answer-meta" }, meta.join(" · "), a.sources && a.sources[0] ? [" · ", el("a", { href: a.sources[0], target: "_blank", rel: "noopener noreferrer", text: label("source") })] : null));
     return box;
   }
 
@@ -38,6 +39,7 @@
   function messageView(m) {
     const classes = ["msg", m.bot ? "bot" : "user", m.kind];
     if (m.private) classes.push("private");
+    if (m.level) classes.push("level-" + m.level);
     const badges = [];
     if (m.kind === "removed") badges.push(el("span", { class: "badge removed", text: "removed by tokenbot" }));
     if (m.private) badges.push(el("span", { class: "badge private", text: m.via === "direct_message" ? "direct message · only you" : "only visible to you" }));
@@ -45,8 +47,10 @@
     let body;
     if (m.kind === "removed") body = el("div", { class: "body removed-notice", text: m.text });
     else if (m.tokens) body = tokensView(m);
-    else if (m.answer) body = answerView(m.answer, m.text);
+    else if (m.answer) body = answerView(m.answer, m.text, m.labels);
     else body = el("div", { class: "body" }, rich(m.text));
+    // The core says how urgent a message is; the page marks it.
+    if (m.level && m.kind !== "removed") body.prepend(el("span", { class: "mark", text: m.level === "alert" ? "🚨 " : "⚠️ ", "aria-label": m.level }));
     return el("li", { class: classes.join(" "), dataset: { id: m.id, kind: m.kind } },
       el("div", { class: "avatar", text: m.bot ? "◆" : initials(m.author), "aria-hidden": "true" }),
       el("div", { class: "main" },

@@ -134,12 +134,14 @@
       const [stats, aud] = await Promise.all([api("GET", "/api/stats?range=" + encodeURIComponent(range)), api("GET", "/api/audit?limit=25")]);
       showError("");
       const s = stats.since_start;
-      const cs = [counter(group(stats.takedowns.total), "takedowns in range", "c-range")];
+      // "1 takedown", "2 takedowns": the label agrees with its number.
+      const n = (count, one, other) => (count === 1 ? one : other);
+      const cs = [counter(group(stats.takedowns.total), n(stats.takedowns.total, "takedown in range", "takedowns in range"), "c-range")];
       if (s) {
-        cs.push(counter(group(s.events), "events since start", "c-events"),
-          counter(group(s.takedowns), "takedowns since start", "c-takedowns"),
-          counter(group(s.faq_hits), "questions answered", "c-hits"),
-          counter(group(s.faq_misses), "questions not answered", "c-misses"),
+        cs.push(counter(group(s.events), n(s.events, "event since start", "events since start"), "c-events"),
+          counter(group(s.takedowns), n(s.takedowns, "takedown since start", "takedowns since start"), "c-takedowns"),
+          counter(group(s.faq_hits), n(s.faq_hits, "question answered", "questions answered"), "c-hits"),
+          counter(group(s.faq_misses), n(s.faq_misses, "question not answered", "questions not answered"), "c-misses"),
           counter(uptime(s.uptime_seconds), "uptime", "c-uptime"));
       }
       $("counters").replaceChildren(...cs);
