@@ -123,8 +123,10 @@ type Audit struct {
 	Outcome     string    `json:"outcome"`
 	Attempts    int       `json:"attempts"`
 	Detail      string    `json:"detail,omitempty"`
-	// LaterRevisions counts the edits seen after the takedown.
+	// LaterRevisions counts the revisions seen after the takedown;
+	// LastRevision is the latest of them (empty: the unedited message).
 	LaterRevisions int       `json:"later_revisions,omitempty"`
+	LastRevision   string    `json:"last_revision,omitempty"`
 	UpdatedAt      time.Time `json:"updated_at"`
 }
 
@@ -133,7 +135,8 @@ func (r Record) Audit() Audit {
 	return Audit{Time: r.Time.UTC(), Platform: r.Platform, Workspace: r.Workspace, Channel: r.Channel,
 		MessageID: r.MessageID, Revision: r.Revision, Poster: r.Poster, Rule: r.Rule, Provider: r.Provider,
 		Masked: r.Masked, Fingerprint: r.Fingerprint, Action: r.Action, Outcome: string(r.Outcome),
-		Attempts: r.Attempts, Detail: r.Detail, LaterRevisions: r.LaterRevisions, UpdatedAt: r.UpdatedAt.UTC()}
+		Attempts: r.Attempts, Detail: r.Detail, LaterRevisions: r.LaterRevisions, LastRevision: r.LastRevision,
+		UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // Finished reports whether the record has a final outcome.
