@@ -17,6 +17,10 @@
 // after it finished — is recorded against it (LaterRevisions,
 // LastRevision) instead of inserted. A warning holds nothing, so an edit
 // that adds a high-confidence key to a warned message is taken down.
+// Claims of one message run one after another: SQLite's transactions hold
+// the write lock from BEGIN, and PostgreSQL's first take an advisory lock
+// on the message, so a claim never misses a takedown that another claim
+// has taken but not yet committed.
 //
 // Each record is also an audit row: time, platform, workspace, channel,
 // poster, rule, provider, masked preview, fingerprint (an HMAC-SHA256 hex

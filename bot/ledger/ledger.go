@@ -123,8 +123,10 @@ type Audit struct {
 	Outcome     string    `json:"outcome"`
 	Attempts    int       `json:"attempts"`
 	Detail      string    `json:"detail,omitempty"`
-	// LaterRevisions counts the edits seen after the takedown.
+	// LaterRevisions counts the revisions seen after the takedown;
+	// LastRevision is the latest of them (empty: the unedited message).
 	LaterRevisions int       `json:"later_revisions,omitempty"`
+	LastRevision   string    `json:"last_revision,omitempty"`
 	UpdatedAt      time.Time `json:"updated_at"`
 }
 
@@ -133,7 +135,8 @@ func (r Record) Audit() Audit {
 	return Audit{Time: r.Time.UTC(), Platform: r.Platform, Workspace: r.Workspace, Channel: r.Channel,
 		MessageID: r.MessageID, Revision: r.Revision, Poster: r.Poster, Rule: r.Rule, Provider: r.Provider,
 		Masked: r.Masked, Fingerprint: r.Fingerprint, Action: r.Action, Outcome: string(r.Outcome),
-		Attempts: r.Attempts, Detail: r.Detail, LaterRevisions: r.LaterRevisions, UpdatedAt: r.UpdatedAt.UTC()}
+		Attempts: r.Attempts, Detail: r.Detail, LaterRevisions: r.LaterRevisions, LastRevision: r.LastRevision,
+		UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // Finished reports whether the record has a final outcome.
@@ -209,9 +212,12 @@ type Store interface {
 	// or finished), rec is not inserted but recorded against that
 	// takedown (its LaterRevisions and LastRevision; a repeat of the
 	// latest revision counts once), and Claim returns claimed=false and
-	// that record. Two revisions claimed at once, on any replicas, give
-	// one takedown. A revision that was only warned about (ActionWarn)
-	// holds nothing: a later revision may still be taken down.
+	// that record. Claims of one message, on any replicas, run one after
+	// another: two revisions claimed at once give one takedown, and a
+	// warning claimed while another revision's takedown is being claimed
+	// is recorded against it. A revision that was only warned about
+	// (ActionWarn) holds nothing: a later revision may still be taken
+	// down.
 	//
 	// Key fields and owner must be valid UTF-8 of at most 256 bytes (else
 	// ErrInvalid); descriptive fields are repaired and cut to size
@@ -260,6 +266,24 @@ var (
 	ErrFinished = errors.New("takedown already finished")
 	ErrInvalid  = errors.New("invalid input")
 )
+
+// heldHook is the context key of a function Claim calls once it holds the
+// message: after the point at which other claims of the message wait for
+// it. Tests use it to start rival claims at that moment.
+type heldHook struct{}
+
+// withHeldHook returns ctx carrying f for Claim to call when it holds the
+// message.
+func withHeldHook(ctx context.Context, f func()) context.Context {
+	return context.WithValue(ctx, heldHook{}, f)
+}
+
+// messageHeld calls the function withHeldHook put in ctx, if any.
+func messageHeld(ctx context.Context) {
+	if f, ok := ctx.Value(heldHook{}).(func()); ok {
+		f()
+	}
+}
 
 // Open opens the PostgreSQL ledger when databaseURL is set, else the
 // embedded SQLite ledger at sqlitePath.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -243,9 +244,10 @@ func leaseExpr(param string) string {
 	return `clock_timestamp() + ` + param + `::bigint * interval '1 microsecond'`
 }
 
-// Claim implements Store. The message's takedown is taken by an insert
-// into message_takedowns: a concurrent claim of another revision waits on
-// that row and then finds it.
+// Claim implements Store. Claims of one message run one after another:
+// each transaction first takes a lock on the message (messageLock), held
+// until it commits. The message's takedown is then taken by an insert
+// into message_takedowns, which a later claim finds.
 func (s *Postgres) Claim(ctx context.Context, rec Record, owner string, lease time.Duration) (bool, Record, error) {
 	rec, err := prepareClaim(rec, owner)
 	if err != nil {
@@ -267,24 +269,51 @@ func (s *Postgres) Claim(ctx context.Context, rec Record, owner string, lease ti
 	return claimed, got, nil
 }
 
-func (s *Postgres) claimTx(ctx context.Context, tx pgx.Tx, rec Record, owner string, lease time.Duration) (bool, Record, error) {
-	held := false // this claim took the message's takedown
-	if rec.Action == ActionTakedown {
-		tag, err := tx.Exec(ctx, `INSERT INTO message_takedowns VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-			keyArgs(rec.Key)...)
-		if err != nil {
-			return false, Record{}, err
-		}
-		held = tag.RowsAffected() == 1
+// messageLock is the key of the transaction-level advisory lock that
+// serialises the claims of one message: a 64-bit FNV-1a hash of its
+// platform, workspace, channel and message id (key fields hold no NUL, so
+// NUL separates them). Two messages with one hash only wait for each
+// other.
+func messageLock(k Key) int64 {
+	h := fnv.New64a()
+	for _, f := range []string{k.Platform, k.Workspace, k.Channel, k.MessageID} {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
 	}
-	var holder string
-	err := tx.QueryRow(ctx, `SELECT revision FROM message_takedowns WHERE `+pgMessageWhere, keyArgs(rec.Key)[:4]...).Scan(&holder)
+	return int64(h.Sum64())
+}
+
+// claimTx runs a claim in tx under READ COMMITTED, where each statement
+// sees what was committed before it started. Without a lock, a warning's
+// look-up of message_takedowns could run while another revision's
+// takedown had inserted its row but not committed: the warning would miss
+// it and be claimed too, a warning besides the takedown. (Two takedowns
+// were safe: the second insert waits on the unique index.) So the first
+// statement takes pg_advisory_xact_lock on the message. A rival claim
+// waits there until the holder commits or rolls back, and its next
+// statements start after that, so they see the holder's rows. The lock is
+// a statement of its own because a statement's snapshot is taken when it
+// starts, before it would wait on a lock taken inside it; the statements
+// go in one batch, one round trip, and the server runs them in order.
+func (s *Postgres) claimTx(ctx context.Context, tx pgx.Tx, rec Record, owner string, lease time.Duration) (bool, Record, error) {
+	msg := keyArgs(rec.Key)[:4]
+	batch := &pgx.Batch{}
+	batch.Queue(`SELECT pg_advisory_xact_lock($1)`, messageLock(rec.Key))
+	if rec.Action == ActionTakedown {
+		batch.Queue(`INSERT INTO message_takedowns VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, keyArgs(rec.Key)...)
+	}
+	batch.Queue(`SELECT revision FROM message_takedowns WHERE `+pgMessageWhere, msg...)
+	held, holder, err := s.holdMessage(ctx, tx, batch, rec.Action == ActionTakedown)
+	if err != nil {
+		return false, Record{}, err
+	}
+	messageHeld(ctx)
 	switch {
-	case err == nil && holder != rec.Revision:
+	case holder != nil && *holder != rec.Revision:
 		// Another revision holds the message's takedown: record this one
 		// against it.
 		k := rec.Key
-		k.Revision = holder
+		k.Revision = *holder
 		got, err := scanPostgres(tx.QueryRow(ctx, `UPDATE takedowns
 			SET later_revisions = later_revisions + CASE WHEN last_revision = $6 THEN 0 ELSE 1 END,
 				last_revision = $6, updated_at = clock_timestamp()
@@ -293,8 +322,6 @@ func (s *Postgres) claimTx(ctx context.Context, tx pgx.Tx, rec Record, owner str
 			return false, Record{}, fmt.Errorf("record revision against the takedown: %w", err)
 		}
 		return false, got, nil
-	case err != nil && !errors.Is(err, pgx.ErrNoRows):
-		return false, Record{}, err
 	}
 	var occurred any
 	if !rec.Time.IsZero() {
@@ -320,11 +347,42 @@ func (s *Postgres) claimTx(ctx context.Context, tx pgx.Tx, rec Record, owner str
 	}
 	if held && existing.Action != ActionTakedown {
 		// This very revision was claimed as a warning: it holds nothing.
-		if _, err := tx.Exec(ctx, `DELETE FROM message_takedowns WHERE `+pgMessageWhere, keyArgs(rec.Key)[:4]...); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM message_takedowns WHERE `+pgMessageWhere, msg...); err != nil {
 			return false, Record{}, err
 		}
 	}
 	return false, existing, nil
+}
+
+// holdMessage sends claimTx's batch: the message's lock, the insert into
+// message_takedowns when inserting is true, and the look-up of the
+// revision holding the message's takedown. It reports whether the insert
+// took the message and the holder's revision (nil when none).
+func (s *Postgres) holdMessage(ctx context.Context, tx pgx.Tx, batch *pgx.Batch, inserting bool) (held bool, holder *string, err error) {
+	br := tx.SendBatch(ctx, batch)
+	defer func() {
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if _, err := br.Exec(); err != nil {
+		return false, nil, fmt.Errorf("lock the message: %w", err)
+	}
+	if inserting {
+		tag, err := br.Exec()
+		if err != nil {
+			return false, nil, err
+		}
+		held = tag.RowsAffected() == 1
+	}
+	var rev string
+	switch err := br.QueryRow().Scan(&rev); {
+	case errors.Is(err, pgx.ErrNoRows):
+		return held, nil, nil
+	case err != nil:
+		return false, nil, err
+	}
+	return held, &rev, nil
 }
 
 // Get implements Store.

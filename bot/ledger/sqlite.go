@@ -300,6 +300,7 @@ func (s *SQLite) claimTx(ctx context.Context, tx *sql.Tx, rec Record, owner stri
 		}
 		held = n == 1
 	}
+	messageHeld(ctx)
 	var holder string
 	err := tx.QueryRowContext(ctx, `SELECT revision FROM message_takedowns WHERE `+sqliteMessageWhere, msg...).Scan(&holder)
 	switch {

@@ -119,6 +119,7 @@ func runSuite(t *testing.T, b backend) {
 		{"migration from version 2 keeps rows and counts", testMigrateFromV2},
 		{"a message is taken down once, whatever its revisions", testRevisions},
 		{"revisions claimed at once on replicas: one takedown", testRevisionRace},
+		{"warnings of later revisions racing a takedown: no warning", testWarnRevisionRace},
 		{"migration: the first takedown of a message holds it", testMigrateRevisions},
 	}
 	for _, tc := range tests {
@@ -273,6 +274,71 @@ func testRevisionRace(t *testing.T, b backend) {
 	got, err := a.Get(ctx, k)
 	if err != nil || got.LaterRevisions != n-1 {
 		t.Errorf("takedown %+v %v, want %d later revisions recorded against it", got, err, n-1)
+	}
+}
+
+// testWarnRevisionRace claims the takedown of a message and, once that
+// claim holds the message, warnings of later revisions of it on two
+// replicas: each warning is recorded against the takedown, none is
+// claimed (the poster gets the takedown's notice, no warning besides).
+// Many rounds, since the rivals are only started in that window.
+func testWarnRevisionRace(t *testing.T, b backend) {
+	ctx := context.Background()
+	a, addr := b.fresh(t)
+	stores := []Store{a, b.open(t, addr)}
+	const rounds, warnings = 100, 8
+	var bad []string
+	for round := range rounds {
+		takedown := sample(1000+round, "slack")
+		takedown.Action = ActionTakedown
+		held := make(chan struct{})
+		var once sync.Once
+		release := func() { once.Do(func() { close(held) }) }
+		var started sync.WaitGroup
+		started.Add(warnings)
+		// The takedown's claim lets the warnings go once it holds the
+		// message, and goes on once they all are on their way.
+		hook := withHeldHook(ctx, func() { release(); started.Wait() })
+		var mu sync.Mutex
+		var warned []string
+		tookDown := false
+		runConcurrently(warnings+1, func(i int) {
+			if i == warnings {
+				defer release() // a claim that failed early frees the warnings
+				claimed, _, err := stores[0].Claim(hook, takedown, "replica-a", time.Minute)
+				if err != nil {
+					t.Errorf("round %d: takedown claim: %v", round, err)
+				}
+				tookDown = claimed
+				return
+			}
+			<-held
+			started.Done()
+			rec := takedown
+			rec.Action, rec.Revision = ActionWarn, fmt.Sprintf("e%d", i)
+			claimed, got, err := stores[(i+1)%2].Claim(ctx, rec, "replica-b", time.Minute)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				t.Errorf("round %d: warning claim %d: %v", round, i, err)
+			case claimed:
+				warned = append(warned, rec.Revision)
+			case got.Revision != takedown.Revision:
+				t.Errorf("round %d: warning %d recorded against revision %q, want the takedown's", round, i, got.Revision)
+			}
+		})
+		got, err := a.Get(ctx, takedown.Key)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if !tookDown || len(warned) > 0 || got.LaterRevisions != warnings {
+			bad = append(bad, fmt.Sprintf("round %d: taken down %v, warned %v, %d later revisions", round, tookDown, warned, got.LaterRevisions))
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("%d of %d rounds gave a warning besides the takedown (want the takedown only, %d later revisions), e.g. %s",
+			len(bad), rounds, warnings, bad[0])
 	}
 }
 

@@ -15,8 +15,9 @@ import (
 
 func runAudit(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags(e, "audit", "",
-		"Lists recorded takedowns and warnings, newest first, masked. Reads the ledger in the data\n"+
-			"directory, or PostgreSQL when DATABASE_URL is set.")
+		"Lists recorded takedowns and warnings, newest first, masked, with the edits of a message\n"+
+			"recorded against its takedown (later revisions). Reads the ledger in the data directory,\n"+
+			"or PostgreSQL when DATABASE_URL is set.")
 	asJSON := fs.Bool("json", false, "print one JSON object per record")
 	since := fs.Duration("since", 0, "only records newer than this `duration` (e.g. 24h); 0 = all")
 	limit := fs.Int("limit", 100, "at most this many records")
@@ -75,10 +76,24 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tPLATFORM\tCHANNEL\tPOSTER\tPROVIDER\tKEY\tFINGERPRINT\tOUTCOME\tATTEMPTS")
+	fmt.Fprintln(tw, "TIME\tPLATFORM\tCHANNEL\tPOSTER\tPROVIDER\tKEY\tFINGERPRINT\tOUTCOME\tATTEMPTS\tLATER REVISIONS")
 	for _, r := range recs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", r.Time.Local().Format("2006-01-02 15:04:05"), r.Platform,
-			r.Channel, r.Poster, r.Provider, r.Masked, r.Fingerprint, r.Outcome, r.Attempts)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.Time.Local().Format("2006-01-02 15:04:05"), r.Platform,
+			r.Channel, r.Poster, r.Provider, r.Masked, r.Fingerprint, r.Outcome, r.Attempts, laterRevisions(r))
 	}
 	return tw.Flush()
+}
+
+// laterRevisions describes the revisions recorded against a takedown,
+// e.g. "2 (last 1700000042.000100)", or is empty when there were none. The
+// last may be the unedited message (revision ""), delivered after an
+// edit's takedown.
+func laterRevisions(r ledger.Record) string {
+	switch {
+	case r.LaterRevisions == 0:
+		return ""
+	case r.LastRevision == "":
+		return fmt.Sprintf("%d (last the original)", r.LaterRevisions)
+	}
+	return fmt.Sprintf("%d (last %s)", r.LaterRevisions, r.LastRevision)
 }
