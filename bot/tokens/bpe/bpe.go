@@ -1,18 +1,46 @@
-package tokens
+// Package bpe is the byte-pair encoder behind the token counter: it loads
+// one of OpenAI's rank files ("<base64 token> <rank>" per line, as shipped
+// by tiktoken-go-loader), verifies it against the SHA-256 that OpenAI's
+// tiktoken pins for it, and merges pre-tokenized pieces into token ids the
+// way tiktoken's byte-pair merge does. Splitting text into pieces is the
+// caller's job (bot/tokens). docs/decisions/bpe.md records why this is not
+// tiktoken-go's encoder.
+package bpe
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/bits"
 	"strconv"
+	"strings"
 
 	"github.com/pkoukk/tiktoken-go-loader/assets"
 )
 
-// vocab holds one encoding's mergeable ranks. In OpenAI's encodings a
-// token's rank is also its id.
-type vocab struct {
+// checksums pins the SHA-256 of each encoding's rank file: the
+// expected_hash values of OpenAI's tiktoken (tiktoken_ext/openai_public.py),
+// which tiktoken-go-loader's copies equal.
+var checksums = map[string]string{
+	"o200k_base":  "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+	"cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+	"p50k_base":   "94b5ca7dff4d00767bc256fdd1b27e5b17361d7b8a5f968547f9f23eb70d2069",
+	"r50k_base":   "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930",
+}
+
+var (
+	// ErrUnknownEncoding: no checksum is pinned for the encoding's name.
+	ErrUnknownEncoding = errors.New("bpe: unknown encoding")
+	// ErrChecksum: the rank file is not the one pinned for its encoding.
+	ErrChecksum = errors.New("bpe: rank file checksum mismatch")
+)
+
+// Encoder holds one encoding's mergeable ranks. In OpenAI's encodings a
+// token's rank is also its id. It is immutable and safe for concurrent use.
+type Encoder struct {
 	ranks  map[string]int // token bytes → rank
 	tokens []string       // rank → token bytes
 	byte1  [256]int       // rank of every single byte
@@ -26,6 +54,61 @@ type vocab struct {
 	shortShift uint
 }
 
+// Load returns the encoder of the named encoding (o200k_base, cl100k_base,
+// p50k_base, r50k_base) from the rank files embedded by
+// tiktoken-go-loader, verified against its pinned checksum. No network.
+func Load(name string) (*Encoder, error) {
+	if _, ok := checksums[name]; !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownEncoding, name)
+	}
+	data, err := assets.Assets.ReadFile(name + ".tiktoken")
+	if err != nil {
+		return nil, fmt.Errorf("read rank file of %s: %w", name, err)
+	}
+	return New(name, data)
+}
+
+// New returns the encoder for a rank file of the named encoding. The file
+// must have the SHA-256 pinned for that name: a truncated, corrupted or
+// substituted file is refused with ErrChecksum.
+func New(name string, ranks []byte) (*Encoder, error) {
+	want, ok := checksums[name]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownEncoding, name)
+	}
+	sum := sha256.Sum256(ranks)
+	if got := hex.EncodeToString(sum[:]); got != want {
+		return nil, fmt.Errorf("%w: %s rank file (%d bytes) has sha256 %s, want %s", ErrChecksum, name, len(ranks), got, want)
+	}
+	return parse(name, ranks)
+}
+
+// Len returns the number of ranks: every id below it names a token.
+func (e *Encoder) Len() int { return len(e.tokens) }
+
+// Token returns the bytes of token id, and false for an id that names no
+// token.
+func (e *Encoder) Token(id int) (string, bool) {
+	if id < 0 || id >= len(e.tokens) {
+		return "", false
+	}
+	return e.tokens[id], true
+}
+
+// Decode returns the bytes of ids, one token after the other. An id that
+// names no token is an error.
+func (e *Encoder) Decode(ids []int) (string, error) {
+	var sb strings.Builder
+	for _, id := range ids {
+		t, ok := e.Token(id)
+		if !ok {
+			return "", fmt.Errorf("bpe: no token has id %d", id)
+		}
+		sb.WriteString(t)
+	}
+	return sb.String(), nil
+}
+
 func packShort(s string) uint64 {
 	k := uint64(len(s)) << 56
 	for i := 0; i < len(s); i++ {
@@ -34,11 +117,11 @@ func packShort(s string) uint64 {
 	return k
 }
 
-func (v *vocab) slot(k uint64) int {
+func (v *Encoder) slot(k uint64) int {
 	return int((k * 0x9E3779B97F4A7C15) >> v.shortShift)
 }
 
-func (v *vocab) shortRank(s string) int {
+func (v *Encoder) shortRank(s string) int {
 	k := packShort(s)
 	mask := len(v.shortKeys) - 1
 	for i := v.slot(k); ; i = (i + 1) & mask {
@@ -51,14 +134,10 @@ func (v *vocab) shortRank(s string) int {
 	}
 }
 
-// loadVocab parses the offline BPE file shipped with tiktoken-go-loader
-// ("<base64 token> <rank>" per line). All token bytes share one backing
-// string, so loading costs one allocation per map bucket, not per token.
-func loadVocab(name string) (*vocab, error) {
-	data, err := assets.Assets.ReadFile(name + ".tiktoken")
-	if err != nil {
-		return nil, fmt.Errorf("read bpe file for %s: %w", name, err)
-	}
+// parse reads a rank file ("<base64 token> <rank>" per line). All token
+// bytes share one backing string, so loading costs one allocation per map
+// bucket, not per token.
+func parse(name string, data []byte) (*Encoder, error) {
 	n := bytes.Count(data, []byte{'\n'}) + 1
 	arena := make([]byte, 0, len(data)*3/4)
 	type span struct{ off, end, rank int }
@@ -77,18 +156,18 @@ func loadVocab(name string) (*vocab, error) {
 		}
 		sp := bytes.IndexByte(line, ' ')
 		if sp <= 0 {
-			return nil, fmt.Errorf("bpe file %s: malformed line %q", name, line)
+			return nil, fmt.Errorf("bpe: rank file %s: malformed line %q", name, line)
 		}
 		if base64.StdEncoding.DecodedLen(sp) > len(buf) {
-			return nil, fmt.Errorf("bpe file %s: token too long", name)
+			return nil, fmt.Errorf("bpe: rank file %s: token too long", name)
 		}
 		m, err := base64.StdEncoding.Decode(buf[:], line[:sp])
 		if err != nil {
-			return nil, fmt.Errorf("bpe file %s: %w", name, err)
+			return nil, fmt.Errorf("bpe: rank file %s: %w", name, err)
 		}
 		rank, err := strconv.Atoi(string(line[sp+1:]))
 		if err != nil || rank < 0 {
-			return nil, fmt.Errorf("bpe file %s: bad rank in %q", name, line)
+			return nil, fmt.Errorf("bpe: rank file %s: bad rank in %q", name, line)
 		}
 		off := len(arena)
 		arena = append(arena, buf[:m]...)
@@ -96,7 +175,7 @@ func loadVocab(name string) (*vocab, error) {
 		maxRank = max(maxRank, rank)
 	}
 	all := string(arena)
-	v := &vocab{
+	v := &Encoder{
 		ranks:  make(map[string]int, len(spans)),
 		tokens: make([]string, maxRank+1),
 	}
@@ -139,7 +218,7 @@ func loadVocab(name string) (*vocab, error) {
 	for b := range 256 {
 		r, ok := v.ranks[string([]byte{byte(b)})]
 		if !ok {
-			return nil, fmt.Errorf("bpe file %s: byte %#x has no rank", name, b)
+			return nil, fmt.Errorf("bpe: rank file %s: byte %#x has no rank", name, b)
 		}
 		v.byte1[b] = r
 	}
@@ -150,8 +229,9 @@ func loadVocab(name string) (*vocab, error) {
 // instead of the quadratic scan; both give the same result.
 const heapThreshold = 48
 
-// scratch holds reusable buffers for one encoding call.
-type scratch struct {
+// Scratch holds reusable buffers for AppendPiece. A Scratch is used by one
+// goroutine at a time; the zero value is ready.
+type Scratch struct {
 	starts []int
 	ranks  []int
 	prev   []int32
@@ -159,13 +239,17 @@ type scratch struct {
 	heap   []uint64
 }
 
-// encodePiece appends the tokens of one pre-tokenized piece to out.
-func (v *vocab) encodePiece(out []int, p string, sc *scratch) []int {
+// AppendPiece appends the token ids of one pre-tokenized piece to out, as
+// tiktoken's byte-pair merge gives them; sc may be nil.
+func (v *Encoder) AppendPiece(out []int, p string, sc *Scratch) []int {
 	if len(p) == 1 {
 		return append(out, v.byte1[p[0]])
 	}
 	if r := v.rankOf(p); r != noRank {
 		return append(out, r)
+	}
+	if sc == nil {
+		sc = new(Scratch)
 	}
 	if len(p) > heapThreshold {
 		return v.mergeHeap(out, p, sc)
@@ -175,7 +259,7 @@ func (v *vocab) encodePiece(out []int, p string, sc *scratch) []int {
 
 const noRank = int(^uint(0) >> 1)
 
-func (v *vocab) rankOf(b string) int {
+func (v *Encoder) rankOf(b string) int {
 	if len(b) == 1 {
 		return v.byte1[b[0]]
 	}
@@ -196,7 +280,7 @@ func (v *vocab) rankOf(b string) int {
 
 // mergeScan is tiktoken's byte-pair merge: repeatedly merge the adjacent
 // pair with the lowest rank, the leftmost one on ties.
-func (v *vocab) mergeScan(out []int, p string, sc *scratch) []int {
+func (v *Encoder) mergeScan(out []int, p string, sc *Scratch) []int {
 	n := len(p)
 	starts := sc.starts[:0]
 	ranks := sc.ranks[:0]
@@ -242,7 +326,7 @@ func (v *vocab) mergeScan(out []int, p string, sc *scratch) []int {
 // mergeHeap gives the same result as mergeScan in O(n log n): parts form a
 // linked list, and a min-heap keyed by (rank, position) yields the leftmost
 // lowest-rank pair; stale entries are skipped when popped.
-func (v *vocab) mergeHeap(out []int, p string, sc *scratch) []int {
+func (v *Encoder) mergeHeap(out []int, p string, sc *Scratch) []int {
 	n := len(p)
 	ranks := grow(sc.ranks, n+1)
 	prev := grow(sc.prev, n+1)
