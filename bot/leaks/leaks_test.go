@@ -425,9 +425,7 @@ func TestScanFailureIsReportedUnsafe(t *testing.T) {
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewJSONHandler(&logs, nil)))
 	defer slog.SetDefault(prev)
-	// A rule without a compiled regex panics when it runs.
-	s := &Scanner{rules: []*rule{{id: "broken", conf: High}}, byID: map[string]int{"broken": 0}, always: []int{0}}
-	s.kw = newKwMatcher(nil)
+	s := FailingScanner()
 	text := "key=" + testKey
 	if _, err := s.ScanContext(context.Background(), text); !errors.Is(err, ErrScanFailed) {
 		t.Fatalf("ScanContext with a failing rule: %v, want ErrScanFailed", err)
