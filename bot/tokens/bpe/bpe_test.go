@@ -14,30 +14,26 @@ import (
 
 var names = []string{"o200k_base", "cl100k_base", "p50k_base", "r50k_base"}
 
-var (
-	loadOnce sync.Once
-	loaded   map[string]*Encoder
-	loadErr  error
-)
+// loadAll loads every pinned encoding once per test binary.
+var loadAll = sync.OnceValues(func() (map[string]*Encoder, error) {
+	out := map[string]*Encoder{}
+	for _, n := range names {
+		e, err := Load(n)
+		if err != nil {
+			return nil, err
+		}
+		out[n] = e
+	}
+	return out, nil
+})
 
-// encoders loads every pinned encoding once per test binary.
 func encoders(t *testing.T) map[string]*Encoder {
 	t.Helper()
-	loadOnce.Do(func() {
-		loaded = map[string]*Encoder{}
-		for _, n := range names {
-			e, err := Load(n)
-			if err != nil {
-				loadErr = err
-				return
-			}
-			loaded[n] = e
-		}
-	})
-	if loadErr != nil {
-		t.Fatal(loadErr)
+	encs, err := loadAll()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return loaded
+	return encs
 }
 
 func rankFile(t *testing.T, name string) []byte {
