@@ -83,13 +83,15 @@ func New(name string, ranks []byte) (*Encoder, error) {
 	return parse(name, ranks)
 }
 
-// Len returns the number of ranks: every id below it names a token.
+// Len returns one more than the highest rank. Ids below it name a token,
+// except where a file leaves a rank out (p50k_base's 50256, its
+// <|endoftext|>, is a special token, not a mergeable one).
 func (e *Encoder) Len() int { return len(e.tokens) }
 
 // Token returns the bytes of token id, and false for an id that names no
-// token.
+// token. No token is empty.
 func (e *Encoder) Token(id int) (string, bool) {
-	if id < 0 || id >= len(e.tokens) {
+	if id < 0 || id >= len(e.tokens) || e.tokens[id] == "" {
 		return "", false
 	}
 	return e.tokens[id], true
@@ -117,17 +119,17 @@ func packShort(s string) uint64 {
 	return k
 }
 
-func (v *Encoder) slot(k uint64) int {
-	return int((k * 0x9E3779B97F4A7C15) >> v.shortShift)
+func (e *Encoder) slot(k uint64) int {
+	return int((k * 0x9E3779B97F4A7C15) >> e.shortShift)
 }
 
-func (v *Encoder) shortRank(s string) int {
+func (e *Encoder) shortRank(s string) int {
 	k := packShort(s)
-	mask := len(v.shortKeys) - 1
-	for i := v.slot(k); ; i = (i + 1) & mask {
-		switch v.shortKeys[i] {
+	mask := len(e.shortKeys) - 1
+	for i := e.slot(k); ; i = (i + 1) & mask {
+		switch e.shortKeys[i] {
 		case k:
-			return int(v.shortRanks[i])
+			return int(e.shortRanks[i])
 		case 0:
 			return noRank
 		}
@@ -175,54 +177,54 @@ func parse(name string, data []byte) (*Encoder, error) {
 		maxRank = max(maxRank, rank)
 	}
 	all := string(arena)
-	v := &Encoder{
+	e := &Encoder{
 		ranks:  make(map[string]int, len(spans)),
 		tokens: make([]string, maxRank+1),
 	}
 	for _, s := range spans {
 		tok := all[s.off:s.end]
-		v.ranks[tok] = s.rank
-		v.tokens[s.rank] = tok
+		e.ranks[tok] = s.rank
+		e.tokens[s.rank] = tok
 	}
 	nShort := 0
-	for tok := range v.ranks {
+	for tok := range e.ranks {
 		if len(tok) >= 3 && len(tok) <= 7 {
 			nShort++
 		}
 	}
 	logSize := bits.Len(uint(nShort*2)) + 1 // load factor <= 1/4 .. 1/2
-	v.shortKeys = make([]uint64, 1<<logSize)
-	v.shortRanks = make([]int32, 1<<logSize)
-	v.shortShift = uint(64 - logSize)
-	mask := len(v.shortKeys) - 1
-	for tok, r := range v.ranks {
+	e.shortKeys = make([]uint64, 1<<logSize)
+	e.shortRanks = make([]int32, 1<<logSize)
+	e.shortShift = uint(64 - logSize)
+	mask := len(e.shortKeys) - 1
+	for tok, r := range e.ranks {
 		if len(tok) < 3 || len(tok) > 7 {
 			continue
 		}
 		k := packShort(tok)
-		i := v.slot(k)
-		for v.shortKeys[i] != 0 {
+		i := e.slot(k)
+		for e.shortKeys[i] != 0 {
 			i = (i + 1) & mask
 		}
-		v.shortKeys[i], v.shortRanks[i] = k, int32(r)
+		e.shortKeys[i], e.shortRanks[i] = k, int32(r)
 	}
-	v.pair = make([]int32, 1<<16)
-	for i := range v.pair {
-		v.pair[i] = -1
+	e.pair = make([]int32, 1<<16)
+	for i := range e.pair {
+		e.pair[i] = -1
 	}
-	for tok, r := range v.ranks {
+	for tok, r := range e.ranks {
 		if len(tok) == 2 {
-			v.pair[int(tok[0])<<8|int(tok[1])] = int32(r)
+			e.pair[int(tok[0])<<8|int(tok[1])] = int32(r)
 		}
 	}
 	for b := range 256 {
-		r, ok := v.ranks[string([]byte{byte(b)})]
+		r, ok := e.ranks[string([]byte{byte(b)})]
 		if !ok {
 			return nil, fmt.Errorf("bpe: rank file %s: byte %#x has no rank", name, b)
 		}
-		v.byte1[b] = r
+		e.byte1[b] = r
 	}
-	return v, nil
+	return e, nil
 }
 
 // heapThreshold is the piece length (bytes) above which merging uses a heap
@@ -241,38 +243,38 @@ type Scratch struct {
 
 // AppendPiece appends the token ids of one pre-tokenized piece to out, as
 // tiktoken's byte-pair merge gives them; sc may be nil.
-func (v *Encoder) AppendPiece(out []int, p string, sc *Scratch) []int {
+func (e *Encoder) AppendPiece(out []int, p string, sc *Scratch) []int {
 	if len(p) == 1 {
-		return append(out, v.byte1[p[0]])
+		return append(out, e.byte1[p[0]])
 	}
-	if r := v.rankOf(p); r != noRank {
+	if r := e.rankOf(p); r != noRank {
 		return append(out, r)
 	}
 	if sc == nil {
 		sc = new(Scratch)
 	}
 	if len(p) > heapThreshold {
-		return v.mergeHeap(out, p, sc)
+		return e.mergeHeap(out, p, sc)
 	}
-	return v.mergeScan(out, p, sc)
+	return e.mergeScan(out, p, sc)
 }
 
 const noRank = int(^uint(0) >> 1)
 
-func (v *Encoder) rankOf(b string) int {
+func (e *Encoder) rankOf(b string) int {
 	if len(b) == 1 {
-		return v.byte1[b[0]]
+		return e.byte1[b[0]]
 	}
 	if len(b) == 2 {
-		if r := v.pair[int(b[0])<<8|int(b[1])]; r >= 0 {
+		if r := e.pair[int(b[0])<<8|int(b[1])]; r >= 0 {
 			return int(r)
 		}
 		return noRank
 	}
 	if len(b) >= 3 && len(b) <= 7 {
-		return v.shortRank(b)
+		return e.shortRank(b)
 	}
-	if r, ok := v.ranks[b]; ok {
+	if r, ok := e.ranks[b]; ok {
 		return r
 	}
 	return noRank
@@ -280,13 +282,13 @@ func (v *Encoder) rankOf(b string) int {
 
 // mergeScan is tiktoken's byte-pair merge: repeatedly merge the adjacent
 // pair with the lowest rank, the leftmost one on ties.
-func (v *Encoder) mergeScan(out []int, p string, sc *Scratch) []int {
+func (e *Encoder) mergeScan(out []int, p string, sc *Scratch) []int {
 	n := len(p)
 	starts := sc.starts[:0]
 	ranks := sc.ranks[:0]
 	minRank, minIdx := noRank, -1
 	for i := 0; i < n-1; i++ {
-		r := v.rankOf(p[i : i+2])
+		r := e.rankOf(p[i : i+2])
 		if r < minRank {
 			minRank, minIdx = r, i
 		}
@@ -297,7 +299,7 @@ func (v *Encoder) mergeScan(out []int, p string, sc *Scratch) []int {
 	ranks = append(ranks, noRank, noRank)
 	rankAt := func(i int) int {
 		if i+3 < len(starts) {
-			return v.rankOf(p[starts[i]:starts[i+3]])
+			return e.rankOf(p[starts[i]:starts[i+3]])
 		}
 		return noRank
 	}
@@ -317,7 +319,7 @@ func (v *Encoder) mergeScan(out []int, p string, sc *Scratch) []int {
 		}
 	}
 	for i := 0; i+1 < len(starts); i++ {
-		out = append(out, v.rankOf(p[starts[i]:starts[i+1]]))
+		out = append(out, e.rankOf(p[starts[i]:starts[i+1]]))
 	}
 	sc.starts, sc.ranks = starts, ranks
 	return out
@@ -326,7 +328,7 @@ func (v *Encoder) mergeScan(out []int, p string, sc *Scratch) []int {
 // mergeHeap gives the same result as mergeScan in O(n log n): parts form a
 // linked list, and a min-heap keyed by (rank, position) yields the leftmost
 // lowest-rank pair; stale entries are skipped when popped.
-func (v *Encoder) mergeHeap(out []int, p string, sc *Scratch) []int {
+func (e *Encoder) mergeHeap(out []int, p string, sc *Scratch) []int {
 	n := len(p)
 	ranks := grow(sc.ranks, n+1)
 	prev := grow(sc.prev, n+1)
@@ -345,10 +347,10 @@ func (v *Encoder) mergeHeap(out []int, p string, sc *Scratch) []int {
 			return noRank
 		}
 		k := next[j]
-		return v.rankOf(p[i:k])
+		return e.rankOf(p[i:k])
 	}
 	for i := 0; i < n-1; i++ {
-		ranks[i] = v.rankOf(p[i : i+2])
+		ranks[i] = e.rankOf(p[i : i+2])
 		if ranks[i] != noRank {
 			h = heapPush(h, uint64(ranks[i])<<32|uint64(i))
 		}
@@ -378,7 +380,7 @@ func (v *Encoder) mergeHeap(out []int, p string, sc *Scratch) []int {
 		}
 	}
 	for i := 0; i < n; i = int(next[i]) {
-		out = append(out, v.rankOf(p[i:next[i]]))
+		out = append(out, e.rankOf(p[i:next[i]]))
 	}
 	sc.ranks, sc.prev, sc.next, sc.heap = ranks, prev, next, h
 	return out

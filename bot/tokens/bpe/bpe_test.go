@@ -150,6 +150,14 @@ func TestDecodeGivesBackThePiece(t *testing.T) {
 			t.Errorf("%s: Token(-1) names a token", n)
 		}
 	}
+	// p50k_base has no mergeable token 50256 (<|endoftext|> is special).
+	p50k := encoders(t)["p50k_base"]
+	if tok, ok := p50k.Token(50256); ok {
+		t.Errorf("p50k_base: Token(50256) = %q, a token", tok)
+	}
+	if _, err := p50k.Decode([]int{50256}); err == nil {
+		t.Errorf("p50k_base: Decode of 50256: no error")
+	}
 }
 
 var alphabet = []string{"a", "b", "e", "z", "Q", " ", "\n", "0", "7", "'", ".", "-", "中", "文", "é", "😀", "ab", "the", "ing"}
