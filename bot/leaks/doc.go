@@ -48,6 +48,30 @@
 // keys by allowlists (configs/leaks.toml); UUIDs, hashes and numeric ids
 // by chat filters on generic findings.
 //
+// # Files by job
+//
+// Scanning (scanner.go): building a Scanner, Scan and ScanContext, the
+// views of a message and the rules run over each, and the recovery that
+// reports a failed scan unsafe; dedupe.go reduces overlapping findings.
+//
+// Matching: keywords.go (the Aho–Corasick keyword prefilter and the hit
+// lists per keyword), analyze.go (what a rule's regex tells from its
+// syntax tree: keyword windows, match length, literal prefixes), prefilter.go
+// (a rule's lazily built DFA over match ends), match.go (windows and
+// anchored attempts, a match turned into a candidate), required.go
+// (composite rules), entropy.go (gitleaks' entropy threshold).
+//
+// Allowlists: allowlist.go (gitleaks' allowlists and stop words, the chat
+// filters on generic findings), allowfilter.go (the allowlists' DFAs),
+// placeholder.go (placeholders by shape).
+//
+// Normalisation: normalize.go (non-ASCII to ASCII of the same length, the
+// relaxed text for a second pass), views.go (the normalised, joined and
+// decoded views, with offsets back to the message).
+//
+// Configuration and output: config.go (gitleaks' TOML and its layers),
+// providers.go, finding.go (masking, fingerprints, Redact), policy.go.
+//
 // # Secrets never leak
 //
 // A Finding keeps the secret in an unexported field; String, GoString,

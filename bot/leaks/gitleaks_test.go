@@ -1,7 +1,10 @@
 package leaks
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"math/rand/v2"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -61,6 +64,61 @@ func TestCompareWithGitleaks(t *testing.T) {
 	}
 	t.Logf("corpus positives: %d; chat scanner found %d, gitleaks v8.30.1 found %d", total, ours, theirs)
 	t.Logf("missed by gitleaks, per format: %v", missedBy)
+}
+
+// TestDecodingComparedWithGitleaks pins what is left out on purpose
+// (docs/decisions/scanner.md): gitleaks' command line (--max-decode-depth
+// 5, its default) decodes base64, hex, percent and \u escapes recursively;
+// the chat scanner decodes one level of base64 only. gitleaks' library
+// default (MaxDecodeDepth 0, what the corpus comparison uses) decodes
+// nothing.
+func TestDecodingComparedWithGitleaks(t *testing.T) {
+	s := scanner(t)
+	cli, err := detect.NewDetectorDefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli.MaxDecodeDepth = 5
+	lib := gitleaks(t)
+	key := "ghp_R2d2C3poBb8Luke1Leia2Han3Chewie4Yoda"
+	line := "GITHUB_TOKEN=" + key
+	b64 := base64.StdEncoding.EncodeToString([]byte(line))
+	for _, tc := range []struct {
+		name, text     string
+		lib, cli, ours bool
+	}{
+		{"plain", line, true, true, true},
+		{"base64", "data: " + b64, false, true, true},
+		{"base64 twice", "data: " + base64.StdEncoding.EncodeToString([]byte(b64)), false, true, false},
+		{"hex", "data: " + hex.EncodeToString([]byte(line)), false, true, false},
+		{"percent", "https://example.com/?q=" + strings.ReplaceAll(url.QueryEscape(line), "_", "%5F"), false, true, false},
+		{"unicode escapes", `"\u0067\u0068\u0070\u005f` + key[len("ghp_"):] + `"`, false, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			found := func(ids []string) bool {
+				for _, id := range ids {
+					if id == "github-pat" {
+						return true
+					}
+				}
+				return false
+			}
+			var libIDs, cliIDs, ourIDs []string
+			for _, f := range lib.DetectString(tc.text) {
+				libIDs = append(libIDs, f.RuleID)
+			}
+			for _, f := range cli.DetectString(tc.text) {
+				cliIDs = append(cliIDs, f.RuleID)
+			}
+			for _, f := range s.Scan(tc.text) {
+				ourIDs = append(ourIDs, f.RuleID)
+			}
+			if found(libIDs) != tc.lib || found(cliIDs) != tc.cli || found(ourIDs) != tc.ours {
+				t.Errorf("github-pat found: gitleaks library %v (want %v), gitleaks CLI %v (want %v), tokenbot %v (want %v)",
+					found(libIDs), tc.lib, found(cliIDs), tc.cli, found(ourIDs), tc.ours)
+			}
+		})
+	}
 }
 
 // chatCorpus is a chat-like benchmark corpus: mostly clean ~128-byte

@@ -1,5 +1,10 @@
 package leaks
 
+import (
+	"encoding/binary"
+	"sync"
+)
+
 import "math/bits"
 
 // A kwMatcher finds every occurrence of a set of lower-cased keywords in
@@ -108,4 +113,137 @@ func (m *kwMatcher) collect(text []byte, h *kwHits) {
 			}
 		}
 	}
+}
+
+// asciiLower writes t to dst (as long as t) with ASCII upper case letters
+// lowered, eight bytes at a time: random alphanumerics make a branch per
+// byte mispredict half the time.
+func asciiLower(dst []byte, t string) {
+	copy(dst, t)
+	const ones = 0x0101010101010101
+	i := 0
+	for ; i+8 <= len(dst); i += 8 {
+		x := binary.LittleEndian.Uint64(dst[i:])
+		b := x &^ (0x80 * ones) // each byte's low seven bits: no carry out
+		geA := b + (0x80-'A')*ones
+		gtZ := b + (0x80-'Z'-1)*ones
+		upper := (geA &^ gtZ) &^ x & (0x80 * ones)
+		binary.LittleEndian.PutUint64(dst[i:], x|upper>>2)
+	}
+	for ; i < len(dst); i++ {
+		if c := dst[i]; 'A' <= c && c <= 'Z' {
+			dst[i] = c + 'a' - 'A'
+		}
+	}
+}
+
+// scanScratch holds the buffers of a view's scan, kept for the next scan:
+// a message of many keyword hits would otherwise allocate their lists
+// anew each time.
+type scanScratch struct {
+	lower []byte
+	hits  kwHits
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scanScratch) }}
+
+// kwHits holds keyword positions per keyword, each list sorted (a
+// keyword's occurrences are reported by their ends), kept with their
+// memory for the next scan.
+type kwHits struct {
+	lists   [][]int // per keyword
+	touched []int   // the keywords with a list, in order of first hit
+	queued  []bool  // per rule, scratch for scanView's order
+}
+
+// reset empties h for a scanner of kws keywords and rules rules,
+// keeping its memory.
+func (h *kwHits) reset(kws, rules int) {
+	for _, k := range h.touched {
+		h.lists[k] = h.lists[k][:0]
+	}
+	h.touched = h.touched[:0]
+	if len(h.lists) != kws {
+		h.lists = make([][]int, kws)
+	}
+	if len(h.queued) != rules {
+		h.queued = make([]bool, rules)
+	}
+}
+
+// add records an occurrence of keyword kw starting at pos.
+func (h *kwHits) add(kw, pos int) {
+	if len(h.lists[kw]) == 0 {
+		h.touched = append(h.touched, kw)
+	}
+	h.lists[kw] = append(h.lists[kw], pos)
+}
+
+// of returns the sorted, distinct positions of the keywords kws (nil:
+// none). A single keyword's list is returned as it is, shared: callers
+// only read it. Several are merged into a new slice.
+func (h *kwHits) of(kws []int) []int {
+	var one []int
+	n := 0
+	for _, k := range kws {
+		if l := h.lists[k]; len(l) > 0 {
+			one = l
+			n++
+		}
+	}
+	if n <= 1 {
+		if len(one) == 0 {
+			return nil
+		}
+		return one
+	}
+	total := 0
+	for _, k := range kws {
+		total += len(h.lists[k])
+	}
+	// The first list is merged from where it is (read only); the merges
+	// alternate between two slices of the total's capacity.
+	var qs, spare []int
+	owned := false
+	for _, k := range kws {
+		l := h.lists[k]
+		switch {
+		case len(l) == 0:
+			continue
+		case qs == nil:
+			qs = l
+			continue
+		}
+		dst := spare[:0]
+		if dst == nil {
+			dst = make([]int, 0, total)
+		}
+		if owned {
+			spare = qs
+		}
+		qs, owned = mergeSorted(dst, qs, l), true
+	}
+	return qs
+}
+
+// mergeSorted appends to dst the union of a and b (sorted, distinct),
+// sorted and distinct.
+func mergeSorted(dst, a, b []int) []int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			dst = append(dst, a[i])
+			i++
+		case b[j] < a[i]:
+			dst = append(dst, b[j])
+			j++
+		default:
+			dst = append(dst, a[i])
+			i++
+			j++
+		}
+	}
+	dst = append(dst, a[i:]...)
+	return append(dst, b[j:]...)
 }

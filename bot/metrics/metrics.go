@@ -1,7 +1,7 @@
 // Package metrics observes the tokenbot core for Prometheus and for the web
 // dashboard: events by platform and kind, takedowns by outcome and
-// provider, FAQ hits and misses, handler latency, and the most recent
-// questions the FAQ could not answer.
+// provider, FAQ hits and misses, handler latency, texts the leak scanner
+// failed on, and the most recent questions the FAQ could not answer.
 //
 // No label ever holds user text or a secret: platforms, kinds, outcomes,
 // providers, languages and FAQ topic ids are reduced to short identifiers
@@ -34,6 +34,15 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// Scanner is the leak scanner whose failures are exported as
+	// tokenbot_scan_failures_total; nil leaves the metric out.
+	Scanner ScanFailures
+}
+
+// ScanFailures counts the texts a scanner failed on (a rule panicked; each
+// such text was reported unsafe). *leaks.Scanner implements it.
+type ScanFailures interface {
+	Failures() int64
 }
 
 // Metrics implements bot.Observer. It is safe for concurrent use.
@@ -89,6 +98,11 @@ func New(opts Options) *Metrics {
 		questions:  NewRecorder(opts.Unanswered),
 	}
 	reg.MustRegister(m.events, m.takedowns, m.faq, m.latency)
+	if s := opts.Scanner; s != nil {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: Namespace, Name: "scan_failures_total",
+			Help: "Texts the leak scanner failed on (a rule panicked); each was taken down as unscanned."},
+			func() float64 { return float64(s.Failures()) }))
+	}
 	return m
 }
 

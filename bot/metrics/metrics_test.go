@@ -5,9 +5,11 @@ import (
 	"io"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/tokenbot/tokenbot/bot"
@@ -142,5 +144,31 @@ func BenchmarkHandled(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Handled(ev, acts, time.Millisecond)
+	}
+}
+
+type failures struct{ n atomic.Int64 }
+
+func (f *failures) Failures() int64 { return f.n.Load() }
+
+// TestScanFailuresAreExported: /metrics shows how many texts the scanner
+// failed on, read at every scrape; without a scanner the metric is absent.
+func TestScanFailuresAreExported(t *testing.T) {
+	scrape := func(m *Metrics) string {
+		rec := httptest.NewRecorder()
+		m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		return rec.Body.String()
+	}
+	f := &failures{}
+	m := New(Options{Registry: prometheus.NewRegistry(), Scanner: f})
+	if body := scrape(m); !strings.Contains(body, "tokenbot_scan_failures_total 0") {
+		t.Fatalf("before any failure, /metrics lacks tokenbot_scan_failures_total 0:\n%s", body)
+	}
+	f.n.Add(3)
+	if body := scrape(m); !strings.Contains(body, "tokenbot_scan_failures_total 3") {
+		t.Fatalf("after three failures, /metrics lacks tokenbot_scan_failures_total 3:\n%s", body)
+	}
+	if body := scrape(New(Options{Registry: prometheus.NewRegistry()})); strings.Contains(body, "scan_failures") {
+		t.Errorf("without a scanner, /metrics has a scan failure count:\n%s", body)
 	}
 }

@@ -51,7 +51,7 @@ func benchCorpus(b *testing.B, name string) string {
 	case "chinese":
 		src, err = os.ReadFile("testdata/bench_zh.txt")
 	case "code":
-		for _, f := range []string{"counter.go", "split.go", "vocab.go"} {
+		for _, f := range []string{"counter.go", "split.go", "bpe/bpe.go"} {
 			data, e := os.ReadFile(f)
 			if e != nil {
 				err = e

@@ -3,10 +3,12 @@
 // model table.
 //
 // Counts equal OpenAI tiktoken's encode_ordinary: special-token strings such
-// as <|endoftext|> are ordinary text. The encoder is a native
-// re-implementation that reads tiktoken-go-loader's offline BPE files (no
-// network) and is checked against reference fixtures generated with OpenAI's
-// tiktoken and against tiktoken-go.
+// as <|endoftext|> are ordinary text. Text is split into pieces here
+// (split.go, tiktoken's split patterns) and each piece is merged into ids by
+// the byte-pair encoder of package bpe, which reads tiktoken-go-loader's
+// offline rank files (no network), pinned by checksum. Both are checked
+// against reference fixtures generated with OpenAI's tiktoken and against
+// tiktoken-go.
 //
 // Text is tokenized as bytes, like tiktoken. Input that is not valid UTF-8 is
 // accepted: for splitting, each invalid byte counts as the character U+FFFD;
@@ -26,6 +28,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/tokenbot/tokenbot/bot/tokens/bpe"
 )
 
 // Encoding names.
@@ -74,7 +78,7 @@ type Options struct {
 type Counter struct {
 	maxBytes int
 	encs     map[string]*lazyEncoder
-	pool     sync.Pool // *scratch
+	pool     sync.Pool // *bpe.Scratch
 }
 
 type lazyEncoder struct {
@@ -82,13 +86,13 @@ type lazyEncoder struct {
 	split splitter
 	once  sync.Once
 	done  chan struct{}
-	v     *vocab
+	v     *bpe.Encoder
 	err   error
 }
 
-func (l *lazyEncoder) load() (*vocab, error) {
+func (l *lazyEncoder) load() (*bpe.Encoder, error) {
 	l.once.Do(func() {
-		l.v, l.err = loadVocab(l.name)
+		l.v, l.err = bpe.Load(l.name)
 		close(l.done)
 	})
 	return l.v, l.err
@@ -113,7 +117,7 @@ func NewCounter(opts Options) *Counter {
 		sp, _ := splitterFor(name)
 		c.encs[name] = &lazyEncoder{name: name, split: sp, done: make(chan struct{})}
 	}
-	c.pool.New = func() any { return new(scratch) }
+	c.pool.New = func() any { return new(bpe.Scratch) }
 	return c
 }
 
@@ -159,7 +163,7 @@ func sizeString(n int) string {
 	return strconv.Itoa(n) + " bytes"
 }
 
-func (c *Counter) encoder(name string) (*lazyEncoder, *vocab, error) {
+func (c *Counter) encoder(name string) (*lazyEncoder, *bpe.Encoder, error) {
 	l, ok := c.encs[name]
 	if !ok {
 		return nil, nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownEncoding, name, strings.Join(Encodings(), ", "))
@@ -172,12 +176,12 @@ func (c *Counter) encoder(name string) (*lazyEncoder, *vocab, error) {
 }
 
 // encode appends the token ids of text to out.
-func (c *Counter) encode(out []int, l *lazyEncoder, v *vocab, text string) []int {
-	sc := c.pool.Get().(*scratch)
+func (c *Counter) encode(out []int, l *lazyEncoder, v *bpe.Encoder, text string) []int {
+	sc := c.pool.Get().(*bpe.Scratch)
 	k := newClasses()
 	for i := 0; i < len(text); {
 		j := l.split(k, text, i)
-		out = v.encodePiece(out, text[i:j], sc)
+		out = v.AppendPiece(out, text[i:j], sc)
 		i = j
 	}
 	c.pool.Put(sc)
@@ -210,7 +214,7 @@ func (c *Counter) Count(encoding, text string) (int, error) {
 
 var idsPool = sync.Pool{New: func() any { s := make([]int, 0, 1024); return &s }}
 
-func (c *Counter) count(l *lazyEncoder, v *vocab, text string) int {
+func (c *Counter) count(l *lazyEncoder, v *bpe.Encoder, text string) int {
 	p := idsPool.Get().(*[]int)
 	ids := c.encode((*p)[:0], l, v, text)
 	n := len(ids)
@@ -243,14 +247,14 @@ func (c *Counter) Pieces(encoding, text string, max int) ([]Piece, bool, error) 
 	return p, trunc, nil
 }
 
-func pieces(v *vocab, ids []int, max int) ([]Piece, bool) {
+func pieces(v *bpe.Encoder, ids []int, max int) ([]Piece, bool) {
 	trunc := false
 	if max > 0 && len(ids) > max {
 		ids, trunc = ids[:max], true
 	}
 	out := make([]Piece, len(ids))
 	for i, id := range ids {
-		b := v.tokens[id]
+		b, _ := v.Token(id)
 		if utf8.ValidString(b) {
 			out[i] = Piece{ID: id, Text: b}
 		} else {

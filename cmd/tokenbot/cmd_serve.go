@@ -57,7 +57,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if ctx.Err() != nil {
 		return nil
 	}
-	obs := metrics.New(metrics.Options{})
+	sc, _ := c.router.Scanner.(metrics.ScanFailures)
+	obs := metrics.New(metrics.Options{Scanner: sc})
 	dispatcher := func(exec bot.Executor) *bot.Dispatcher {
 		d := c.dispatcher(log, exec)
 		d.Observer = obs

@@ -49,6 +49,15 @@ func TestServe(t *testing.T) {
 	if code := get(t, base+"/metrics"); code != http.StatusOK {
 		t.Errorf("/metrics = %d", code)
 	}
+	if resp, err := http.Get(base + "/metrics"); err != nil {
+		t.Error(err)
+	} else {
+		m, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(m), "tokenbot_scan_failures_total 0") {
+			t.Error("/metrics does not count the leak scanner's failures (tokenbot_scan_failures_total)")
+		}
+	}
 
 	key := bottest.AnthropicKey(21)
 	fake.AddMessage("C0GENERAL1", "1700000500.000100", "U0ALICE001")
