@@ -160,3 +160,26 @@ func TestBadCatalogueIsAnError(t *testing.T) {
 		}
 	}
 }
+
+func TestNameIsEmphasisedByTheStyle(t *testing.T) {
+	c, err := Load(fstest.MapFS{"en.toml": {Data: []byte("read = \"Taking {name} as {model}.\"\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Message{ID: "read", Fields: Fields{"name": Code("gpt 4o"), "model": Name("a<b>")}}
+	slack := Markdown
+	slack.Escape = strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace
+	for _, tt := range []struct {
+		name  string
+		style Style
+		want  string
+	}{
+		{"plain", Plain, "Taking gpt 4o as a<b>."},
+		{"markdown", Markdown, "Taking `gpt 4o` as *a<b>*."},
+		{"escaped inside the emphasis", slack, "Taking `gpt 4o` as *a&lt;b&gt;*."},
+	} {
+		if got := c.Text("en", m, tt.style); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
