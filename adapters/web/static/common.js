@@ -180,5 +180,33 @@ window.TB = (function () {
     return root;
   }
 
-  return { el, api, rich, report, group, usd, pct, short, time, dateTime };
+  // The pages' own labels come from the message catalogue in the
+  // browser's language (GET /api/texts); loadTexts also relabels every
+  // element with a data-t id (an element keeps its text when the id is
+  // missing).
+  let texts = {};
+  async function loadTexts() {
+    try {
+      const v = await api("GET", "/api/texts?lang=" + encodeURIComponent(navigator.language || ""));
+      texts = v.texts || {};
+      document.documentElement.lang = v.lang === "zh" ? "zh-Hans" : v.lang;
+    } catch (e) { texts = {}; }
+    for (const n of document.querySelectorAll("[data-t]")) {
+      if (texts[n.dataset.t] !== undefined) n.textContent = tr(n.dataset.t);
+    }
+  }
+
+  // tr is the label id with its {fields} filled in; trn picks the form
+  // for the number n (id.one for 1, id.other else, id when the language
+  // has one form).
+  function tr(id, fields) {
+    const s = texts[id] !== undefined ? texts[id] : id;
+    return s.replace(/\{(\w+)\}/g, (m, k) => (fields && k in fields ? String(fields[k]) : m));
+  }
+  function trn(n, id, fields) {
+    const form = id + (n === 1 ? ".one" : ".other");
+    return tr(texts[form] !== undefined ? form : id, fields);
+  }
+
+  return { el, api, rich, report, group, usd, pct, short, time, dateTime, loadTexts, tr, trn };
 })();
