@@ -54,9 +54,9 @@ func TestTextsInTheBrowsersLanguage(t *testing.T) {
 func TestPagesAskOnlyForKnownTexts(t *testing.T) {
 	known := Texts("zh").Texts
 	en := Texts("en").Texts
-	ids := regexp.MustCompile(`\btr\("([a-z_]+)"|\btrn\([^,]+, "([a-z_]+)"|data-t="([a-z_]+)"|\btr\([^()"]*\? "([a-z_]+)" : "([a-z_]+)"`)
+	ids := regexp.MustCompile(`\btr\("([a-z_.]+)"|\btrn\([^,]+, "([a-z_.]+)"|data-t="([a-z_.]+)"|\btr\([^()"]*\? "([a-z_.]+)" : "([a-z_.]+)"`)
 	seen := 0
-	for _, name := range []string{"app.js", "dash.js", "index.html", "dashboard.html"} {
+	for _, name := range []string{"app.js", "common.js", "dash.js", "index.html", "dashboard.html"} {
 		src, err := os.ReadFile("static/" + name)
 		if err != nil {
 			t.Fatal(err)

@@ -148,6 +148,7 @@
     await loadTexts();
     const sub = $("tok-sub");
     if (sub) sub.textContent = tr("tokenizer_sub", { space: "·", tab: "→", newline: "↵" });
+    $("chan-desc").textContent = tr("channel_desc", { command: "/tokens <text>" });
     $("name").value = localStorage.getItem("tokenbot.name") || "";
     $("name").addEventListener("change", () => localStorage.setItem("tokenbot.name", $("name").value.trim()));
     try {
