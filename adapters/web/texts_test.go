@@ -50,11 +50,11 @@ func TestTextsInTheBrowsersLanguage(t *testing.T) {
 }
 
 // Every label the pages ask for by id is in the catalogue: tr("…"),
-// trn(n, "…") and data-t="…" in the static files.
+// trn(n, "…"), data-t-placeholder="…" and data-t="…" in the static files.
 func TestPagesAskOnlyForKnownTexts(t *testing.T) {
 	known := Texts("zh").Texts
 	en := Texts("en").Texts
-	ids := regexp.MustCompile(`\btr\("([a-z_.]+)"|\btrn\([^,]+, "([a-z_.]+)"|data-t="([a-z_.]+)"|\btr\([^()"]*\? "([a-z_.]+)" : "([a-z_.]+)"`)
+	ids := regexp.MustCompile(`\btr\("([a-z_.]+)"|\btrn\([^,]+, "([a-z_.]+)"|data-t(?:-placeholder)?="([a-z_.0-9]+)"|\btr\([^()"]*\? "([a-z_.]+)" : "([a-z_.]+)"`)
 	seen := 0
 	for _, name := range []string{"app.js", "common.js", "dash.js", "index.html", "dashboard.html"} {
 		src, err := os.ReadFile("static/" + name)

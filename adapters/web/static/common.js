@@ -182,8 +182,8 @@ window.TB = (function () {
 
   // The pages' own labels come from the message catalogue in the
   // browser's language (GET /api/texts); loadTexts also relabels every
-  // element with a data-t id (an element keeps its text when the id is
-  // missing).
+  // element with a data-t id and every field with a data-t-placeholder id
+  // (an element keeps its text when the id is missing).
   let texts = {};
   async function loadTexts() {
     try {
@@ -193,6 +193,9 @@ window.TB = (function () {
     } catch (e) { texts = {}; }
     for (const n of document.querySelectorAll("[data-t]")) {
       if (texts[n.dataset.t] !== undefined) n.textContent = tr(n.dataset.t);
+    }
+    for (const n of document.querySelectorAll("[data-t-placeholder]")) {
+      if (texts[n.dataset.tPlaceholder] !== undefined) n.placeholder = tr(n.dataset.tPlaceholder);
     }
   }
 
