@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -437,5 +438,36 @@ func TestMeasureOutlivesCancelledQuestion(t *testing.T) {
 	got, ok, err := a.Answer(context.Background(), q, false)
 	if err != nil || !ok || !strings.Contains(got.Text, "tokens") {
 		t.Fatalf("after a cancelled question: %q, %v, %v", got.Text, ok, err)
+	}
+}
+
+// Every estimate.* text of the catalogue is one this package says: a
+// text no code names is a leftover.
+func TestEveryEstimateTextIsUsed(t *testing.T) {
+	var src strings.Builder
+	for _, name := range []string{"estimate.go", "amount.go"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.Write(b)
+	}
+	for _, id := range msg.Default.IDs(msg.FallbackLang) {
+		key, ok := strings.CutPrefix(string(id), "estimate.")
+		if !ok {
+			continue
+		}
+		// role.input, ratio.input and unit.page are built from a prefix
+		// and a key the code lists.
+		prefix, last, nested := strings.Cut(key, ".")
+		if nested {
+			if !strings.Contains(src.String(), prefix+`."`) || !strings.Contains(src.String(), `"`+last+`"`) {
+				t.Errorf("text %s is not said by the code", id)
+			}
+			continue
+		}
+		if !strings.Contains(src.String(), `"`+key+`"`) && !strings.Contains(src.String(), `"`+string(id)+`"`) {
+			t.Errorf("text %s is not said by the code", id)
+		}
 	}
 }
