@@ -71,11 +71,12 @@ func (a Action) Saying(d msg.Doc) Action {
 }
 
 // Said renders what a says in style s; a /tokens report follows as
-// FormatReport lays it out (escaped as s escapes text). a.Say must be set.
+// FormatReport lays it out in the same language (escaped as s escapes
+// text). a.Say must be set.
 func (a Action) Said(s msg.Style) string {
 	t := msg.Render(*a.Say, s)
 	if a.Tokens != nil {
-		report := FormatReport(*a.Tokens)
+		report := FormatReport(a.Say.Lang, *a.Tokens)
 		if s.Escape != nil {
 			report = s.Escape(report)
 		}

@@ -127,6 +127,9 @@ func (r *Router) command(ctx context.Context, ev Event, scan Scan) ([]Action, er
 		req.Models, req.Encoding = named.Models, named.Encoding
 	}
 	rep, warning, err := r.tokens(ctx, scan.tail(req.Text), inOptions, req.Text, req.Models, req.Encoding)
+	// The reply, report included, is in the asker's language, as every
+	// reply to the command.
+	warning.Lang = lang
 	switch {
 	case errors.Is(err, tokens.ErrTooLarge), errors.Is(err, tokens.ErrUnknownModel), errors.Is(err, tokens.ErrUnknownEncoding):
 		warning.Add(true, errorPart(err))

@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-
-	"github.com/tokenbot/tokenbot/bot/msg"
 )
 
 // computed answers a question about a model's price or context window, or
@@ -20,6 +18,5 @@ func (r *Router) computed(ctx context.Context, ev Event, question string, passiv
 	if !ok {
 		return nil, false, nil
 	}
-	// Its wording is bot/estimate's own (light Markdown), said verbatim.
-	return []Action{replyTo(ev, "").Saying(msg.Doc{Lang: ans.Lang, Parts: []msg.Part{msg.V(msg.Para, ans.Text)}})}, true, nil
+	return []Action{replyTo(ev, "").Saying(ans.Doc)}, true, nil
 }

@@ -47,17 +47,23 @@ func FormatAnswer(a knowledge.Answer) string {
 	return msg.Render(AnswerDoc(a), msg.Markdown)
 }
 
-// FormatReport renders a /tokens report: the table and, when the report
-// holds them, the token boundaries.
-func FormatReport(r tokens.Report) string {
+// FormatReport renders a /tokens report with its labels in lang: the
+// table and, when the report holds them, the token boundaries.
+func FormatReport(lang string, r tokens.Report) string {
 	var b strings.Builder
 	b.WriteString("```\n")
-	b.WriteString(strings.TrimRight(r.Text(), "\n"))
+	b.WriteString(strings.TrimRight(r.TextIn(lang), "\n"))
 	b.WriteString("\n```")
 	if len(r.Pieces) > 0 {
-		fmt.Fprintf(&b, "\nToken boundaries (%s):\n```\n%s\n```", r.PiecesEncoding, Boundaries(r.Pieces, r.PiecesTruncated))
+		fmt.Fprintf(&b, "\n%s\n```\n%s\n```", BoundariesLabel(lang, r.PiecesEncoding), Boundaries(r.Pieces, r.PiecesTruncated))
 	}
 	return b.String()
+}
+
+// BoundariesLabel is the line FormatReport puts before the token
+// boundaries: "Token boundaries (o200k_base):".
+func BoundariesLabel(lang, encoding string) string {
+	return msg.Text(lang, msg.Message{ID: "report.boundaries", Fields: msg.Fields{"encoding": encoding}}, msg.Style{})
 }
 
 // Boundaries shows token pieces separated by │, with whitespace made

@@ -218,12 +218,12 @@ func embed(d msg.Doc) *discordgo.MessageEmbed {
 
 // content renders an action's text for Discord.
 func (a *Adapter) content(act bot.Action) string {
-	text := discordMarkdown(act.Text)
+	text, lang := discordMarkdown(act.Text), msg.FallbackLang
 	if act.Say != nil {
-		text = act.Said(style)
+		text, lang = act.Said(style), act.Say.Lang
 	}
 	if act.Tokens != nil && len(act.Tokens.Pieces) > 0 {
-		text = withANSIBoundaries(text, *act.Tokens)
+		text = withANSIBoundaries(text, lang, *act.Tokens)
 	}
 	return truncate(text, maxContent)
 }

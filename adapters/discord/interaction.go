@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 )
 
@@ -243,14 +244,14 @@ var pieceColours = []string{"\x1b[0;34m", "\x1b[0;33m", "\x1b[0;32m", "\x1b[0;35
 const ansiReset = "\x1b[0m"
 
 // withANSIBoundaries replaces the plain token-boundary view of a /tokens
-// reply by an ANSI-coloured one, each token in the next colour, cut to
-// fit in one message.
-func withANSIBoundaries(text string, rep tokens.Report) string {
+// reply in lang by an ANSI-coloured one, each token in the next colour,
+// cut to fit in one message.
+func withANSIBoundaries(text, lang string, rep tokens.Report) string {
 	head := text
-	if i := strings.Index(text, "\nToken boundaries ("); i >= 0 {
+	if i := strings.Index(text, "\n"+bot.BoundariesLabel(lang, rep.PiecesEncoding)); i >= 0 {
 		head = text[:i]
 	}
-	label := fmt.Sprintf("\nToken boundaries (%s, one colour per token):\n```ansi\n", rep.PiecesEncoding)
+	label := "\n" + msg.Text(lang, msg.Message{ID: "report.boundaries_coloured", Fields: msg.Fields{"encoding": rep.PiecesEncoding}}, msg.Style{}) + "\n```ansi\n"
 	tail := ansiReset + "\n```"
 	budget := maxContent - utf8.RuneCountInString(head) - utf8.RuneCountInString(label) - utf8.RuneCountInString(tail) - 4
 	if budget < 40 {

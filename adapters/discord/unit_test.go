@@ -242,7 +242,7 @@ func TestANSIBoundariesFitOneMessage(t *testing.T) {
 	}
 	rep := tokens.Report{Pieces: pieces, PiecesEncoding: "o200k_base"}
 	text := "```\ntable\n```\nToken boundaries (o200k_base):\n```\n│a│\n```"
-	out := truncate(discordMarkdown(withANSIBoundaries(text, rep)), maxContent)
+	out := truncate(discordMarkdown(withANSIBoundaries(text, "en", rep)), maxContent)
 	if n := len([]rune(out)); n > maxContent {
 		t.Errorf("%d characters, want at most %d", n, maxContent)
 	}
@@ -267,5 +267,21 @@ func TestDiscordMarkdownAndTruncate(t *testing.T) {
 	}
 	if r := auditReason(strings.Repeat("ü", 600)); len(r) > 512*3 {
 		t.Errorf("audit reason too long: %d", len(r))
+	}
+}
+
+// The coloured boundary view replaces the plain one in the reply's
+// language, and is labelled in it.
+func TestANSIBoundariesInTheRepliesLanguage(t *testing.T) {
+	rep := tokens.Report{Pieces: []tokens.Piece{{Text: "你好"}, {Text: "，"}}, PiecesEncoding: "o200k_base"}
+	for _, tt := range []struct{ lang, plain, coloured string }{
+		{"en", "Token boundaries (o200k_base):", "Token boundaries (o200k_base, one colour per token):"},
+		{"zh", "token 边界（o200k_base）：", "token 边界（o200k_base，每个 token 一种颜色）："},
+	} {
+		text := "```\ntable\n```\n" + tt.plain + "\n```\n│你好│，│\n```"
+		out := withANSIBoundaries(text, tt.lang, rep)
+		if strings.Contains(out, tt.plain) || !strings.Contains(out, tt.coloured) || !strings.Contains(out, "```ansi") {
+			t.Errorf("%s: %q, want the plain view replaced by %q", tt.lang, out, tt.coloured)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -67,20 +66,24 @@ func text(act bot.Action) string {
 // blocksFor renders an action in Block Kit.
 func blocksFor(act bot.Action) []slackapi.Block {
 	var blocks []slackapi.Block
+	lang := msg.FallbackLang
+	if act.Say != nil {
+		lang = act.Say.Lang
+	}
 	switch {
 	case act.Tokens != nil:
 		var say []slackapi.Block
 		if act.Say != nil {
 			say = docBlocks(*act.Say)
 		}
-		blocks = append(say, tokensBlocks(*act.Tokens)...)
+		blocks = append(say, tokensBlocks(lang, *act.Tokens)...)
 	case act.Say != nil:
 		blocks = docBlocks(*act.Say)
 	default:
 		blocks = textBlocks(escape(act.Text))
 	}
 	if len(blocks) > maxBlocks {
-		blocks = append(blocks[:maxBlocks-1], mrkdwnSection("_… (shortened)_"))
+		blocks = append(blocks[:maxBlocks-1], mrkdwnSection(style.Emphasis(say(lang, "report.shortened", nil))))
 	}
 	return blocks
 }
@@ -154,13 +157,20 @@ func split(s string, max int) []string {
 	return append(out, s)
 }
 
-// tokensBlocks renders a /tokens report: tokens and characters per token
-// for each encoding, the cost table, and the token boundaries.
-func tokensBlocks(r tokens.Report) []slackapi.Block {
+// say is a catalogue text in lang, in Slack mrkdwn.
+func say(lang string, id msg.ID, f msg.Fields) string {
+	return msg.Text(lang, msg.Message{ID: id, Fields: f}, style)
+}
+
+// tokensBlocks renders a /tokens report with its labels in lang: tokens
+// and characters per token for each encoding, the cost table, and the
+// token boundaries.
+func tokensBlocks(lang string, r tokens.Report) []slackapi.Block {
 	var blocks []slackapi.Block
-	blocks = append(blocks, slackapi.NewHeaderBlock(slackapi.NewTextBlockObject(slackapi.PlainTextType, "Token count", false, false)))
+	blocks = append(blocks, slackapi.NewHeaderBlock(slackapi.NewTextBlockObject(slackapi.PlainTextType,
+		msg.Text(lang, msg.Message{ID: "report.title"}, msg.Style{}), false, false)))
 	blocks = append(blocks, slackapi.NewContextBlock("", slackapi.NewTextBlockObject(slackapi.MarkdownType,
-		fmt.Sprintf("%s characters · %s bytes", tokens.Group(r.Chars), tokens.Group(r.Bytes)), false, false)))
+		say(lang, "report.size", msg.Fields{"chars": tokens.Group(r.Chars), "bytes": tokens.Group(r.Bytes)}), false, false)))
 
 	var fields []*slackapi.TextBlockObject
 	for _, e := range r.Encodings {
@@ -168,14 +178,18 @@ func tokensBlocks(r tokens.Report) []slackapi.Block {
 			break
 		}
 		fields = append(fields, slackapi.NewTextBlockObject(slackapi.MarkdownType,
-			fmt.Sprintf("*%s*\n%s tokens · %s chars/token", escape(e.Name), tokens.Group(e.Tokens), strconv.FormatFloat(e.CharsPerToken, 'f', 2, 64)), false, false))
+			style.Strong(escape(e.Name))+"\n"+say(lang, "report.encoding_counts", msg.Fields{"tokens": tokens.Group(e.Tokens),
+				"rate": strconv.FormatFloat(e.CharsPerToken, 'f', 2, 64)}), false, false))
 	}
 	if len(fields) > 0 {
 		blocks = append(blocks, slackapi.NewSectionBlock(nil, fields, nil))
 	}
 
 	if len(r.Models) > 0 {
-		rows := [][]string{{"model", "tokens", "input", "as output", "context"}}
+		col := func(name string) string {
+			return msg.Text(lang, msg.Message{ID: msg.ID("report.column." + name)}, msg.Style{})
+		}
+		rows := [][]string{{col("model"), col("tokens"), col("input"), col("output"), col("context")}}
 		var notes []string
 		for _, m := range r.Models {
 			n := tokens.Group(m.Tokens)
@@ -186,24 +200,35 @@ func tokensBlocks(r tokens.Report) []slackapi.Block {
 				}
 			}
 			rows = append(rows, []string{m.Model, n, tokens.USD(m.InputCostUSD), tokens.USD(m.OutputCostUSD),
-				strconv.FormatFloat(m.ContextShare*100, 'f', 2, 64) + "% of " + tokens.Group(m.ContextWindow)})
+				msg.Text(lang, msg.Message{ID: "report.window_share", Fields: msg.Fields{
+					"share": strconv.FormatFloat(m.ContextShare*100, 'f', 2, 64) + "%", "window": tokens.Group(m.ContextWindow)}}, msg.Style{})})
 		}
-		blocks = append(blocks, mrkdwnSection("*Cost per model* (USD, list prices)"))
+		blocks = append(blocks, mrkdwnSection(heading(lang, "report.cost_heading", "report.cost_title", nil)))
 		blocks = append(blocks, codeBlocks(table(rows))...)
 		if len(notes) > 0 {
 			blocks = append(blocks, slackapi.NewContextBlock("", slackapi.NewTextBlockObject(slackapi.MarkdownType,
-				bot.Clip(escape("~ estimate: "+strings.Join(notes, "; ")), 2000), false, false)))
+				bot.Clip("~ "+say(lang, "report.estimate_notes", msg.Fields{"notes": strings.Join(notes, "; ")}), 2000), false, false)))
 		}
 	}
 	if len(r.Pieces) > 0 {
-		title := fmt.Sprintf("*Token boundaries* (%s", escape(r.PiecesEncoding))
+		title := heading(lang, "report.boundaries_heading", "report.boundaries_title", msg.Fields{"encoding": r.PiecesEncoding})
 		if r.PiecesTruncated {
-			title += fmt.Sprintf(", first %d tokens", len(r.Pieces))
+			title = heading(lang, "report.boundaries_first", "report.boundaries_title", msg.Fields{"encoding": r.PiecesEncoding, "n": len(r.Pieces)})
 		}
-		blocks = append(blocks, slackapi.NewDividerBlock(), mrkdwnSection(title+")"))
+		blocks = append(blocks, slackapi.NewDividerBlock(), mrkdwnSection(title))
 		blocks = append(blocks, codeBlocks(bot.Boundaries(r.Pieces, r.PiecesTruncated))...)
 	}
 	return blocks
+}
+
+// heading is the catalogue text id in lang with the text title, in bold,
+// as its field title: "*Cost per model* (USD, list prices)".
+func heading(lang string, id, title msg.ID, f msg.Fields) string {
+	all := msg.Fields{"title": msg.Name(msg.Text(lang, msg.Message{ID: title}, msg.Style{}))}
+	for k, v := range f {
+		all[k] = v
+	}
+	return say(lang, id, all)
 }
 
 func contains(list []string, s string) bool {
@@ -215,19 +240,20 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// table aligns rows in columns; every column but the first is right-aligned.
+// table aligns rows in columns (a wide character takes two); every column
+// but the first is right-aligned.
 func table(rows [][]string) string {
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
 		for i, c := range row {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+			widths[i] = max(widths[i], tokens.Width(c))
 		}
 	}
 	var b strings.Builder
 	for _, row := range rows {
 		var line strings.Builder
 		for i, c := range row {
-			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			pad := strings.Repeat(" ", widths[i]-tokens.Width(c))
 			if i == 0 {
 				line.WriteString(c + pad)
 			} else {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -420,4 +421,25 @@ func TestBrowserAdminToken(t *testing.T) {
 			t.Errorf("the pages reported problems:\n%s", strings.Join(other, "\n"))
 		}
 	}
+}
+
+// A browser whose language is Chinese sees the page's own labels in
+// Chinese: the sidebar's headings and the badge of a removed message.
+func TestBrowserChineseLabels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	p := newBrowser(t, screenshotDir(t))
+	ts := startServer(t, Config{}, bottest.Options{})
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `Object.defineProperty(navigator, "language", { get: () => "zh-CN" });`})
+		return err
+	}))
+	p.do(chromedp.Navigate(ts.URL()), chromedp.WaitVisible(chromedp.ID("composer")))
+	p.waitFor("the Chinese headings", `document.documentElement.lang === "zh-Hans" && document.querySelector('[data-t="channels"]').textContent === "频道"`)
+	p.send("我的密钥 ANTHROPIC_API_KEY=" + bottest.AnthropicKey(7))
+	p.waitFor("the Chinese badge", `[...document.querySelectorAll("#messages .badge.removed")].some(b => b.textContent === "已被 tokenbot 删除")`)
+	p.waitFor("the tokenizer's Chinese headings", `[...document.querySelectorAll("#tok-out h3")].some(h => h.textContent === "各编码的 token 数")`)
+	p.shot("7-chinese-labels")
 }

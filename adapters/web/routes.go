@@ -21,6 +21,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)
 	mux.HandleFunc("GET /api/session", s.getSession)
+	// The pages' own labels in the browser's language (texts.go).
+	mux.HandleFunc("GET /api/texts", s.getTexts)
 	// The playground channel (messages.go) and the tokenizer (tokens.go).
 	mux.HandleFunc("GET /api/messages", s.getMessages)
 	mux.HandleFunc("POST /api/messages", s.limit(s.posts, s.budget(s.postMessage)))

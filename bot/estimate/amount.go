@@ -18,7 +18,7 @@ const (
 	roleCached             // cached input tokens
 )
 
-func (r role) key() string { return [...]string{"", "role_input", "role_output", "role_cached"}[r] }
+func (r role) key() string { return [...]string{"", "input", "output", "cached"}[r] }
 
 // roleRE are the words of a role, longest first, before an amount or
 // after it.

@@ -20,8 +20,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"go.yaml.in/yaml/v3"
-
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 	"github.com/tokenbot/tokenbot/knowledge"
 )
@@ -42,6 +41,9 @@ type Answerer struct {
 // Answer is a computed reply.
 type Answer struct {
 	Lang string
+	// Doc is the reply as the bot says it: catalogue texts (estimate.*)
+	// with the models as emphasised names; Text is Doc in light Markdown.
+	Doc  msg.Doc
 	Text string
 	// Models are the catalog ids the answer is about.
 	Models []string
@@ -82,18 +84,18 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 			return Answer{}, false, err
 		}
 	}
-	w := writer{lang: lang}
+	w := writer{doc: msg.Doc{Lang: lang}}
 	for _, u := range r.unknown {
-		w.line("unknown", "name", u.name, "list", strings.Join(u.ids, ", "))
+		w.line("unknown", msg.Fields{"name": msg.Code(u.name), "list": strings.Join(u.ids, ", ")})
 	}
 	for _, amb := range r.ambiguous {
-		w.line("ambiguous", "name", amb.name, "list", strings.Join(amb.ids, ", "))
+		w.line("ambiguous", msg.Fields{"name": msg.Code(amb.name), "list": strings.Join(amb.ids, ", ")})
 	}
 	var ids []string
 	for i, m := range models {
 		ids = append(ids, m.ID)
 		if name := r.read[i]; name != "" {
-			w.line("read_as", "name", name, "model", m.ID)
+			w.line("read_as", msg.Fields{"name": msg.Code(name), "model": msg.Name(m.ID)})
 		}
 		// A retired id the provider routes to another model: that model's
 		// figures are the ones that apply.
@@ -101,11 +103,11 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 		retired := routed != nil || m.StatusAt(a.now()) == tokens.ShutDown
 		switch {
 		case routed != nil:
-			since := ""
+			var since any = ""
 			if m.Shutdown != "" {
-				since = w.say("served_since", "date", m.Shutdown)
+				since = say("served_since", msg.Fields{"date": m.Shutdown})
 			}
-			w.line("served_by", "model", m.ID, "since", since, "target", routed.ID)
+			w.line("served_by", msg.Fields{"model": msg.Name(m.ID), "since": since, "target": msg.Name(routed.ID)})
 			shown = *routed
 		case retired:
 			a.lifecycle(&w, m)
@@ -121,11 +123,11 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 		}
 	}
 	if q.price && len(models) == 0 && len(q.tokens) > 0 {
-		var list []string
+		var list msg.List
 		for _, t := range q.tokens {
-			list = append(list, w.tokens(t))
+			list = append(list, tokensOf(t))
 		}
-		w.line("need_model", "amounts", strings.Join(list, ", "))
+		w.line("need_model", msg.Fields{"amounts": list})
 	}
 	if q.price && len(models) >= 2 {
 		for _, r := range comparedRoles(question) {
@@ -142,7 +144,7 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 	}
 	for _, m := range models {
 		if !m.Exact && (q.context && q.qty != nil) {
-			w.line("estimated", "model", m.ID)
+			w.line("estimated", msg.Fields{"model": msg.Name(m.ID)})
 		}
 	}
 	d := a.Catalog.Dataset()
@@ -150,8 +152,8 @@ func (a *Answerer) Answer(ctx context.Context, question string, passive bool) (A
 	if dataset == "" {
 		dataset = strings.Join(a.Catalog.Sources(), ", ")
 	}
-	w.line("source", "date", a.Catalog.PricesAsOf(), "dataset", dataset)
-	return Answer{Lang: lang, Text: strings.Join(w.lines, "\n"), Models: ids}, true, nil
+	w.doc.Add(false, msg.M(msg.Note, "estimate.source", msg.Fields{"date": a.Catalog.PricesAsOf(), "dataset": dataset}))
+	return Answer{Lang: lang, Doc: w.doc, Text: msg.Render(w.doc, msg.Markdown), Models: ids}, true, nil
 }
 
 // resolved is what the names in a question resolved to, besides models.
@@ -231,17 +233,18 @@ func (a *Answerer) now() time.Time {
 }
 
 func (a *Answerer) price(w *writer, m tokens.Model, q question) {
-	write := ""
+	var write any = ""
 	if m.CacheWritePerMTok > 0 {
-		write = w.say("cache_write", "price", tokens.USD(m.CacheWritePerMTok))
+		write = say("cache_write", msg.Fields{"price": tokens.USD(m.CacheWritePerMTok)})
 	}
-	w.line("price", "model", m.ID, "provider", m.Provider, "input", tokens.USD(m.InputPerMTok), "cached", tokens.USD(m.CachedInputPerMTok),
-		"write", write, "output", tokens.USD(m.OutputPerMTok))
+	w.line("price", msg.Fields{"model": msg.Name(m.ID), "provider": m.Provider, "input": tokens.USD(m.InputPerMTok),
+		"cached": tokens.USD(m.CachedInputPerMTok), "write": write, "output": tokens.USD(m.OutputPerMTok)})
 	if t := m.LongContext; t != nil {
-		w.line("long_tier", "above", tokens.Group(t.AboveTokens), "input", tokens.USD(t.InputPerMTok), "output", tokens.USD(t.OutputPerMTok))
+		w.line("long_tier", msg.Fields{"above": tokens.Group(t.AboveTokens), "input": tokens.USD(t.InputPerMTok), "output": tokens.USD(t.OutputPerMTok)})
 	}
 	if n := m.PriceNote; n != nil {
-		w.line("price_note", "note", n.In(w.lang))
+		// The catalog's own note, in the asker's language: data, said as it is.
+		w.doc.Add(false, msg.V(msg.Para, n.In(w.doc.Lang)))
 	}
 	if len(q.tokens) > 0 {
 		costs(w, m, q.tokens, q.oneRequest)
@@ -266,7 +269,7 @@ func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
 	price := [4]float64{0, in, out, cachedOr(cached, in)}
 	if per[roleAny] > 0 {
 		n := per[roleAny]
-		w.line("cost", "tokens", round(n), "model", m.ID, "input", tokens.USD(n*in/1e6), "output", tokens.USD(n*out/1e6))
+		w.line("cost", msg.Fields{"tokens": round(n), "model": msg.Name(m.ID), "input": tokens.USD(n * in / 1e6), "output": tokens.USD(n * out / 1e6)})
 	}
 	var total float64
 	roles := 0
@@ -277,21 +280,21 @@ func costs(w *writer, m tokens.Model, amounts []quantity, oneRequest bool) {
 		c := per[r] * price[r] / 1e6
 		total += c
 		roles++
-		w.line("cost_role", "tokens", w.tokens(quantity{n: per[r], unit: unitToken, role: r}), "model", m.ID, "cost", tokens.USD(c))
+		w.line("cost_role", msg.Fields{"tokens": tokensOf(quantity{n: per[r], unit: unitToken, role: r}), "model": msg.Name(m.ID), "cost": tokens.USD(c)})
 	}
 	if roles >= 2 {
-		w.line("cost_total", "model", m.ID, "total", tokens.USD(total))
+		w.line("cost_total", msg.Fields{"model": msg.Name(m.ID), "total": tokens.USD(total)})
 	}
 	if oneRequest && m.ContextWindow > 0 && prompt > float64(m.ContextWindow) {
-		w.line("over_window", "tokens", round(prompt), "model", m.ID, "window", tokens.Group(m.ContextWindow))
+		w.line("over_window", msg.Fields{"tokens": round(prompt), "model": msg.Name(m.ID), "window": tokens.Group(m.ContextWindow)})
 	}
 	switch {
 	case long && oneRequest:
-		w.line("long_used", "above", tokens.Group(m.LongContext.AboveTokens))
+		w.line("long_used", msg.Fields{"above": tokens.Group(m.LongContext.AboveTokens)})
 	case long:
 		t := m.LongContext
 		one := (per[roleInput]+per[roleAny])*t.InputPerMTok/1e6 + per[roleCached]*cachedOr(t.CachedInputPerMTok, t.InputPerMTok)/1e6 + per[roleOutput]*t.OutputPerMTok/1e6
-		w.line("long_assumed", "above", tokens.Group(t.AboveTokens), "total", tokens.USD(one))
+		w.line("long_assumed", msg.Fields{"above": tokens.Group(t.AboveTokens), "total": tokens.USD(one)})
 	}
 }
 
@@ -306,15 +309,15 @@ func cachedOr(cached, in float64) float64 {
 
 func (a *Answerer) fit(w *writer, m tokens.Model, qty *quantity) {
 	if m.ContextWindow == 0 {
-		w.line("context_unknown", "model", m.ID)
+		w.line("context_unknown", msg.Fields{"model": msg.Name(m.ID)})
 		return
 	}
 	if qty == nil {
-		max := ""
+		var max any = ""
 		if m.MaxOutput > 0 {
-			max = w.say("max_output", "max", tokens.Group(m.MaxOutput))
+			max = say("max_output", msg.Fields{"max": tokens.Group(m.MaxOutput)})
 		}
-		w.line("context", "model", m.ID, "window", tokens.Group(m.ContextWindow), "max", max)
+		w.line("context", msg.Fields{"model": msg.Name(m.ID), "window": tokens.Group(m.ContextWindow), "max": max})
 		return
 	}
 	n := a.tokensOf(*qty, "o200k_base")
@@ -324,41 +327,42 @@ func (a *Answerer) fit(w *writer, m tokens.Model, qty *quantity) {
 	}
 	// An amount given in tokens is not converted: "250,000 tokens", not
 	// "250,000 tokens ≈ 250,000 tokens".
-	size := w.say("converted", "qty", w.qty(*qty), "tokens", round(n))
+	size := say("converted", msg.Fields{"qty": qtyOf(*qty), "tokens": round(n)})
 	if qty.unit == unitToken {
-		size = w.say("in_tokens", "tokens", round(n))
+		size = say("in_tokens", msg.Fields{"tokens": round(n)})
 	}
-	w.line(key, "size", size, "model", m.ID, "window", tokens.Group(m.ContextWindow),
-		"share", tokens.Percent(n/float64(m.ContextWindow)))
+	w.line(key, msg.Fields{"size": size, "model": msg.Name(m.ID), "window": tokens.Group(m.ContextWindow),
+		"share": tokens.Percent(n / float64(m.ContextWindow))})
 }
 
 func (a *Answerer) size(w *writer, qty quantity) {
-	w.line("size", "qty", w.qty(qty), "tokens", round(a.tokensOf(qty, "o200k_base")), "cl100k", round(a.tokensOf(qty, "cl100k_base")))
+	w.line("size", msg.Fields{"qty": qtyOf(qty), "tokens": round(a.tokensOf(qty, "o200k_base")), "encoding": "o200k_base",
+		"cl100k": round(a.tokensOf(qty, "cl100k_base")), "older": "cl100k_base"})
 }
 
 // how says how a size was estimated: the measured rate, the sample it
 // was measured on and the size assumed for a page or a book.
 func (a *Answerer) how(w *writer, qty quantity) {
 	u := qty.unit
-	assume := ""
+	var assume, doc any = "", ""
 	switch u {
 	case unitPage:
 		u = textUnit(qty.lang)
-		assume = w.say("page", "per", tokens.Group(wordsPerPage[qty.lang]), "units", w.say(u.key()+"_pl"))
+		assume = say("page", msg.Fields{"per": tokens.Group(wordsPerPage[qty.lang]), "units": u.word(2)})
 	case unitBook:
 		u = textUnit(qty.lang)
-		assume = w.say("book", "per", tokens.Group(wordsPerBook[qty.lang]), "units", w.say(u.key()+"_pl"))
+		assume = say("book", msg.Fields{"per": tokens.Group(wordsPerBook[qty.lang]), "units": u.word(2)})
 	case unitLine:
-		assume = w.say("code_sample")
+		assume = say("code_sample", nil)
 	}
 	if qty.doc {
-		assume += w.say("doc")
+		doc = say("doc", nil)
 	}
 	r := a.rates[u]
-	w.line("how", "rate", strconv.FormatFloat(r.perUnit["o200k_base"], 'f', 2, 64), "unit", w.say(u.key()),
-		"n", tokens.Group(r.units), "units", w.say(u.key()+"_pl"), "page", assume)
+	w.line("how", msg.Fields{"rate": strconv.FormatFloat(r.perUnit["o200k_base"], 'f', 2, 64), "unit": u.word(1), "encoding": "o200k_base",
+		"n": tokens.Group(r.units), "units": u.word(2), "page": assume, "doc": doc})
 	if qty.noPages {
-		w.line("doc_pages")
+		w.line("doc_pages", nil)
 	}
 }
 
@@ -380,16 +384,16 @@ func (a *Answerer) lifecycle(w *writer, m tokens.Model) {
 	if m.StatusAt(a.now()) == tokens.Active && !m.Legacy {
 		return
 	}
-	list := strings.Join(a.Catalog.Successors(m, 3), ", ")
+	f := msg.Fields{"model": msg.Name(m.ID), "date": m.Shutdown, "list": strings.Join(a.Catalog.Successors(m, 3), ", ")}
 	switch {
 	case m.Legacy:
-		w.line("legacy", "model", m.ID, "list", list)
+		w.line("legacy", f)
 	case m.StatusAt(a.now()) == tokens.ShutDown:
-		w.line("shut_down", "model", m.ID, "date", m.Shutdown, "list", list)
+		w.line("shut_down", f)
 	case m.Shutdown != "":
-		w.line("ends", "model", m.ID, "date", m.Shutdown, "list", list)
+		w.line("ends", f)
 	case m.Deprecated:
-		w.line("deprecated", "model", m.ID, "list", list)
+		w.line("deprecated", f)
 	}
 }
 
@@ -415,7 +419,7 @@ func ratio(w *writer, models []tokens.Model, r role) {
 		}
 	}
 	if price(cheap) > 0 && price(dear) > price(cheap) {
-		w.line(r.key()+"_ratio", "dear", dear.ID, "cheap", cheap.ID, "ratio", strconv.FormatFloat(price(dear)/price(cheap), 'f', 1, 64))
+		w.line("ratio."+r.key(), msg.Fields{"dear": msg.Name(dear.ID), "cheap": msg.Name(cheap.ID), "ratio": strconv.FormatFloat(price(dear)/price(cheap), 'f', 1, 64)})
 	}
 }
 
@@ -433,8 +437,17 @@ const (
 )
 
 func (u unit) key() string {
-	return [...]string{"unit_token", "unit_char", "unit_zh_char", "unit_word", "unit_page", "unit_book", "unit_line"}[u]
+	return [...]string{"token", "char", "zh_char", "word", "page", "book", "line"}[u]
 }
+
+// word is the unit's word for n of it ("page", "pages").
+func (u unit) word(n int) msg.Message {
+	return msg.Message{ID: msg.ID("estimate.unit." + u.key()), Fields: msg.Fields{"n": n}}
+}
+
+// counted is whether a number of the unit takes a measure word in
+// Chinese ("2,000 个汉字" against "300 页").
+func (u unit) counted() bool { return u != unitPage && u != unitBook && u != unitLine }
 
 // The sizes taken for a page and a book, stated in every answer that uses
 // them: a page of a document (PDF, Word) of English prose, single spaced,
@@ -542,61 +555,43 @@ func (a *Answerer) tokensOf(q quantity, encoding string) float64 {
 	return q.n * a.rates[q.unit].perUnit[encoding]
 }
 
-// writer collects answer lines in one language.
+// writer collects an answer's lines: catalogue texts in the asker's
+// language.
 type writer struct {
-	lang  string
-	lines []string
+	doc msg.Doc
 }
 
-func (w *writer) line(key string, kv ...string) { w.lines = append(w.lines, w.say(key, kv...)) }
-
-// say fills in the text key in the writer's language.
-func (w *writer) say(key string, kv ...string) string {
-	t := texts()[key][w.lang]
-	return strings.NewReplacer(braced(kv)...).Replace(t)
+// line adds the text estimate.<key> as a line of the answer.
+func (w *writer) line(key string, f msg.Fields) {
+	w.doc.Add(false, msg.M(msg.Para, msg.ID("estimate."+key), f))
 }
 
-func braced(kv []string) []string {
-	out := slices.Clone(kv)
-	for i := 0; i < len(out); i += 2 {
-		out[i] = "{" + out[i] + "}"
+// say is the text estimate.<key>, to fill a field of another.
+func say(key string, f msg.Fields) msg.Message {
+	return msg.Message{ID: msg.ID("estimate." + key), Fields: f}
+}
+
+// qtyOf says a quantity with its unit: "2,000 Chinese characters", "300 页".
+func qtyOf(q quantity) msg.Message {
+	n := 2
+	if q.n == 1 {
+		n = 1
 	}
-	return out
+	key := "qty"
+	if q.unit.counted() {
+		key = "qty_counted"
+	}
+	return say(key, msg.Fields{"n": round(q.n), "unit": q.unit.word(n)})
 }
 
-// qty writes a quantity with its unit: "2,000 Chinese characters", "300 页".
-func (w *writer) qty(q quantity) string {
-	n := round(q.n)
-	key := q.unit.key()
-	if q.n != 1 {
-		key += "_pl"
-	}
-	u := w.say(key)
-	if w.lang == "zh" && q.unit != unitPage && q.unit != unitBook && q.unit != unitLine {
-		return n + " 个" + u
-	}
-	return n + " " + u
-}
-
-// tokens writes a token amount with its role: "2,000,000 input tokens",
+// tokensOf says a token amount with its role: "2,000,000 input tokens",
 // "200 万个输入 token".
-func (w *writer) tokens(t quantity) string {
+func tokensOf(t quantity) msg.Message {
 	if t.role == roleAny {
-		return w.qty(t)
+		return qtyOf(t)
 	}
-	return w.say("role_tokens", "tokens", round(t.n), "role", w.say(t.role.key()))
+	return say("role_tokens", msg.Fields{"tokens": round(t.n), "role": say("role."+t.role.key(), nil)})
 }
-
-//go:embed texts.yaml
-var textsYAML []byte
-
-var texts = sync.OnceValue(func() map[string]map[string]string {
-	var t map[string]map[string]string
-	if err := yaml.Unmarshal(textsYAML, &t); err != nil {
-		panic(fmt.Sprintf("estimate: texts.yaml: %v", err)) // embedded; TestTexts covers it
-	}
-	return t
-})
 
 func round(v float64) string { return tokens.Group(int(math.Round(v))) }
 

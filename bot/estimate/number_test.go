@@ -94,7 +94,7 @@ func TestAmounts(t *testing.T) {
 	} {
 		var got []string
 		for _, q := range amounts(fold(tt.in), "zh", versions) {
-			got = append(got, fmt.Sprintf("%v %s %d", q.n, strings.TrimPrefix(q.unit.key(), "unit_"), q.role))
+			got = append(got, fmt.Sprintf("%v %s %d", q.n, q.unit.key(), q.role))
 		}
 		if s := strings.Join(got, ", "); s != tt.want {
 			t.Errorf("amounts(%q) = %q; want %q", tt.in, s, tt.want)

@@ -4,18 +4,22 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/knowledge/hans"
 )
 
 // converter reads Traditional Chinese (Taiwan usage) as Simplified, the
 // script of the question words in estimate.go: the router hands estimate
 // the message as typed, so "價格", "萬字" and "頁" are converted here. Its
-// own characters are those of this package's Chinese: answer texts and
-// question words.
+// own characters are those of this package's Chinese: answer texts (the
+// catalogue's estimate.* texts) and question words.
 var converter = sync.OnceValue(func() *hans.Converter {
 	var b strings.Builder
-	for _, langs := range texts() {
-		b.WriteString(langs["zh"])
+	for _, id := range msg.Default.IDs("zh") {
+		if strings.HasPrefix(string(id), "estimate.") {
+			one, other, _ := msg.Default.Forms("zh", id)
+			b.WriteString(one + other)
+		}
 	}
 	for _, re := range []interface{ String() string }{priceWords, ctxWords, sizeWords, asks, after, before, oneRequest, oneThing, docWords} {
 		b.WriteString(re.String())

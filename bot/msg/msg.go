@@ -51,9 +51,9 @@ const (
 
 // Fields are the values a catalogue text names by {name}. A value is a
 // string (plain text), an int (a number; the field "n" also picks the
-// plural form), Code (a masked key, a command), Link (a URL), User, a
-// Channel, a Message (a catalogue text inside another) or a List of
-// those.
+// plural form), Code (a masked key, a command), Link (a URL), Name (a
+// name shown emphasised), User, a Channel, a Message (a catalogue text
+// inside another) or a List of those.
 type Fields map[string]any
 
 // Code is a field shown as code: a masked key, a fingerprint, a command.
@@ -61,6 +61,10 @@ type Code string
 
 // Link is a field that is a URL.
 type Link string
+
+// Name is a field that names what a text is about (a model in a computed
+// answer), shown emphasised: in bold where the platform has it.
+type Name string
 
 // User is a person the text names; a platform may render a mention.
 type User struct{ ID, Name string }
@@ -352,6 +356,8 @@ func (c *Catalogue) value(lang string, v any, mod string, s Style) string {
 		plainText, out = string(v), s.apply(s.Code, string(v))
 	case Link:
 		plainText, out = string(v), s.apply(s.Link, string(v))
+	case Name:
+		plainText, out = string(v), s.apply(s.Strong, s.apply(s.Escape, string(v)))
 	case User:
 		plainText = NamedUser(v)
 		out = styled(s, s.User, v, plainText)

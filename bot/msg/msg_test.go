@@ -105,6 +105,22 @@ func TestPluralsAndArticles(t *testing.T) {
 	}
 }
 
+// rendering is a rendering in one style and what it should be.
+type rendering struct {
+	name  string
+	style Style
+	want  string
+}
+
+// slackLike is light Markdown with Slack's escaping and mark.
+func slackLike() Style {
+	s := Markdown
+	s.Escape = strings.NewReplacer("<", "&lt;", ">", "&gt;", "&", "&amp;").Replace
+	s.Verbatim = s.Escape
+	s.Mark = func(Level, string) string { return ":warning: " }
+	return s
+}
+
 func TestRenderStyles(t *testing.T) {
 	d := Doc{Lang: "en", Level: Warning}
 	d.Add(false, M(Para, "secret.warning", Fields{"n": 2, "leaks": List{
@@ -112,15 +128,8 @@ func TestRenderStyles(t *testing.T) {
 		Message{ID: "leak.named", Fields: Fields{"provider": "Anthropic", "key": Code("sk-ant-…1234")}},
 	}}))
 	d.Add(true, V(Para, "a <b> & c"))
-	slack := Markdown
-	slack.Escape = strings.NewReplacer("<", "&lt;", ">", "&gt;", "&", "&amp;").Replace
-	slack.Verbatim = slack.Escape
-	slack.Mark = func(Level, string) string { return ":warning: " }
-	tests := []struct {
-		name  string
-		style Style
-		want  string
-	}{
+	slack := slackLike()
+	tests := []rendering{
 		{"plain", Plain, "Warning: Your text contains 2 credentials (OpenAI sk-…abcd, Anthropic sk-ant-…1234). Treat them as exposed: revoke and rotate them at the provider now.\n\na <b> & c"},
 		{"markdown", Markdown, "Your text contains 2 credentials (OpenAI `sk-…abcd`, Anthropic `sk-ant-…1234`). Treat them as exposed: revoke and rotate them at the provider now.\n\na <b> & c"},
 		{"slack", slack, ":warning: Your text contains 2 credentials (OpenAI `sk-…abcd`, Anthropic `sk-ant-…1234`). Treat them as exposed: revoke and rotate them at the provider now.\n\na &lt;b&gt; &amp; c"},
@@ -157,6 +166,24 @@ func TestBadCatalogueIsAnError(t *testing.T) {
 	} {
 		if _, err := Load(fstest.MapFS{"en.toml": {Data: []byte(data)}}); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func TestNameIsEmphasisedByTheStyle(t *testing.T) {
+	c, err := Load(fstest.MapFS{"en.toml": {Data: []byte("read = \"Taking {name} as {model}.\"\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Message{ID: "read", Fields: Fields{"name": Code("gpt 4o"), "model": Name("a<b>")}}
+	slack := slackLike()
+	for _, tt := range []rendering{
+		{"plain", Plain, "Taking gpt 4o as a<b>."},
+		{"markdown", Markdown, "Taking `gpt 4o` as *a<b>*."},
+		{"escaped inside the emphasis", slack, "Taking `gpt 4o` as *a&lt;b&gt;*."},
+	} {
+		if got := c.Text("en", m, tt.style); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

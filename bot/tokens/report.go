@@ -6,7 +6,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/tokenbot/tokenbot/bot/msg"
 )
 
 // EncodingCount is the token count of a text in one encoding.
@@ -129,12 +132,22 @@ func ratio(a, b int) float64 {
 }
 
 // Text renders the counts and the cost table as plain text for monospace
-// display. The token pieces are left to the caller's boundary view.
-func (r Report) Text() string {
+// display, in English. The token pieces are left to the caller's boundary
+// view.
+func (r Report) Text() string { return r.TextIn(msg.FallbackLang) }
+
+// TextIn is Text with its labels (column headings, exact or estimate) in
+// lang, from the message catalogue; the numbers and the layout are the
+// same in every language.
+func (r Report) TextIn(lang string) string {
+	say := func(id msg.ID, f msg.Fields) string {
+		return msg.Text(lang, msg.Message{ID: id, Fields: f}, msg.Style{})
+	}
+	col := func(name string) string { return say(msg.ID("report.column."+name), nil) }
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s characters, %s bytes\n", Group(r.Chars), Group(r.Bytes))
+	sb.WriteString(say("report.size", msg.Fields{"chars": Group(r.Chars), "bytes": Group(r.Bytes)}) + "\n")
 	if len(r.Encodings) > 0 {
-		rows := [][]string{{"encoding", "tokens", "chars/token"}}
+		rows := [][]string{{col("encoding"), col("tokens"), col("chars_per_token")}}
 		for _, e := range r.Encodings {
 			rows = append(rows, []string{e.Name, Group(e.Tokens), strconv.FormatFloat(e.CharsPerToken, 'f', 2, 64)})
 		}
@@ -142,19 +155,19 @@ func (r Report) Text() string {
 		writeTable(&sb, rows, []bool{false, true, true})
 	}
 	if len(r.Models) > 0 {
-		rows := [][]string{{"model", "tokens", "input", "as output", "context", "count"}}
+		rows := [][]string{{col("model"), col("tokens"), col("input"), col("output"), col("context"), col("count")}}
 		var notes []string
 		for _, m := range r.Models {
-			tokens, kind := Group(m.Tokens), "exact"
+			tokens, kind := Group(m.Tokens), say("report.exact", nil)
 			if !m.Exact {
-				tokens, kind = "~"+tokens, "estimate"
+				tokens, kind = "~"+tokens, say("report.estimate", nil)
 				if m.Estimate != "" && !slices.Contains(notes, m.Estimate) {
 					notes = append(notes, m.Estimate)
 				}
 			}
 			rows = append(rows, []string{
 				m.Model, tokens, USD(m.InputCostUSD), USD(m.OutputCostUSD),
-				contextCell(m.ContextShare, m.ContextWindow), kind,
+				contextCell(lang, m.ContextShare, m.ContextWindow), kind,
 			})
 		}
 		sb.WriteString("\n")
@@ -170,7 +183,7 @@ func writeTable(sb *strings.Builder, rows [][]string, right []bool) {
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
 		for i, cell := range row {
-			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+			widths[i] = max(widths[i], Width(cell))
 		}
 	}
 	for _, row := range rows {
@@ -179,7 +192,7 @@ func writeTable(sb *strings.Builder, rows [][]string, right []bool) {
 			if i > 0 {
 				line.WriteString("  ")
 			}
-			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell))
+			pad := strings.Repeat(" ", widths[i]-Width(cell))
 			if right[i] {
 				line.WriteString(pad + cell)
 			} else {
@@ -188,6 +201,20 @@ func writeTable(sb *strings.Builder, rows [][]string, right []bool) {
 		}
 		sb.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
+}
+
+// Width is how many columns s takes in a monospace font: two for a wide
+// character (Chinese, Japanese, Korean, fullwidth forms), one for others.
+func Width(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+			(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFF60) || (r >= 0xFFE0 && r <= 0xFFE6) {
+			n++
+		}
+	}
+	return n
 }
 
 // Group writes n with thousands separators.
@@ -250,13 +277,13 @@ func Percent(v float64) string {
 	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
 }
 
-// contextCell writes a text's share of a context window, or "n/a" when the
-// window is not known.
-func contextCell(share float64, window int) string {
+// contextCell writes a text's share of a context window in lang ("0.02%
+// of 128k"), or "n/a" when the window is not known.
+func contextCell(lang string, share float64, window int) string {
 	if window == 0 {
-		return "n/a"
+		return msg.Text(lang, msg.Message{ID: "report.no_window"}, msg.Style{})
 	}
-	return Percent(share) + " of " + shortCount(window)
+	return msg.Text(lang, msg.Message{ID: "report.window_share", Fields: msg.Fields{"share": Percent(share), "window": shortCount(window)}}, msg.Style{})
 }
 
 // shortCount writes a context size as 128k or 1M.

@@ -203,3 +203,36 @@ func TestPercent(t *testing.T) {
 		}
 	}
 }
+
+// The report's labels follow the asker's language; its numbers and its
+// columns stay, aligned for wide characters.
+func TestReportTextInChinese(t *testing.T) {
+	c := testCounter()
+	r, err := c.Report(context.Background(), "Hello, 世界\n", testModels(), ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := r.TextIn("zh")
+	for _, want := range []string{"10 个字符，14 字节", "编码", "字符/token", "模型", "作为输出", "上下文", "精确", "估算", "1k 的 "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Chinese report lacks %q:\n%s", want, out)
+		}
+	}
+	for _, not := range []string{"characters", "encoding", "exact"} {
+		if strings.Contains(out, not) {
+			t.Errorf("Chinese report has %q:\n%s", not, out)
+		}
+	}
+	// The encodings table's last column is right-aligned: every line of
+	// it, heading included, is as wide as the others.
+	tables := strings.Split(strings.TrimSpace(out), "\n\n")
+	if len(tables) < 2 {
+		t.Fatalf("no encodings table:\n%s", out)
+	}
+	lines := strings.Split(tables[1], "\n")
+	for _, l := range lines[1:] {
+		if Width(l) != Width(lines[0]) {
+			t.Errorf("line %q is %d columns, the heading %q is %d", l, Width(l), lines[0], Width(lines[0]))
+		}
+	}
+}

@@ -1,6 +1,6 @@
 "use strict";
 (function () {
-  const { el, api, rich, report, time } = window.TB;
+  const { el, api, rich, report, time, loadTexts, tr } = window.TB;
   const $ = (id) => document.getElementById(id);
   const state = { session: null, channel: "general", sig: "", sending: false, tokEncoding: "", tokSeq: 0 };
 
@@ -41,9 +41,9 @@
     if (m.private) classes.push("private");
     if (m.level) classes.push("level-" + m.level);
     const badges = [];
-    if (m.kind === "removed") badges.push(el("span", { class: "badge removed", text: "removed by tokenbot" }));
-    if (m.private) badges.push(el("span", { class: "badge private", text: m.via === "direct_message" ? "direct message · only you" : "only visible to you" }));
-    if (m.kind === "command") badges.push(el("span", { class: "badge", text: "command" }));
+    if (m.kind === "removed") badges.push(el("span", { class: "badge removed", text: tr("removed") }));
+    if (m.private) badges.push(el("span", { class: "badge private", text: tr(m.via === "direct_message" ? "private_dm" : "private") }));
+    if (m.kind === "command") badges.push(el("span", { class: "badge", text: tr("command") }));
     let body;
     if (m.kind === "removed") body = el("div", { class: "body removed-notice", text: m.text });
     else if (m.tokens) body = tokensView(m);
@@ -66,7 +66,7 @@
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     list.replaceChildren(...view.messages.map(messageView));
     if (!view.messages.length) {
-      list.append(el("li", { class: "empty", text: state.channel === state.session.channel ? "No messages yet. Ask a question, try /tokens, or paste a (fake) key." : "No notices yet." }));
+      list.append(el("li", { class: "empty", text: state.channel === state.session.channel ? tr("empty_channel", { command: "/tokens" }) : tr("empty_security") }));
     }
     if (atBottom || state.forceScroll) list.scrollTop = list.scrollHeight;
     state.forceScroll = false;
@@ -105,8 +105,8 @@
     $("chan-title").textContent = "# " + ch;
     const main = ch === state.session.channel;
     $("chan-desc").textContent = main
-      ? "Ask about API keys and AI tokens in English or 中文, or type /tokens <text>."
-      : "Takedown notices for the security team: masked keys and fingerprints only.";
+      ? tr("channel_desc", { command: "/tokens <text>" })
+      : tr("security_desc");
     $("composer").hidden = !main;
     load();
   }
@@ -118,7 +118,7 @@
     if (s.security_channel) {
       ul.append(el("li", {}, el("button", {
         type: "button", class: "chan", dataset: { channel: s.security_channel }, disabled: !s.admin,
-        title: s.admin ? "Takedown notices" : "Log in as admin to see the security channel",
+        title: tr(s.admin ? "security_title" : "security_locked"),
         text: "# " + s.security_channel + (s.admin ? "" : " 🔒"), onclick: () => selectChannel(s.security_channel),
       })));
     }
@@ -145,6 +145,10 @@
   }
 
   async function init() {
+    await loadTexts();
+    const sub = $("tok-sub");
+    if (sub) sub.textContent = tr("tokenizer_sub", { space: "·", tab: "→", newline: "↵" });
+    $("chan-desc").textContent = tr("channel_desc", { command: "/tokens <text>" });
     $("name").value = localStorage.getItem("tokenbot.name") || "";
     $("name").addEventListener("change", () => localStorage.setItem("tokenbot.name", $("name").value.trim()));
     try {

@@ -124,55 +124,55 @@ window.TB = (function () {
     const cur = (rep.encodings || []).find((e) => e.name === enc) || { tokens: 0, chars_per_token: 0 };
     const head = el("div", { class: "card" });
     head.append(el("div", { class: "stats" },
-      el("div", { class: "stat" }, el("span", { class: "n tok-count", text: group(cur.tokens), dataset: { count: cur.tokens, encoding: enc } }), el("span", { class: "l", text: "tokens · " + enc })),
-      el("div", { class: "stat" }, el("span", { class: "n", text: group(rep.chars) }), el("span", { class: "l", text: "characters" })),
-      el("div", { class: "stat" }, el("span", { class: "n", text: group(rep.bytes) }), el("span", { class: "l", text: "bytes" })),
-      el("div", { class: "stat" }, el("span", { class: "n", text: (cur.chars_per_token || 0).toFixed(2) }), el("span", { class: "l", text: "characters per token" }))));
+      el("div", { class: "stat" }, el("span", { class: "n tok-count", text: group(cur.tokens), dataset: { count: cur.tokens, encoding: enc } }), el("span", { class: "l", text: tr("tok.tokens", { encoding: enc }) })),
+      el("div", { class: "stat" }, el("span", { class: "n", text: group(rep.chars) }), el("span", { class: "l", text: tr("tok.chars") })),
+      el("div", { class: "stat" }, el("span", { class: "n", text: group(rep.bytes) }), el("span", { class: "l", text: tr("tok.bytes") })),
+      el("div", { class: "stat" }, el("span", { class: "n", text: (cur.chars_per_token || 0).toFixed(2) }), el("span", { class: "l", text: tr("tok.rate") }))));
     if (opts.onEncoding) {
-      const seg = el("div", { class: "seg encodings", role: "group", "aria-label": "Encoding" });
+      const seg = el("div", { class: "seg encodings", role: "group", "aria-label": tr("tok.encoding") });
       for (const e of opts.encodings || rep.encodings.map((x) => x.name)) {
         seg.append(el("button", { type: "button", class: e === enc ? "active" : "", dataset: { encoding: e }, text: e, onclick: () => opts.onEncoding(e) }));
       }
       head.append(seg);
     }
     if (rep.pieces && rep.pieces.length) {
-      const box = el("div", { class: "tokens", "aria-label": "Token boundaries" });
+      const box = el("div", { class: "tokens", "aria-label": tr("tok.boundaries") });
       rep.pieces.forEach((p, i) => box.append(tokenSpan(p, i)));
       head.append(box);
-      if (rep.pieces_truncated) head.append(el("p", { class: "truncated", text: "Showing the first " + group(rep.pieces.length) + " of " + group(cur.tokens) + " tokens." }));
+      if (rep.pieces_truncated) head.append(el("p", { class: "truncated", text: tr("tok.truncated", { shown: group(rep.pieces.length), total: group(cur.tokens) }) }));
     }
     root.append(head);
 
-    const encTable = el("table", { class: "enc-table" }, el("thead", {}, el("tr", {}, el("th", { text: "Encoding" }), el("th", { class: "num", text: "Tokens" }), el("th", { class: "num", text: "Chars/token" }))));
+    const encTable = el("table", { class: "enc-table" }, el("thead", {}, el("tr", {}, el("th", { text: tr("tok.encoding") }), el("th", { class: "num", text: tr("tok.th_tokens") }), el("th", { class: "num", text: tr("tok.th_rate") }))));
     const eb = el("tbody");
     for (const e of rep.encodings || []) {
       eb.append(el("tr", { class: e.name === enc ? "current" : "" }, el("td", { class: "mono", text: e.name }), el("td", { class: "num", text: group(e.tokens) }), el("td", { class: "num", text: e.chars_per_token.toFixed(2) })));
     }
     encTable.append(eb);
-    root.append(el("div", { class: "card" }, el("h3", { text: "Tokens per encoding" }), encTable));
+    root.append(el("div", { class: "card" }, el("h3", { text: tr("tok.per_encoding") }), encTable));
 
     if (rep.models && rep.models.length) {
       const t = el("table", { class: "cost-table" }, el("thead", {}, el("tr", {},
-        el("th", { text: "Model" }), el("th", { class: "num", text: "Tokens" }), el("th", { class: "num", text: "Input cost" }),
-        el("th", { class: "num", text: "As output" }), el("th", { text: "Context window" }), el("th", { text: "Count" }))));
+        el("th", { text: tr("tok.model") }), el("th", { class: "num", text: tr("tok.th_tokens") }), el("th", { class: "num", text: tr("tok.input") }),
+        el("th", { class: "num", text: tr("tok.output") }), el("th", { text: tr("tok.window") }), el("th", { text: tr("tok.count") }))));
       const tb = el("tbody");
       let estimates = [];
       for (const m of rep.models) {
         const fill = el("div", { class: "fill" + (m.context_share > 0.8 ? " hot" : "") });
         fill.style.width = Math.min(100, m.context_share * 100).toFixed(3) + "%";
-        const badge = m.exact ? el("span", { class: "badge exact", text: "exact" }) : el("span", { class: "badge estimate", text: "estimate", title: m.estimate || "counted with an OpenAI encoding as a stand-in" });
+        const badge = m.exact ? el("span", { class: "badge exact", text: tr("tok.exact") }) : el("span", { class: "badge estimate", text: tr("tok.estimate"), title: m.estimate || tr("tok.stand_in") });
         if (!m.exact && m.estimate && !estimates.includes(m.estimate)) estimates.push(m.estimate);
         tb.append(el("tr", { dataset: { model: m.model } },
           el("td", {}, el("strong", { text: m.model }), el("div", { class: "note", text: m.provider + " · " + m.encoding })),
           el("td", { class: "num", text: (m.exact ? "" : "~") + group(m.tokens) }),
           el("td", { class: "num", text: "≈ " + usd(m.input_cost_usd) }),
           el("td", { class: "num", text: "≈ " + usd(m.output_cost_usd) }),
-          el("td", {}, el("div", { class: "share" }, el("div", { class: "bar", role: "img", "aria-label": pct(m.context_share) + " of the context window" }, fill), el("span", { class: "note", text: pct(m.context_share) + " of " + short(m.context_window) }))),
+          el("td", {}, el("div", { class: "share" }, el("div", { class: "bar", role: "img", "aria-label": tr("tok.share_of_window", { share: pct(m.context_share) }) }, fill), el("span", { class: "note", text: tr("tok.share_of", { share: pct(m.context_share), window: short(m.context_window) }) }))),
           el("td", {}, badge)));
       }
       t.append(tb);
-      const card = el("div", { class: "card" }, el("h3", { text: "Estimated cost per model" }), el("div", { class: "scroll" }, t));
-      let note = "Costs are estimates from list prices per million tokens" + (opts.pricesAsOf ? " (as of " + opts.pricesAsOf + ")" : "") + "; “as output” is what the same text would cost if the model wrote it.";
+      const card = el("div", { class: "card" }, el("h3", { text: tr("tok.cost_title") }), el("div", { class: "scroll" }, t));
+      const note = tr("tok.cost_note", { asof: opts.pricesAsOf ? tr("tok.as_of", { date: opts.pricesAsOf }) : "" });
       card.append(el("p", { class: "note", text: note }));
       for (const e of estimates) card.append(el("p", { class: "note", text: "~ " + e }));
       root.append(card);
@@ -180,5 +180,36 @@ window.TB = (function () {
     return root;
   }
 
-  return { el, api, rich, report, group, usd, pct, short, time, dateTime };
+  // The pages' own labels come from the message catalogue in the
+  // browser's language (GET /api/texts); loadTexts also relabels every
+  // element with a data-t id and every field with a data-t-placeholder id
+  // (an element keeps its text when the id is missing).
+  let texts = {};
+  async function loadTexts() {
+    try {
+      const v = await api("GET", "/api/texts?lang=" + encodeURIComponent(navigator.language || ""));
+      texts = v.texts || {};
+      document.documentElement.lang = v.lang === "zh" ? "zh-Hans" : v.lang;
+    } catch (e) { texts = {}; }
+    for (const n of document.querySelectorAll("[data-t]")) {
+      if (texts[n.dataset.t] !== undefined) n.textContent = tr(n.dataset.t);
+    }
+    for (const n of document.querySelectorAll("[data-t-placeholder]")) {
+      if (texts[n.dataset.tPlaceholder] !== undefined) n.placeholder = tr(n.dataset.tPlaceholder);
+    }
+  }
+
+  // tr is the label id with its {fields} filled in; trn picks the form
+  // for the number n (id.one for 1, id.other else, id when the language
+  // has one form).
+  function tr(id, fields) {
+    const s = texts[id] !== undefined ? texts[id] : id;
+    return s.replace(/\{(\w+)\}/g, (m, k) => (fields && k in fields ? String(fields[k]) : m));
+  }
+  function trn(n, id, fields) {
+    const form = id + (n === 1 ? ".one" : ".other");
+    return tr(texts[form] !== undefined ? form : id, fields);
+  }
+
+  return { el, api, rich, report, group, usd, pct, short, time, dateTime, loadTexts, tr, trn };
 })();

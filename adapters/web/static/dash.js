@@ -1,6 +1,6 @@
 "use strict";
 (function () {
-  const { el, api, group, dateTime } = window.TB;
+  const { el, api, group, dateTime, loadTexts, tr, trn } = window.TB;
   const $ = (id) => document.getElementById(id);
   const outcomes = ["deleted", "warned", "escalated", "failed", "pending", "allowed"];
   const colours = { deleted: "#4338ca", warned: "#f79009", escalated: "#d92d20", failed: "#7a271a", pending: "#98a2b3", allowed: "#12b76a" };
@@ -100,13 +100,13 @@
     canvas.setAttribute("aria-label", "Takedowns over time: " + total + " in range");
     const legend = $("legend");
     legend.replaceChildren(...outcomes.filter((o) => t.by_outcome[o]).map((o) => el("span", {}, el("i", { class: o }), o + " " + t.by_outcome[o])));
-    if (!total) legend.replaceChildren(el("span", { text: "No takedowns in this range." }));
+    if (!total) legend.replaceChildren(el("span", { text: tr("no_takedowns_range") }));
   }
 
   function audit(entries) {
     const tb = $("audit").querySelector("tbody");
     if (!entries.length) {
-      tb.replaceChildren(el("tr", {}, el("td", { colspan: 8, class: "note", text: "No takedowns recorded yet." })));
+      tb.replaceChildren(el("tr", {}, el("td", { colspan: 8, class: "note", text: tr("no_takedowns") })));
       return;
     }
     tb.replaceChildren(...entries.map((e) => el("tr", { dataset: { outcome: e.outcome } },
@@ -122,7 +122,7 @@
 
   function unanswered(list) {
     const ul = $("unanswered");
-    if (!list.length) { ul.replaceChildren(el("li", { class: "note", text: "Every question so far found an answer." })); return; }
+    if (!list.length) { ul.replaceChildren(el("li", { class: "note", text: tr("all_answered") })); return; }
     ul.replaceChildren(...list.map((q) => el("li", {},
       el("span", { class: "q", lang: q.lang === "zh" ? "zh-Hans" : "en", text: q.text }),
       el("span", { class: "c", text: (q.count > 1 ? "×" + q.count + " · " : "") + q.platform + " #" + q.channel + " · " + dateTime(q.time) }))));
@@ -135,18 +135,17 @@
       showError("");
       const s = stats.since_start;
       // "1 takedown", "2 takedowns": the label agrees with its number.
-      const n = (count, one, other) => (count === 1 ? one : other);
-      const cs = [counter(group(stats.takedowns.total), n(stats.takedowns.total, "takedown in range", "takedowns in range"), "c-range")];
+      const cs = [counter(group(stats.takedowns.total), trn(stats.takedowns.total, "takedowns_in_range"), "c-range")];
       if (s) {
-        cs.push(counter(group(s.events), n(s.events, "event since start", "events since start"), "c-events"),
-          counter(group(s.takedowns), n(s.takedowns, "takedown since start", "takedowns since start"), "c-takedowns"),
-          counter(group(s.faq_hits), n(s.faq_hits, "question answered", "questions answered"), "c-hits"),
-          counter(group(s.faq_misses), n(s.faq_misses, "question not answered", "questions not answered"), "c-misses"),
-          counter(uptime(s.uptime_seconds), "uptime", "c-uptime"));
+        cs.push(counter(group(s.events), trn(s.events, "events_since_start"), "c-events"),
+          counter(group(s.takedowns), trn(s.takedowns, "takedowns_since_start"), "c-takedowns"),
+          counter(group(s.faq_hits), trn(s.faq_hits, "questions_answered"), "c-hits"),
+          counter(group(s.faq_misses), trn(s.faq_misses, "questions_not_answered"), "c-misses"),
+          counter(uptime(s.uptime_seconds), tr("uptime"), "c-uptime"));
       }
       $("counters").replaceChildren(...cs);
       chart(stats);
-      hbars("by-provider", sorted(stats.takedowns.by_provider), "No takedowns in this range.");
+      hbars("by-provider", sorted(stats.takedowns.by_provider), tr("no_takedowns_range"));
       hbars("by-platform", sorted(stats.takedowns.by_platform), "—");
       hbars("by-channel", stats.takedowns.by_channel.map((c) => [c.platform + " #" + c.channel, c.count]), "—");
       hbars("by-outcome", sorted(stats.takedowns.by_outcome).map(([o, n]) => [o, n, o === "escalated" || o === "failed" ? "hot" : ""]), "—");
@@ -160,6 +159,7 @@
   }
 
   async function init() {
+    await loadTexts();
     try {
       const s = await api("GET", "/api/session");
       $("logout").hidden = !s.admin_required;

@@ -4,8 +4,10 @@
 package msgtest
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,8 +15,10 @@ import (
 	"time"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/estimate"
 	"github.com/tokenbot/tokenbot/bot/leaks"
 	"github.com/tokenbot/tokenbot/bot/ledger"
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/tokens"
 	"github.com/tokenbot/tokenbot/knowledge"
 )
@@ -60,8 +64,8 @@ func plan(lang string, d leaks.Decision) *bot.Plan {
 // Samples returns every notice and frame in every language: the poster
 // notice (deleted, not deleted, warned), the poster's channel notice, the
 // security notice (deleted, warned, not deleted), the /tokens secret
-// warning, an FAQ answer with related topics and a source, and the "not
-// sure" reply.
+// warning, an FAQ answer with related topics and a source, the "not
+// sure" reply and a computed answer (prices of two models compared).
 func Samples() []Sample {
 	var out []Sample
 	for _, lang := range Languages {
@@ -106,8 +110,40 @@ func Samples() []Sample {
 		unsure := knowledge.Answer{Question: "what time is standup?", Lang: lang, Answer: "-",
 			Suggestions: []knowledge.Topic{{ID: "rate-limits", Title: answer(lang).Related[0].Title}, {ID: "key-leaked", Title: answer(lang).Related[1].Title}}}
 		add("not-sure", bot.Action{Kind: bot.Reply, Channel: Channel, User: Poster, ThreadID: "1712.0003", Answer: &unsure}.Saying(bot.AnswerDoc(unsure)))
+		add("estimate-price", bot.Action{Kind: bot.Reply, Channel: Channel, User: Poster, ThreadID: "1712.0004"}.Saying(computed(lang)))
 	}
 	return out
+}
+
+// sampleCatalog is a fixed model table for the computed answer, so that
+// a refresh of the real one changes no golden file.
+const sampleCatalog = `prices_as_of: "2026-11-01"
+dataset: {name: sample-prices, version: "1.0"}
+sources: [https://example.com/pricing]
+models:
+  - {id: gpt-4o, provider: openai, encoding: o200k_base, exact: true, input_per_mtok: 2.5, cached_input_per_mtok: 1.25, output_per_mtok: 10, context_window: 128000, max_output: 16384}
+  - {id: claude-sonnet-4-6, provider: anthropic, encoding: o200k_base, exact: false, estimate: "o200k_base stands in for its tokenizer", input_per_mtok: 3, cached_input_per_mtok: 0.3, cache_write_per_mtok: 3.75, output_per_mtok: 15, context_window: 1000000, max_output: 64000}
+`
+
+// computed is a computed answer: two models' prices, the cost of the
+// tokens asked about, the comparison and the source, with a model name
+// as typed read as its id.
+func computed(lang string) msg.Doc {
+	cat, err := tokens.LoadCatalog([]byte(sampleCatalog))
+	if err != nil {
+		panic(fmt.Sprintf("msgtest: sample catalog: %v", err)) // a fixed constant; every golden test fails loudly
+	}
+	a := &estimate.Answerer{Catalog: cat, Counter: tokens.NewCounter(tokens.Options{}),
+		Now: func() time.Time { return time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC) }}
+	q := map[string]string{
+		"en": "how much is 1M input tokens on gpt 4o vs claude-sonnet-4-6?",
+		"zh": "100 万输入 token 在 gpt 4o 和 claude-sonnet-4-6 上各要多少钱？",
+	}[lang]
+	ans, ok, err := a.Answer(context.Background(), q, false)
+	if err != nil || !ok {
+		panic(fmt.Sprintf("msgtest: computed answer to %q: %v, %v", q, ok, err))
+	}
+	return ans.Doc
 }
 
 func answer(lang string) knowledge.Answer {
