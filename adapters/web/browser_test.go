@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -452,6 +453,11 @@ func TestBrowserChineseLabels(t *testing.T) {
 		t.Errorf("the login page reads %q", got)
 	}
 	p.shot("8-chinese-login")
+	p.do(chromedp.Navigate(ts.URL() + "/dashboard"))
+	p.waitFor("the Chinese dashboard", `document.body.dataset.loaded === "1" && document.querySelector("#c-uptime .l").textContent === "运行时间"`)
+	if got := eval[string](p, `document.querySelector("#c-uptime .n").textContent + "|" + document.getElementById("chart").getAttribute("aria-label")`); !regexp.MustCompile(`^\d+ (秒|分钟)\|删除次数趋势：所选范围内 \d+ 次$`).MatchString(got) {
+		t.Errorf("the dashboard's uptime and chart read %q", got)
+	}
 	if probs := p.problems(); len(probs) > 0 {
 		t.Errorf("the pages reported problems:\n%s", strings.Join(probs, "\n"))
 	}

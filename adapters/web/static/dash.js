@@ -24,10 +24,10 @@
 
   function uptime(sec) {
     sec = Math.floor(sec || 0);
-    if (sec < 60) return sec + "s";
-    if (sec < 3600) return Math.floor(sec / 60) + "m";
-    if (sec < 86400) return Math.floor(sec / 3600) + "h " + Math.floor((sec % 3600) / 60) + "m";
-    return Math.floor(sec / 86400) + "d " + Math.floor((sec % 86400) / 3600) + "h";
+    if (sec < 60) return tr("uptime_seconds", { s: sec });
+    if (sec < 3600) return tr("uptime_minutes", { m: Math.floor(sec / 60) });
+    if (sec < 86400) return tr("uptime_hours", { h: Math.floor(sec / 3600), m: Math.floor((sec % 3600) / 60) });
+    return tr("uptime_days", { d: Math.floor(sec / 86400), h: Math.floor((sec % 86400) / 3600) });
   }
 
   function hbars(target, entries, empty) {
