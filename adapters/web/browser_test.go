@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -393,7 +394,7 @@ func TestBrowserAdminToken(t *testing.T) {
 
 	p.do(chromedp.Navigate(ts.URL()+"/login"), chromedp.SetValue(chromedp.ID("token"), "not-the-token"))
 	p.submit("#login-btn")
-	p.waitFor("the wrong-token message", `location.search.includes("error") && !document.getElementById("error").hidden`)
+	p.waitFor("the wrong-token message", `location.search.includes("error") && document.getElementById("error").textContent === "That token is not right." && !document.getElementById("error").hidden`)
 	p.shot("6-login-refused")
 
 	p.do(chromedp.SetValue(chromedp.ID("token"), token))
@@ -441,5 +442,23 @@ func TestBrowserChineseLabels(t *testing.T) {
 	p.send("我的密钥 ANTHROPIC_API_KEY=" + bottest.AnthropicKey(7))
 	p.waitFor("the Chinese badge", `[...document.querySelectorAll("#messages .badge.removed")].some(b => b.textContent === "已被 tokenbot 删除")`)
 	p.waitFor("the tokenizer's Chinese headings", `[...document.querySelectorAll("#tok-out h3")].some(h => h.textContent === "各编码的 token 数")`)
+	// A label with a field keeps the page's own element in it.
+	if got := eval[string](p, `document.querySelector(".who").firstChild.textContent + "|" + (document.querySelector(".who #name") !== null) + "|" + document.getElementById("text").placeholder + "|" + document.title`); got != "我是 |true|发消息到 #general：Enter 发送，Shift+Enter 换行|tokenbot 练习场" {
+		t.Errorf("the playground's name field, composer and title read %q", got)
+	}
 	p.shot("7-chinese-labels")
+	p.do(chromedp.Navigate(ts.URL() + "/login?error=wrong-token"))
+	p.waitFor("the Chinese login page", `document.querySelector("h1").textContent === "管理员登录" && document.getElementById("error").textContent === "令牌不对。"`)
+	if got := eval[string](p, `document.querySelector("form p").textContent + "|" + document.querySelector("form p code").textContent + "|" + document.getElementById("token").placeholder`); got != "查看仪表盘和审计日志需要管理员令牌（TOKENBOT_ADMIN_TOKEN）。|TOKENBOT_ADMIN_TOKEN|管理员令牌" {
+		t.Errorf("the login page reads %q", got)
+	}
+	p.shot("8-chinese-login")
+	p.do(chromedp.Navigate(ts.URL() + "/dashboard"))
+	p.waitFor("the Chinese dashboard", `document.body.dataset.loaded === "1" && document.querySelector("#c-uptime .l").textContent === "运行时间"`)
+	if got := eval[string](p, `document.querySelector("#c-uptime .n").textContent + "|" + document.getElementById("chart").getAttribute("aria-label")`); !regexp.MustCompile(`^\d+ (秒|分钟)\|删除次数趋势：所选范围内 \d+ 次$`).MatchString(got) {
+		t.Errorf("the dashboard's uptime and chart read %q", got)
+	}
+	if probs := p.problems(); len(probs) > 0 {
+		t.Errorf("the pages reported problems:\n%s", strings.Join(probs, "\n"))
+	}
 }

@@ -1,6 +1,6 @@
 "use strict";
 (function () {
-  const { el, api, rich, report, time, loadTexts, tr } = window.TB;
+  const { el, api, rich, report, time, loadTexts, tr, fill } = window.TB;
   const $ = (id) => document.getElementById(id);
   const state = { session: null, channel: "general", sig: "", sending: false, tokEncoding: "", tokSeq: 0 };
 
@@ -50,11 +50,11 @@
     else if (m.answer) body = answerView(m.answer, m.text, m.labels);
     else body = el("div", { class: "body" }, rich(m.text));
     // The core says how urgent a message is; the page marks it.
-    if (m.level && m.kind !== "removed") body.prepend(el("span", { class: "mark", text: m.level === "alert" ? "🚨 " : "⚠️ ", "aria-label": m.level }));
+    if (m.level && m.kind !== "removed") body.prepend(el("span", { class: "mark", text: m.level === "alert" ? "🚨 " : "⚠️ ", "aria-label": tr(m.level === "alert" ? "alert" : "warning") }));
     return el("li", { class: classes.join(" "), dataset: { id: m.id, kind: m.kind } },
       el("div", { class: "avatar", text: m.bot ? "◆" : initials(m.author), "aria-hidden": "true" }),
       el("div", { class: "main" },
-        el("div", { class: "meta" }, el("span", { class: "author", text: m.author + (m.mine ? " (you)" : "") }), el("span", { class: "time", text: time(m.time) }), badges),
+        el("div", { class: "meta" }, el("span", { class: "author", text: m.mine ? tr("you", { name: m.author }) : m.author }), el("span", { class: "time", text: time(m.time) }), badges),
         el("div", { class: "bubble" }, body)));
   }
 
@@ -104,9 +104,9 @@
     for (const b of document.querySelectorAll(".chan")) b.classList.toggle("active", b.dataset.channel === ch);
     $("chan-title").textContent = "# " + ch;
     const main = ch === state.session.channel;
-    $("chan-desc").textContent = main
-      ? tr("channel_desc", { command: "/tokens <text>" })
-      : tr("security_desc");
+    if (main) fill($("chan-desc"), "channel_desc", { command: el("code", { text: "/tokens <text>", translate: "no" }) });
+    else fill($("chan-desc"), "security_desc");
+    $("text").placeholder = tr("composer", { channel: ch });
     $("composer").hidden = !main;
     load();
   }
@@ -146,9 +146,7 @@
 
   async function init() {
     await loadTexts();
-    const sub = $("tok-sub");
-    if (sub) sub.textContent = tr("tokenizer_sub", { space: "·", tab: "→", newline: "↵" });
-    $("chan-desc").textContent = tr("channel_desc", { command: "/tokens <text>" });
+    $("text").placeholder = tr("composer", { channel: state.channel });
     $("name").value = localStorage.getItem("tokenbot.name") || "";
     $("name").addEventListener("change", () => localStorage.setItem("tokenbot.name", $("name").value.trim()));
     try {
@@ -158,6 +156,7 @@
       return;
     }
     state.channel = state.session.channel;
+    $("text").placeholder = tr("composer", { channel: state.channel });
     channels();
     $("composer").addEventListener("submit", (ev) => {
       ev.preventDefault();

@@ -30,7 +30,7 @@ window.TB = (function () {
     let data = null;
     try { data = await res.json(); } catch (e) { data = null; }
     if (!res.ok) {
-      const err = new Error((data && data.error) || ("request failed: " + res.status));
+      const err = new Error((data && data.error) || tr("request_failed", { status: res.status }));
       err.status = res.status;
       err.code = data && data.code;
       throw err;
@@ -102,7 +102,7 @@ window.TB = (function () {
 
   // tokenSpan shows one token with its whitespace made visible.
   function tokenSpan(p, i) {
-    const s = el("span", { class: "tok c" + (i % 10) + (p.partial ? " partial" : ""), title: "token " + (i + 1) + " · id " + p.id, dataset: { id: p.id } });
+    const s = el("span", { class: "tok c" + (i % 10) + (p.partial ? " partial" : ""), title: tr("tok.tooltip", { n: i + 1, id: p.id }), dataset: { id: p.id } });
     let buf = "";
     for (const ch of p.text) {
       if (marks[ch]) {
@@ -182,8 +182,9 @@ window.TB = (function () {
 
   // The pages' own labels come from the message catalogue in the
   // browser's language (GET /api/texts); loadTexts also relabels every
-  // element with a data-t id and every field with a data-t-placeholder id
-  // (an element keeps its text when the id is missing).
+  // element with a data-t id (with fill), every field with a
+  // data-t-placeholder id and every element with a data-t-aria id (its
+  // aria-label). An element keeps its text when the id is missing.
   let texts = {};
   async function loadTexts() {
     try {
@@ -192,10 +193,13 @@ window.TB = (function () {
       document.documentElement.lang = v.lang === "zh" ? "zh-Hans" : v.lang;
     } catch (e) { texts = {}; }
     for (const n of document.querySelectorAll("[data-t]")) {
-      if (texts[n.dataset.t] !== undefined) n.textContent = tr(n.dataset.t);
+      if (texts[n.dataset.t] !== undefined) fill(n, n.dataset.t);
     }
     for (const n of document.querySelectorAll("[data-t-placeholder]")) {
       if (texts[n.dataset.tPlaceholder] !== undefined) n.placeholder = tr(n.dataset.tPlaceholder);
+    }
+    for (const n of document.querySelectorAll("[data-t-aria]")) {
+      if (texts[n.dataset.tAria] !== undefined) n.setAttribute("aria-label", tr(n.dataset.tAria));
     }
   }
 
@@ -211,5 +215,21 @@ window.TB = (function () {
     return tr(texts[form] !== undefined ? form : id, fields);
   }
 
-  return { el, api, rich, report, group, usd, pct, short, time, dateTime, loadTexts, tr, trn };
+  // fill makes the label id the content of the element n. A {field} of
+  // the label becomes fields[field] (a node, or text), else n's own
+  // child marked data-field="field", kept as it is: so a <code> or an
+  // <input> inside a label stays where the language puts it.
+  function fill(n, id, fields) {
+    const s = texts[id] !== undefined ? texts[id] : id;
+    const own = {};
+    for (const c of n.querySelectorAll("[data-field]")) own[c.dataset.field] = c;
+    const parts = s.split(/\{(\w+)\}/).map((p, i) => {
+      if (i % 2 === 0) return p;
+      if (fields && p in fields) return fields[p] instanceof Node ? fields[p] : String(fields[p]);
+      return own[p] || "{" + p + "}";
+    });
+    n.replaceChildren(...parts.filter((p) => p !== ""));
+  }
+
+  return { el, api, rich, report, group, usd, pct, short, time, dateTime, loadTexts, tr, trn, fill };
 })();

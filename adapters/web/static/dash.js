@@ -11,16 +11,23 @@
     e.hidden = !msg;
   }
 
+  // outcome is an audit outcome's label: its own, or the outcome as the
+  // server names it when the catalogue has none.
+  function outcome(o) {
+    const id = "outcome." + o;
+    return tr(id) === id ? o : tr(id);
+  }
+
   function counter(n, label, id) {
     return el("div", { class: "counter", id }, el("span", { class: "n", text: n }), el("span", { class: "l", text: label }));
   }
 
   function uptime(sec) {
     sec = Math.floor(sec || 0);
-    if (sec < 60) return sec + "s";
-    if (sec < 3600) return Math.floor(sec / 60) + "m";
-    if (sec < 86400) return Math.floor(sec / 3600) + "h " + Math.floor((sec % 3600) / 60) + "m";
-    return Math.floor(sec / 86400) + "d " + Math.floor((sec % 86400) / 3600) + "h";
+    if (sec < 60) return tr("uptime_seconds", { s: sec });
+    if (sec < 3600) return tr("uptime_minutes", { m: Math.floor(sec / 60) });
+    if (sec < 86400) return tr("uptime_hours", { h: Math.floor(sec / 3600), m: Math.floor((sec % 3600) / 60) });
+    return tr("uptime_days", { d: Math.floor(sec / 86400), h: Math.floor((sec % 86400) / 3600) });
   }
 
   function hbars(target, entries, empty) {
@@ -97,9 +104,9 @@
     });
     canvas.dataset.total = String(total);
     canvas.dataset.bars = String(bars);
-    canvas.setAttribute("aria-label", "Takedowns over time: " + total + " in range");
+    canvas.setAttribute("aria-label", tr("chart", { total: group(total) }));
     const legend = $("legend");
-    legend.replaceChildren(...outcomes.filter((o) => t.by_outcome[o]).map((o) => el("span", {}, el("i", { class: o }), o + " " + t.by_outcome[o])));
+    legend.replaceChildren(...outcomes.filter((o) => t.by_outcome[o]).map((o) => el("span", {}, el("i", { class: o }), outcome(o) + " " + t.by_outcome[o])));
     if (!total) legend.replaceChildren(el("span", { text: tr("no_takedowns_range") }));
   }
 
@@ -117,7 +124,7 @@
       el("td", { text: e.provider }),
       el("td", {}, el("code", { text: e.masked })),
       el("td", { class: "mono", title: e.fingerprint, text: (e.fingerprint || "").slice(0, 12) }),
-      el("td", {}, el("span", { class: "outcome " + e.outcome, title: e.detail || "", text: e.outcome })))));
+      el("td", {}, el("span", { class: "outcome " + e.outcome, title: e.detail || "", text: outcome(e.outcome) })))));
   }
 
   function unanswered(list) {
@@ -148,7 +155,7 @@
       hbars("by-provider", sorted(stats.takedowns.by_provider), tr("no_takedowns_range"));
       hbars("by-platform", sorted(stats.takedowns.by_platform), "—");
       hbars("by-channel", stats.takedowns.by_channel.map((c) => [c.platform + " #" + c.channel, c.count]), "—");
-      hbars("by-outcome", sorted(stats.takedowns.by_outcome).map(([o, n]) => [o, n, o === "escalated" || o === "failed" ? "hot" : ""]), "—");
+      hbars("by-outcome", sorted(stats.takedowns.by_outcome).map(([o, n]) => [outcome(o), n, o === "escalated" || o === "failed" ? "hot" : ""]), "—");
       audit(aud.entries);
       unanswered(stats.unanswered || []);
       document.body.dataset.loaded = "1";

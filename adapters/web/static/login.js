@@ -1,13 +1,15 @@
 "use strict";
-(function () {
+(async function () {
+  const { loadTexts, tr } = window.TB;
+  document.getElementById("token").focus();
+  await loadTexts();
   const p = new URLSearchParams(location.search);
   const e = document.getElementById("error");
   if (p.get("error") === "wrong-token") {
-    e.textContent = "That token is not right.";
+    e.textContent = tr("login_wrong");
     e.hidden = false;
   } else if (p.get("error")) {
-    e.textContent = "Could not log in. Try again.";
+    e.textContent = tr("login_failed");
     e.hidden = false;
   }
-  document.getElementById("token").focus();
 })();
