@@ -26,6 +26,10 @@ type Chat struct {
 	Out     io.Writer
 	User    string // the person typing; default "you"
 	Channel string // the pretend channel; default "general"
+	// Lang is the language of the chat's own lines (the greeting, an
+	// error); a line that says an action takes the action's language.
+	// Default "en".
+	Lang string
 
 	mu sync.Mutex
 }
@@ -40,7 +44,7 @@ type Handler func(ctx context.Context, ev bot.Event) error
 func (c *Chat) Run(ctx context.Context, handle Handler) error {
 	sc := bufio.NewScanner(c.In)
 	sc.Buffer(make([]byte, 64*1024), 2*1024*1024)
-	c.printf("tokenbot chat in #%s — ask about API keys and tokens, try `/tokens <text>`, paste anything. Ctrl-D quits.\n", c.channel())
+	c.say(c.Lang, "terminal.greeting", msg.Fields{"channel": msg.Channel{Name: c.channel()}, "command": msg.Code("/tokens <text>")})
 	var pending []string
 	n := 0
 	for sc.Scan() {
@@ -61,7 +65,7 @@ func (c *Chat) Run(ctx context.Context, handle Handler) error {
 		ev := bot.Event{Kind: bot.Message, Platform: Platform, Workspace: "local", Channel: c.channel(), ChannelName: c.channel(),
 			User: c.user(), UserName: c.user(), MessageID: strconv.Itoa(n), Text: text, Direct: true, Time: time.Now()}
 		if err := handle(ctx, ev); err != nil {
-			c.printf("tokenbot: sorry, something went wrong: %v\n", err)
+			c.say(c.Lang, "terminal.failed", msg.Fields{"detail": err.Error()})
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -72,22 +76,33 @@ func (c *Chat) Run(ctx context.Context, handle Handler) error {
 
 // Execute prints one action, in plain text.
 func (c *Chat) Execute(_ context.Context, a bot.Action) error {
-	text := Text(a)
+	lang, text := c.Lang, Text(a)
+	switch {
+	case a.Say != nil:
+		lang = a.Say.Lang
+	case a.Plan != nil && a.Plan.Lang != "":
+		lang = a.Plan.Lang // a takedown's delete, in the poster's language
+	}
 	switch a.Kind {
 	case bot.Reply:
-		c.printf("tokenbot: %s\n", text)
+		c.say(lang, "terminal.reply", msg.Fields{"text": text})
 	case bot.PrivateReply:
-		c.printf("tokenbot (only you can see this): %s\n", text)
+		c.say(lang, "terminal.private", msg.Fields{"text": text})
 	case bot.Delete:
-		c.printf("[message %s removed by tokenbot]\n", a.MessageID)
+		c.say(lang, "terminal.removed", msg.Fields{"id": a.MessageID})
 	case bot.DirectMessage:
-		c.printf("tokenbot → direct message to %s: %s\n", a.User, text)
+		c.say(lang, "terminal.direct", msg.Fields{"user": a.User, "text": text})
 	case bot.Notice:
-		c.printf("tokenbot → #%s: %s\n", a.Channel, text)
+		c.say(lang, "terminal.notice", msg.Fields{"channel": msg.Channel{Name: a.Channel}, "text": text})
 	default:
 		return fmt.Errorf("terminal: %s: %w", a.Kind, bot.ErrUnsupported)
 	}
 	return nil
+}
+
+// say prints one line of the chat's own, from the catalogue.
+func (c *Chat) say(lang string, id msg.ID, fields msg.Fields) {
+	c.printf("%s\n", msg.Text(lang, msg.Message{ID: id, Fields: fields}, msg.Plain))
 }
 
 // Text is what an action says in plain text: no markup, a level named by

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/msg"
 )
 
 func TestRun(t *testing.T) {
@@ -61,5 +62,38 @@ func TestExecute(t *testing.T) {
 	}
 	if err := c.Execute(ctx, bot.Action{Kind: bot.Takedown}); !errors.Is(err, bot.ErrUnsupported) {
 		t.Errorf("Execute(takedown) = %v, want ErrUnsupported", err)
+	}
+}
+
+// The chat's own lines come from the catalogue: in the chat's language,
+// or in the language of the action they frame.
+func TestOwnLinesInTheirLanguage(t *testing.T) {
+	tests := []struct {
+		name string
+		lang string
+		act  *bot.Action // nil: the greeting and a failure
+		want []string
+	}{
+		{"greeting in English", "", nil, []string{"tokenbot chat in #general", "try /tokens <text>,", "sorry, something went wrong: boom"}},
+		{"greeting in Chinese", "zh", nil, []string{"tokenbot 终端聊天，频道 #general", "试试 /tokens <text>，", "抱歉，出错了：boom"}},
+		{"removed, in the chat's language", "zh", &bot.Action{Kind: bot.Delete, MessageID: "7"}, []string{"[消息 7 已被 tokenbot 删除]"}},
+		{"private reply in the action's language", "",
+			&bot.Action{Kind: bot.PrivateReply, Say: &msg.Doc{Lang: "zh", Parts: []msg.Part{{Verbatim: "好"}}}}, []string{"tokenbot（仅你可见）：好"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			c := &Chat{In: strings.NewReader("x\n"), Out: &out, Lang: tt.lang}
+			if tt.act == nil {
+				_ = c.Run(context.Background(), func(context.Context, bot.Event) error { return errors.New("boom") })
+			} else if err := c.Execute(context.Background(), *tt.act); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output %q lacks %q", out.String(), w)
+				}
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"github.com/tokenbot/tokenbot/adapters/terminal"
 	"github.com/tokenbot/tokenbot/bot/config"
@@ -28,7 +29,22 @@ func chat(ctx context.Context, e *env, cfg *config.Config) error {
 	defer c.Close()
 	// The encoders load while the first line is typed.
 	go c.counter.Warm(ctx)
-	term := &terminal.Chat{In: e.stdin, Out: e.stdout}
+	term := &terminal.Chat{In: e.stdin, Out: e.stdout, Lang: localeLang(e.getenv)}
 	d := c.dispatcher(newLogger(e, slog.LevelWarn), term)
 	return term.Run(ctx, d.Handle)
+}
+
+// localeLang is the language of the terminal's locale (LC_ALL, then
+// LC_MESSAGES, then LANG, as POSIX orders them): "zh" for a Chinese
+// locale (zh_CN.UTF-8), else "en".
+func localeLang(getenv func(string) string) string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "zh") {
+				return "zh"
+			}
+			return "en"
+		}
+	}
+	return "en"
 }
