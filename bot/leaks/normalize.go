@@ -2,6 +2,7 @@ package leaks
 
 import (
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -12,53 +13,77 @@ import (
 // full-width colon/equals/quotes become their ASCII forms, line and
 // paragraph separators a newline, everything else spaces.
 func normalize(text string) string {
-	clean := true
-	for i := 0; i < len(text); i++ {
-		if c := text[i]; c >= utf8.RuneSelf || isControl(c) {
-			clean = false
-			break
-		}
+	i := 0
+	for i < len(text) && plainByte[text[i]] {
+		i++
 	}
-	if clean {
+	if i == len(text) {
 		return text
 	}
-	b := []byte(text)
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			if isControl(b[i]) {
-				b[i] = ' '
-			}
+	// One buffer, written run by run: ASCII runs are copied, each rune
+	// replaced by its ASCII (the common invisible and CJK punctuation
+	// runes without decoding them).
+	var b strings.Builder
+	b.Grow(len(text))
+	b.WriteString(text[:i])
+	for i < len(text) {
+		j := i
+		for j < len(text) && plainByte[text[j]] {
+			j++
+		}
+		b.WriteString(text[i:j])
+		if i = j; i == len(text) {
+			break
+		}
+		c := text[i]
+		switch {
+		case c < utf8.RuneSelf: // a control byte
+			b.WriteByte(' ')
 			i++
 			continue
-		}
-		if c := b[i]; c >= 0xc3 && c <= 0xdf && i+1 < len(b) && b[i+1]&0xc0 == 0x80 {
+		case c >= 0xc3 && c <= 0xdf && i+1 < len(text) && text[i+1]&0xc0 == 0x80:
 			// A two-byte rune from U+00C0 (none is replaced by more than
 			// spaces; U+0085, a line break, is below): two spaces.
-			b[i], b[i+1] = ' ', ' '
+			b.WriteString("  ")
 			i += 2
 			continue
 		}
-		r, size := utf8.DecodeRune(b[i:])
-		rep := byte(' ')
-		switch r {
-		case '：':
-			rep = ':'
-		case '＝':
-			rep = '='
-		case '“', '”', '＂', '「', '」', '『', '』':
-			rep = '"'
-		case '‘', '’', '＇':
-			rep = '\''
-		case '\u2028', '\u2029', '\u0085':
-			rep = '\n'
-		}
-		b[i] = rep
-		for j := 1; j < size; j++ {
-			b[i+j] = ' '
-		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		b.WriteByte(asciiFor(r))
+		b.WriteString(spaces[:size-1])
 		i += size
 	}
-	return string(b)
+	return b.String()
+}
+
+// spaces pads a rune's ASCII replacement to the rune's length.
+const spaces = "   "
+
+// plainByte marks the bytes normalize keeps: ASCII other than control
+// bytes (see isControl).
+var plainByte = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = !isControl(byte(c))
+	}
+	return t
+}()
+
+// asciiFor is the ASCII byte normalize puts first in place of r (the
+// rest of r's bytes become spaces).
+func asciiFor(r rune) byte {
+	switch r {
+	case '：':
+		return ':'
+	case '＝':
+		return '='
+	case '“', '”', '＂', '「', '」', '『', '』':
+		return '"'
+	case '‘', '’', '＇':
+		return '\''
+	case '\u2028', '\u2029', '\u0085':
+		return '\n'
+	}
+	return ' '
 }
 
 // isControl reports ASCII control bytes other than tab, newline and
