@@ -49,6 +49,10 @@ type ruleShape struct {
 	// required is a lower-cased literal every match contains: a text
 	// without it cannot match ("" when none is known).
 	required string
+	// literal is the whole regex when it is one case-sensitive literal
+	// that starts with a keyword: its matches are the literal's
+	// occurrences, found at the keyword hits without any DFA or regex.
+	literal string
 
 	// Anchored matching (set only with gate): every match of the rule
 	// starts at most prefixMax bytes of prefixClass before a keyword
@@ -111,6 +115,9 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	shape.required = requiredLiteral(tree)
 	shape.windowed = len(keywords) > 0 && containsKeyword(tree, keywords)
 	shape.bounded = !unbounded(tree) && shape.span < maxSpan
+	if tree.Op == syntax.OpLiteral && tree.Flags&syntax.FoldCase == 0 && startsWithKeyword(strings.ToLower(string(tree.Rune)), keywords) {
+		shape.literal = string(tree.Rune)
+	}
 
 	subs := []*syntax.Regexp{tree}
 	if tree.Op == syntax.OpConcat {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
+	"strings"
 )
 
 // eachMatch calls yield with the rule's matches in t, in order, as
@@ -36,6 +37,10 @@ import (
 // it): such a match is skipped without running the regex at all.
 func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) bool, yield func(m []int) bool) {
 	f := r.fastPath()
+	if f.literal != "" && qs != nil {
+		literalMatches(t, f.literal, qs, w, known, yield)
+		return
+	}
 	span := max(f.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
 	b := keepPool.Get().(*keepBufs)
@@ -206,6 +211,27 @@ const attemptFactor = 8
 // the previous one, so a dense run of hits is cut into a logarithmic
 // number of windows.
 const maxWindowSpread = 4096
+
+// literalMatches yields the occurrences of lit in t that begin at the
+// hits qs (sorted), as the leftmost-first regex lit finds them: one that
+// begins inside the previous one is skipped. known drops a match as in
+// eachMatch.
+func literalMatches(t, lit string, qs []int, w *work, known func(ms, me int) bool, yield func(m []int) bool) {
+	prev := 0
+	for _, q := range qs {
+		if q < prev || !strings.HasPrefix(t[q:], lit) {
+			continue
+		}
+		w.add(len(lit))
+		prev = q + len(lit)
+		if known != nil && known(q, prev) {
+			continue
+		}
+		if !yield([]int{q, prev}) {
+			return
+		}
+	}
+}
 
 // forWindows calls fn for each merged window around the sorted positions
 // qs, with the positions inside it, until fn returns false; it reports

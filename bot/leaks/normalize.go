@@ -47,6 +47,22 @@ func normalize(text string) string {
 			b.WriteString("  ")
 			i += 2
 			continue
+		case c == 0xc2 && i+1 < len(text) && text[i+1]&0xc0 == 0x80:
+			// U+0080–U+00BF: the soft hyphen, no-break space… (U+0085 a
+			// line break).
+			if text[i+1] == 0x85 {
+				b.WriteString("\n ")
+			} else {
+				b.WriteString("  ")
+			}
+			i += 2
+			continue
+		case c == 0xe2 && i+2 < len(text) && text[i+1] == 0x80 && text[i+2]&0xc0 == 0x80:
+			// U+2000–U+203F: zero-width characters, quotes, separators.
+			b.WriteByte(generalPunct[text[i+2]&0x3f])
+			b.WriteString("  ")
+			i += 3
+			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		b.WriteByte(asciiFor(r))
@@ -64,6 +80,14 @@ const spaces = "   "
 var plainByte = func() (t [256]bool) {
 	for c := range utf8.RuneSelf {
 		t[c] = !isControl(byte(c))
+	}
+	return t
+}()
+
+// generalPunct is asciiFor of U+2000–U+203F, by the rune's last six bits.
+var generalPunct = func() (t [64]byte) {
+	for k := range t {
+		t[k] = asciiFor(0x2000 + rune(k))
 	}
 	return t
 }()
