@@ -2,8 +2,8 @@ package leaks
 
 import (
 	"sort"
-	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // normalize returns text with every non-ASCII rune (and every invalid byte)
@@ -20,60 +20,55 @@ func normalize(text string) string {
 	if i == len(text) {
 		return text
 	}
-	// One buffer, written run by run: ASCII runs are copied, each rune
-	// replaced by its ASCII (the common invisible and CJK punctuation
-	// runes without decoding them).
-	var b strings.Builder
-	b.Grow(len(text))
-	b.WriteString(text[:i])
-	for i < len(text) {
-		j := i
-		for j < len(text) && plainByte[text[j]] {
-			j++
-		}
-		b.WriteString(text[i:j])
-		if i = j; i == len(text) {
-			break
-		}
-		c := text[i]
+	// One copy, mended in place: each rune replaced by its ASCII (the
+	// common two-byte runes, invisible characters and CJK punctuation
+	// without decoding them), then handed out as the string it now is.
+	b := make([]byte, len(text))
+	copy(b, text)
+	for i < len(b) {
+		c := b[i]
 		switch {
-		case c < utf8.RuneSelf: // a control byte
-			b.WriteByte(' ')
+		case plainByte[c]:
 			i++
 			continue
-		case c >= 0xc3 && c <= 0xdf && i+1 < len(text) && text[i+1]&0xc0 == 0x80:
-			// A two-byte rune from U+00C0 (none is replaced by more than
-			// spaces; U+0085, a line break, is below): two spaces.
-			b.WriteString("  ")
-			i += 2
+		case c < utf8.RuneSelf: // a control byte
+			b[i] = ' '
+			i++
 			continue
-		case c == 0xc2 && i+1 < len(text) && text[i+1]&0xc0 == 0x80:
-			// U+0080–U+00BF: the soft hyphen, no-break space… (U+0085 a
-			// line break).
-			if text[i+1] == 0x85 {
-				b.WriteString("\n ")
+		case c >= 0xc2 && c <= 0xdf && i+1 < len(b) && b[i+1]&0xc0 == 0x80:
+			// A two-byte rune: two spaces (U+0085, a line break, a line
+			// break and a space).
+			if c == 0xc2 && b[i+1] == 0x85 {
+				b[i] = '\n'
 			} else {
-				b.WriteString("  ")
+				b[i] = ' '
 			}
+			b[i+1] = ' '
 			i += 2
 			continue
-		case c == 0xe2 && i+2 < len(text) && text[i+1] == 0x80 && text[i+2]&0xc0 == 0x80:
+		case c == 0xe2 && i+2 < len(b) && b[i+1] == 0x80 && b[i+2]&0xc0 == 0x80:
 			// U+2000–U+203F: zero-width characters, quotes, separators.
-			b.WriteByte(generalPunct[text[i+2]&0x3f])
-			b.WriteString("  ")
+			b[i], b[i+1], b[i+2] = generalPunct[b[i+2]&0x3f], ' ', ' '
+			i += 3
+			continue
+		case c >= 0xe0 && c <= 0xee && c != 0xe2 && c != 0xe3 && i+2 < len(b) && b[i+1]&0xc0 == 0x80 && b[i+2]&0xc0 == 0x80:
+			// A three-byte rune asciiFor makes a space (CJK ideographs:
+			// the others it replaces are in U+20xx, U+30xx and U+FFxx);
+			// an invalid one gives a space per byte all the same.
+			b[i], b[i+1], b[i+2] = ' ', ' ', ' '
 			i += 3
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		b.WriteByte(asciiFor(r))
-		b.WriteString(spaces[:size-1])
+		r, size := utf8.DecodeRune(b[i:])
+		b[i] = asciiFor(r)
+		for k := 1; k < size; k++ {
+			b[i+k] = ' '
+		}
 		i += size
 	}
-	return b.String()
+	// b is not written again.
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
-
-// spaces pads a rune's ASCII replacement to the rune's length.
-const spaces = "   "
 
 // plainByte marks the bytes normalize keeps: ASCII other than control
 // bytes (see isControl).
