@@ -224,12 +224,18 @@ func TestAdversarialFastEqualsFull(t *testing.T) {
 var (
 	writeInputs = flag.String("write-inputs", "", "TestWriteInputs: the `dir` to write 64 KiB inputs to, as tokenbot scan --jsonl reads them")
 	inputsMatch = flag.String("inputs", "", "TestWriteInputs: a `regexp` of the adversarial inputs (family/name) to write besides ordinary chat")
+	inputsSize  = flag.Int("inputs-size", 64<<10, "TestWriteInputs: the `bytes` of each message, at most what a 1 MiB line of tokenbot scan --jsonl holds")
 )
 
-// TestWriteInputs writes 64 KiB of ordinary chat and the adversarial inputs
-// -inputs matches, one message per file, for measuring the whole process
-// (`tokenbot scan --jsonl FILE`, docs/PERFORMANCE.md). It runs only with
-// -write-inputs.
+// maxInputLine is the longest line tokenbot scan reads (its maxScanLine).
+const maxInputLine = 1 << 20
+
+// TestWriteInputs writes -inputs-size bytes (64 KiB by default) of
+// ordinary chat and of the adversarial inputs -inputs matches, one message
+// per file, for measuring the whole process (`tokenbot scan --jsonl FILE`,
+// docs/PERFORMANCE.md; bot/leaks/testdata/whole-process.sh). A message
+// whose JSON line would be over 1 MiB is made shorter until it fits. It
+// runs only with -write-inputs.
 func TestWriteInputs(t *testing.T) {
 	if *writeInputs == "" {
 		t.Skip("no -write-inputs")
@@ -238,26 +244,45 @@ func TestWriteInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const size = 64 << 10
-	write := func(name, text string) {
-		line, err := json.Marshal(map[string]string{"id": name, "text": text})
-		if err != nil {
-			t.Fatal(err)
+	// write writes the message gen gives at the largest size up to
+	// -inputs-size whose line fits.
+	write := func(name string, gen func(size int) string) {
+		var line []byte
+		for size := *inputsSize; ; {
+			line, err = json.Marshal(map[string]string{"id": name, "text": gen(size)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(line) < maxInputLine {
+				break
+			}
+			size -= len(line) - maxInputLine + 64
 		}
 		file := filepath.Join(*writeInputs, strings.NewReplacer("/", "-", ".", "_").Replace(name)+".jsonl")
 		if err := os.WriteFile(file, append(line, '\n'), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("wrote %s", file)
+		t.Logf("wrote %s (%d bytes)", file, len(line))
 	}
-	write("ordinary-chat", ordinaryChat(t, size))
+	write("ordinary-chat", func(size int) string { return ordinaryChat(t, size) })
 	if *inputsMatch == "" {
 		return
 	}
-	for _, a := range adversarialInputs(scanner(t), size) {
-		if match.MatchString(a.family + "/" + a.name) {
-			write(a.family+"/"+a.name, a.text)
+	s := scanner(t)
+	for _, a := range adversarialInputs(s, 64) {
+		name := a.family + "/" + a.name
+		if !match.MatchString(name) {
+			continue
 		}
+		write(name, func(size int) string {
+			for _, b := range adversarialInputs(s, size) {
+				if b.family == a.family && b.name == a.name {
+					return b.text
+				}
+			}
+			t.Fatalf("no input %s at %d bytes", name, size)
+			return ""
+		})
 	}
 }
 

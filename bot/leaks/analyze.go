@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // maxLiteralSet bounds the literal-prefix sets computed from a rule's regex;
@@ -49,6 +50,15 @@ type ruleShape struct {
 	// required is a lower-cased literal every match contains: a text
 	// without it cannot match ("" when none is known).
 	required string
+	// literal is set when the regex, without capture groups, is one
+	// case-sensitive literal that starts with a keyword, alone or followed
+	// by a greedy repeat of one class (runClass, runMin to runMax times,
+	// runMax -1: unbounded): its matches begin at the keyword hits where
+	// the literal is, and are found there by comparison and a count of
+	// class bytes, without any DFA or regex (literalMatches).
+	literal        string
+	runClass       *[256]bool
+	runMin, runMax int
 
 	// Anchored matching (set only with gate): every match of the rule
 	// starts at most prefixMax bytes of prefixClass before a keyword
@@ -111,6 +121,7 @@ func analyzeRule(re *regexp.Regexp, secretGroup int, keywords []string, compile 
 	shape.required = requiredLiteral(tree)
 	shape.windowed = len(keywords) > 0 && containsKeyword(tree, keywords)
 	shape.bounded = !unbounded(tree) && shape.span < maxSpan
+	literalRun(&shape, tree, keywords)
 
 	subs := []*syntax.Regexp{tree}
 	if tree.Op == syntax.OpConcat {
@@ -702,4 +713,63 @@ func findCapture(re *syntax.Regexp, idx int) *syntax.Regexp {
 		}
 	}
 	return nil
+}
+
+// literalRun sets shape's literal, runClass, runMin and runMax when tree is
+// a case-sensitive literal that starts with a keyword, alone or followed
+// by a greedy repeat of a character class, without capture groups.
+func literalRun(shape *ruleShape, tree *syntax.Regexp, keywords []string) {
+	lit, run := tree, (*syntax.Regexp)(nil)
+	if tree.Op == syntax.OpConcat && len(tree.Sub) == 2 {
+		lit, run = tree.Sub[0], tree.Sub[1]
+	}
+	if lit.Op != syntax.OpLiteral || lit.Flags&syntax.FoldCase != 0 || !startsWithKeyword(strings.ToLower(string(lit.Rune)), keywords) {
+		return
+	}
+	if run == nil {
+		shape.literal = string(lit.Rune)
+		return
+	}
+	lo, hi := 0, -1
+	switch run.Op {
+	case syntax.OpRepeat:
+		lo, hi = run.Min, run.Max
+	case syntax.OpPlus:
+		lo = 1
+	case syntax.OpStar:
+	default:
+		return
+	}
+	if run.Flags&syntax.NonGreedy != 0 || len(run.Sub) != 1 {
+		return
+	}
+	class, ok := byteClass(run.Sub[0])
+	if !ok {
+		return
+	}
+	shape.literal, shape.runClass, shape.runMin, shape.runMax = string(lit.Rune), class, lo, hi
+}
+
+// byteClass returns the ASCII bytes re, one character class (or a single
+// character), matches.
+func byteClass(re *syntax.Regexp) (*[256]bool, bool) {
+	var ranges []rune
+	switch re.Op {
+	case syntax.OpCharClass:
+		ranges = re.Rune
+	case syntax.OpLiteral:
+		if len(re.Rune) != 1 || re.Flags&syntax.FoldCase != 0 {
+			return nil, false
+		}
+		ranges = []rune{re.Rune[0], re.Rune[0]}
+	default:
+		return nil, false
+	}
+	var class [256]bool
+	for i := 0; i+1 < len(ranges); i += 2 {
+		for c := ranges[i]; c <= ranges[i+1] && c < utf8.RuneSelf; c++ {
+			class[c] = true
+		}
+	}
+	return &class, true
 }

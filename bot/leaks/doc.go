@@ -58,7 +58,8 @@
 // lists per keyword), analyze.go (what a rule's regex tells from its
 // syntax tree: keyword windows, match length, literal prefixes), prefilter.go
 // (a rule's lazily built DFA over match ends), match.go (windows and
-// anchored attempts, a match turned into a candidate), required.go
+// anchored attempts, rules that are a literal and a class repeat matched
+// by comparison, a match turned into a candidate), required.go
 // (composite rules), entropy.go (gitleaks' entropy threshold).
 //
 // Allowlists: allowlist.go (gitleaks' allowlists and stop words, the chat

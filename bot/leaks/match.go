@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
+	"strings"
 )
 
 // eachMatch calls yield with the rule's matches in t, in order, as
@@ -36,6 +37,10 @@ import (
 // it): such a match is skipped without running the regex at all.
 func (r *rule) eachMatch(t string, qs []int, w *work, known func(ms, me int) bool, yield func(m []int) bool) {
 	f := r.fastPath()
+	if f.literal != "" && qs != nil {
+		literalMatches(t, f, qs, w, known, yield)
+		return
+	}
 	span := max(f.span, 1)
 	filtered := f.filter != nil && !f.filterEvery
 	b := keepPool.Get().(*keepBufs)
@@ -206,6 +211,50 @@ const attemptFactor = 8
 // the previous one, so a dense run of hits is cut into a logarithmic
 // number of windows.
 const maxWindowSpread = 4096
+
+// literalMatches yields the matches of a rule that is a literal, alone or
+// followed by a greedy repeat of a class (ruleShape.literal), from the
+// hits qs (sorted), as the leftmost-first regex finds them: a match begins
+// at a hit where the literal is, takes as many class bytes after it as the
+// repeat allows, and one that would begin inside the previous match is
+// skipped. A run of class bytes is measured once, however many hits lie
+// in it. known drops a match as in eachMatch.
+func literalMatches(t string, f *ruleShape, qs []int, w *work, known func(ms, me int) bool, yield func(m []int) bool) {
+	lit := f.literal
+	prev := 0
+	runStart, runEnd := -1, -1 // the last run of class bytes measured
+	for _, q := range qs {
+		if q < prev || !strings.HasPrefix(t[q:], lit) {
+			continue
+		}
+		w.add(len(lit))
+		e := q + len(lit)
+		if f.runClass != nil {
+			s := e
+			if s < runStart || s > runEnd {
+				runStart, runEnd = s, s
+				for runEnd < len(t) && f.runClass[t[runEnd]] {
+					runEnd++
+				}
+				w.add(runEnd - s)
+			}
+			e = runEnd
+			if f.runMax >= 0 {
+				e = min(e, s+f.runMax)
+			}
+			if e-s < f.runMin {
+				continue
+			}
+		}
+		prev = e
+		if known != nil && known(q, e) {
+			continue
+		}
+		if !yield([]int{q, e}) {
+			return
+		}
+	}
+}
 
 // forWindows calls fn for each merged window around the sorted positions
 // qs, with the positions inside it, until fn returns false; it reports

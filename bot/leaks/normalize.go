@@ -3,6 +3,7 @@ package leaks
 import (
 	"sort"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // normalize returns text with every non-ASCII rune (and every invalid byte)
@@ -12,53 +13,96 @@ import (
 // full-width colon/equals/quotes become their ASCII forms, line and
 // paragraph separators a newline, everything else spaces.
 func normalize(text string) string {
-	clean := true
-	for i := 0; i < len(text); i++ {
-		if c := text[i]; c >= utf8.RuneSelf || isControl(c) {
-			clean = false
-			break
-		}
+	i := 0
+	for i < len(text) && plainByte[text[i]] {
+		i++
 	}
-	if clean {
+	if i == len(text) {
 		return text
 	}
-	b := []byte(text)
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			if isControl(b[i]) {
-				b[i] = ' '
-			}
+	// One copy, mended in place: each rune replaced by its ASCII (the
+	// common two-byte runes, invisible characters and CJK punctuation
+	// without decoding them), then handed out as the string it now is.
+	b := make([]byte, len(text))
+	copy(b, text)
+	for i < len(b) {
+		c := b[i]
+		switch {
+		case plainByte[c]:
 			i++
 			continue
-		}
-		if c := b[i]; c >= 0xc3 && c <= 0xdf && i+1 < len(b) && b[i+1]&0xc0 == 0x80 {
-			// A two-byte rune from U+00C0 (none is replaced by more than
-			// spaces; U+0085, a line break, is below): two spaces.
-			b[i], b[i+1] = ' ', ' '
+		case c < utf8.RuneSelf: // a control byte
+			b[i] = ' '
+			i++
+			continue
+		case c >= 0xc2 && c <= 0xdf && i+1 < len(b) && b[i+1]&0xc0 == 0x80:
+			// A two-byte rune: two spaces (U+0085, a line break, a line
+			// break and a space).
+			if c == 0xc2 && b[i+1] == 0x85 {
+				b[i] = '\n'
+			} else {
+				b[i] = ' '
+			}
+			b[i+1] = ' '
 			i += 2
+			continue
+		case c == 0xe2 && i+2 < len(b) && b[i+1] == 0x80 && b[i+2]&0xc0 == 0x80:
+			// U+2000–U+203F: zero-width characters, quotes, separators.
+			b[i], b[i+1], b[i+2] = generalPunct[b[i+2]&0x3f], ' ', ' '
+			i += 3
+			continue
+		case c >= 0xe0 && c <= 0xee && c != 0xe2 && c != 0xe3 && i+2 < len(b) && b[i+1]&0xc0 == 0x80 && b[i+2]&0xc0 == 0x80:
+			// A three-byte rune asciiFor makes a space (CJK ideographs:
+			// the others it replaces are in U+20xx, U+30xx and U+FFxx);
+			// an invalid one gives a space per byte all the same.
+			b[i], b[i+1], b[i+2] = ' ', ' ', ' '
+			i += 3
 			continue
 		}
 		r, size := utf8.DecodeRune(b[i:])
-		rep := byte(' ')
-		switch r {
-		case '：':
-			rep = ':'
-		case '＝':
-			rep = '='
-		case '“', '”', '＂', '「', '」', '『', '』':
-			rep = '"'
-		case '‘', '’', '＇':
-			rep = '\''
-		case '\u2028', '\u2029', '\u0085':
-			rep = '\n'
-		}
-		b[i] = rep
-		for j := 1; j < size; j++ {
-			b[i+j] = ' '
+		b[i] = asciiFor(r)
+		for k := 1; k < size; k++ {
+			b[i+k] = ' '
 		}
 		i += size
 	}
-	return string(b)
+	// b is not written again.
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// plainByte marks the bytes normalize keeps: ASCII other than control
+// bytes (see isControl).
+var plainByte = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = !isControl(byte(c))
+	}
+	return t
+}()
+
+// generalPunct is asciiFor of U+2000–U+203F, by the rune's last six bits.
+var generalPunct = func() (t [64]byte) {
+	for k := range t {
+		t[k] = asciiFor(0x2000 + rune(k))
+	}
+	return t
+}()
+
+// asciiFor is the ASCII byte normalize puts first in place of r (the
+// rest of r's bytes become spaces).
+func asciiFor(r rune) byte {
+	switch r {
+	case '：':
+		return ':'
+	case '＝':
+		return '='
+	case '“', '”', '＂', '「', '」', '『', '』':
+		return '"'
+	case '‘', '’', '＇':
+		return '\''
+	case '\u2028', '\u2029', '\u0085':
+		return '\n'
+	}
+	return ' '
 }
 
 // isControl reports ASCII control bytes other than tab, newline and

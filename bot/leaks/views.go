@@ -276,7 +276,9 @@ const (
 // to text (a .env file, a Kubernetes Secret's data, a key).
 func decodedViews(src *view) []*view {
 	var out []*view
-	var buf []byte
+	// buf is decodeText's space, kept across the runs: most runs fail
+	// within a few bytes, and each would otherwise allocate its own.
+	buf := make([]byte, 0, 512)
 	budget := maxDecoded
 	t := src.raw
 	// i is where a run may begin: no run goes on from before it.
