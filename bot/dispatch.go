@@ -498,10 +498,6 @@ func Retryable(err error) retry.Outcome {
 	return retry.Outcome{Retry: true}
 }
 
-// Sleep waits for dur, or until ctx ends: retry.Sleep, kept for callers
-// of the core.
-func Sleep(ctx context.Context, dur time.Duration) error { return retry.Sleep(ctx, dur) }
-
 func orDefault[T int | time.Duration](v, def T) T {
 	if v > 0 {
 		return v
