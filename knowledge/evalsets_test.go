@@ -23,22 +23,14 @@ func (f setFigures) mention(lang string) float64 {
 
 // measure asks every question of a set in both modes. Misses are logged only
 // when verbose is set: measured sets report aggregates, not lines to tune on.
-func measureQuiet(t *testing.T, ix *Index, file string) setFigures {
-	return measureLog(t, ix, file, false, false)
-}
-
 func measure(t *testing.T, ix *Index, file string, verbose bool) setFigures {
-	return measureLog(t, ix, file, verbose, true)
-}
-
-func measureLog(t *testing.T, ix *Index, file string, verbose, summary bool) setFigures {
 	t.Helper()
 	on, off := loadQuestionFile(t, file)
-	return measureLines(t, ix, file, on, off, verbose, summary)
+	return measureLines(t, ix, file, on, off, verbose)
 }
 
-// measureLines is measureLog on lines already loaded; name labels the summary.
-func measureLines(t *testing.T, ix *Index, name string, on, off []labelled, verbose, summary bool) setFigures {
+// measureLines is measure on lines already loaded; name labels the summary.
+func measureLines(t *testing.T, ix *Index, name string, on, off []labelled, verbose bool) setFigures {
 	t.Helper()
 	f := setFigures{n: map[string]int{}, hits: map[string]int{}, onTopic: len(on), chatter: len(off)}
 	ctx := context.Background()
@@ -80,9 +72,6 @@ func measureLines(t *testing.T, ix *Index, name string, on, off []labelled, verb
 				t.Logf("chatter answered %q with %s", l.q, p.ID)
 			}
 		}
-	}
-	if !summary {
-		return f
 	}
 	t.Logf("%s: mention top-1 en %d/%d = %.1f%%, zh %d/%d = %.1f%%; passive right %d/%d = %.1f%%, wrong %d; chatter answered %d/%d",
 		name, f.hits["en"], f.n["en"], 100*f.mention("en"), f.hits["zh"], f.n["zh"], 100*f.mention("zh"),

@@ -208,7 +208,7 @@ func TestFreshUnseen(t *testing.T) {
 			keptOn, keptOff := unseenOnly(on, ref), unseenOnly(off, ref)
 			t.Logf("%s: %d/%d questions and %d/%d off-topic lines have no near duplicate in the FAQ phrasings, the off-topic examples or the development sets",
 				tt.file, len(keptOn), len(on), len(keptOff), len(off))
-			f := measureLines(t, ix, tt.file+" (unseen lines)", keptOn, keptOff, false, true)
+			f := measureLines(t, ix, tt.file+" (unseen lines)", keptOn, keptOff, false)
 			for _, lang := range Languages {
 				if got := f.mention(lang); got < tt.mention {
 					t.Errorf("%s mention top-1 %.1f%%, want >= %.0f%%", lang, 100*got, 100*tt.mention)

@@ -104,7 +104,6 @@ func (k classes) runEnd(s string, i int, ok func(uint8) bool) int {
 
 func hasL(c uint8) bool { return c&cL != 0 }
 func hasN(c uint8) bool { return c&cN != 0 }
-func hasS(c uint8) bool { return c&cS != 0 }
 func hasU(c uint8) bool { return c&cU != 0 }
 func hasW(c uint8) bool { return c&cW != 0 }
 

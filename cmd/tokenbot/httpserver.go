@@ -132,9 +132,6 @@ func newHTTPServer(addr string, h http.Handler, log *slog.Logger, drain func()) 
 // URL is the address to open in a browser, e.g. http://127.0.0.1:8080.
 func (s *httpServer) URL() string { return s.url }
 
-// Close releases the address when Run was not called.
-func (s *httpServer) Close() error { return s.ln.Close() }
-
 // Run serves until ctx ends, then stops accepting connections, waits up to
 // the shutdown timeout for open requests, and then for drain.
 func (s *httpServer) Run(ctx context.Context) error {
