@@ -76,7 +76,7 @@ func (a Action) Saying(d msg.Doc) Action {
 func (a Action) Said(s msg.Style) string {
 	t := msg.Render(*a.Say, s)
 	if a.Tokens != nil {
-		report := FormatReport(a.Say.Lang, *a.Tokens)
+		report := FormatReport(a.Say.Lang, *a.Tokens, s.Pre)
 		if s.Escape != nil {
 			report = s.Escape(report)
 		}

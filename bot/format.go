@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -48,16 +47,17 @@ func FormatAnswer(a knowledge.Answer) string {
 }
 
 // FormatReport renders a /tokens report with its labels in lang: the
-// table and, when the report holds them, the token boundaries.
-func FormatReport(lang string, r tokens.Report) string {
-	var b strings.Builder
-	b.WriteString("```\n")
-	b.WriteString(strings.TrimRight(r.TextIn(lang), "\n"))
-	b.WriteString("\n```")
-	if len(r.Pieces) > 0 {
-		fmt.Fprintf(&b, "\n%s\n```\n%s\n```", BoundariesLabel(lang, r.PiecesEncoding), Boundaries(r.Pieces, r.PiecesTruncated))
+// table and, when the report holds them, the token boundaries, each a
+// preformatted block (msg.Style.Pre; nil: fenced with ```).
+func FormatReport(lang string, r tokens.Report, pre func(string) string) string {
+	if pre == nil {
+		pre = msg.Fence
 	}
-	return b.String()
+	text := pre(strings.TrimRight(r.TextIn(lang), "\n"))
+	if len(r.Pieces) > 0 {
+		text += "\n" + BoundariesLabel(lang, r.PiecesEncoding) + "\n" + pre(Boundaries(r.Pieces, r.PiecesTruncated))
+	}
+	return text
 }
 
 // BoundariesLabel is the line FormatReport puts before the token

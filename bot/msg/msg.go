@@ -135,7 +135,12 @@ type Style struct {
 	// (":warning: "); word is the level's name in the Doc's language, with
 	// its punctuation ("Warning: ").
 	Mark func(l Level, word string) string
+	// Pre shows a preformatted block (a /tokens table); nil: Fence.
+	Pre func(string) string
 }
+
+// Fence is a preformatted block in Markdown: the text between ``` lines.
+func Fence(s string) string { return "```\n" + s + "\n```" }
 
 // Markdown is the core's light Markdown (*bold*, _italic_, `code`), with
 // no mark: Action.Text, the web page, the command line.
@@ -148,6 +153,7 @@ var Markdown = Style{
 // Plain is text with no markup; a level is named by its word ("Warning: ").
 var Plain = Style{
 	Verbatim: StripMarkdown,
+	Pre:      func(s string) string { return s },
 	Mark: func(l Level, word string) string {
 		if l == Info {
 			return ""
