@@ -111,7 +111,12 @@ func Text(a bot.Action) string {
 	if a.Say == nil {
 		return a.Text
 	}
-	return a.Said(msg.Plain)
+	t := a.Said(msg.Plain)
+	if a.Tokens != nil && msg.Render(*a.Say, msg.Plain) == "" {
+		// A report alone: its table starts on a line of its own.
+		t = "\n" + t
+	}
+	return t
 }
 
 func (c *Chat) printf(format string, args ...any) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tokenbot/tokenbot/bot"
+	"github.com/tokenbot/tokenbot/bot/bottest"
 	"github.com/tokenbot/tokenbot/bot/msg"
 )
 
@@ -95,5 +96,23 @@ func TestOwnLinesInTheirLanguage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A /tokens report in the terminal is plain text: the table on lines of
+// its own, no Markdown fences.
+func TestTokensReportIsPlain(t *testing.T) {
+	var out bytes.Buffer
+	c := &Chat{In: strings.NewReader("/tokens hello world\n"), Out: &out}
+	d := bottest.New(t, bottest.Options{}).Dispatcher(c)
+	if err := c.Run(context.Background(), d.Handle); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if !strings.Contains(got, "tokenbot (only you can see this): \n11 characters, 11 bytes\n") {
+		t.Errorf("the report does not start on a line of its own:\n%s", got)
+	}
+	if strings.Contains(got, "```") || !strings.Contains(got, "│hello│·world│") {
+		t.Errorf("the report is not plain text with its boundaries:\n%s", got)
 	}
 }
