@@ -284,7 +284,7 @@ func (d *Dispatcher) resume(ctx context.Context, claim func(limit int) ([]ledger
 				defer wg.Done()
 				d.log().Info("resuming takedown", "platform", rec.Platform, "channel", rec.Channel, "message", rec.MessageID,
 					"provider", rec.Provider, "fingerprint", rec.Fingerprint, "attempts", rec.Attempts)
-				d.attempt(ctx, planFromRecord(rec, d.Router.SecurityChannel), rec, leased)
+				d.attempt(ctx, planFromRecord(rec, d.Router.SecurityChannel, d.Router.SecurityLang), rec, leased)
 			}()
 		}
 		wg.Wait()

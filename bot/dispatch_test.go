@@ -762,3 +762,44 @@ func TestAnswerRetries(t *testing.T) {
 		})
 	}
 }
+
+// The security channel's notices are in security_lang, whatever the
+// poster wrote in, for a fresh takedown and for one resumed from the
+// ledger.
+func TestSecurityNoticeLanguage(t *testing.T) {
+	tests := []struct {
+		lang, want string
+	}{
+		{"", "Leaked credential taken down"},
+		{"zh", "泄露的凭据已删除"},
+	}
+	for _, tt := range tests {
+		t.Run("lang="+tt.lang, func(t *testing.T) {
+			c := bottest.New(t, bottest.Options{})
+			c.Router.SecurityLang = tt.lang
+			rec := &recorder{}
+			ctx := context.Background()
+			if err := c.Dispatcher(rec).Dispatch(ctx, leakEvent(bottest.AnthropicKey(31))); err != nil {
+				t.Fatal(err)
+			}
+			pending := ledger.Record{Key: ledger.Key{Platform: "test", Workspace: "W1", Channel: "C1", MessageID: "M9"},
+				Time: time.Now(), Poster: "U1", Rule: "anthropic-api-key", Provider: "Anthropic",
+				Masked: "sk-ant-api03-…x9AA", Fingerprint: "0123456789abcdef0123456789abcdef", Lang: "en"}
+			if ok, _, err := c.Store.Claim(ctx, pending, "dead-replica", -time.Second); !ok || err != nil {
+				t.Fatalf("claim: %v, %v", ok, err)
+			}
+			if n, err := c.Dispatcher(rec).Resume(ctx, "test"); err != nil || n != 1 {
+				t.Fatalf("Resume = %d, %v; want 1", n, err)
+			}
+			notes := rec.done(bot.Notice)
+			if len(notes) != 2 {
+				t.Fatalf("notices = %d, want 2 (fresh, resumed)", len(notes))
+			}
+			for _, n := range notes {
+				if !strings.Contains(n.Text, tt.want) {
+					t.Errorf("security notice %q lacks %q", n.Text, tt.want)
+				}
+			}
+		})
+	}
+}

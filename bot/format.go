@@ -166,8 +166,9 @@ func PosterChannelNotice(p *Plan) msg.Doc {
 	return d
 }
 
-// SecurityLang is the language of the security channel's notices.
-const SecurityLang = "en"
+// DefaultSecurityLang is the language of the security channel's notices
+// when none is set (security_lang).
+const DefaultSecurityLang = "en"
 
 // SecurityNotice is the notice for the security channel.
 func SecurityNotice(p *Plan, outcome ledger.Outcome, detail string) msg.Doc {
@@ -178,7 +179,11 @@ func SecurityNotice(p *Plan, outcome ledger.Outcome, detail string) msg.Doc {
 	case ledger.Warned:
 		id, level = "security.warned", msg.Warning
 	}
-	d := msg.Doc{Lang: SecurityLang, Level: level}
+	lang := p.SecurityLang
+	if lang == "" {
+		lang = DefaultSecurityLang
+	}
+	d := msg.Doc{Lang: lang, Level: level}
 	d.Add(false,
 		msg.M(msg.Title, id, nil),
 		msg.M(msg.Para, "security.where", msg.Fields{"platform": p.Key.Platform,

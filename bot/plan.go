@@ -19,6 +19,7 @@ type Plan struct {
 	ThreadID        string
 	Lang            string // the poster's language, "en" or "zh"
 	SecurityChannel string
+	SecurityLang    string // the security notice's language; empty: DefaultSecurityLang
 	Leaks           []Leak // most severe first
 	// Advice is the FAQ's short key-leaked answer in the poster's language.
 	Advice string
@@ -49,7 +50,7 @@ func (p *Plan) record() ledger.Record {
 
 // planFromRecord rebuilds a plan from its ledger row, to resume a takedown
 // that a crashed or restarted process left pending.
-func planFromRecord(rec ledger.Record, securityChannel string) *Plan {
+func planFromRecord(rec ledger.Record, securityChannel, securityLang string) *Plan {
 	decision := leaks.Takedown
 	if rec.Action == ledger.ActionWarn {
 		decision = leaks.Warn
@@ -60,6 +61,7 @@ func planFromRecord(rec ledger.Record, securityChannel string) *Plan {
 		Poster:          rec.Poster,
 		Lang:            rec.Lang,
 		SecurityChannel: securityChannel,
+		SecurityLang:    securityLang,
 		Time:            rec.Time,
 		Leaks: []Leak{{Rule: rec.Rule, Provider: rec.Provider, Masked: rec.Masked,
 			Fingerprint: rec.Fingerprint}},

@@ -42,6 +42,9 @@ type Router struct {
 	FingerprintKey []byte
 	// SecurityChannel receives takedown notices; empty disables them.
 	SecurityChannel string
+	// SecurityLang is the language of those notices ("en", "zh"; empty:
+	// DefaultSecurityLang).
+	SecurityLang string
 	// PassiveChannels lists channel ids or names where the bot answers
 	// questions it was not asked; "*" means every channel.
 	PassiveChannels []string
@@ -261,6 +264,7 @@ func (r *Router) plan(ctx context.Context, ev Event, redacted string, found []le
 		ThreadID:        ev.ThreadID,
 		Lang:            knowledge.DetectLang(redacted),
 		SecurityChannel: r.SecurityChannel,
+		SecurityLang:    r.SecurityLang,
 		Time:            ev.Time,
 	}
 	if p.Time.IsZero() {

@@ -13,12 +13,14 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tokenbot/tokenbot/bot/leaks"
+	"github.com/tokenbot/tokenbot/bot/msg"
 	"github.com/tokenbot/tokenbot/bot/safeurl"
 	"github.com/tokenbot/tokenbot/configs"
 )
@@ -30,6 +32,9 @@ type Config struct {
 	PassiveChannels []string `yaml:"passive_channels"`
 	PassiveMinScore float64  `yaml:"passive_min_score"`
 	SecurityChannel string   `yaml:"security_channel"`
+	// SecurityLang is the language of the security channel's notices, one
+	// the message catalogue has ("en", "zh").
+	SecurityLang string `yaml:"security_lang"`
 
 	Tokens Tokens `yaml:"tokens"`
 	Prices Prices `yaml:"prices"`
@@ -154,6 +159,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PassiveMinScore < 0 {
 		return bad("passive_min_score", "must be 0 (built-in threshold) or positive, got %v", c.PassiveMinScore)
+	}
+	if langs := msg.Default.Languages(); c.SecurityLang != "" && !slices.Contains(langs, c.SecurityLang) {
+		return bad("security_lang", "must be one of %s, got %q", strings.Join(langs, ", "), c.SecurityLang)
 	}
 	if c.Tokens.MaxBytes <= 0 {
 		return bad("tokens.max_bytes", "must be positive, got %d", c.Tokens.MaxBytes)

@@ -12,7 +12,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Serve.Addr != "127.0.0.1:8080" || c.Tokens.MaxBytes != 1<<20 || c.SecurityChannel != "security" || len(c.Tokens.Models) == 0 {
+	if c.Serve.Addr != "127.0.0.1:8080" || c.Tokens.MaxBytes != 1<<20 || c.SecurityChannel != "security" || c.SecurityLang != "en" || len(c.Tokens.Models) == 0 {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.Leaks.Default["high"] != "takedown" || c.Leaks.Default["low"] != "warn" {
@@ -25,7 +25,7 @@ func TestLoadDefaults(t *testing.T) {
 
 func TestLoadOverride(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tokenbot.yaml")
-	data := "passive_channels: [ai-help]\ntokens:\n  max_bytes: 2048\nleaks:\n  channels: {security-drill: none}\n"
+	data := "passive_channels: [ai-help]\nsecurity_lang: zh\ntokens:\n  max_bytes: 2048\nleaks:\n  channels: {security-drill: none}\n"
 	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestLoadOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Tokens.MaxBytes != 2048 || len(c.PassiveChannels) != 1 || c.Leaks.Channels["security-drill"] != "none" {
+	if c.Tokens.MaxBytes != 2048 || len(c.PassiveChannels) != 1 || c.Leaks.Channels["security-drill"] != "none" || c.SecurityLang != "zh" {
 		t.Errorf("override = %+v", c)
 	}
 	if len(c.Tokens.Models) == 0 || c.Serve.Addr != "127.0.0.1:8080" || c.Leaks.Default["high"] != "takedown" {
@@ -52,6 +52,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad decision", "leaks:\n  default: {high: explode}\n", "leaks"},
 		{"bad shard", "discord:\n  shard_id: 3\n  shard_count: 2\n", "discord.shard_id"},
 		{"no models", "tokens:\n  models: []\n", "tokens.models"},
+		{"security notices in a language the catalogue lacks", "security_lang: fr\n", `security_lang: must be one of en, zh, got "fr"`},
 		{"prices url not a url", "prices:\n  url: models.json\n", `prices.url: "models.json" is not an http(s) URL`},
 		{"prices url ftp", "prices:\n  url: ftp://example.com/models.json\n", "prices.url"},
 		{"empty passive channel", "passive_channels: ['']\n", "passive_channels[0]"},

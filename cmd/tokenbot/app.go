@@ -185,7 +185,7 @@ func newCore(ctx context.Context, e *env, cfg *config.Config) (*core, error) {
 	return &core{cfg: cfg, faq: faq, counter: counter, catalog: cat, store: store, owner: fmt.Sprintf("%s/%d.%x", instance, os.Getpid(), time.Now().UnixNano()),
 		instance: instance + "/", router: &bot.Router{
 			FAQ: faq, Counter: counter, Catalog: cat, Models: models, Scanner: scanner, Policy: cfg.Leaks.Policy,
-			FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, PassiveChannels: cfg.PassiveChannels,
+			FingerprintKey: key, SecurityChannel: cfg.SecurityChannel, SecurityLang: cfg.SecurityLang, PassiveChannels: cfg.PassiveChannels,
 			MaxPieces: cfg.Tokens.MaxPieces, Estimates: &estimate.Answerer{Catalog: cat, Counter: counter},
 		}}, nil
 }
