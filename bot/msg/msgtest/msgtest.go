@@ -95,8 +95,8 @@ func Samples() []Sample {
 			{"security-not-deleted", leaks.Takedown, ledger.Escalated, "missing permission: cant_delete_message"},
 		} {
 			p := plan(lang, c.decision)
+			p.SecurityLang = lang // security_lang: both languages are pinned
 			d := bot.SecurityNotice(p, c.outcome, c.detail)
-			d.Lang = lang // the security channel's language is a setting; both are pinned
 			add(c.name, bot.Action{Kind: bot.Notice, Channel: Security, Plan: p}.Saying(d))
 		}
 		rep := tokens.Report{Chars: 52, Bytes: 52,
