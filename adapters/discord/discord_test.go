@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tokenbot/tokenbot/adapters/discord/discordtest"
 	"github.com/tokenbot/tokenbot/bot"
@@ -256,6 +257,18 @@ func TestConnectIdentifyHeartbeatAndCommands(t *testing.T) {
 	choices, _ := model["choices"].([]any)
 	if model["name"] != "model" || len(choices) != 2 || len(choices) > maxChoices {
 		t.Errorf("model option = %v, want the configured models as choices", model)
+	}
+	// Descriptions from the catalogue, in Chinese for zh-CN clients, within
+	// Discord's 100 characters.
+	for _, d := range []struct {
+		v    map[string]any
+		want string
+	}{{cmds[0], "计算文本的 token 数并估算各模型的费用"}, {text, "要计算的文本"}, {model, "按这个模型估算费用"}} {
+		desc, _ := d.v["description"].(string)
+		loc, _ := d.v["description_localizations"].(map[string]any)
+		if desc == "" || utf8.RuneCountInString(desc) > 100 || loc["zh-CN"] != d.want {
+			t.Errorf("%v: description %q, localizations %v; want English and zh-CN %q", d.v["name"], desc, loc, d.want)
+		}
 	}
 	if n := len(h.requests("PUT", "/applications/")); n != 1 {
 		t.Errorf("%d command registrations, want one bulk overwrite", n)

@@ -204,19 +204,40 @@ func (a *Adapter) tokensCommand() (*discordgo.ApplicationCommand, error) {
 	dm := true
 	return &discordgo.ApplicationCommand{
 		Name:                     "tokens",
-		Description:              "Count the tokens of a text and estimate its cost per model",
-		DescriptionLocalizations: &map[discordgo.Locale]string{discordgo.ChineseCN: "计算文本的 token 数并估算各模型的费用"},
+		Description:              described("discord.command.tokens"),
+		DescriptionLocalizations: ptr(localized("discord.command.tokens")),
 		DMPermission:             &dm,
 		Options: []*discordgo.ApplicationCommandOption{
 			{Type: discordgo.ApplicationCommandOptionString, Name: "text", Required: true, MaxLength: 6000,
-				Description:              "The text to count",
-				DescriptionLocalizations: map[discordgo.Locale]string{discordgo.ChineseCN: "要计算的文本"}},
+				Description:              described("discord.option.text"),
+				DescriptionLocalizations: localized("discord.option.text")},
 			{Type: discordgo.ApplicationCommandOptionString, Name: "model", Choices: choices,
-				Description:              "Price it for this model (default: the configured models)",
-				DescriptionLocalizations: map[discordgo.Locale]string{discordgo.ChineseCN: "按这个模型估算费用"}},
+				Description:              described("discord.option.model"),
+				DescriptionLocalizations: localized("discord.option.model")},
 		},
 	}, nil
 }
+
+// locales are the Discord locales of the catalogue's languages other than
+// English, the commands' default.
+var locales = map[string]discordgo.Locale{"zh": discordgo.ChineseCN}
+
+// described is a command's description in English, from the catalogue.
+func described(id msg.ID) string { return msg.Text("en", msg.Message{ID: id}, msg.Style{}) }
+
+// localized is a command's description in every other language of the
+// catalogue that Discord has a locale for.
+func localized(id msg.ID) map[discordgo.Locale]string {
+	out := map[discordgo.Locale]string{}
+	for _, lang := range msg.Default.Languages() {
+		if loc, ok := locales[lang]; ok {
+			out[loc] = msg.Text(lang, msg.Message{ID: id}, msg.Style{})
+		}
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // registerCommands installs /tokens with a bulk overwrite: running it
 // again changes nothing.
