@@ -319,6 +319,16 @@ func TestBrowserPlayground(t *testing.T) {
 		p.t = t
 		p.send("@tokenbot what is the airspeed velocity of an unladen swallow?")
 		p.waitFor("the not-sure answer", `[...document.querySelectorAll("#messages .msg.bot")].some(m => m.textContent.includes("not sure"))`)
+		// An edit of the message taken down, recorded against its takedown.
+		taken, err := ts.core.Store.List(context.Background(), ledger.Filter{})
+		if err != nil || len(taken) != 1 {
+			t.Fatalf("ledger before the dashboard: %+v %v", taken, err)
+		}
+		edit := taken[0]
+		edit.Revision = "1700000099.000100"
+		if claimed, _, err := ts.core.Store.Claim(context.Background(), edit, "test", time.Minute); err != nil || claimed {
+			t.Fatalf("edit of the takedown: claimed=%v %v", claimed, err)
+		}
 		p.do(chromedp.Navigate(ts.URL() + "/dashboard"))
 		p.waitFor("the dashboard", `document.body.dataset.loaded === "1"`)
 		got := eval[map[string]any](p, `(() => { const c = document.getElementById("chart");
@@ -327,6 +337,7 @@ func TestBrowserPlayground(t *testing.T) {
 			for (let i = 0; i < d.length; i += 4) if (d[i] === 0x43 && d[i+1] === 0x38 && d[i+2] === 0xca && d[i+3] === 255) deleted++;
 			return { total: Number(c.dataset.total), bars: Number(c.dataset.bars), deletedPixels: deleted,
 			         rows: [...document.querySelectorAll("#audit tbody tr")].map(r => r.dataset.outcome + " " + r.cells[4].textContent + " " + r.cells[2].textContent),
+			         revisions: [...document.querySelectorAll("#audit tbody tr")].map(r => r.cells[8].textContent + " " + r.cells[8].title),
 			         provider: document.querySelector('#by-provider .hbar') ? document.querySelector('#by-provider .hbar').dataset.name : "",
 			         unanswered: document.getElementById("unanswered").textContent,
 			         takedowns: document.querySelector("#c-takedowns .n").textContent }; })()`)
@@ -336,6 +347,9 @@ func TestBrowserPlayground(t *testing.T) {
 		rows, _ := got["rows"].([]any)
 		if len(rows) != 1 || rows[0] != "deleted Anthropic general" {
 			t.Errorf("audit rows: %v", rows)
+		}
+		if revs, _ := got["revisions"].([]any); len(revs) != 1 || revs[0] != "1 last: 1700000099.000100" {
+			t.Errorf("later revisions in the audit table: %v", got["revisions"])
 		}
 		if got["provider"] != "Anthropic" || got["takedowns"] != "1" || !strings.Contains(got["unanswered"].(string), "swallow") {
 			t.Errorf("dashboard: %v", got)

@@ -80,7 +80,9 @@ type Record struct {
 	NextAttempt time.Time
 	// LaterRevisions counts the revisions of the message (edits) seen
 	// after this takedown was claimed, recorded against it rather than
-	// taken down again; LastRevision is the latest of them.
+	// taken down again; LastRevision is the latest of them. The unedited
+	// message (revision "") delivered after an edit's takedown counts like
+	// an edit; a repeat of the latest revision is not counted again.
 	LaterRevisions int
 	LastRevision   string
 }

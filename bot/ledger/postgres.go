@@ -314,8 +314,10 @@ func (s *Postgres) claimTx(ctx context.Context, tx pgx.Tx, rec Record, owner str
 		// against it.
 		k := rec.Key
 		k.Revision = *holder
+		// last_revision means something only once a revision was
+		// recorded: before that its '' is no revision, not the original.
 		got, err := scanPostgres(tx.QueryRow(ctx, `UPDATE takedowns
-			SET later_revisions = later_revisions + CASE WHEN last_revision = $6 THEN 0 ELSE 1 END,
+			SET later_revisions = later_revisions + CASE WHEN later_revisions > 0 AND last_revision = $6 THEN 0 ELSE 1 END,
 				last_revision = $6, updated_at = clock_timestamp()
 			WHERE `+pgKeyWhere+` RETURNING `+columns, append(keyArgs(k), rec.Revision)...))
 		if err != nil {

@@ -309,9 +309,11 @@ func (s *SQLite) claimTx(ctx context.Context, tx *sql.Tx, rec Record, owner stri
 		// against it.
 		k := rec.Key
 		k.Revision = holder
+		// last_revision means something only once a revision was
+		// recorded: before that its '' is no revision, not the original.
 		args := append([]any{rec.Revision, rec.Revision, sqliteFormat(now)}, keyArgs(k)...)
 		got, err := scanSQLite(tx.QueryRowContext(ctx, `UPDATE takedowns
-			SET later_revisions = later_revisions + (last_revision <> ?), last_revision = ?, updated_at = ?
+			SET later_revisions = later_revisions + (later_revisions = 0 OR last_revision <> ?), last_revision = ?, updated_at = ?
 			WHERE `+sqliteKeyWhere+` RETURNING `+columns, args...))
 		if err != nil {
 			return false, Record{}, fmt.Errorf("record revision against the takedown: %w", err)

@@ -217,6 +217,10 @@ func testRevisions(t *testing.T, b backend) {
 		{"", rev(3, ActionWarn, "e1"), true, "e1", 0, Warned, ""},
 		{"a warned revision delivered again as a takedown", rev(3, ActionTakedown, "e1"), false, "e1", 0, "", ""},
 		{"holds nothing: a later edit with a key is taken down", rev(3, ActionTakedown, "e2"), true, "e2", 0, Deleted, ""},
+		{"an edit taken down before its original arrives", rev(4, ActionTakedown, "e1"), true, "e1", 0, Deleted, ""},
+		{"the original, delivered late, counts", rev(4, ActionTakedown, ""), false, "e1", 1, "", ""},
+		{"and again counts once", rev(4, ActionWarn, ""), false, "e1", 1, "", ""},
+		{"then a later edit", rev(4, ActionTakedown, "e2"), false, "e1", 2, "", "e2"},
 	}
 	for _, st := range steps {
 		claimed, got, err := s.Claim(ctx, st.rec, "p", time.Minute)
@@ -240,8 +244,8 @@ func testRevisions(t *testing.T, b backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stats.Total != 6 || stats.ByOutcome[Pending] != 1 || stats.ByOutcome[Deleted] != 2 || stats.ByOutcome[Warned] != 3 {
-		t.Errorf("stats %+v, want 6 rows: 1 pending, 2 deleted, 3 warned", stats)
+	if stats.Total != 7 || stats.ByOutcome[Pending] != 1 || stats.ByOutcome[Deleted] != 3 || stats.ByOutcome[Warned] != 3 {
+		t.Errorf("stats %+v, want 7 rows: 1 pending, 3 deleted, 3 warned", stats)
 	}
 }
 

@@ -110,10 +110,20 @@
     if (!total) legend.replaceChildren(el("span", { text: tr("no_takedowns_range") }));
   }
 
+  // revisions is the cell of the edits recorded against a takedown: how
+  // many, and the last of them (the unedited message when it came late);
+  // empty when there were none.
+  function revisions(e) {
+    const n = e.later_revisions || 0;
+    if (!n) return el("td", { class: "revisions" });
+    const last = e.last_revision ? tr("last_revision", { revision: e.last_revision }) : tr("last_original");
+    return el("td", { class: "revisions num", title: last, dataset: { revisions: String(n) }, text: group(n) });
+  }
+
   function audit(entries) {
     const tb = $("audit").querySelector("tbody");
     if (!entries.length) {
-      tb.replaceChildren(el("tr", {}, el("td", { colspan: 8, class: "note", text: tr("no_takedowns") })));
+      tb.replaceChildren(el("tr", {}, el("td", { colspan: 9, class: "note", text: tr("no_takedowns") })));
       return;
     }
     tb.replaceChildren(...entries.map((e) => el("tr", { dataset: { outcome: e.outcome } },
@@ -124,7 +134,8 @@
       el("td", { text: e.provider }),
       el("td", {}, el("code", { text: e.masked })),
       el("td", { class: "mono", title: e.fingerprint, text: (e.fingerprint || "").slice(0, 12) }),
-      el("td", {}, el("span", { class: "outcome " + e.outcome, title: e.detail || "", text: outcome(e.outcome) })))));
+      el("td", {}, el("span", { class: "outcome " + e.outcome, title: e.detail || "", text: outcome(e.outcome) })),
+      revisions(e))));
   }
 
   function unanswered(list) {
