@@ -67,7 +67,7 @@ func (ss *sessions) end(id string) {
 // wait says for how long. Without an admin token configured (loopback
 // only), everyone is admin.
 func (s *Server) checkAdmin(r *http.Request) (ok bool, wait time.Duration) {
-	if !s.adminRequired() {
+	if !s.AdminRequired() {
 		return true, 0
 	}
 	if auth := r.Header.Get("Authorization"); auth != "" {

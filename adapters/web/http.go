@@ -99,7 +99,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		fail(w, http.StatusForbidden, "cross_origin", "cross-origin request refused")
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.adminRequired() && !loopbackRequestHost(r.Host) {
+		if !s.AdminRequired() && !loopbackRequestHost(r.Host) {
 			fail(w, http.StatusForbidden, "host_not_allowed",
 				"this server has no admin token and only answers on localhost; set TOKENBOT_ADMIN_TOKEN to serve it under another name")
 			return

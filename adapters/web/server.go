@@ -182,8 +182,9 @@ func (s *Server) Resume(ctx context.Context) {
 // started outlives its request.
 func (s *Server) Wait() { s.inflight.Wait() }
 
-// adminRequired reports whether admin routes need the token.
-func (s *Server) adminRequired() bool { return s.cfg.AdminToken != "" }
+// AdminRequired reports whether an admin token is set (New trims it):
+// admin routes then need it, and the server answers under any host name.
+func (s *Server) AdminRequired() bool { return s.cfg.AdminToken != "" }
 
 // nextID returns a new message id.
 func (s *Server) nextID() string {

@@ -17,7 +17,7 @@ import (
 // login checks the admin token from the form and starts a session. A
 // wrong token counts against the client's guesses like any other path.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	if !s.adminRequired() {
+	if !s.AdminRequired() {
 		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 		return
 	}
@@ -67,7 +67,7 @@ type SessionView struct {
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 	s.viewer(w, r)
 	v := SessionView{Channel: s.cfg.Channel, SecurityChannel: s.router.SecurityChannel, Admin: s.isAdmin(r),
-		AdminRequired: s.adminRequired(), Encodings: tokens.Encodings(), MaxPieces: s.router.MaxPieces,
+		AdminRequired: s.AdminRequired(), Encodings: tokens.Encodings(), MaxPieces: s.router.MaxPieces,
 		Models: []string{}, MaxTextBytes: MaxMessageBytes}
 	if s.router.Catalog != nil {
 		v.PricesAsOf = s.router.Catalog.PricesAsOf()

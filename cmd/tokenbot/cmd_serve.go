@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -126,13 +125,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	adminToken := e.getenv("TOKENBOT_ADMIN_TOKEN")
-	pg, err := web.New(web.Config{Loopback: loopback, AdminToken: adminToken, TrustedProxies: proxies},
+	pg, err := web.New(web.Config{Loopback: loopback, AdminToken: e.getenv("TOKENBOT_ADMIN_TOKEN"), TrustedProxies: proxies},
 		web.Deps{Router: c.router, Store: c.store, Metrics: obs, Log: log, Owner: c.owner + "/web"})
 	if err != nil {
 		return err
 	}
-	routes := httpRoutes{Playground: pg, Webhooks: webhooks, Metrics: obs, Log: log, Explain: strings.TrimSpace(adminToken) == "",
+	routes := httpRoutes{Playground: pg, Webhooks: webhooks, Metrics: obs, Log: log, Explain: !pg.AdminRequired(),
 		Ready: func(ctx context.Context) error {
 			if !c.counter.Ready() {
 				return errors.New("encoders loading")

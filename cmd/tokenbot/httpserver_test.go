@@ -65,7 +65,7 @@ func startProcessServer(t *testing.T, opt serverOptions) *processServer {
 		w.WriteHeader(http.StatusOK)
 	})
 	routes := httpRoutes{Playground: pg, Webhooks: map[string]http.Handler{"/slack/": slack}, Metrics: ps.core.Metrics,
-		Ready: ready, Explain: opt.adminToken == "", Log: ps.core.Log}
+		Ready: ready, Explain: !pg.AdminRequired(), Log: ps.core.Log}
 	hs, err := newHTTPServer("127.0.0.1:0", routes.handler(), ps.core.Log, pg.Wait)
 	if err != nil {
 		t.Fatal(err)
