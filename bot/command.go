@@ -205,7 +205,7 @@ func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, t
 			found = append(found, f...)
 			res, err := r.Catalog.Resolve(name)
 			if err != nil {
-				return tokens.Report{}, tokensWarning(text, found), err
+				return tokens.Report{}, tokensWarning(warning.Lang, found), err
 			}
 			m := res.Model
 			models = append(models, m)
@@ -224,11 +224,11 @@ func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, t
 	}
 	rep, err = r.Counter.Report(ctx, text, models, tokens.ReportOptions{PiecesEncoding: encoding, MaxPieces: r.MaxPieces})
 	if err != nil {
-		return tokens.Report{}, tokensWarning(text, found), err
+		return tokens.Report{}, tokensWarning(warning.Lang, found), err
 	}
 	if len(found) > 0 {
 		rep.Pieces, rep.PiecesTruncated = nil, false
-		warning = tokensWarning(text, found)
+		warning = tokensWarning(warning.Lang, found)
 	}
 	warning.Add(false, notices...)
 	return rep, warning, nil
@@ -243,11 +243,11 @@ func (r *Router) checkSize(text string) error {
 	return nil
 }
 
-// tokensWarning is the rotate warning for the credentials found in a
-// /tokens request; a Doc with no parts when there are none.
-func tokensWarning(text string, found []leaks.Finding) msg.Doc {
+// tokensWarning is the rotate warning, in lang, for the credentials found
+// in a /tokens request; a Doc with no parts when there are none.
+func tokensWarning(lang string, found []leaks.Finding) msg.Doc {
 	if len(found) == 0 {
-		return msg.Doc{Lang: knowledge.DetectLang(text)}
+		return msg.Doc{Lang: lang}
 	}
-	return SecretWarningDoc(knowledge.DetectLang(text), found)
+	return SecretWarningDoc(lang, found)
 }
