@@ -126,10 +126,9 @@ func (r *Router) command(ctx context.Context, ev Event, scan Scan) ([]Action, er
 		named := ParseTokens(scan.Redacted())
 		req.Models, req.Encoding = named.Models, named.Encoding
 	}
-	rep, warning, err := r.tokens(ctx, scan.tail(req.Text), inOptions, req.Text, req.Models, req.Encoding)
 	// The reply, report included, is in the asker's language, as every
 	// reply to the command.
-	warning.Lang = lang
+	rep, warning, err := r.tokens(ctx, lang, scan.tail(req.Text), inOptions, req.Text, req.Models, req.Encoding)
 	switch {
 	case errors.Is(err, tokens.ErrTooLarge), errors.Is(err, tokens.ErrUnknownModel), errors.Is(err, tokens.ErrUnknownEncoding):
 		warning.Add(true, errorPart(err))
@@ -170,15 +169,15 @@ func (e *sizeError) Unwrap() error { return tokens.ErrTooLarge }
 // ones. Errors wrap tokens.ErrUnknownModel, tokens.ErrUnknownEncoding or
 // tokens.ErrTooLarge.
 func (r *Router) Tokens(ctx context.Context, text string, names []string, encoding string) (rep tokens.Report, warning string, err error) {
-	rep, d, err := r.tokens(ctx, Scan{}, nil, text, names, encoding)
+	rep, d, err := r.tokens(ctx, knowledge.DetectLang(text), Scan{}, nil, text, names, encoding)
 	return rep, msg.Render(d, msg.Markdown), err
 }
 
-// tokens is Tokens with scan, used instead of scanning text again when it
-// is a scan of text, and known, credentials already found elsewhere in the
-// request (its options).
-func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, text string, names []string, encoding string) (rep tokens.Report, warning msg.Doc, err error) {
-	warning.Lang = knowledge.DetectLang(text)
+// tokens is Tokens saying its warnings in lang, with scan, used instead of
+// scanning text again when it is a scan of text, and known, credentials
+// already found elsewhere in the request (its options).
+func (r *Router) tokens(ctx context.Context, lang string, scan Scan, known []leaks.Finding, text string, names []string, encoding string) (rep tokens.Report, warning msg.Doc, err error) {
+	warning.Lang = lang
 	if err := r.checkSize(text); err != nil {
 		return tokens.Report{}, warning, err
 	}
@@ -205,7 +204,7 @@ func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, t
 			found = append(found, f...)
 			res, err := r.Catalog.Resolve(name)
 			if err != nil {
-				return tokens.Report{}, tokensWarning(text, found), err
+				return tokens.Report{}, tokensWarning(warning.Lang, found), err
 			}
 			m := res.Model
 			models = append(models, m)
@@ -224,11 +223,11 @@ func (r *Router) tokens(ctx context.Context, scan Scan, known []leaks.Finding, t
 	}
 	rep, err = r.Counter.Report(ctx, text, models, tokens.ReportOptions{PiecesEncoding: encoding, MaxPieces: r.MaxPieces})
 	if err != nil {
-		return tokens.Report{}, tokensWarning(text, found), err
+		return tokens.Report{}, tokensWarning(warning.Lang, found), err
 	}
 	if len(found) > 0 {
 		rep.Pieces, rep.PiecesTruncated = nil, false
-		warning = tokensWarning(text, found)
+		warning = tokensWarning(warning.Lang, found)
 	}
 	warning.Add(false, notices...)
 	return rep, warning, nil
@@ -243,11 +242,11 @@ func (r *Router) checkSize(text string) error {
 	return nil
 }
 
-// tokensWarning is the rotate warning for the credentials found in a
-// /tokens request; a Doc with no parts when there are none.
-func tokensWarning(text string, found []leaks.Finding) msg.Doc {
+// tokensWarning is the rotate warning, in lang, for the credentials found
+// in a /tokens request; a Doc with no parts when there are none.
+func tokensWarning(lang string, found []leaks.Finding) msg.Doc {
 	if len(found) == 0 {
-		return msg.Doc{Lang: knowledge.DetectLang(text)}
+		return msg.Doc{Lang: lang}
 	}
-	return SecretWarningDoc(knowledge.DetectLang(text), found)
+	return SecretWarningDoc(lang, found)
 }

@@ -243,24 +243,9 @@ func contains(list []string, s string) bool {
 // table aligns rows in columns (a wide character takes two); every column
 // but the first is right-aligned.
 func table(rows [][]string) string {
-	widths := make([]int, len(rows[0]))
-	for _, row := range rows {
-		for i, c := range row {
-			widths[i] = max(widths[i], tokens.Width(c))
-		}
+	right := make([]bool, len(rows[0]))
+	for i := 1; i < len(right); i++ {
+		right[i] = true
 	}
-	var b strings.Builder
-	for _, row := range rows {
-		var line strings.Builder
-		for i, c := range row {
-			pad := strings.Repeat(" ", widths[i]-tokens.Width(c))
-			if i == 0 {
-				line.WriteString(c + pad)
-			} else {
-				line.WriteString("  " + pad + c)
-			}
-		}
-		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
-	}
-	return strings.TrimRight(b.String(), "\n")
+	return tokens.Table(rows, right)
 }

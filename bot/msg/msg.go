@@ -348,31 +348,26 @@ func (c *Catalogue) Text(lang string, m Message, s Style) string {
 }
 
 // value renders one field value; mod "a" puts the English indefinite
-// article before it.
+// article before it, chosen by the value's plain text.
 func (c *Catalogue) value(lang string, v any, mod string, s Style) string {
 	var out string
-	plainText := ""
 	switch v := v.(type) {
 	case string:
-		plainText, out = v, s.apply(s.Escape, v)
+		out = s.apply(s.Escape, v)
 	case int:
-		plainText = fmt.Sprint(v)
-		out = s.apply(s.Escape, plainText)
+		out = s.apply(s.Escape, fmt.Sprint(v))
 	case Code:
-		plainText, out = string(v), s.apply(s.Code, string(v))
+		out = s.apply(s.Code, string(v))
 	case Link:
-		plainText, out = string(v), s.apply(s.Link, string(v))
+		out = s.apply(s.Link, string(v))
 	case Name:
-		plainText, out = string(v), s.apply(s.Strong, s.apply(s.Escape, string(v)))
+		out = s.apply(s.Strong, s.apply(s.Escape, string(v)))
 	case User:
-		plainText = NamedUser(v)
-		out = styled(s, s.User, v, plainText)
+		out = styled(s, s.User, v, NamedUser(v))
 	case Channel:
-		plainText = NamedChannel(v)
-		out = styled(s, s.Channel, v, plainText)
+		out = styled(s, s.Channel, v, NamedChannel(v))
 	case Message:
 		out = c.Text(lang, v, s)
-		plainText = c.Text(lang, v, Style{})
 	case List:
 		parts := make([]string, len(v))
 		for i, x := range v {
@@ -380,17 +375,25 @@ func (c *Catalogue) value(lang string, v any, mod string, s Style) string {
 		}
 		sep := c.Text(lang, Message{ID: "list.separator"}, Style{})
 		out = strings.Join(parts, s.apply(s.Escape, sep))
-		if len(v) > 0 {
-			plainText = c.value(lang, v[0], "", Style{})
-		}
 	default:
-		plainText = fmt.Sprint(v)
-		out = s.apply(s.Escape, plainText)
+		out = s.apply(s.Escape, fmt.Sprint(v))
 	}
 	if mod == "a" {
-		return s.apply(s.Escape, Article(plainText)+" ") + out
+		return s.apply(s.Escape, Article(c.plain(lang, v))+" ") + out
 	}
 	return out
+}
+
+// plain is a field value's text with no style, that an article is chosen
+// by: a list's first value.
+func (c *Catalogue) plain(lang string, v any) string {
+	if l, ok := v.(List); ok {
+		if len(l) == 0 {
+			return ""
+		}
+		v = l[0]
+	}
+	return c.value(lang, v, "", Style{})
 }
 
 // styled renders v with f, or its plain text escaped when the style has

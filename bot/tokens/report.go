@@ -179,6 +179,15 @@ func (r Report) TextIn(lang string) string {
 	return sb.String()
 }
 
+// Table aligns rows in columns for monospace display (a wide character
+// takes two), column i right-aligned when right[i], with no newline at the
+// end.
+func Table(rows [][]string, right []bool) string {
+	var sb strings.Builder
+	writeTable(&sb, rows, right)
+	return strings.TrimRight(sb.String(), "\n")
+}
+
 func writeTable(sb *strings.Builder, rows [][]string, right []bool) {
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
