@@ -160,7 +160,8 @@ func (d *Dispatcher) Dispatch(ctx context.Context, ev Event) error {
 // has nothing to take down, and its count is not to delay the
 // acknowledgement (Slack allows 3 seconds).
 func (d *Dispatcher) Accept(ctx context.Context, ev Event) (*Work, error) {
-	w := &Work{Event: ev}
+	w := &Work{Event: Classify(ev)} // the core's one decision of what ev is
+	ev = w.Event
 	if IsSlashCommand(ev) {
 		return w, nil
 	}

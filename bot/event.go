@@ -84,8 +84,9 @@ func (e Event) Where() string {
 	return e.Channel
 }
 
-// IsSlashCommand reports whether ev is a slash command: a command seen by
-// its caller only (no message id, no files), with nothing to take down.
+// IsSlashCommand reports whether ev, classified (Classify), is a slash
+// command: a command seen by its caller only (no message id, no files),
+// with nothing to take down.
 func IsSlashCommand(ev Event) bool {
-	return (ev.Kind == Command || ev.Command != "") && ev.MessageID == "" && len(ev.Files) == 0
+	return ev.Kind == Command && ev.MessageID == "" && len(ev.Files) == 0
 }

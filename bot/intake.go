@@ -139,7 +139,7 @@ func (in *Intake) Handle(ctx context.Context, ev Event, id string) error {
 // queue (the web playground, the terminal): the core classifies ev
 // (Classify) and dispatches it at once.
 func (d *Dispatcher) Handle(ctx context.Context, ev Event) error {
-	return d.Dispatch(ctx, Classify(ev))
+	return d.Dispatch(ctx, ev) // Accept classifies it
 }
 
 // Go runs an adapter's handler of one platform event in a goroutine once
@@ -245,7 +245,6 @@ func (in *Intake) first(ctx context.Context, ev Event, id string, takedowns int)
 }
 
 func (in *Intake) submit(ctx context.Context, ev Event, id string, wait bool) error {
-	ev = Classify(ev) // what is logged and observed is the core's decision
 	if err := in.admit(&in.subs); err != nil {
 		return err
 	}

@@ -150,8 +150,6 @@ func (s *Server) redact(ctx context.Context, text string) string {
 
 var addressRE = regexp.MustCompile(`(?i)^\s*@?tokenbot\b[\s,:，：]*`)
 
-// addressedToBot reports whether text addresses the bot ("@tokenbot …",
-// "tokenbot, …") and returns the text without the address.
 // argumentAt returns where arg, the trimmed argument of the command that
 // ends text, lies in text, or -1 when it is not there.
 func argumentAt(text, arg string) (start, end int) {
@@ -163,6 +161,8 @@ func argumentAt(text, arg string) (start, end int) {
 	return start, end
 }
 
+// addressedToBot reports whether text addresses the bot ("@tokenbot …",
+// "tokenbot, …") and returns the text without the address.
 func addressedToBot(text string) (bool, string) {
 	if loc := addressRE.FindStringIndex(text); loc != nil {
 		return true, text[loc[1]:]
