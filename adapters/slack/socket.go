@@ -79,12 +79,12 @@ func (a *Adapter) runSocket(ctx context.Context, smc *socketmode.Client) error {
 		}
 		return err
 	}, func(err error) retry.Outcome {
-		_, final := err.(rejected)
-		return retry.Outcome{Retry: !final}
+		var r rejected
+		return retry.Outcome{Retry: !errors.As(err, &r)}
 	}, func(_ int, wait time.Duration, err error) {
 		a.log.Warn("socket mode connection lost, reconnecting", "wait", wait, "err", mapErr(err))
 	})
-	if r, ok := err.(rejected); ok {
+	if r := (rejected{}); errors.As(err, &r) {
 		return fmt.Errorf("%s rejected by Slack: %w", EnvAppToken, mapErr(r.error))
 	}
 	return nil
