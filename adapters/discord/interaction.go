@@ -29,8 +29,15 @@ type interaction struct {
 	state int
 }
 
-// sorry answers an interaction whose handling produced no reply.
-const sorry = "Sorry, something went wrong while counting your tokens. Please try again."
+// sorry answers an interaction whose handling produced no reply, in the
+// language of the user's Discord client (zh-CN, zh-TW: Chinese).
+func sorry(loc discordgo.Locale) string {
+	lang := "en"
+	if strings.HasPrefix(string(loc), "zh") {
+		lang = "zh"
+	}
+	return msg.Text(lang, msg.Message{ID: "discord.sorry"}, msg.Style{})
+}
 
 // onInteraction runs /tokens through the core, which de-duplicates it by
 // the interaction's id. The answer comes back through Execute as a
@@ -103,7 +110,7 @@ func (a *Adapter) onInteraction(ctx context.Context, in Intake, ix *discordgo.In
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.state != answered {
-		if err := a.answer(ctx, st, sorry, true); err != nil {
+		if err := a.answer(ctx, st, sorry(ix.Locale), true); err != nil {
 			a.log.Warn("could not answer the interaction", "err", err)
 		}
 	}

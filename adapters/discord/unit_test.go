@@ -285,3 +285,13 @@ func TestANSIBoundariesInTheRepliesLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The fallback answer of an interaction comes from the catalogue in the
+// language of the user's client.
+func TestSorryInTheClientsLanguage(t *testing.T) {
+	for loc, want := range map[discordgo.Locale]string{"en-US": "Sorry, something went wrong", "zh-CN": "抱歉", "zh-TW": "抱歉", "": "Sorry"} {
+		if got := sorry(loc); !strings.Contains(got, want) {
+			t.Errorf("sorry(%q) = %q, want %q in it", loc, got, want)
+		}
+	}
+}
