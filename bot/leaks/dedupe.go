@@ -3,7 +3,6 @@ package leaks
 import (
 	"slices"
 	"sort"
-	"strings"
 )
 
 // dedupe keeps, among overlapping findings, the high-confidence, non-generic,
@@ -17,7 +16,7 @@ func (s *Scanner) dedupe(fs []Finding) []Finding {
 		if f.Confidence == High {
 			n += 4
 		}
-		if !strings.Contains(strings.ToLower(f.RuleID), "generic") {
+		if !s.rules[s.byID[f.RuleID]].generic {
 			n += 2
 		}
 		return n

@@ -2,10 +2,9 @@ package leaks
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"sync"
 )
-
-import "math/bits"
 
 // A kwMatcher finds every occurrence of a set of lower-cased keywords in
 // lower-cased text: an Aho–Corasick automaton whose transitions, failure
